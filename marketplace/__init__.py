@@ -1,0 +1,39 @@
+"""Chợ Giải Pháp Số: the application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from marketplace.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Create the application: configuration, extensions, blueprints, CLI, error handlers."""
+    instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if config is None or isinstance(config, Mapping):
+        app.config.from_object(Config(app.instance_path))
+        if config:
+            app.config.update(config)
+    else:
+        app.config.from_object(config)
+
+    from marketplace import core
+
+    core.init_app(app)
+    return app

@@ -1,0 +1,43 @@
+"""Accounts: organisations, users, sign-up and sign-in, profiles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
+account_bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.accounts import cli, services, views  # noqa: F401
+    from marketplace.core.errors import wants_json
+    from marketplace.extensions import login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(services.load_user)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if wants_json():
+            return jsonify(
+                {"error": {"code": "unauthorized", "message": "Authentication required."}}
+            ), 401
+        from flask import flash
+
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    from marketplace.accounts import choices
+
+    app.jinja_env.globals.update(
+        locality_label=choices.locality_label,
+        industry_label=lambda code: choices.label(choices.INDUSTRIES, code),
+        size_label=lambda code: choices.label(choices.SIZE_BANDS, code),
+        kind_label=lambda code: choices.label(choices.ORG_KINDS, code),
+    )
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.cli.add_command(cli.users)

@@ -1,0 +1,198 @@
+"""Sign-up, sign-in, profile and password forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from marketplace.accounts import choices
+from marketplace.accounts.validation import is_valid_tax_code, normalise_phone, password_problem
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _strip(value):
+    """Trim and drop control characters (a NUL would break PostgreSQL text columns)."""
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
+
+
+def _lower(value):
+    return _strip(value).lower() if isinstance(value, str) else value
+
+
+REQUIRED = _l("Vui lòng nhập thông tin này.")
+
+
+class ChoiceField(SelectField):
+    """A select whose out-of-list values get a translated error."""
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return
+        if not any(str(value) == str(self.data) for value, _label in self.iter_choices_plain()):
+            raise ValidationError(_l("Lựa chọn không hợp lệ."))
+
+    def iter_choices_plain(self):
+        for choice in self.choices or []:
+            yield choice[0], choice[1]
+
+
+class NewPasswordMixin:
+    """A new password typed twice, checked against the password policy."""
+
+    password = PasswordField(
+        _l("Mật khẩu"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("Ít nhất 10 ký tự; tránh mật khẩu phổ biến."),
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("Hai mật khẩu không khớp nhau.")),
+        ],
+    )
+
+    def validate_password(self, field) -> None:
+        email = getattr(getattr(self, "email", None), "data", "") or ""
+        problem = password_problem(field.data or "", email=email)
+        if problem:
+            raise ValidationError(problem)
+
+
+class OrganizationFieldsMixin:
+    """The organisation profile: name, tax code, locality, industry, size, contact."""
+
+    org_name = StringField(
+        _l("Tên doanh nghiệp / tổ chức"),
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+    )
+    tax_code = StringField(
+        _l("Mã số thuế"),
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), Length(max=14)],
+        description=_l("10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số đối với chi nhánh."),
+    )
+    locality = ChoiceField(_l("Địa bàn (huyện/xã)"), choices=[])
+    industry = ChoiceField(
+        _l("Ngành nghề"), validators=[DataRequired(REQUIRED)], choices=choices.INDUSTRIES
+    )
+    size_band = ChoiceField(_l("Quy mô doanh nghiệp"), choices=[])
+    phone = StringField(
+        _l("Số điện thoại liên hệ"),
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), Length(max=25)],
+        description=_l("Ví dụ: 0912 345 678 hoặc 0220 3852 123."),
+    )
+    website = StringField(
+        _l("Trang web"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=255),
+            URL(require_tld=True, message=_l("Địa chỉ trang web không hợp lệ (cần bắt đầu bằng http:// hoặc https://).")),
+        ],
+    )
+
+    def setup_org_choices(self) -> None:
+        blank = [("", _l("— Chọn —"))]
+        self.locality.choices = blank + choices.locality_choices()
+        self.size_band.choices = blank + choices.SIZE_BANDS
+        self.industry.choices = blank + choices.INDUSTRIES
+
+    def validate_tax_code(self, field) -> None:
+        if not is_valid_tax_code(field.data or ""):
+            raise ValidationError(
+                _l("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh).")
+            )
+
+    def validate_phone(self, field) -> None:
+        normalised = normalise_phone(field.data or "")
+        if normalised is None:
+            raise ValidationError(
+                _l("Số điện thoại không hợp lệ. Ví dụ: 0912 345 678 hoặc +84 912 345 678.")
+            )
+
+    def validate_website(self, field) -> None:
+        if field.data and not field.data.lower().startswith(("http://", "https://")):
+            raise ValidationError(_l("Địa chỉ trang web cần bắt đầu bằng http:// hoặc https://."))
+
+    def org_is_enterprise(self) -> bool:
+        return True
+
+    def validate_locality(self, field) -> None:
+        if self.org_is_enterprise() and not field.data:
+            raise ValidationError(_l("Vui lòng chọn địa bàn."))
+
+    def validate_size_band(self, field) -> None:
+        if self.org_is_enterprise() and not field.data:
+            raise ValidationError(_l("Vui lòng chọn quy mô doanh nghiệp."))
+
+
+class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, FlaskForm):
+    kind = RadioField(
+        _l("Bạn đăng ký với tư cách"),
+        choices=choices.ORG_KINDS,
+        default="enterprise",
+        validators=[DataRequired(REQUIRED)],
+    )
+    name = StringField(
+        _l("Họ và tên"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+    email = StringField(
+        _l("E-mail"),
+        filters=[_lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+    accept_terms = BooleanField(
+        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_org_choices()
+
+    def org_is_enterprise(self) -> bool:
+        return self.kind.data != "vendor"
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("E-mail"), filters=[_lower], validators=[DataRequired(REQUIRED), Length(max=254)]
+    )
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED), Length(max=128)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        _l("Họ và tên"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+    locale = ChoiceField(
+        _l("Ngôn ngữ giao diện"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
+    )
+
+
+class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
+    def __init__(self, *args, enterprise: bool = True, **kwargs) -> None:
+        self._enterprise = enterprise
+        super().__init__(*args, **kwargs)
+        self.setup_org_choices()
+
+    def org_is_enterprise(self) -> bool:
+        return self._enterprise
+
+
+class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
+    )

@@ -1,0 +1,123 @@
+"""Organisations and the people who act for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.core.database import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class OrgKind(StrEnum):
+    VENDOR = "vendor"
+    ENTERPRISE = "enterprise"
+
+
+class SizeBand(StrEnum):
+    HOUSEHOLD = "household"
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class Role(StrEnum):
+    ENTERPRISE = "enterprise"
+    VENDOR = "vendor"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (
+        UniqueConstraint("kind", "tax_code"),
+        CheckConstraint("kind IN ('vendor', 'enterprise')", name="kind"),
+        CheckConstraint(
+            "size_band IS NULL OR size_band IN ('household', 'micro', 'small', 'medium', 'large')",
+            name="size_band",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tax_code: Mapped[str] = mapped_column(String(14))
+    locality: Mapped[str | None] = mapped_column(String(40), index=True)
+    industry: Mapped[str | None] = mapped_column(String(40))
+    size_band: Mapped[str | None] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organization")
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.kind == OrgKind.VENDOR
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.kind} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('enterprise', 'vendor', 'moderator', 'admin')", name="role"),
+        CheckConstraint(
+            "(role IN ('moderator', 'admin')) OR organization_id IS NOT NULL", name="org_member"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change and sign-out everywhere: older sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization | None] = relationship(back_populates="members")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active)
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.role == Role.VENDOR
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role} {self.email}>"

@@ -1,0 +1,242 @@
+"""Account rules: sign-up, sign-in, profile and password changes, staff creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from marketplace.accounts import permissions
+from marketplace.accounts.models import STAFF_ROLES, Organization, OrgKind, Role, User
+from marketplace.accounts.validation import normalise_phone, password_problem
+from marketplace.core.database import utcnow
+from marketplace.extensions import db
+
+
+class AccountError(Exception):
+    """A rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class OrgDetails:
+    name: str
+    tax_code: str
+    phone: str
+    industry: str | None = None
+    locality: str | None = None
+    size_band: str | None = None
+    website: str | None = None
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (scrypt unless configured otherwise)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+# A hash to compare against when no user matches, so timing does not reveal which e-mails exist.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASH[method]
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this e-mail, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_taken(email: str) -> bool:
+    return find_user_by_email(email) is not None
+
+
+def _check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) -> None:
+    query = select(Organization.id).where(
+        Organization.kind == kind, Organization.tax_code == tax_code
+    )
+    if exclude_id is not None:
+        query = query.where(Organization.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise AccountError(
+            "tax_code",
+            _(
+                "Mã số thuế này đã được đăng ký trên Chợ. Vui lòng liên hệ người quản lý "
+                "tài khoản của tổ chức bạn."
+            ),
+        )
+
+
+def register_account(
+    *, kind: str, email: str, name: str, password: str, org: OrgDetails, locale: str = "vi"
+) -> User:
+    """Create an organisation of `kind` and its first user; vendors start unverified."""
+    if kind not in (OrgKind.ENTERPRISE, OrgKind.VENDOR):
+        raise AccountError("kind", _("Loại tài khoản không hợp lệ."))
+    email = normalise_email(email)
+    if email_taken(email):
+        raise AccountError("email", _("E-mail này đã được dùng cho một tài khoản khác."))
+    problem = password_problem(password, email=email)
+    if problem:
+        raise AccountError("password", problem)
+    phone = normalise_phone(org.phone)
+    if phone is None:
+        raise AccountError("phone", _("Số điện thoại không hợp lệ."))
+    _check_org_unique(kind, org.tax_code)
+
+    organization = Organization(
+        kind=kind,
+        name=org.name,
+        tax_code=org.tax_code,
+        locality=org.locality or None,
+        industry=org.industry or None,
+        size_band=org.size_band or None,
+        website=org.website or None,
+        phone=phone,
+    )
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=Role.VENDOR if kind == OrgKind.VENDOR else Role.ENTERPRISE,
+        organization=organization,
+        locale=locale if locale in ("vi", "en") else "vi",
+    )
+    db.session.add_all([organization, user])
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        # A concurrent sign-up won the race for the e-mail or the tax code.
+        text = str(exc.orig).lower()
+        if "email" in text:
+            raise AccountError(
+                "email", _("E-mail này đã được dùng cho một tài khoản khác.")
+            ) from exc
+        raise AccountError("tax_code", _("Mã số thuế này đã được đăng ký trên Chợ.")) from exc
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    if not user.is_active:
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def update_profile(actor: User, *, name: str, locale: str) -> None:
+    """Change the actor's own display name and interface language."""
+    actor.name = name
+    if locale in ("vi", "en"):
+        actor.locale = locale
+    db.session.flush()
+
+
+def update_organization(actor: User, org: Organization, details: OrgDetails) -> None:
+    """Change an organisation's profile; the tax code is frozen once a vendor is verified."""
+    permissions.require_edit_organization(actor, org)
+    phone = normalise_phone(details.phone)
+    if phone is None:
+        raise AccountError("phone", _("Số điện thoại không hợp lệ."))
+    if details.tax_code != org.tax_code:
+        if org.is_verified:
+            raise AccountError(
+                "tax_code",
+                _("Không thể đổi mã số thuế của nhà cung cấp đã xác thực."),
+            )
+        _check_org_unique(org.kind, details.tax_code, exclude_id=org.id)
+    org.name = details.name
+    org.tax_code = details.tax_code
+    org.locality = details.locality or None
+    org.industry = details.industry or None
+    org.size_band = details.size_band or None
+    org.website = details.website or None
+    org.phone = phone
+    db.session.flush()
+
+
+def change_password(actor: User, *, current: str, new: str) -> None:
+    """Replace the actor's password and end every other session."""
+    if not check_password_hash(actor.password_hash, current or ""):
+        raise AccountError("current_password", _("Mật khẩu hiện tại không đúng."))
+    problem = password_problem(new, email=actor.email)
+    if problem:
+        raise AccountError("password", problem)
+    actor.password_hash = hash_password(new)
+    actor.session_version = (actor.session_version or 1) + 1
+    db.session.flush()
+
+
+def create_staff_user(*, role: str, email: str, name: str, password: str) -> User:
+    """Create a moderator or administrator (command line only)."""
+    if role not in STAFF_ROLES:
+        raise AccountError("role", "role must be moderator or admin")
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise AccountError("email", "a valid e-mail is required")
+    if email_taken(email):
+        raise AccountError("email", f"{email} is already registered")
+    problem = password_problem(password, email=email)
+    if problem:
+        raise AccountError("password", problem)
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def load_user(user_id: str) -> User | None:
+    """Resolve a session's `id:version` to a user, refusing stale sessions."""
+    raw_id, _, raw_version = (user_id or "").partition(":")
+    if not raw_id.isdigit() or not raw_version.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_version != int(raw_version):
+        return None
+    return user
+
+
+def public_counts() -> dict[str, int]:
+    """Count the organisations on the marketplace, by kind."""
+    rows = db.session.execute(
+        select(Organization.kind, func.count(Organization.id)).group_by(Organization.kind)
+    ).all()
+    counts = {"vendor": 0, "enterprise": 0}
+    counts.update({kind: n for kind, n in rows})
+    return counts
+
+
+def landing_endpoint(user: User) -> str:
+    """Name the page a user lands on after signing in."""
+    if user.role in STAFF_ROLES:
+        return "moderation.index"
+    if user.role == Role.VENDOR:
+        return "vendor.index"
+    return "account.index"

@@ -1,0 +1,196 @@
+"""Sign-up, sign-in, sign-out and the account pages."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from marketplace.accounts import account_bp, auth_bp, services
+from marketplace.accounts.choices import ROLE_LABELS
+from marketplace.accounts.forms import (
+    LoginForm,
+    OrganizationForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+)
+from marketplace.accounts.models import OrgKind
+from marketplace.core.permissions import role_required
+from marketplace.core.urls import safe_next
+from marketplace.extensions import db
+
+
+def _org_details(form) -> services.OrgDetails:
+    return services.OrgDetails(
+        name=form.org_name.data,
+        tax_code=form.tax_code.data,
+        phone=form.phone.data,
+        industry=form.industry.data,
+        locality=form.locality.data,
+        size_band=form.size_band.data,
+        website=form.website.data,
+    )
+
+
+def _attach_error(form, err: services.AccountError) -> None:
+    field = getattr(form, err.field, None)
+    if field is not None:
+        field.errors = [*field.errors, err.message]
+    else:
+        flash(err.message, "danger")
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session on sign-in: nothing carried over from before but the language.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+    services.record_login(user)
+
+
+@auth_bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for(services.landing_endpoint(current_user)))
+    form = RegisterForm()
+    if request.method == "GET" and request.args.get("kind") == OrgKind.VENDOR:
+        form.kind.data = OrgKind.VENDOR
+    if form.validate_on_submit():
+        try:
+            user = services.register_account(
+                kind=form.kind.data,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                org=_org_details(form),
+                locale=session.get("lang", "vi"),
+            )
+        except services.AccountError as err:
+            db.session.rollback()
+            _attach_error(form, err)
+        else:
+            db.session.commit()
+            _start_session(user, remember=False)
+            db.session.commit()
+            if user.is_vendor:
+                flash(
+                    _(
+                        "Chào mừng %(name)s! Tài khoản nhà cung cấp đã được tạo và đang chờ "
+                        "kiểm duyệt viên xác thực.",
+                        name=user.name,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
+            return redirect(url_for(services.landing_endpoint(user)))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next")
+    if current_user.is_authenticated:
+        return redirect(safe_next(next_url, url_for(services.landing_endpoint(current_user))))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors = [_("E-mail hoặc mật khẩu không đúng.")]
+        else:
+            _start_session(user, remember=bool(form.remember.data))
+            db.session.commit()
+            flash(_("Xin chào %(name)s!", name=user.name), "success")
+            return redirect(safe_next(next_url, url_for(services.landing_endpoint(user))))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form, next_url=next_url), status
+
+
+@auth_bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("core.home"))
+        return render_template("accounts/logout.html")
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("core.home"))
+
+
+@account_bp.get("/")
+@role_required("enterprise")
+def index():
+    return render_template("accounts/index.html", org=current_user.organization)
+
+
+@account_bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, name=form.name.data, locale=form.locale.data)
+        session["lang"] = current_user.locale
+        db.session.commit()
+        flash(_("Đã lưu thông tin cá nhân."), "success")
+        return redirect(url_for("account.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/profile.html", form=form, role_label=ROLE_LABELS.get(current_user.role)
+    ), status
+
+
+@account_bp.route("/organization", methods=["GET", "POST"])
+@role_required("enterprise", "vendor")
+def organization():
+    org = current_user.organization
+    form = OrganizationForm(enterprise=not org.is_vendor)
+    if request.method == "GET":
+        form.org_name.data = org.name
+        form.tax_code.data = org.tax_code
+        form.locality.data = org.locality or ""
+        form.industry.data = org.industry or ""
+        form.size_band.data = org.size_band or ""
+        form.phone.data = org.phone
+        form.website.data = org.website
+    if form.validate_on_submit():
+        try:
+            services.update_organization(current_user, org, _org_details(form))
+        except services.AccountError as err:
+            db.session.rollback()
+            _attach_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu hồ sơ tổ chức."), "success")
+            return redirect(url_for("account.organization"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/organization.html", form=form, org=org), status
+
+
+@account_bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, current=form.current_password.data, new=form.password.data
+            )
+        except services.AccountError as err:
+            db.session.rollback()
+            _attach_error(form, err)
+        else:
+            db.session.commit()
+            # Keep this session alive under the new version; every other one ends.
+            login_user(current_user._get_current_object(), remember=False)
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
+            return redirect(url_for("account.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/password.html", form=form), status

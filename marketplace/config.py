@@ -1,0 +1,123 @@
+"""Configuration read from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# Hải Dương province: its 12 district-level units (code, name).
+DEFAULT_LOCALITIES: list[tuple[str, str]] = [
+    ("tp-hai-duong", "Thành phố Hải Dương"),
+    ("tp-chi-linh", "Thành phố Chí Linh"),
+    ("tx-kinh-mon", "Thị xã Kinh Môn"),
+    ("binh-giang", "Huyện Bình Giang"),
+    ("cam-giang", "Huyện Cẩm Giàng"),
+    ("gia-loc", "Huyện Gia Lộc"),
+    ("kim-thanh", "Huyện Kim Thành"),
+    ("nam-sach", "Huyện Nam Sách"),
+    ("ninh-giang", "Huyện Ninh Giang"),
+    ("thanh-ha", "Huyện Thanh Hà"),
+    ("thanh-mien", "Huyện Thanh Miện"),
+    ("tu-ky", "Huyện Tứ Kỳ"),
+]
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_localities(path: str | None) -> list[tuple[str, str]]:
+    """Read localities from a file of `code<TAB>name` lines, or use the default."""
+    if not path:
+        return list(DEFAULT_LOCALITIES)
+    items: list[tuple[str, str]] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        code, _, name = line.partition("\t")
+        if code and name:
+            items.append((code.strip(), name.strip()))
+    return items or list(DEFAULT_LOCALITIES)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the instance's secret key, generating it once on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Create with owner-only permissions; another process may win the race, so re-read.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+class Config:
+    """Settings for development and production, from environment variables."""
+
+    def __init__(self, instance_path: str) -> None:
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+        default_db = "sqlite:///" + str(Path(instance_path) / "marketplace.db")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.LANGUAGES = ["vi", "en"]
+        self.BOOTSTRAP_SERVE_LOCAL = True
+        self.WTF_CSRF_ENABLED = True
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+        self.LOCALITIES = load_localities(env.get("LOCALITIES_FILE"))
+        self.PROVINCE_NAME = env.get("PROVINCE_NAME", "Hải Dương")
+        self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY", "")
+        self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY", "")
+        self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET", "")
+        self.STRIPE_API_BASE = env.get("STRIPE_API_BASE", "")
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
+        self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "no-reply@chogiaiphapso.vn")
+        self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads")
+        self.PER_PAGE = 20
+        self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a given database, CSRF off unless a test turns it on."""
+
+    def __init__(self, instance_path: str, database_url: str) -> None:
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = secrets.token_hex(16)
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.WTF_CSRF_ENABLED = False
+        # Fast hashing keeps the suite quick; production uses scrypt.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point postgres URLs at psycopg 3, whatever scheme they were given with."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,37 @@
+"""Cross-domain plumbing: extensions, i18n, formatting, errors, health and home page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("core", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Bind extensions, register every domain's blueprint and CLI, install error handlers."""
+    from marketplace.core import database, errors, i18n, templating, views  # noqa: F401
+    from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    database.install_sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from marketplace import accounts, catalog, demo, moderation
+
+    app.register_blueprint(bp)
+    accounts.init_app(app)
+    catalog.init_app(app)
+    moderation.init_app(app)
+    demo.init_app(app)
+
+
+def _migrations_dir():
+    from marketplace import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"

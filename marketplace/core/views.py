@@ -1,0 +1,37 @@
+"""Home page, health check and language switch."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from marketplace.core import bp
+from marketplace.core.database import ping_database
+from marketplace.core.urls import safe_next
+from marketplace.extensions import csrf, db
+
+
+@bp.get("/")
+def home():
+    from marketplace.accounts import services as accounts
+
+    return render_template("core/home.html", counts=accounts.public_counts())
+
+
+@bp.get("/healthz")
+@csrf.exempt
+def healthz():
+    if ping_database():
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="error", database="unreachable"), 503
+
+
+@bp.post("/lang")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))

@@ -1,0 +1,24 @@
+"""`flask seed-demo`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from marketplace.demo import seed
+from marketplace.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Seed only when the database has no users yet.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Create the demo data (idempotent) and print the demo accounts."""
+    if if_empty and not seed.database_is_empty():
+        click.echo("Database already has data; demo seed skipped.")
+    else:
+        seed.seed_demo()
+        db.session.commit()
+    click.echo("Demo accounts (password: %s):" % seed.DEMO_PASSWORD)
+    for spec in seed.DEMO_USERS:
+        click.echo(f"  {spec.role:<11} {spec.email}")

@@ -1,0 +1,13 @@
+"""Moderation: queues over the other domains, decisions and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.moderation import views  # noqa: F401
+
+    app.register_blueprint(bp)

@@ -1,0 +1,242 @@
+"""Fixtures: an isolated database per test, clients signed in as each role, a query counter.
+
+SQLite (default): the migrations build a template database once per worker; each test
+gets its own copy of the file. PostgreSQL (TEST_DATABASE_URL): each worker gets its own
+database built by the migrations; tables are truncated after each test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, make_url, text
+
+os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="marketplace-test-instance-"))
+
+from marketplace import create_app  # noqa: E402
+from marketplace.config import TestConfig, normalise_database_url  # noqa: E402
+from marketplace.extensions import db  # noqa: E402
+from tests import factories  # noqa: E402
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+IS_POSTGRES = bool(TEST_DATABASE_URL)
+
+
+def make_test_app(database_url: str, **overrides):
+    """Build an app on `database_url` with the test configuration and `overrides`."""
+    config = TestConfig(os.environ["INSTANCE_PATH"], database_url)
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def upgrade_database(database_url: str) -> None:
+    """Apply every migration to the database at `database_url`."""
+    from flask_migrate import upgrade
+
+    app = make_test_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_name(request) -> str:
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+def _recreate_postgres_database(url: str) -> str:
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{os.getpid()}"
+    from sqlalchemy import create_engine
+
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory, worker_name):
+    """Build the schema once per worker with the migrations themselves."""
+    if IS_POSTGRES:
+        url = _recreate_postgres_database(TEST_DATABASE_URL)
+        upgrade_database(url)
+        yield url
+        from sqlalchemy import create_engine
+
+        base = make_url(normalise_database_url(TEST_DATABASE_URL))
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp(f"db-{worker_name}") / "template.db"
+        upgrade_database(f"sqlite:///{path}")
+        yield path
+
+
+def _truncate_all(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        if tables:
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    """A database of this test's own, with every migration applied and no rows."""
+    if IS_POSTGRES:
+        return database_template
+    path = tmp_path / "test.db"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_factory(database_url):
+    """Build apps on this test's database, with config overrides."""
+    built = []
+
+    def build(**overrides):
+        application = make_test_app(database_url, **overrides)
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if IS_POSTGRES and built:
+        _truncate_all(built[0])
+
+
+@pytest.fixture
+def app(app_factory):
+    """The app whose context the test code runs in (factories, assertions)."""
+    application = app_factory()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def web_app(app_factory, app):
+    """A second app instance on the same database that serves the test clients.
+
+    Requests then always get an app context (and `g`, and a session) of their own, as
+    in production, instead of reusing the one the test code holds open.
+    """
+    return app_factory()
+
+
+@pytest.fixture
+def client(web_app):
+    return web_app.test_client()
+
+
+@pytest.fixture
+def make_client(web_app):
+    """Return a new, independent client (another browser)."""
+    return web_app.test_client
+
+
+@pytest.fixture
+def login(app):
+    """Sign a client in through the real sign-in form."""
+
+    def do_login(client, user, password: str = factories.PASSWORD, **extra):
+        response = client.post(
+            "/auth/login", data={"email": user.email, "password": password, **extra}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def enterprise(app):
+    return factories.make_user("enterprise")
+
+
+@pytest.fixture
+def other_enterprise(app):
+    return factories.make_user("enterprise")
+
+
+@pytest.fixture
+def vendor(app):
+    return factories.make_user("vendor", verified=True)
+
+
+@pytest.fixture
+def other_vendor(app):
+    return factories.make_user("vendor")
+
+
+@pytest.fixture
+def moderator(app):
+    return factories.make_user("moderator")
+
+
+@pytest.fixture
+def admin(app):
+    return factories.make_user("admin")
+
+
+@pytest.fixture
+def client_for(web_app, login):
+    """Return a signed-in client for a user (a fresh browser each time)."""
+
+    def make(user):
+        return login(web_app.test_client(), user)
+
+    return make
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as q:` block."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL' if IS_POSTGRES else 'SQLite'}"
+
+
+__all__ = ["IS_POSTGRES", "Path", "make_test_app"]

@@ -1,0 +1,64 @@
+"""Vietnamese by default, English on request; money and dates as the glossary fixes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from marketplace.core.formatting import format_date, format_datetime, format_vnd
+from marketplace.extensions import db
+
+
+def test_interface_is_vietnamese_by_default(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html and "Chợ Giải Pháp Số" in html
+
+
+def test_language_switch_is_kept_in_the_session(client):
+    response = client.post("/lang", data={"lang": "en", "next": "/auth/login"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    html = client.get("/auth/login").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Sign in" in html and "Digital Solutions Marketplace" in html
+    client.post("/lang", data={"lang": "vi"})
+    assert "Đăng nhập" in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_unknown_language_and_offsite_next_are_ignored(client):
+    response = client.post("/lang", data={"lang": "fr", "next": "https://evil.example"})
+    assert response.headers["Location"].endswith("/")
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_is_kept_per_user(client_for, enterprise, make_client, login):
+    c = client_for(enterprise)
+    c.post("/lang", data={"lang": "en"})
+    db.session.refresh(enterprise)
+    assert enterprise.locale == "en"
+    other_browser = login(make_client(), enterprise)
+    assert '<html lang="en">' in other_browser.get("/account/").get_data(as_text=True)
+
+
+def test_error_pages_exist_in_both_languages(client):
+    assert "Không tìm thấy trang" in client.get("/missing").get_data(as_text=True)
+    client.post("/lang", data={"lang": "en"})
+    assert "Page not found" in client.get("/missing").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [(0, "0 ₫"), (1200000, "1.200.000 ₫"), (999, "999 ₫"), (150000, "150.000 ₫"),
+     (12345678901, "12.345.678.901 ₫"), (-50000, "-50.000 ₫"), (None, "")],
+)
+def test_money_is_shown_in_vnd(amount, shown):
+    assert format_vnd(amount) == shown
+
+
+def test_dates_are_shown_in_ho_chi_minh_time(app):
+    with app.test_request_context("/"):
+        late_utc = dt.datetime(2026, 3, 25, 20, 30, tzinfo=dt.UTC)  # 03:30 on the 26th in Hà Nội
+        assert format_date(late_utc) == "26/03/2026"
+        assert format_datetime(late_utc) == "26/03/2026 03:30"
+        assert format_date(dt.date(2026, 1, 5)) == "05/01/2026"
