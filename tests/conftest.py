@@ -50,9 +50,10 @@ def worker_name(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
-def _recreate_postgres_database(url: str) -> str:
+def _recreate_postgres_database(url: str, suffix: str = "") -> str:
+    """Create (again) an empty database beside the one in `url`; return its URL."""
     base = make_url(normalise_database_url(url))
-    name = f"{base.database}_{os.getpid()}"
+    name = f"{base.database}_{os.getpid()}{suffix}"
     from sqlalchemy import create_engine
 
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -119,7 +120,7 @@ def app_factory(database_url):
             db.session.remove()
             db.engine.dispose()
     if IS_POSTGRES and built:
-        _truncate_all(built[0])
+        _truncate_all(make_test_app(database_url))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from marketplace.accounts import choices
 from marketplace.accounts.validation import is_valid_tax_code, normalise_phone, password_problem
 
-
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
@@ -94,7 +93,12 @@ class OrganizationFieldsMixin:
         validators=[
             Optional(),
             Length(max=255),
-            URL(require_tld=True, message=_l("Địa chỉ trang web không hợp lệ (cần bắt đầu bằng http:// hoặc https://).")),
+            URL(
+                require_tld=True,
+                message=_l(
+                    "Địa chỉ trang web không hợp lệ (cần bắt đầu bằng http:// hoặc https://)."
+                ),
+            ),
         ],
     )
 

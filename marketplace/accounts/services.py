@@ -229,7 +229,7 @@ def public_counts() -> dict[str, int]:
         select(Organization.kind, func.count(Organization.id)).group_by(Organization.kind)
     ).all()
     counts = {"vendor": 0, "enterprise": 0}
-    counts.update({kind: n for kind, n in rows})
+    counts.update(dict(rows))
     return counts
 
 

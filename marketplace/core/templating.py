@@ -24,7 +24,7 @@ def url_for_page(page: int) -> str:
     try:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     except BuildError:
-        return "?page=%d" % page
+        return f"?page={page}"
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,11 @@ def safe_next(target: str | None, fallback: str) -> str:
     if not target:
         return fallback
     target = target.strip()
-    if any(ch in target for ch in "\\\r\n\t") or not target.startswith("/") or target.startswith("//"):
+    if (
+        any(ch in target for ch in "\\\r\n\t")
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

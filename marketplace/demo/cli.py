@@ -19,6 +19,6 @@ def seed_demo_command(if_empty: bool) -> None:
     else:
         seed.seed_demo()
         db.session.commit()
-    click.echo("Demo accounts (password: %s):" % seed.DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")
     for spec in seed.DEMO_USERS:
         click.echo(f"  {spec.role:<11} {spec.email}")

@@ -15,6 +15,8 @@ from marketplace.moderation import bp
 @role_required("moderator", "admin")
 def index():
     newest = db.session.scalars(
-        select(Organization).order_by(Organization.created_at.desc(), Organization.id.desc()).limit(20)
+        select(Organization)
+        .order_by(Organization.created_at.desc(), Organization.id.desc())
+        .limit(20)
     ).all()
     return render_template("moderation/index.html", organizations=newest)

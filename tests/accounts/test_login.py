@@ -12,12 +12,18 @@ from tests import factories
 
 @pytest.mark.parametrize(
     ("role", "landing"),
-    [("enterprise", "/account/"), ("vendor", "/vendor/"), ("moderator", "/moderation/"),
-     ("admin", "/moderation/")],
+    [
+        ("enterprise", "/account/"),
+        ("vendor", "/vendor/"),
+        ("moderator", "/moderation/"),
+        ("admin", "/moderation/"),
+    ],
 )
 def test_each_role_lands_on_its_page(client, role, landing):
     user = factories.make_user(role)
-    response = client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(landing)
     assert client.get(landing).status_code == 200
@@ -47,7 +53,9 @@ def test_wrong_credentials_give_one_message_and_keep_the_email(client, enterpris
 
 def test_inactive_user_cannot_sign_in(client):
     user = factories.make_user("enterprise", active=False)
-    response = client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -67,8 +75,15 @@ def test_next_redirect_on_this_site_is_followed(client, enterprise):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-     "http:/evil.example", " //evil.example", "/%0d%0aSet-Cookie:x=1"],
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        " //evil.example",
+        "/%0d%0aSet-Cookie:x=1",
+    ],
 )
 def test_next_redirect_off_site_is_ignored(client, enterprise, target):
     response = client.post(
@@ -132,7 +147,9 @@ def test_forged_session_user_id_is_refused(client, enterprise):
     assert client.get("/account/").status_code == 302
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     email=st.one_of(st.text(max_size=300), st.just("x" * 10_000)),
     password=st.one_of(st.text(max_size=200), st.just("\x00")),
@@ -141,6 +158,7 @@ def test_forged_session_user_id_is_refused(client, enterprise):
 )
 def test_no_input_to_the_login_form_causes_a_server_error(client, email, password, remember, nxt):
     response = client.post(
-        "/auth/login", data={"email": email, "password": password, "remember": remember, "next": nxt}
+        "/auth/login",
+        data={"email": email, "password": password, "remember": remember, "next": nxt},
     )
     assert response.status_code in (302, 400)

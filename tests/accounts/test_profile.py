@@ -28,8 +28,11 @@ def test_password_change_needs_the_current_password(client_for, enterprise):
     c = client_for(enterprise)
     response = c.post(
         "/account/password",
-        data={"current_password": "wrong-one-123", "password": "moi-mat-khau-2026",
-              "confirm": "moi-mat-khau-2026"},
+        data={
+            "current_password": "wrong-one-123",
+            "password": "moi-mat-khau-2026",
+            "confirm": "moi-mat-khau-2026",
+        },
     )
     assert response.status_code == 400
     assert "Mật khẩu hiện tại không đúng." in response.get_data(as_text=True)
@@ -40,14 +43,19 @@ def test_password_change_ends_other_sessions_but_not_this_one(client_for, enterp
     second = client_for(enterprise)
     response = first.post(
         "/account/password",
-        data={"current_password": factories.PASSWORD, "password": "moi-mat-khau-2026",
-              "confirm": "moi-mat-khau-2026"},
+        data={
+            "current_password": factories.PASSWORD,
+            "password": "moi-mat-khau-2026",
+            "confirm": "moi-mat-khau-2026",
+        },
     )
     assert response.status_code == 302
     assert first.get("/account/").status_code == 200
     assert second.get("/account/").status_code == 302
     fresh = make_client()
-    ok = fresh.post("/auth/login", data={"email": enterprise.email, "password": "moi-mat-khau-2026"})
+    ok = fresh.post(
+        "/auth/login", data={"email": enterprise.email, "password": "moi-mat-khau-2026"}
+    )
     assert ok.status_code == 302
 
 
@@ -57,9 +65,15 @@ def test_members_edit_their_organisation(client_for, enterprise):
     assert enterprise.organization.tax_code in page.get_data(as_text=True)
     response = c.post(
         "/account/organization",
-        data={"org_name": "Công ty TNHH Gốm Chu Đậu", "tax_code": "0800000099", "locality": "nam-sach",
-              "industry": "manufacturing", "size_band": "micro", "phone": "0220 3700 111",
-              "website": "https://gomchudau.vn"},
+        data={
+            "org_name": "Công ty TNHH Gốm Chu Đậu",
+            "tax_code": "0800000099",
+            "locality": "nam-sach",
+            "industry": "manufacturing",
+            "size_band": "micro",
+            "phone": "0220 3700 111",
+            "website": "https://gomchudau.vn",
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -73,8 +87,14 @@ def test_verified_vendor_cannot_change_tax_code(client_for, vendor):
     org = vendor.organization
     response = c.post(
         "/account/organization",
-        data={"org_name": org.name, "tax_code": "0100000777", "industry": "ict",
-              "phone": "0912345678", "locality": "", "size_band": ""},
+        data={
+            "org_name": org.name,
+            "tax_code": "0100000777",
+            "industry": "ict",
+            "phone": "0912345678",
+            "locality": "",
+            "size_band": "",
+        },
     )
     assert response.status_code == 400
     assert "đã xác thực" in response.get_data(as_text=True)

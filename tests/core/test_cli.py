@@ -11,8 +11,16 @@ from marketplace.extensions import db
 def test_users_create_makes_a_moderator(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--role", "moderator", "--email", "Kiem.Duyet@SoTTTT.gov.vn",
-              "--name", "Vũ Minh Đức"],
+        args=[
+            "users",
+            "create",
+            "--role",
+            "moderator",
+            "--email",
+            "Kiem.Duyet@SoTTTT.gov.vn",
+            "--name",
+            "Vũ Minh Đức",
+        ],
         input="mat-khau-kiem-duyet\nmat-khau-kiem-duyet\n",
     )
     assert result.exit_code == 0, result.output
@@ -44,18 +52,26 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(app, login):
     assert first.exit_code == 0, first.output
     for email in ("enterprise@demo.vn", "vendor@demo.vn", "moderator@demo.vn", "admin@demo.vn"):
         assert email in first.output
-    counts = (db.session.scalar(select(func.count(User.id))),
-              db.session.scalar(select(func.count(Organization.id))))
+    counts = (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Organization.id))),
+    )
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert (db.session.scalar(select(func.count(User.id))),
-            db.session.scalar(select(func.count(Organization.id)))) == counts
+    assert (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Organization.id))),
+    ) == counts
     assert counts[0] >= 4
 
 
 def test_demo_accounts_sign_in_and_land_on_their_pages(app, make_client):
     app.test_cli_runner().invoke(args=["seed-demo"])
-    for email, landing in [("enterprise@demo.vn", "/account/"), ("vendor@demo.vn", "/vendor/"),
-                           ("moderator@demo.vn", "/moderation/"), ("admin@demo.vn", "/moderation/")]:
+    for email, landing in [
+        ("enterprise@demo.vn", "/account/"),
+        ("vendor@demo.vn", "/vendor/"),
+        ("moderator@demo.vn", "/moderation/"),
+        ("admin@demo.vn", "/moderation/"),
+    ]:
         c = make_client()
         response = c.post("/auth/login", data={"email": email, "password": "demo-pass-2026"})
         assert response.status_code == 302 and response.headers["Location"].endswith(landing)

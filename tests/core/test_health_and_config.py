@@ -18,9 +18,7 @@ def test_healthz_reports_ok(client):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(app_factory, tmp_path):
-    broken = app_factory(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/nope/x.db"
-    )
+    broken = app_factory(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/nope/x.db")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"

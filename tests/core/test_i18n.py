@@ -49,8 +49,15 @@ def test_error_pages_exist_in_both_languages(client):
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(0, "0 ₫"), (1200000, "1.200.000 ₫"), (999, "999 ₫"), (150000, "150.000 ₫"),
-     (12345678901, "12.345.678.901 ₫"), (-50000, "-50.000 ₫"), (None, "")],
+    [
+        (0, "0 ₫"),
+        (1200000, "1.200.000 ₫"),
+        (999, "999 ₫"),
+        (150000, "150.000 ₫"),
+        (12345678901, "12.345.678.901 ₫"),
+        (-50000, "-50.000 ₫"),
+        (None, ""),
+    ],
 )
 def test_money_is_shown_in_vnd(amount, shown):
     assert format_vnd(amount) == shown

@@ -15,7 +15,7 @@ def _fresh_app(tmp_path):
     if IS_POSTGRES:
         from tests.conftest import TEST_DATABASE_URL
 
-        url = _recreate_postgres_database(TEST_DATABASE_URL + "_mig")
+        url = _recreate_postgres_database(TEST_DATABASE_URL, "_mig")
     else:
         url = f"sqlite:///{tmp_path}/migrations.db"
     return make_test_app(url)

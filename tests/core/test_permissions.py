@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-AREAS = {"/account/": {"enterprise"}, "/vendor/": {"vendor"}, "/moderation/": {"moderator", "admin"}}
+AREAS = {
+    "/account/": {"enterprise"},
+    "/vendor/": {"vendor"},
+    "/moderation/": {"moderator", "admin"},
+}
 
 
 @pytest.mark.parametrize("path", list(AREAS))
