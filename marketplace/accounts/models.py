@@ -121,3 +121,33 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role} {self.email}>"
+
+
+class VerificationRequest(db.Model):
+    """A vendor's request to be verified, with its registration details and a document."""
+
+    __tablename__ = "verification_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    legal_name: Mapped[str] = mapped_column(String(200))
+    tax_code: Mapped[str] = mapped_column(String(14))
+    address: Mapped[str] = mapped_column(String(300))
+    representative: Mapped[str] = mapped_column(String(120))
+    business_license_no: Mapped[str] = mapped_column(String(60), default="")
+    # The scanned registration certificate (an image upload).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

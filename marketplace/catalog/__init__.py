@@ -1,13 +1,15 @@
-"""Catalogue: solutions, plans and the vendor workspace."""
+"""Catalogue: solutions, plans, uploads and the vendor workspace."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask
 
 vendor_bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+media_bp = Blueprint("media", __name__, url_prefix="/media")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.catalog import vendor_views  # noqa: F401
+    from marketplace.catalog import media_views, models, vendor_views  # noqa: F401
 
     app.register_blueprint(vendor_bp)
+    app.register_blueprint(media_bp)

@@ -8,6 +8,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.moderation import models  # noqa: F401
     from marketplace.moderation import views  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,0 +1,290 @@
+"""Categories, solutions, plans, features, uploads and revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import get_locale
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organization, User
+from marketplace.core.database import UTCDateTime, utcnow
+from marketplace.extensions import db
+
+
+class SolutionStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+    ARCHIVED = "archived"
+
+
+class RevisionStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Deployment(StrEnum):
+    CLOUD = "cloud"
+    ON_PREMISE = "on_premise"
+    HYBRID = "hybrid"
+
+
+class BillingPeriod(StrEnum):
+    MONTH = "month"
+    YEAR = "year"
+    ONCE = "once"
+
+
+class FeatureKind(StrEnum):
+    BOOL = "bool"
+    TEXT = "text"
+
+
+def _localised(vi: str, en: str | None) -> str:
+    try:
+        locale = str(get_locale() or "vi")
+    except RuntimeError:  # outside a request
+        locale = "vi"
+    return en if locale == "en" and en else vi
+
+
+class Category(db.Model):
+    """A two-level tree: top-level groups and their categories."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Category | None] = relationship(remote_side="Category.id", back_populates="children")
+    children: Mapped[list[Category]] = relationship(
+        back_populates="parent", order_by="Category.position"
+    )
+    features: Mapped[list[FeatureDefinition]] = relationship(
+        back_populates="category", order_by="FeatureDefinition.position"
+    )
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_vi, self.name_en)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent else self.name
+
+
+class FeatureDefinition(db.Model):
+    """A comparable feature in a category's vocabulary (yes/no or a short value)."""
+
+    __tablename__ = "feature_definitions"
+    __table_args__ = (
+        UniqueConstraint("category_id", "key"),
+        CheckConstraint("kind IN ('bool', 'text')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    label_vi: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10), default=FeatureKind.BOOL)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    category: Mapped[Category] = relationship(back_populates="features")
+
+    @property
+    def label(self) -> str:
+        return _localised(self.label_vi, self.label_en)
+
+
+class Upload(db.Model):
+    """An image a vendor uploaded, re-encoded and stored under a random name."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Random file name (token + extension); also the public URL segment.
+    filename: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(20), default="image")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Solution(db.Model):
+    """A vendor's listing. Its columns hold the live content once published."""
+
+    __tablename__ = "solutions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'pending', 'published', 'rejected', 'suspended', 'archived')",
+            name="status",
+        ),
+        CheckConstraint("deployment IN ('cloud', 'on_premise', 'hybrid')", name="deployment"),
+        Index("ix_solutions_status_published_at", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=SolutionStatus.DRAFT, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    tagline: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    deployment: Mapped[str] = mapped_column(String(20), default=Deployment.CLOUD)
+    website: Mapped[str | None] = mapped_column(String(255))
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    # Last moderator reason (rejection or suspension) shown to the vendor.
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    vendor: Mapped[Organization] = relationship()
+    category: Mapped[Category | None] = relationship()
+    logo: Mapped[Upload | None] = relationship(foreign_keys=[logo_id])
+    plans: Mapped[list[Plan]] = relationship(
+        back_populates="solution", order_by="Plan.position", cascade="all, delete-orphan"
+    )
+    features: Mapped[list[SolutionFeature]] = relationship(
+        back_populates="solution", order_by="SolutionFeature.position", cascade="all, delete-orphan"
+    )
+    screenshots: Mapped[list[Screenshot]] = relationship(
+        back_populates="solution", order_by="Screenshot.position", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[SolutionRevision]] = relationship(
+        back_populates="solution", order_by="SolutionRevision.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == SolutionStatus.PUBLISHED
+
+    @property
+    def active_plans(self) -> list[Plan]:
+        return [p for p in self.plans if p.active]
+
+
+class Plan(db.Model):
+    """A pricing tier. Plans are never deleted once live (trials and sales point at them)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("price_vnd >= 0", name="price_non_negative"),
+        CheckConstraint("period IN ('month', 'year', 'once')", name="period"),
+        CheckConstraint("trial_days >= 0 AND trial_days <= 90", name="trial_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    price_vnd: Mapped[int] = mapped_column(BigInteger)
+    period: Mapped[str] = mapped_column(String(10), default=BillingPeriod.MONTH)
+    trial_days: Mapped[int] = mapped_column(Integer, default=0)
+    limits: Mapped[str] = mapped_column(String(500), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    stripe_price_id: Mapped[str | None] = mapped_column(String(100))
+
+    solution: Mapped[Solution] = relationship(back_populates="plans")
+
+
+class SolutionFeature(db.Model):
+    """A feature value of a solution: a vocabulary key, or a free-text extra (`x-…`)."""
+
+    __tablename__ = "solution_features"
+    __table_args__ = (UniqueConstraint("solution_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    # Label of a free-text extra; vocabulary features take their label from the definition.
+    label: Mapped[str | None] = mapped_column(String(120))
+    # "yes" / "no" for yes/no features, else a short value.
+    value: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    solution: Mapped[Solution] = relationship(back_populates="features")
+
+
+class Screenshot(db.Model):
+    __tablename__ = "screenshots"
+    __table_args__ = (UniqueConstraint("solution_id", "upload_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), index=True)
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    solution: Mapped[Solution] = relationship(back_populates="screenshots")
+    upload: Mapped[Upload] = relationship()
+
+
+class SolutionRevision(db.Model):
+    """A proposed edit of a published solution, held as a snapshot until it is approved."""
+
+    __tablename__ = "solution_revisions"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'pending', 'approved', 'rejected')", name="status"),
+        # At most one open (draft or pending) revision per solution.
+        Index(
+            "uq_solution_revisions_open",
+            "solution_id",
+            unique=True,
+            sqlite_where=text("status IN ('draft', 'pending')"),
+            postgresql_where=text("status IN ('draft', 'pending')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=RevisionStatus.DRAFT, index=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    solution: Mapped[Solution] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
