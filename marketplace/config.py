@@ -98,6 +98,7 @@ class Config:
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "no-reply@chogiaiphapso.vn")
         self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads")
+        self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.PER_PAGE = 20
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
 

@@ -59,3 +59,50 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def category(slug: str = "hoa-don-dien-tu"):
+    """Return a category seeded by the migrations."""
+    from sqlalchemy import select
+
+    from marketplace.catalog.models import Category
+
+    return db.session.scalar(select(Category).where(Category.slug == slug))
+
+
+def listing_content(**overrides):
+    """Return complete listing content, ready to submit."""
+    from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
+
+    values = {
+        "name": "Hóa đơn điện tử Sông Hồng",
+        "tagline": "Phát hành hóa đơn điện tử đúng Nghị định 123 trong 5 phút",
+        "description": (
+            "Giải pháp **hóa đơn điện tử** cho doanh nghiệp nhỏ.\n\n"
+            "## Tính năng nổi bật\n\n- Phát hành hàng loạt\n- Ký số từ xa\n"
+        ),
+        "category_id": category().id,
+        "deployment": "cloud",
+        "features": [
+            FeatureInput(key="decree_123", value="yes"),
+            FeatureInput(key="invoices_included", value="500 hóa đơn"),
+        ],
+        "plans": [PlanInput(name="Cơ bản", price_vnd=1_200_000, period="year", trial_days=14)],
+    }
+    values.update(overrides)
+    return ListingContent(**values)
+
+
+def make_solution(vendor_user: User, *, status: str = "published", **overrides):
+    """Create a listing through the services, then move it to `status`."""
+    from marketplace.catalog import services
+    from marketplace.catalog.models import SolutionStatus
+
+    solution = services.create_solution(vendor_user, listing_content(**overrides))
+    if status != SolutionStatus.DRAFT:
+        solution.status = status
+        solution.submitted_at = utcnow()
+        if status in (SolutionStatus.PUBLISHED, SolutionStatus.SUSPENDED, SolutionStatus.ARCHIVED):
+            solution.published_at = utcnow()
+    db.session.commit()
+    return solution

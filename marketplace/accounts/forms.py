@@ -4,39 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from marketplace.accounts import choices
 from marketplace.accounts.validation import is_valid_tax_code, normalise_phone, password_problem
-
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def _strip(value):
-    """Trim and drop control characters (a NUL would break PostgreSQL text columns)."""
-    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
-
-
-def _lower(value):
-    return _strip(value).lower() if isinstance(value, str) else value
-
-
-REQUIRED = _l("Vui lòng nhập thông tin này.")
-
-
-class ChoiceField(SelectField):
-    """A select whose out-of-list values get a translated error."""
-
-    def pre_validate(self, form) -> None:
-        if self.data in (None, ""):
-            return
-        if not any(str(value) == str(self.data) for value, _label in self.iter_choices_plain()):
-            raise ValidationError(_l("Lựa chọn không hợp lệ."))
-
-    def iter_choices_plain(self):
-        for choice in self.choices or []:
-            yield choice[0], choice[1]
+from marketplace.core.forms import REQUIRED, ChoiceField, lower, strip
 
 
 class NewPasswordMixin:
@@ -67,12 +41,12 @@ class OrganizationFieldsMixin:
 
     org_name = StringField(
         _l("Tên doanh nghiệp / tổ chức"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=200)],
     )
     tax_code = StringField(
         _l("Mã số thuế"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=14)],
         description=_l("10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số đối với chi nhánh."),
     )
@@ -83,13 +57,13 @@ class OrganizationFieldsMixin:
     size_band = ChoiceField(_l("Quy mô doanh nghiệp"), choices=[])
     phone = StringField(
         _l("Số điện thoại liên hệ"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=25)],
         description=_l("Ví dụ: 0912 345 678 hoặc 0220 3852 123."),
     )
     website = StringField(
         _l("Trang web"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=255),
@@ -145,11 +119,11 @@ class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, FlaskForm):
         validators=[DataRequired(REQUIRED)],
     )
     name = StringField(
-        _l("Họ và tên"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
     )
     email = StringField(
         _l("E-mail"),
-        filters=[_lower],
+        filters=[lower],
         validators=[
             DataRequired(REQUIRED),
             Length(max=254),
@@ -171,7 +145,7 @@ class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, FlaskForm):
 
 class LoginForm(FlaskForm):
     email = StringField(
-        _l("E-mail"), filters=[_lower], validators=[DataRequired(REQUIRED), Length(max=254)]
+        _l("E-mail"), filters=[lower], validators=[DataRequired(REQUIRED), Length(max=254)]
     )
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED), Length(max=128)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
@@ -179,7 +153,7 @@ class LoginForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(
-        _l("Họ và tên"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
     )
     locale = ChoiceField(
         _l("Ngôn ngữ giao diện"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
@@ -200,3 +174,37 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
         _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
     )
+
+
+class VerificationForm(FlaskForm):
+    legal_name = StringField(
+        _l("Tên đầy đủ theo đăng ký kinh doanh"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+    )
+    tax_code = StringField(
+        _l("Mã số thuế"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=14)]
+    )
+    business_license_no = StringField(
+        _l("Số giấy chứng nhận đăng ký doanh nghiệp"),
+        filters=[strip],
+        validators=[Length(max=60)],
+    )
+    address = StringField(
+        _l("Địa chỉ trụ sở"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=300)]
+    )
+    representative = StringField(
+        _l("Người đại diện theo pháp luật"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+    )
+    document = FileField(
+        _l("Ảnh giấy chứng nhận đăng ký doanh nghiệp"),
+        description=_l("Ảnh chụp hoặc bản quét (PNG, JPEG, WebP), tối đa 5 MB."),
+    )
+
+    def validate_tax_code(self, field) -> None:
+        if not is_valid_tax_code(field.data or ""):
+            raise ValidationError(
+                _l("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh).")
+            )

@@ -240,3 +240,121 @@ def landing_endpoint(user: User) -> str:
     if user.role == Role.VENDOR:
         return "vendor.index"
     return "account.index"
+
+
+# ---------------------------------------------------------------- vendor verification
+
+
+@dataclass
+class VerificationDetails:
+    legal_name: str
+    tax_code: str
+    address: str
+    representative: str
+    business_license_no: str = ""
+    document_id: int | None = None
+
+
+def latest_verification(org: Organization | None):
+    """Return the organisation's most recent verification request, if any."""
+    from marketplace.accounts.models import VerificationRequest
+
+    if org is None:
+        return None
+    return db.session.scalar(
+        select(VerificationRequest)
+        .where(VerificationRequest.organization_id == org.id)
+        .order_by(VerificationRequest.created_at.desc(), VerificationRequest.id.desc())
+        .limit(1)
+    )
+
+
+def request_verification(actor: User, details: VerificationDetails):
+    """File a vendor's verification request for the moderators (one open at a time)."""
+    from marketplace.accounts.models import VerificationRequest
+    from marketplace.catalog.models import Upload
+    from marketplace.moderation.audit import record_audit
+
+    org = actor.organization
+    if actor.role != Role.VENDOR or org is None:
+        from marketplace.core.permissions import deny
+
+        deny()
+    if org.is_verified:
+        raise AccountError("form", _("Nhà cung cấp đã được xác thực."))
+    latest = latest_verification(org)
+    if latest is not None and latest.status == "pending":
+        raise AccountError("form", _("Yêu cầu xác thực trước đó đang chờ duyệt."))
+    if details.tax_code != org.tax_code:
+        raise AccountError("tax_code", _("Mã số thuế phải trùng với mã số thuế của tổ chức."))
+    if details.document_id is None:
+        raise AccountError("document", _("Vui lòng tải lên giấy chứng nhận đăng ký doanh nghiệp."))
+    document = db.session.get(Upload, details.document_id)
+    if document is None or document.org_id != org.id:
+        raise AccountError("document", _("Tài liệu không hợp lệ."))
+    request = VerificationRequest(
+        organization_id=org.id,
+        submitted_by_id=actor.id,
+        legal_name=details.legal_name,
+        tax_code=details.tax_code,
+        address=details.address,
+        representative=details.representative,
+        business_license_no=details.business_license_no,
+        document_id=details.document_id,
+    )
+    db.session.add(request)
+    db.session.flush()
+    record_audit(actor, "verification.request", org, data={"request_id": request.id})
+    from marketplace.notifications import services as notifications
+
+    notifications.notify_staff(
+        kind="moderation.queue",
+        title=_("Yêu cầu xác thực nhà cung cấp: %(name)s", name=org.name),
+        link="/moderation/",
+        email=False,
+    )
+    return request
+
+
+def decide_verification(moderator: User, request, *, approve: bool, reason: str | None) -> None:
+    """Verify the vendor, or reject its request with a reason; the vendor is told either way."""
+    from marketplace.core.permissions import require
+    from marketplace.moderation.audit import record_audit
+    from marketplace.notifications import services as notifications
+
+    require(moderator.is_authenticated and moderator.is_staff)
+    reason = (reason or "").strip() or None
+    if not approve and not reason:
+        raise AccountError("reason", _("Vui lòng nhập lý do."))
+    if reason and len(reason) > 1000:
+        raise AccountError("reason", _("Lý do tối đa 1000 ký tự."))
+    if request.status != "pending":
+        raise AccountError("form", _("Yêu cầu này đã được xử lý."))
+    org = request.organization
+    request.status = "approved" if approve else "rejected"
+    request.reason = reason
+    request.decided_at = utcnow()
+    request.decided_by_id = moderator.id
+    if approve:
+        org.verified_at = utcnow()
+        org.name = request.legal_name or org.name
+    db.session.flush()
+    record_audit(
+        moderator,
+        "verification.approve" if approve else "verification.reject",
+        org,
+        reason=reason,
+        data={"request_id": request.id},
+    )
+    title = (
+        _("Nhà cung cấp %(name)s đã được xác thực.", name=org.name)
+        if approve
+        else _("Yêu cầu xác thực của %(name)s bị từ chối.", name=org.name)
+    )
+    notifications.notify_organization(
+        org,
+        kind="verification.decided",
+        title=title,
+        body=_("Lý do: %(reason)s", reason=reason) if reason else "",
+        link="/vendor/verification",
+    )

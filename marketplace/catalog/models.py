@@ -81,7 +81,9 @@ class Category(db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    parent: Mapped[Category | None] = relationship(remote_side="Category.id", back_populates="children")
+    parent: Mapped[Category | None] = relationship(
+        remote_side="Category.id", back_populates="children"
+    )
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", order_by="Category.position"
     )
@@ -128,7 +130,9 @@ class Upload(db.Model):
     __tablename__ = "uploads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Random file name (token + extension); also the public URL segment.
     filename: Mapped[str] = mapped_column(String(80), unique=True)
@@ -213,7 +217,9 @@ class Plan(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solutions.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(80))
     price_vnd: Mapped[int] = mapped_column(BigInteger)
     period: Mapped[str] = mapped_column(String(10), default=BillingPeriod.MONTH)
@@ -233,7 +239,9 @@ class SolutionFeature(db.Model):
     __table_args__ = (UniqueConstraint("solution_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solutions.id", ondelete="CASCADE"), index=True
+    )
     key: Mapped[str] = mapped_column(String(60))
     # Label of a free-text extra; vocabulary features take their label from the definition.
     label: Mapped[str | None] = mapped_column(String(120))
@@ -249,7 +257,9 @@ class Screenshot(db.Model):
     __table_args__ = (UniqueConstraint("solution_id", "upload_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solutions.id", ondelete="CASCADE"), index=True
+    )
     upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), index=True)
     caption: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -275,7 +285,9 @@ class SolutionRevision(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solutions.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=RevisionStatus.DRAFT, index=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,22 +1,226 @@
-"""Moderator pages."""
+"""Moderator pages: queues, reviews, decisions, the audit log."""
 
 from __future__ import annotations
 
-from flask import render_template
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organization
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import VerificationRequest
+from marketplace.catalog import services as catalog
+from marketplace.catalog.forms import ReasonForm, RequiredReasonForm
+from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
+from marketplace.catalog.presenters import describe, media_url
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db
-from marketplace.moderation import bp
+from marketplace.moderation import bp, services
+from marketplace.moderation.models import AuditLog
+
+STAFF = ("moderator", "admin")
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
 
 
 @bp.get("/")
-@role_required("moderator", "admin")
+@role_required(*STAFF)
 def index():
-    newest = db.session.scalars(
-        select(Organization)
-        .order_by(Organization.created_at.desc(), Organization.id.desc())
-        .limit(20)
-    ).all()
-    return render_template("moderation/index.html", organizations=newest)
+    return render_template("moderation/index.html", queues=services.queues())
+
+
+@bp.get("/solutions")
+@role_required(*STAFF)
+def solutions():
+    status = request.args.get("status", "")
+    if status not in {s.value for s in SolutionStatus}:
+        status = ""
+    q = request.args.get("q", "")[:100]
+    page = db.paginate(
+        services.solutions_query(status or None, q or None),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("moderation/solutions.html", page=page, status=status, q=q)
+
+
+@bp.get("/solutions/<int:solution_id>")
+@role_required(*STAFF)
+def solution(solution_id: int):
+    item = _get(Solution, solution_id)
+    content, revision = catalog.working_content(item)
+    live_view = describe(catalog.content_of(item))
+    return render_template(
+        "moderation/solution.html",
+        solution=item,
+        view=live_view,
+        revision=revision,
+        history=catalog.history(item),
+        approve_form=ReasonForm(),
+        reason_form=RequiredReasonForm(),
+    )
+
+
+def _decide(solution_id: int, action, form_class, success: str):
+    item = _get(Solution, solution_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
+        return redirect(url_for("moderation.solution", solution_id=item.id)), 400
+    try:
+        action(current_user, item, form.reason.data)
+    except catalog.ListingError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("moderation.solution", solution_id=item.id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("moderation.index"))
+
+
+@bp.post("/solutions/<int:solution_id>/approve")
+@role_required(*STAFF)
+def approve_solution(solution_id: int):
+    return _decide(
+        solution_id, catalog.approve_solution, ReasonForm, _("Đã phê duyệt và xuất bản.")
+    )
+
+
+@bp.post("/solutions/<int:solution_id>/reject")
+@role_required(*STAFF)
+def reject_solution(solution_id: int):
+    return _decide(solution_id, catalog.reject_solution, RequiredReasonForm, _("Đã từ chối."))
+
+
+@bp.post("/solutions/<int:solution_id>/suspend")
+@role_required(*STAFF)
+def suspend_solution(solution_id: int):
+    return _decide(solution_id, catalog.suspend_solution, RequiredReasonForm, _("Đã tạm ngưng."))
+
+
+@bp.post("/solutions/<int:solution_id>/restore")
+@role_required(*STAFF)
+def restore_solution(solution_id: int):
+    return _decide(solution_id, catalog.restore_solution, RequiredReasonForm, _("Đã khôi phục."))
+
+
+@bp.get("/revisions/<int:revision_id>")
+@role_required(*STAFF)
+def revision(revision_id: int):
+    item = _get(SolutionRevision, revision_id)
+    if item.status == "draft":
+        abort(404)  # a vendor's unsent draft is not for review yet
+    return render_template(
+        "moderation/revision.html",
+        revision=item,
+        solution=item.solution,
+        diff=services.revision_diff(item),
+        approve_form=ReasonForm(),
+        reason_form=RequiredReasonForm(),
+    )
+
+
+def _decide_revision(revision_id: int, action, form_class, success: str):
+    item = _get(SolutionRevision, revision_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
+        return redirect(url_for("moderation.revision", revision_id=item.id)), 400
+    try:
+        action(current_user, item, form.reason.data)
+    except catalog.ListingError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("moderation.revision", revision_id=item.id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("moderation.index"))
+
+
+@bp.post("/revisions/<int:revision_id>/approve")
+@role_required(*STAFF)
+def approve_revision(revision_id: int):
+    return _decide_revision(
+        revision_id, catalog.approve_revision, ReasonForm, _("Đã phê duyệt bản chỉnh sửa.")
+    )
+
+
+@bp.post("/revisions/<int:revision_id>/reject")
+@role_required(*STAFF)
+def reject_revision(revision_id: int):
+    return _decide_revision(
+        revision_id, catalog.reject_revision, RequiredReasonForm, _("Đã từ chối bản chỉnh sửa.")
+    )
+
+
+@bp.get("/verifications/<int:request_id>")
+@role_required(*STAFF)
+def verification(request_id: int):
+    item = _get(VerificationRequest, request_id)
+    document = db.session.get(Upload, item.document_id) if item.document_id else None
+    return render_template(
+        "moderation/verification.html",
+        item=item,
+        org=item.organization,
+        document_url=media_url(document),
+        approve_form=ReasonForm(),
+        reason_form=RequiredReasonForm(),
+    )
+
+
+@bp.post("/verifications/<int:request_id>/<any(approve, reject):decision>")
+@role_required(*STAFF)
+def decide_verification(request_id: int, decision: str):
+    item = _get(VerificationRequest, request_id)
+    form = ReasonForm() if decision == "approve" else RequiredReasonForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
+        return redirect(url_for("moderation.verification", request_id=item.id)), 400
+    try:
+        accounts.decide_verification(
+            current_user, item, approve=decision == "approve", reason=form.reason.data
+        )
+    except accounts.AccountError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("moderation.verification", request_id=item.id))
+    db.session.commit()
+    flash(_("Đã xác thực nhà cung cấp.") if decision == "approve" else _("Đã từ chối."), "success")
+    return redirect(url_for("moderation.index"))
+
+
+def _parse_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.get("/audit")
+@role_required(*STAFF)
+def audit():
+    filters = services.AuditFilter(
+        action=request.args.get("action", "")[:60],
+        object_type=request.args.get("object_type", "")[:40],
+        actor=request.args.get("actor", "")[:254],
+        date_from=_parse_date(request.args.get("from")),
+        date_to=_parse_date(request.args.get("to")),
+    )
+    page = db.paginate(
+        services.audit_query(filters), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    object_types = db.session.scalars(select(AuditLog.object_type).distinct()).all()
+    return render_template(
+        "moderation/audit.html",
+        page=page,
+        filters=filters,
+        actions=services.ACTION_LABELS,
+        object_types=sorted(object_types),
+    )

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, Flask
+from flask.cli import AppGroup
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
+outbox_cli = AppGroup("outbox", help="Deliver the e-mail outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+def send_command(limit: int) -> None:
+    """Send queued e-mails, oldest first."""
+    from marketplace.notifications import services
+
+    sent, failed = services.send_outbox(limit=limit)
+    click.echo(f"Sent {sent}, failed {failed}")
+
 
 def init_app(app: Flask) -> None:
-    from marketplace.notifications import models  # noqa: F401
+    from marketplace.notifications import models, views  # noqa: F401
 
     app.register_blueprint(bp)
+    app.context_processor(views.inject_unread_count)
+    app.cli.add_command(outbox_cli)

@@ -15,3 +15,24 @@
   kindInputs.forEach(function (input) { input.addEventListener("change", syncKind); });
   if (kindInputs.length) { syncKind(); }
 })();
+
+// Listing editor: show only the selected category's features.
+(function () {
+  "use strict";
+  var select = document.getElementById("category_id");
+  var groups = document.querySelectorAll(".feature-group");
+  if (!select || !groups.length) { return; }
+  function sync() {
+    groups.forEach(function (g) { g.hidden = g.getAttribute("data-category") !== select.value; });
+    document.querySelectorAll(".no-js-hint").forEach(function (h) { h.hidden = true; });
+  }
+  select.addEventListener("change", sync);
+  sync();
+})();
+
+// Ask before destructive actions.
+document.querySelectorAll("form.confirm-form").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});

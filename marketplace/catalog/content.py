@@ -1,0 +1,132 @@
+"""A listing's editable content as one value: read from rows, held in revisions, applied."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from marketplace.catalog.models import Plan, Screenshot, Solution, SolutionFeature
+from marketplace.extensions import db
+
+EXTRA_PREFIX = "x-"
+
+
+@dataclass
+class PlanInput:
+    name: str
+    price_vnd: int
+    period: str
+    trial_days: int = 0
+    limits: str = ""
+    id: int | None = None
+
+
+@dataclass
+class FeatureInput:
+    key: str
+    value: str
+    label: str | None = None
+
+    @property
+    def is_extra(self) -> bool:
+        return self.key.startswith(EXTRA_PREFIX)
+
+
+@dataclass
+class ListingContent:
+    name: str
+    tagline: str = ""
+    description: str = ""
+    category_id: int | None = None
+    deployment: str = "cloud"
+    website: str | None = None
+    logo_id: int | None = None
+    screenshot_ids: list[int] = field(default_factory=list)
+    features: list[FeatureInput] = field(default_factory=list)
+    plans: list[PlanInput] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ListingContent:
+        values = dict(data)
+        values["features"] = [FeatureInput(**f) for f in data.get("features", [])]
+        values["plans"] = [PlanInput(**p) for p in data.get("plans", [])]
+        values["screenshot_ids"] = list(data.get("screenshot_ids", []))
+        return cls(**values)
+
+
+def content_of(solution: Solution) -> ListingContent:
+    """Read the content a solution's rows hold (the live version once published)."""
+    return ListingContent(
+        name=solution.name,
+        tagline=solution.tagline or "",
+        description=solution.description or "",
+        category_id=solution.category_id,
+        deployment=solution.deployment,
+        website=solution.website,
+        logo_id=solution.logo_id,
+        screenshot_ids=[s.upload_id for s in solution.screenshots],
+        features=[FeatureInput(key=f.key, value=f.value, label=f.label) for f in solution.features],
+        plans=[
+            PlanInput(
+                id=p.id,
+                name=p.name,
+                price_vnd=p.price_vnd,
+                period=p.period,
+                trial_days=p.trial_days,
+                limits=p.limits or "",
+            )
+            for p in solution.plans
+            if p.active
+        ],
+    )
+
+
+def apply_content(solution: Solution, content: ListingContent) -> None:
+    """Write content into a solution's rows. Plans keep their ids; removed ones are retired."""
+    solution.name = content.name
+    solution.tagline = content.tagline
+    solution.description = content.description
+    solution.category_id = content.category_id
+    solution.deployment = content.deployment
+    solution.website = content.website or None
+    solution.logo_id = content.logo_id
+
+    solution.screenshots.clear()
+    solution.features.clear()
+    db.session.flush()  # delete the old rows before unique keys are reused
+    for position, upload_id in enumerate(content.screenshot_ids):
+        solution.screenshots.append(Screenshot(upload_id=upload_id, position=position))
+    for position, feature in enumerate(content.features):
+        solution.features.append(
+            SolutionFeature(
+                key=feature.key,
+                value=feature.value,
+                label=feature.label if feature.is_extra else None,
+                position=position,
+            )
+        )
+
+    existing = {plan.id: plan for plan in solution.plans}
+    kept: set[int] = set()
+    for position, item in enumerate(content.plans):
+        plan = existing.get(item.id) if item.id is not None else None
+        if plan is None:
+            plan = Plan()
+            solution.plans.append(plan)
+        else:
+            kept.add(plan.id)
+        plan.name = item.name
+        plan.price_vnd = item.price_vnd
+        plan.period = item.period
+        plan.trial_days = item.trial_days
+        plan.limits = item.limits
+        plan.position = position
+        plan.active = True
+    for plan_id, plan in existing.items():
+        if plan_id not in kept:
+            # Trials and sales may point at a plan: retire it rather than delete it.
+            plan.active = False
+    db.session.flush()

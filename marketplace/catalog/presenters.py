@@ -1,0 +1,85 @@
+"""Turn listing content into what templates show: names, labels, image URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import select
+
+from marketplace.catalog.content import ListingContent, PlanInput
+from marketplace.catalog.models import Category, FeatureDefinition, Upload
+from marketplace.core.text import render_markdown
+from marketplace.extensions import db
+
+
+@dataclass
+class FeatureRow:
+    key: str
+    label: str
+    value: str
+    kind: str
+
+
+@dataclass
+class ListingView:
+    content: ListingContent
+    category: Category | None
+    description_html: str
+    features: list[FeatureRow] = field(default_factory=list)
+    logo_url: str | None = None
+    screenshot_urls: list[str] = field(default_factory=list)
+
+    @property
+    def plans(self) -> list[PlanInput]:
+        return self.content.plans
+
+    @property
+    def lowest_price(self) -> int | None:
+        return min((p.price_vnd for p in self.content.plans), default=None)
+
+    @property
+    def max_trial_days(self) -> int:
+        return max((p.trial_days for p in self.content.plans), default=0)
+
+
+def media_url(upload: Upload | None) -> str | None:
+    return url_for("media.file", filename=upload.filename) if upload is not None else None
+
+
+def describe(content: ListingContent) -> ListingView:
+    """Resolve a content's references (category, feature labels, images) in a few queries."""
+    category = db.session.get(Category, content.category_id) if content.category_id else None
+    definitions: dict[str, FeatureDefinition] = {}
+    if category is not None:
+        definitions = {
+            d.key: d
+            for d in db.session.scalars(
+                select(FeatureDefinition).where(FeatureDefinition.category_id == category.id)
+            )
+        }
+    rows: list[FeatureRow] = []
+    for feature in content.features:
+        definition = definitions.get(feature.key)
+        if definition is not None:
+            rows.append(FeatureRow(feature.key, definition.label, feature.value, definition.kind))
+        elif feature.is_extra:
+            rows.append(FeatureRow(feature.key, feature.label or "", feature.value, "text"))
+    order = {key: d.position for key, d in definitions.items()}
+    rows.sort(key=lambda r: (r.key.startswith("x-"), order.get(r.key, 0)))
+    ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
+    uploads = (
+        {u.id: u for u in db.session.scalars(select(Upload).where(Upload.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    return ListingView(
+        content=content,
+        category=category,
+        description_html=render_markdown(content.description),
+        features=rows,
+        logo_url=media_url(uploads.get(content.logo_id)) if content.logo_id else None,
+        screenshot_urls=[
+            url for i in content.screenshot_ids if (url := media_url(uploads.get(i))) is not None
+        ],
+    )

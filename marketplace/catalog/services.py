@@ -1,0 +1,509 @@
+"""Listing rules: create and edit drafts, revisions of live listings, every status change."""
+
+from __future__ import annotations
+
+import itertools
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import User
+from marketplace.catalog import permissions
+from marketplace.catalog.content import (
+    EXTRA_PREFIX,
+    ListingContent,
+    apply_content,
+    content_of,
+)
+from marketplace.catalog.models import (
+    BillingPeriod,
+    Category,
+    Deployment,
+    FeatureDefinition,
+    FeatureKind,
+    RevisionStatus,
+    Solution,
+    SolutionRevision,
+    SolutionStatus,
+    Upload,
+)
+from marketplace.core.database import utcnow
+from marketplace.core.permissions import deny
+from marketplace.core.text import slugify
+from marketplace.extensions import db
+from marketplace.moderation.audit import record_audit
+
+MAX_PLANS = 5
+MAX_SCREENSHOTS = 6
+MAX_TRIAL_DAYS = 90
+MAX_PRICE_VND = 10_000_000_000  # 10 tỷ đồng: a typo guard, not a business limit
+MAX_REASON = 1000
+
+
+class ListingError(Exception):
+    """A rule was broken; `field` names the form field the message belongs to (or None)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TransitionError(ListingError):
+    """The listing is not in a state that allows this action."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def open_revision(solution: Solution) -> SolutionRevision | None:
+    """Return the solution's draft or pending revision, if any."""
+    return db.session.scalar(
+        select(SolutionRevision).where(
+            SolutionRevision.solution_id == solution.id,
+            SolutionRevision.status.in_([RevisionStatus.DRAFT, RevisionStatus.PENDING]),
+        )
+    )
+
+
+def working_content(solution: Solution) -> tuple[ListingContent, SolutionRevision | None]:
+    """Return what the vendor is editing: the open revision's content, else the rows."""
+    revision = open_revision(solution) if solution.published_at is not None else None
+    if revision is not None:
+        return ListingContent.from_json(revision.content), revision
+    return content_of(solution), None
+
+
+def open_revisions_for(solutions: list[Solution]) -> dict[int, SolutionRevision]:
+    """Return the open revision of each of these solutions, by solution id, in one query."""
+    ids = [s.id for s in solutions]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(SolutionRevision).where(
+            SolutionRevision.solution_id.in_(ids),
+            SolutionRevision.status.in_([RevisionStatus.DRAFT, RevisionStatus.PENDING]),
+        )
+    )
+    return {r.solution_id: r for r in rows}
+
+
+def history(solution: Solution, limit: int = 50) -> list:
+    """Return the audit entries about this solution, newest first."""
+    from marketplace.moderation.models import AuditLog
+
+    return list(
+        db.session.scalars(
+            select(AuditLog)
+            .options(selectinload(AuditLog.actor))
+            .where(
+                AuditLog.object_type == Solution.__tablename__, AuditLog.object_id == solution.id
+            )
+            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def leaf_categories() -> list[Category]:
+    """Return the categories a solution may be filed under (those without children)."""
+    has_children = select(Category.parent_id).where(Category.parent_id.is_not(None))
+    return list(
+        db.session.scalars(
+            select(Category).where(Category.id.not_in(has_children)).order_by(Category.position)
+        )
+    )
+
+
+def vocabulary(category_id: int | None) -> list[FeatureDefinition]:
+    if category_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(FeatureDefinition)
+            .where(FeatureDefinition.category_id == category_id)
+            .order_by(FeatureDefinition.position)
+        )
+    )
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validate_content(actor: User, content: ListingContent, *, for_submission: bool) -> None:
+    """Check a listing's content; drafts may be incomplete, submissions may not."""
+    if not content.name or len(content.name) > 120:
+        raise ListingError(_("Tên giải pháp cần từ 1 đến 120 ký tự."), "name")
+    if len(content.tagline) > 200:
+        raise ListingError(_("Khẩu hiệu tối đa 200 ký tự."), "tagline")
+    if len(content.description) > 20_000:
+        raise ListingError(_("Mô tả tối đa 20.000 ký tự."), "description")
+    if content.deployment not in {d.value for d in Deployment}:
+        raise ListingError(_("Hình thức triển khai không hợp lệ."), "deployment")
+    if content.category_id is not None:
+        if content.category_id not in {c.id for c in leaf_categories()}:
+            raise ListingError(_("Vui lòng chọn một danh mục cụ thể."), "category_id")
+    _validate_features(content)
+    _validate_plans(content)
+    _validate_uploads(actor, content)
+    if for_submission:
+        if content.category_id is None:
+            raise ListingError(_("Vui lòng chọn danh mục trước khi gửi duyệt."), "category_id")
+        if not content.tagline.strip():
+            raise ListingError(_("Vui lòng nhập khẩu hiệu trước khi gửi duyệt."), "tagline")
+        if len(content.description.strip()) < 50:
+            raise ListingError(_("Mô tả cần ít nhất 50 ký tự trước khi gửi duyệt."), "description")
+        if not content.plans:
+            raise ListingError(_("Cần ít nhất một gói dịch vụ trước khi gửi duyệt."), "plans")
+
+
+def _validate_features(content: ListingContent) -> None:
+    definitions = {d.key: d for d in vocabulary(content.category_id)}
+    seen: set[str] = set()
+    for feature in content.features:
+        if feature.key in seen:
+            raise ListingError(_("Tính năng bị trùng."), "features")
+        seen.add(feature.key)
+        if len(feature.value) > 200:
+            raise ListingError(_("Giá trị tính năng tối đa 200 ký tự."), "features")
+        if feature.key.startswith(EXTRA_PREFIX):
+            if not feature.label or len(feature.label) > 120:
+                raise ListingError(_("Tính năng bổ sung cần tên (tối đa 120 ký tự)."), "features")
+            continue
+        definition = definitions.get(feature.key)
+        if definition is None:
+            raise ListingError(_("Tính năng không thuộc danh mục đã chọn."), "features")
+        if definition.kind == FeatureKind.BOOL and feature.value not in ("yes", "no"):
+            raise ListingError(_("Tính năng có/không chỉ nhận Có hoặc Không."), "features")
+
+
+def _validate_plans(content: ListingContent) -> None:
+    if len(content.plans) > MAX_PLANS:
+        raise ListingError(_("Tối đa %(n)d gói dịch vụ.", n=MAX_PLANS), "plans")
+    periods = {p.value for p in BillingPeriod}
+    for plan in content.plans:
+        if not plan.name or len(plan.name) > 80:
+            raise ListingError(_("Tên gói cần từ 1 đến 80 ký tự."), "plans")
+        if not isinstance(plan.price_vnd, int) or not 0 <= plan.price_vnd <= MAX_PRICE_VND:
+            raise ListingError(_("Giá phải là số nguyên đồng, từ 0 trở lên."), "plans")
+        if plan.period not in periods:
+            raise ListingError(_("Chu kỳ thanh toán không hợp lệ."), "plans")
+        if not isinstance(plan.trial_days, int) or not 0 <= plan.trial_days <= MAX_TRIAL_DAYS:
+            raise ListingError(_("Số ngày dùng thử từ 0 đến 90."), "plans")
+        if len(plan.limits) > 500:
+            raise ListingError(_("Giới hạn của gói tối đa 500 ký tự."), "plans")
+
+
+def _validate_uploads(actor: User, content: ListingContent) -> None:
+    if len(content.screenshot_ids) > MAX_SCREENSHOTS:
+        raise ListingError(_("Tối đa %(n)d ảnh chụp màn hình.", n=MAX_SCREENSHOTS), "screenshots")
+    ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
+    if not ids:
+        return
+    owned = set(
+        db.session.scalars(
+            select(Upload.id).where(Upload.id.in_(ids), Upload.org_id == actor.organization_id)
+        )
+    )
+    if set(ids) - owned:
+        # An id from another organisation, or none at all: never link someone else's file.
+        raise ListingError(_("Ảnh không hợp lệ."), "screenshots")
+
+
+# ---------------------------------------------------------------- vendor actions
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, max_length=80)
+    taken = set(
+        db.session.scalars(
+            select(Solution.slug).where((Solution.slug == base) | Solution.slug.like(f"{base}-%"))
+        )
+    )
+    if base not in taken:
+        return base
+    for n in itertools.count(2):
+        candidate = f"{base}-{n}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def create_solution(actor: User, content: ListingContent) -> Solution:
+    """Start a new listing as a draft of the actor's vendor organisation."""
+    if actor.role != "vendor" or actor.organization_id is None:
+        deny()
+    validate_content(actor, content, for_submission=False)
+    solution = Solution(
+        vendor_id=actor.organization_id,
+        slug=_unique_slug(content.name),
+        status=SolutionStatus.DRAFT,
+        name=content.name,
+    )
+    db.session.add(solution)
+    db.session.flush()
+    apply_content(solution, content)
+    record_audit(actor, "solution.create", solution)
+    return solution
+
+
+def save_solution(
+    actor: User, solution: Solution, content: ListingContent
+) -> SolutionRevision | None:
+    """Save an edit: drafts change in place; a live listing gets a revision to review."""
+    permissions.require_edit_solution(actor, solution)
+    validate_content(actor, content, for_submission=False)
+    if solution.status in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
+        apply_content(solution, content)
+        return None
+    if solution.status in (SolutionStatus.PUBLISHED, SolutionStatus.SUSPENDED):
+        revision = open_revision(solution)
+        if revision is not None and revision.status == RevisionStatus.PENDING:
+            raise TransitionError(
+                _("Bản chỉnh sửa đang chờ duyệt. Hãy rút lại trước khi sửa tiếp.")
+            )
+        if revision is None:
+            revision = SolutionRevision(solution=solution, author_id=actor.id)
+            db.session.add(revision)
+        revision.content = content.to_json()
+        revision.author_id = actor.id
+        db.session.flush()
+        return revision
+    if solution.status == SolutionStatus.PENDING:
+        raise TransitionError(_("Giải pháp đang chờ duyệt. Hãy rút lại trước khi sửa."))
+    raise TransitionError(_("Giải pháp đã lưu trữ không thể chỉnh sửa."))
+
+
+def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
+    """Send a draft (or the open revision of a live listing) to the moderators."""
+    permissions.require_edit_solution(actor, solution)
+    content, revision = working_content(solution)
+    if revision is not None:
+        if revision.status != RevisionStatus.DRAFT:
+            raise TransitionError(_("Bản chỉnh sửa này đã được gửi duyệt."))
+        validate_content(actor, content, for_submission=True)
+        revision.status = RevisionStatus.PENDING
+        revision.submitted_at = utcnow()
+        db.session.flush()
+        record_audit(actor, "revision.submit", solution, data={"revision_id": revision.id})
+        _tell_staff(solution, _("Bản chỉnh sửa mới chờ duyệt: %(name)s", name=solution.name))
+        return revision
+    if solution.status not in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
+        raise TransitionError(_("Chỉ bản nháp hoặc giải pháp bị từ chối mới gửi duyệt được."))
+    validate_content(actor, content, for_submission=True)
+    solution.status = SolutionStatus.PENDING
+    solution.submitted_at = utcnow()
+    db.session.flush()
+    record_audit(actor, "solution.submit", solution)
+    _tell_staff(solution, _("Giải pháp mới chờ duyệt: %(name)s", name=solution.name))
+    return None
+
+
+def withdraw_submission(actor: User, solution: Solution) -> None:
+    """Take a pending listing or revision back to draft so it can be edited again."""
+    permissions.require_edit_solution(actor, solution)
+    revision = open_revision(solution)
+    if revision is not None and revision.status == RevisionStatus.PENDING:
+        revision.status = RevisionStatus.DRAFT
+        revision.submitted_at = None
+        db.session.flush()
+        record_audit(actor, "revision.withdraw", solution, data={"revision_id": revision.id})
+        return
+    if solution.status != SolutionStatus.PENDING:
+        raise TransitionError(_("Không có gì đang chờ duyệt để rút lại."))
+    solution.status = SolutionStatus.DRAFT
+    solution.submitted_at = None
+    db.session.flush()
+    record_audit(actor, "solution.withdraw", solution)
+
+
+def discard_revision(actor: User, solution: Solution) -> None:
+    """Drop the draft edit of a live listing; the live version stays as it is."""
+    permissions.require_edit_solution(actor, solution)
+    revision = open_revision(solution)
+    if revision is None or revision.status != RevisionStatus.DRAFT:
+        raise TransitionError(_("Không có bản chỉnh sửa nháp để hủy."))
+    db.session.delete(revision)
+    db.session.flush()
+
+
+def archive_solution(actor: User, solution: Solution) -> None:
+    """Take the vendor's own published listing off the marketplace for good."""
+    permissions.require_edit_solution(actor, solution)
+    _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.ARCHIVED)
+    revision = open_revision(solution)
+    if revision is not None:
+        db.session.delete(revision)
+    db.session.flush()
+    record_audit(actor, "solution.archive", solution)
+
+
+# ---------------------------------------------------------------- moderator decisions
+
+
+def _move(solution: Solution, allowed: set[str], target: str) -> None:
+    if solution.status not in allowed:
+        raise TransitionError(_("Thao tác không hợp lệ với trạng thái hiện tại của giải pháp."))
+    solution.status = target
+
+
+def _clean_reason(reason: str | None, *, required: bool) -> str | None:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ListingError(_("Vui lòng nhập lý do."), "reason")
+    if len(reason) > MAX_REASON:
+        raise ListingError(_("Lý do tối đa %(n)d ký tự.", n=MAX_REASON), "reason")
+    return reason or None
+
+
+def approve_solution(moderator: User, solution: Solution, reason: str | None = None) -> None:
+    """Publish a pending listing."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=False)
+    _move(solution, {SolutionStatus.PENDING}, SolutionStatus.PUBLISHED)
+    solution.published_at = solution.published_at or utcnow()
+    solution.status_reason = None
+    db.session.flush()
+    record_audit(moderator, "solution.approve", solution, reason=reason)
+    _tell_vendor(
+        solution,
+        "solution.approved",
+        _("Giải pháp “%(name)s” đã được phê duyệt và xuất bản.", name=solution.name),
+        reason,
+    )
+
+
+def reject_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+    """Send a pending listing back to its vendor with the reason."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=True)
+    _move(solution, {SolutionStatus.PENDING}, SolutionStatus.REJECTED)
+    solution.status_reason = reason
+    db.session.flush()
+    record_audit(moderator, "solution.reject", solution, reason=reason)
+    _tell_vendor(
+        solution,
+        "solution.rejected",
+        _("Giải pháp “%(name)s” bị từ chối.", name=solution.name),
+        reason,
+    )
+
+
+def approve_revision(
+    moderator: User, revision: SolutionRevision, reason: str | None = None
+) -> None:
+    """Replace the live version with the revision, all in the caller's transaction."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=False)
+    if revision.status != RevisionStatus.PENDING:
+        raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
+    solution = revision.solution
+    before = content_of(solution).to_json()
+    apply_content(solution, ListingContent.from_json(revision.content))
+    revision.status = RevisionStatus.APPROVED
+    revision.decided_at = utcnow()
+    revision.decided_by_id = moderator.id
+    revision.reason = reason
+    db.session.flush()
+    record_audit(
+        moderator,
+        "revision.approve",
+        solution,
+        reason=reason,
+        data={"revision_id": revision.id, "before": before},
+    )
+    _tell_vendor(
+        solution,
+        "revision.approved",
+        _("Bản chỉnh sửa của “%(name)s” đã được phê duyệt.", name=solution.name),
+        reason,
+    )
+
+
+def reject_revision(moderator: User, revision: SolutionRevision, reason: str | None) -> None:
+    """Refuse a revision; the live version is untouched."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=True)
+    if revision.status != RevisionStatus.PENDING:
+        raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
+    revision.status = RevisionStatus.REJECTED
+    revision.decided_at = utcnow()
+    revision.decided_by_id = moderator.id
+    revision.reason = reason
+    db.session.flush()
+    solution = revision.solution
+    record_audit(
+        moderator, "revision.reject", solution, reason=reason, data={"revision_id": revision.id}
+    )
+    _tell_vendor(
+        solution,
+        "revision.rejected",
+        _("Bản chỉnh sửa của “%(name)s” bị từ chối.", name=solution.name),
+        reason,
+    )
+
+
+def suspend_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+    """Hide a published listing from the public, with the reason."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=True)
+    _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.SUSPENDED)
+    solution.status_reason = reason
+    db.session.flush()
+    record_audit(moderator, "solution.suspend", solution, reason=reason)
+    _tell_vendor(
+        solution,
+        "solution.suspended",
+        _("Giải pháp “%(name)s” bị tạm ngưng.", name=solution.name),
+        reason,
+    )
+
+
+def restore_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+    """Put a suspended listing back on the marketplace, with the reason."""
+    permissions.require_moderator(moderator)
+    reason = _clean_reason(reason, required=True)
+    _move(solution, {SolutionStatus.SUSPENDED}, SolutionStatus.PUBLISHED)
+    solution.status_reason = None
+    db.session.flush()
+    record_audit(moderator, "solution.restore", solution, reason=reason)
+    _tell_vendor(
+        solution,
+        "solution.restored",
+        _("Giải pháp “%(name)s” đã được khôi phục.", name=solution.name),
+        reason,
+    )
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _tell_vendor(solution: Solution, kind: str, title: str, reason: str | None) -> None:
+    from marketplace.notifications import services as notifications
+
+    body = _("Lý do: %(reason)s", reason=reason) if reason else ""
+    notifications.notify_organization(
+        solution.vendor,
+        kind=kind,
+        title=title,
+        body=body,
+        link=f"/vendor/solutions/{solution.id}",
+    )
+
+
+def _tell_staff(solution: Solution, title: str) -> None:
+    from marketplace.notifications import services as notifications
+
+    notifications.notify_staff(
+        kind="moderation.queue", title=title, link="/moderation/", email=False
+    )
+
+
+def count_by_status(org_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Solution.status, func.count(Solution.id))
+        .where(Solution.vendor_id == org_id)
+        .group_by(Solution.status)
+    ).all()
+    return dict(rows)

@@ -1,0 +1,35 @@
+"""Form pieces shared by every domain: input clean-up and a translated select."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def strip(value):
+    """Trim and drop control characters (a NUL would break PostgreSQL text columns)."""
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return strip(value).lower() if isinstance(value, str) else value
+
+
+REQUIRED = _l("Vui lòng nhập thông tin này.")
+
+
+class ChoiceField(SelectField):
+    """A select whose out-of-list values get a translated error."""
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return
+        if not any(str(value) == str(self.data) for value, _label in self.iter_choices_plain()):
+            raise ValidationError(_l("Lựa chọn không hợp lệ."))
+
+    def iter_choices_plain(self):
+        for choice in self.choices or []:
+            yield choice[0], choice[1]

@@ -1,0 +1,213 @@
+"""Moderation queues, revision diffs and the audit log browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from marketplace.accounts.models import Organization, User, VerificationRequest
+from marketplace.catalog.content import ListingContent, content_of
+from marketplace.catalog.models import (
+    RevisionStatus,
+    Solution,
+    SolutionRevision,
+    SolutionStatus,
+)
+from marketplace.catalog.presenters import describe
+from marketplace.extensions import db
+from marketplace.moderation.models import AuditLog
+
+ACTION_LABELS = {
+    "solution.create": _l("Tạo bản nháp"),
+    "solution.submit": _l("Gửi duyệt"),
+    "solution.withdraw": _l("Rút lại"),
+    "solution.approve": _l("Phê duyệt và xuất bản"),
+    "solution.reject": _l("Từ chối"),
+    "solution.suspend": _l("Tạm ngưng"),
+    "solution.restore": _l("Khôi phục"),
+    "solution.archive": _l("Lưu trữ"),
+    "revision.submit": _l("Gửi duyệt bản chỉnh sửa"),
+    "revision.withdraw": _l("Rút lại bản chỉnh sửa"),
+    "revision.approve": _l("Phê duyệt bản chỉnh sửa"),
+    "revision.reject": _l("Từ chối bản chỉnh sửa"),
+    "verification.request": _l("Yêu cầu xác thực"),
+    "verification.approve": _l("Xác thực nhà cung cấp"),
+    "verification.reject": _l("Từ chối xác thực"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+@dataclass
+class Queues:
+    solutions: list[Solution]
+    revisions: list[SolutionRevision]
+    verifications: list[VerificationRequest]
+
+    @property
+    def total(self) -> int:
+        return len(self.solutions) + len(self.revisions) + len(self.verifications)
+
+
+def queues(limit: int = 100) -> Queues:
+    """Return what waits for a decision, oldest first, in three queries."""
+    solutions = db.session.scalars(
+        select(Solution)
+        .options(joinedload(Solution.vendor), joinedload(Solution.category))
+        .where(Solution.status == SolutionStatus.PENDING)
+        .order_by(Solution.submitted_at.asc(), Solution.id.asc())
+        .limit(limit)
+    ).all()
+    revisions = db.session.scalars(
+        select(SolutionRevision)
+        .options(joinedload(SolutionRevision.solution).joinedload(Solution.vendor))
+        .where(SolutionRevision.status == RevisionStatus.PENDING)
+        .order_by(SolutionRevision.submitted_at.asc(), SolutionRevision.id.asc())
+        .limit(limit)
+    ).all()
+    verifications = db.session.scalars(
+        select(VerificationRequest)
+        .options(joinedload(VerificationRequest.organization))
+        .where(VerificationRequest.status == "pending")
+        .order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
+        .limit(limit)
+    ).all()
+    return Queues(list(solutions), list(revisions), list(verifications))
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class RevisionDiff:
+    fields: list[FieldChange]
+    description: list[tuple[str, str]]  # (marker, line): "+", "-" or " "
+    plans_before: list[Any]
+    plans_after: list[Any]
+    features: list[FieldChange]
+    images_changed: bool
+
+    @property
+    def plans_changed(self) -> bool:
+        return _plan_rows(self.plans_before) != _plan_rows(self.plans_after)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.fields
+            or any(m != " " for m, _line in self.description)
+            or self.plans_changed
+            or self.features
+            or self.images_changed
+        )
+
+
+def _plan_rows(plans) -> list[tuple]:
+    return [(p.name, p.price_vnd, p.period, p.trial_days, p.limits) for p in plans]
+
+
+def revision_diff(revision: SolutionRevision) -> RevisionDiff:
+    """Compare a revision with the live version, field by field."""
+    live = content_of(revision.solution)
+    proposed = ListingContent.from_json(revision.content)
+    live_view, new_view = describe(live), describe(proposed)
+    fields = []
+    for label, a, b in [
+        (_l("Tên giải pháp"), live.name, proposed.name),
+        (_l("Khẩu hiệu"), live.tagline, proposed.tagline),
+        (
+            _l("Danh mục"),
+            live_view.category.full_name if live_view.category else "",
+            new_view.category.full_name if new_view.category else "",
+        ),
+        (_l("Hình thức triển khai"), live.deployment, proposed.deployment),
+        (_l("Trang giới thiệu sản phẩm"), live.website or "", proposed.website or ""),
+    ]:
+        if a != b:
+            fields.append(FieldChange(str(label), a, b))
+    description = [
+        (line[0], line[2:])
+        for line in difflib.ndiff(live.description.splitlines(), proposed.description.splitlines())
+        if line[:1] in ("+", "-", " ")
+    ]
+    before = {r.key: r for r in live_view.features}
+    after = {r.key: r for r in new_view.features}
+    features = []
+    for key in list(before) + [k for k in after if k not in before]:
+        a, b = before.get(key), after.get(key)
+        if (a.value if a else None) != (b.value if b else None):
+            features.append(
+                FieldChange((b or a).label, a.value if a else "—", b.value if b else "—")
+            )
+    return RevisionDiff(
+        fields=fields,
+        description=description,
+        plans_before=live.plans,
+        plans_after=proposed.plans,
+        features=features,
+        images_changed=(live.logo_id, live.screenshot_ids)
+        != (proposed.logo_id, proposed.screenshot_ids),
+    )
+
+
+# ---------------------------------------------------------------- audit log browsing
+
+
+@dataclass
+class AuditFilter:
+    action: str = ""
+    object_type: str = ""
+    actor: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def audit_query(filters: AuditFilter) -> Select:
+    """Build the audit-log query for these filters, newest first."""
+    query = select(AuditLog).options(selectinload(AuditLog.actor))
+    if filters.action:
+        query = query.where(AuditLog.action == filters.action)
+    if filters.object_type:
+        query = query.where(AuditLog.object_type == filters.object_type)
+    if filters.actor:
+        query = query.join(User, AuditLog.actor_id == User.id).where(
+            User.email == filters.actor.strip().lower()
+        )
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=_VN_TZ)
+        query = query.where(AuditLog.created_at >= start.astimezone(dt.UTC))
+    if filters.date_to:
+        end = dt.datetime.combine(
+            filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=_VN_TZ
+        )
+        query = query.where(AuditLog.created_at < end.astimezone(dt.UTC))
+    return query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+
+
+_VN_TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+
+def solutions_query(status: str | None, q: str | None) -> Select:
+    """List solutions for moderators, optionally by status and name."""
+    query = select(Solution).options(joinedload(Solution.vendor), joinedload(Solution.category))
+    if status:
+        query = query.where(Solution.status == status)
+    if q:
+        query = query.where(Solution.name.ilike(f"%{q.strip()[:100]}%"))
+    return query.order_by(Solution.updated_at.desc(), Solution.id.desc())
+
+
+def organization_label(org: Organization) -> str:
+    return org.name

@@ -1,0 +1,55 @@
+"""The notification centre: the list, marking read, and the unread count for the header bell."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace.core.urls import safe_next
+from marketplace.extensions import db
+from marketplace.notifications import bp, services
+
+PER_PAGE = 20
+
+
+@bp.get("/")
+@login_required
+def index():
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(services.notifications_for(current_user), page=page, per_page=PER_PAGE)
+    return render_template("notifications/index.html", pagination=pagination)
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):
+    notification = services.mark_read(current_user, notification_id)
+    link = notification.link
+    db.session.commit()
+    return redirect(safe_next(link, url_for("notifications.index")))
+
+
+@bp.post("/read-all")
+@login_required
+def read_all():
+    services.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("Đã đánh dấu tất cả thông báo là đã đọc."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+def inject_unread_count() -> dict[str, int]:
+    """Give templates `unread_notifications`: one count query per request, none for guests."""
+    if not current_user.is_authenticated:
+        return {}
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = services.unread_count(current_user)
+        except SQLAlchemyError:
+            # Error pages render while the database may be down: show no badge then.
+            current_app.logger.warning("Could not count unread notifications", exc_info=True)
+            db.session.rollback()
+            g.unread_notifications = 0
+    return {"unread_notifications": g.unread_notifications}
