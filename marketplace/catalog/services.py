@@ -141,9 +141,10 @@ def validate_content(actor: User, content: ListingContent, *, for_submission: bo
         raise ListingError(_("Mô tả tối đa 20.000 ký tự."), "description")
     if content.deployment not in {d.value for d in Deployment}:
         raise ListingError(_("Hình thức triển khai không hợp lệ."), "deployment")
-    if content.category_id is not None:
-        if content.category_id not in {c.id for c in leaf_categories()}:
-            raise ListingError(_("Vui lòng chọn một danh mục cụ thể."), "category_id")
+    if content.category_id is not None and content.category_id not in {
+        c.id for c in leaf_categories()
+    }:
+        raise ListingError(_("Vui lòng chọn một danh mục cụ thể."), "category_id")
     _validate_features(content)
     _validate_plans(content)
     _validate_uploads(actor, content)

@@ -5,8 +5,19 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from marketplace.accounts.models import User
+from marketplace.accounts.services import hash_password
 from marketplace.demo import seed
+from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.extensions import db
+
+
+def seed_demo() -> list[User]:
+    """Seed every domain's demo data; each step skips what already exists."""
+    password_hash = hash_password(seed.DEMO_PASSWORD)
+    users = seed.seed_accounts(password_hash)
+    seed_catalog(password_hash)
+    return users
 
 
 @click.command("seed-demo")
@@ -17,7 +28,7 @@ def seed_demo_command(if_empty: bool) -> None:
     if if_empty and not seed.database_is_empty():
         click.echo("Database already has data; demo seed skipped.")
     else:
-        seed.seed_demo()
+        seed_demo()
         db.session.commit()
     click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")
     for spec in seed.DEMO_USERS:

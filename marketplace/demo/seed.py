@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organization, Role, User
-from marketplace.accounts.services import hash_password, normalise_email
+from marketplace.accounts.services import normalise_email
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 
@@ -107,18 +107,12 @@ def ensure_user(spec: DemoUser, org: Organization | None, password_hash: str) ->
     return user
 
 
-def seed_accounts() -> list[User]:
+def seed_accounts(password_hash: str) -> list[User]:
     """Create the four demo accounts with their organisations."""
     orgs = {spec.tax_code: ensure_org(spec) for spec in DEMO_ORGS}
-    password_hash = hash_password(DEMO_PASSWORD)
     return [
         ensure_user(spec, orgs.get(spec.org_tax_code or ""), password_hash) for spec in DEMO_USERS
     ]
-
-
-def seed_demo() -> list[User]:
-    """Seed every domain's demo data; each step skips what already exists."""
-    return seed_accounts()
 
 
 def database_is_empty() -> bool:

@@ -68,27 +68,34 @@ def solution(solution_id: int):
     )
 
 
-def _decide(solution_id: int, action, form_class, success: str):
-    item = _get(Solution, solution_id)
+def _decide(obj, action, form_class, success: str, back: str):
+    """Run one moderator decision from a reason form: validate, act, commit, tell."""
     form = form_class()
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
-        return redirect(url_for("moderation.solution", solution_id=item.id)), 400
+        errors = [str(e) for e in form.reason.errors] or [_("Vui lòng nhập lý do.")]
+        flash(" ".join(errors), "danger")
+        return redirect(back), 400
     try:
-        action(current_user, item, form.reason.data)
-    except catalog.ListingError as err:
+        action(current_user, obj, form.reason.data)
+    except (catalog.ListingError, accounts.AccountError) as err:
         db.session.rollback()
         flash(err.message, "danger")
-        return redirect(url_for("moderation.solution", solution_id=item.id))
+        return redirect(back)
     db.session.commit()
     flash(success, "success")
     return redirect(url_for("moderation.index"))
 
 
+def _decide_solution(solution_id: int, action, form_class, success: str):
+    item = _get(Solution, solution_id)
+    back = url_for("moderation.solution", solution_id=item.id)
+    return _decide(item, action, form_class, success, back)
+
+
 @bp.post("/solutions/<int:solution_id>/approve")
 @role_required(*STAFF)
 def approve_solution(solution_id: int):
-    return _decide(
+    return _decide_solution(
         solution_id, catalog.approve_solution, ReasonForm, _("Đã phê duyệt và xuất bản.")
     )
 
@@ -96,19 +103,25 @@ def approve_solution(solution_id: int):
 @bp.post("/solutions/<int:solution_id>/reject")
 @role_required(*STAFF)
 def reject_solution(solution_id: int):
-    return _decide(solution_id, catalog.reject_solution, RequiredReasonForm, _("Đã từ chối."))
+    return _decide_solution(
+        solution_id, catalog.reject_solution, RequiredReasonForm, _("Đã từ chối.")
+    )
 
 
 @bp.post("/solutions/<int:solution_id>/suspend")
 @role_required(*STAFF)
 def suspend_solution(solution_id: int):
-    return _decide(solution_id, catalog.suspend_solution, RequiredReasonForm, _("Đã tạm ngưng."))
+    return _decide_solution(
+        solution_id, catalog.suspend_solution, RequiredReasonForm, _("Đã tạm ngưng.")
+    )
 
 
 @bp.post("/solutions/<int:solution_id>/restore")
 @role_required(*STAFF)
 def restore_solution(solution_id: int):
-    return _decide(solution_id, catalog.restore_solution, RequiredReasonForm, _("Đã khôi phục."))
+    return _decide_solution(
+        solution_id, catalog.restore_solution, RequiredReasonForm, _("Đã khôi phục.")
+    )
 
 
 @bp.get("/revisions/<int:revision_id>")
@@ -129,19 +142,8 @@ def revision(revision_id: int):
 
 def _decide_revision(revision_id: int, action, form_class, success: str):
     item = _get(SolutionRevision, revision_id)
-    form = form_class()
-    if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
-        return redirect(url_for("moderation.revision", revision_id=item.id)), 400
-    try:
-        action(current_user, item, form.reason.data)
-    except catalog.ListingError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        return redirect(url_for("moderation.revision", revision_id=item.id))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("moderation.index"))
+    back = url_for("moderation.revision", revision_id=item.id)
+    return _decide(item, action, form_class, success, back)
 
 
 @bp.post("/revisions/<int:revision_id>/approve")
@@ -179,21 +181,18 @@ def verification(request_id: int):
 @role_required(*STAFF)
 def decide_verification(request_id: int, decision: str):
     item = _get(VerificationRequest, request_id)
-    form = ReasonForm() if decision == "approve" else RequiredReasonForm()
-    if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Vui lòng nhập lý do."), "danger")
-        return redirect(url_for("moderation.verification", request_id=item.id)), 400
-    try:
-        accounts.decide_verification(
-            current_user, item, approve=decision == "approve", reason=form.reason.data
-        )
-    except accounts.AccountError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        return redirect(url_for("moderation.verification", request_id=item.id))
-    db.session.commit()
-    flash(_("Đã xác thực nhà cung cấp.") if decision == "approve" else _("Đã từ chối."), "success")
-    return redirect(url_for("moderation.index"))
+    approve = decision == "approve"
+
+    def act(moderator, request_row, reason):
+        accounts.decide_verification(moderator, request_row, approve=approve, reason=reason)
+
+    return _decide(
+        item,
+        act,
+        ReasonForm if approve else RequiredReasonForm,
+        _("Đã xác thực nhà cung cấp.") if approve else _("Đã từ chối."),
+        url_for("moderation.verification", request_id=item.id),
+    )
 
 
 def _parse_date(raw: str | None) -> dt.date | None:

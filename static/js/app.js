@@ -25,6 +25,7 @@
   function sync() {
     groups.forEach(function (g) { g.hidden = g.getAttribute("data-category") !== select.value; });
     document.querySelectorAll(".no-js-hint").forEach(function (h) { h.hidden = true; });
+    document.querySelectorAll(".feature-empty-hint").forEach(function (h) { h.hidden = !!select.value; });
   }
   select.addEventListener("change", sync);
   sync();

@@ -76,3 +76,23 @@ def test_demo_accounts_sign_in_and_land_on_their_pages(app, make_client):
         response = c.post("/auth/login", data={"email": email, "password": "demo-pass-2026"})
         assert response.status_code == 302 and response.headers["Location"].endswith(landing)
         assert c.get(landing).status_code == 200
+
+
+def test_seed_builds_a_catalogue_for_every_queue(app):
+    from marketplace.catalog.models import Category, Solution, SolutionRevision
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    published = db.session.scalars(select(Solution).where(Solution.status == "published")).all()
+    assert len(published) >= 40
+    assert len({s.vendor_id for s in published}) >= 6
+    assert all(s.plans and s.category_id and s.description for s in published)
+    leaves = db.session.scalars(select(Category).where(~Category.children.any())).all()
+    assert {c.id for c in leaves} <= {s.category_id for s in published}
+    assert db.session.scalar(select(func.count(Solution.id)).where(Solution.status == "pending")) >= 3
+    revision = db.session.scalar(select(SolutionRevision).where(SolutionRevision.status == "pending"))
+    assert revision is not None and revision.solution.status == "published"
+    # The live version differs from the pending revision: the moderator has something to compare.
+    assert revision.content["tagline"] != revision.solution.tagline
+    before = db.session.scalar(select(func.count(Solution.id)))
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    assert db.session.scalar(select(func.count(Solution.id))) == before
