@@ -88,8 +88,12 @@ def test_seed_builds_a_catalogue_for_every_queue(app):
     assert all(s.plans and s.category_id and s.description for s in published)
     leaves = db.session.scalars(select(Category).where(~Category.children.any())).all()
     assert {c.id for c in leaves} <= {s.category_id for s in published}
-    assert db.session.scalar(select(func.count(Solution.id)).where(Solution.status == "pending")) >= 3
-    revision = db.session.scalar(select(SolutionRevision).where(SolutionRevision.status == "pending"))
+    assert (
+        db.session.scalar(select(func.count(Solution.id)).where(Solution.status == "pending")) >= 3
+    )
+    revision = db.session.scalar(
+        select(SolutionRevision).where(SolutionRevision.status == "pending")
+    )
     assert revision is not None and revision.solution.status == "published"
     # The live version differs from the pending revision: the moderator has something to compare.
     assert revision.content["tagline"] != revision.solution.tagline

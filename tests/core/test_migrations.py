@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from marketplace.extensions import db
 from tests.conftest import IS_POSTGRES, _recreate_postgres_database, make_test_app
@@ -26,7 +26,12 @@ def test_upgrade_downgrade_upgrade_on_an_empty_database(tmp_path):
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"users", "organizations", "alembic_version"} <= tables
+        assert {"users", "organizations", "solutions", "plans", "audit_log"} <= tables
+        with db.engine.connect() as conn:
+            slugs = set(conn.execute(text("SELECT slug FROM categories")).scalars())
+            features = conn.execute(text("SELECT count(*) FROM feature_definitions")).scalar()
+        assert {"hoa-don-dien-tu", "ke-toan", "may-chu-dam-may", "an-toan-thong-tin"} <= slugs
+        assert features >= 60
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()

@@ -16,7 +16,14 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 def test_english_catalogue_translates_every_string():
     with (PROJECT_ROOT / "translations/en/LC_MESSAGES/messages.po").open("rb") as fh:
         catalogue = read_po(fh)
-    translated = {m.id: m.string for m in catalogue if m.id}
+    # Plural entries are keyed by their singular form and need every form translated.
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id): (
+            all(m.string) if isinstance(m.string, tuple) else m.string
+        )
+        for m in catalogue
+        if m.id
+    }
     used = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(PROJECT_ROOT), method_map=METHOD_MAP, keywords=KEYWORDS
