@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import UTCDateTime, utcnow
@@ -57,6 +58,8 @@ class Organization(db.Model):
     website: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # An inactive organisation's listings leave the marketplace (a moderator's decision).
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="organization")

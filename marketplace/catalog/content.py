@@ -129,4 +129,6 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
         if plan_id not in kept:
             # Trials and sales may point at a plan: retire it rather than delete it.
             plan.active = False
+    solution.min_price_vnd = min((p.price_vnd for p in content.plans), default=None)
+    solution.max_trial_days = max((p.trial_days for p in content.plans), default=0)
     db.session.flush()

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Float,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -157,6 +158,8 @@ class Solution(db.Model):
         ),
         CheckConstraint("deployment IN ('cloud', 'on_premise', 'hybrid')", name="deployment"),
         Index("ix_solutions_status_published_at", "status", "published_at"),
+        Index("ix_solutions_status_min_price", "status", "min_price_vnd"),
+        Index("ix_solutions_status_rating_score", "status", "rating_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +183,14 @@ class Solution(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Kept in step with the plans by apply_content, so lists filter and sort without joins.
+    min_price_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    max_trial_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Rating aggregates of published reviews, kept by the reviews domain.
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_avg: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # Bayesian average used by "top rated": few reviews pull towards the global mean.
+    rating_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
     vendor: Mapped[Organization] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -204,6 +215,10 @@ class Solution(db.Model):
     @property
     def active_plans(self) -> list[Plan]:
         return [p for p in self.plans if p.active]
+
+    @property
+    def has_trial(self) -> bool:
+        return self.max_trial_days > 0
 
 
 class Plan(db.Model):

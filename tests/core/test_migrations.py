@@ -41,3 +41,49 @@ def test_upgrade_downgrade_upgrade_on_an_empty_database(tmp_path):
             )
         assert diff == [], f"models and migrations disagree: {diff}"
         db.engine.dispose()
+
+
+def test_upgrades_keep_existing_rows_and_backfill_listing_figures(tmp_path):
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade(revision="0003_categories")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO organizations (id, kind, name, tax_code, created_at) "
+                    "VALUES (1, 'vendor', 'Công ty Thử', '0100000001', CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, organization_id, "
+                    "locale, active, session_version, created_at) VALUES (1, 'a@b.vn', 'A', 'x', "
+                    "'vendor', 1, 'vi', TRUE, 1, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO solutions (id, vendor_id, slug, status, name, tagline, description,"
+                    " deployment, created_at, updated_at) VALUES (1, 1, 's', 'published', 'S', '',"
+                    " '', 'cloud', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for price, days, active in [(900000, 14, True), (300000, 0, True), (1, 90, False)]:
+                conn.execute(
+                    text(
+                        "INSERT INTO plans (solution_id, name, price_vnd, period, trial_days, "
+                        "limits, active, position) VALUES (1, 'P', :p, 'month', :d, '', :a, 0)"
+                    ),
+                    {"p": price, "d": days, "a": active},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT min_price_vnd, max_trial_days FROM solutions WHERE id = 1")
+            ).one()
+            assert tuple(row) == (300000, 14)  # the retired plan does not count
+            assert conn.execute(text("SELECT active FROM organizations")).scalar() in (True, 1)
+        downgrade(revision="0003_categories")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+        db.engine.dispose()
