@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, make_url, text
+from sqlalchemy.engine import Engine
 
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="marketplace-test-instance-"))
 
@@ -233,11 +234,12 @@ def count_queries(app):
             if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
                 counter.statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", before)
+        # Listen on every engine: test clients are served by their own app instance.
+        event.listen(Engine, "before_cursor_execute", before)
         try:
             yield counter
         finally:
-            event.remove(db.engine, "before_cursor_execute", before)
+            event.remove(Engine, "before_cursor_execute", before)
 
     return counting
 

@@ -6,10 +6,12 @@ from flask import Blueprint, Flask
 
 vendor_bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 media_bp = Blueprint("media", __name__, url_prefix="/media")
+catalog_bp = Blueprint("catalog", __name__, url_prefix="/solutions")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.catalog import media_views, models, vendor_views  # noqa: F401
+    from marketplace.catalog import media_views, models, public_views, vendor_views  # noqa: F401
 
     app.register_blueprint(vendor_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(catalog_bp)

@@ -10,8 +10,8 @@ from flask_babel import get_locale
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Float,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,

@@ -14,8 +14,11 @@ from marketplace.extensions import csrf, db
 @bp.get("/")
 def home():
     from marketplace.accounts import services as accounts
+    from marketplace.catalog import queries
 
-    return render_template("core/home.html", counts=accounts.public_counts())
+    return render_template(
+        "core/home.html", counts=accounts.public_counts(), sections=queries.home_sections()
+    )
 
 
 @bp.get("/healthz")

@@ -37,3 +37,8 @@ document.querySelectorAll("form.confirm-form").forEach(function (form) {
     if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 });
+
+// Selects marked auto-submit send their form on change (a button stays for no-JS).
+document.querySelectorAll("select.auto-submit").forEach(function (select) {
+  select.addEventListener("change", function () { select.form.submit(); });
+});

@@ -1,0 +1,36 @@
+"""The public catalogue: browse and search, and each solution's page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from marketplace.catalog import catalog_bp, queries
+from marketplace.catalog.content import content_of
+from marketplace.catalog.presenters import describe
+
+
+@catalog_bp.get("", strict_slashes=False)
+def index():
+    params = queries.parse_params(request.args, default_per_page=current_app.config["PER_PAGE"])
+    result = queries.run_catalog(params)
+    return render_template(
+        "catalog/index.html",
+        result=result,
+        params=params,
+        tree=queries.category_tree(result.facets.categories),
+        price_buckets=queries.PRICE_BUCKETS,
+        rating_buckets=queries.RATING_BUCKETS,
+    )
+
+
+@catalog_bp.get("/<slug>")
+def solution(slug: str):
+    item = queries.public_solution(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "catalog/solution.html",
+        solution=item,
+        view=describe(content_of(item)),
+        others=queries.vendor_others(item),
+    )

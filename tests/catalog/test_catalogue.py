@@ -1,0 +1,255 @@
+"""The public catalogue: visibility, facets, sorts, pagination, solution pages, page cost."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from marketplace.catalog.content import PlanInput
+from marketplace.extensions import db
+from tests import factories
+
+HIDDEN_STATES = ["draft", "pending", "rejected", "suspended", "archived"]
+
+
+def names(response) -> list[str]:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return [a.get_text(strip=True) for a in soup.select(".solution-card h3 a")]
+
+
+def facet_count(response, label: str) -> int:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    for link in soup.select("a.facet-link"):
+        text = link.get_text(" ", strip=True)
+        if label in text:
+            return int(text.rsplit("(", 1)[1].rstrip(")"))
+    raise AssertionError(f"no facet {label!r}")
+
+
+@pytest.fixture
+def catalogue(app, vendor, other_vendor):
+    """Six public listings of two vendors, plus one listing in every hidden state."""
+    cloud_cat = factories.category("may-chu-dam-may")
+    items = {
+        "invoice": factories.make_solution(vendor, name="Hóa đơn điện tử Sông Hồng"),
+        "invoice_free": factories.make_solution(
+            other_vendor,
+            name="Hóa đơn Miễn Phí Thanh Hà",
+            plans=[PlanInput(name="Miễn phí", price_vnd=0, period="month", trial_days=0)],
+        ),
+        "server": factories.make_solution(
+            vendor,
+            name="Máy chủ đám mây Bạch Đằng",
+            category_id=cloud_cat.id,
+            deployment="hybrid",
+            features=[],
+            plans=[PlanInput(name="VPS 2", price_vnd=450_000, period="month", trial_days=7)],
+        ),
+        "server_big": factories.make_solution(
+            other_vendor,
+            name="Máy chủ riêng Côn Sơn",
+            category_id=cloud_cat.id,
+            deployment="on_premise",
+            features=[],
+            plans=[PlanInput(name="Riêng", price_vnd=9_000_000, period="month", trial_days=0)],
+        ),
+        "accounting": factories.make_solution(
+            vendor,
+            name="Kế toán Hồng Hà",
+            category_id=factories.category("ke-toan").id,
+            features=[],
+        ),
+        "accounting2": factories.make_solution(
+            other_vendor,
+            name="Kế toán Chí Linh",
+            category_id=factories.category("ke-toan").id,
+            features=[],
+        ),
+    }
+    for state in HIDDEN_STATES:
+        items[state] = factories.make_solution(vendor, status=state, name=f"Ẩn {state} Hóa đơn")
+    return items
+
+
+def test_only_published_listings_of_active_vendors_appear(client, catalogue, other_vendor):
+    response = client.get("/solutions")
+    assert response.status_code == 200
+    listed = names(response)
+    assert len(listed) == 6
+    assert not any(n.startswith("Ẩn") for n in listed)
+    for state in HIDDEN_STATES:
+        assert client.get(f"/solutions/{catalogue[state].slug}").status_code == 404
+    other_vendor.organization.active = False
+    db.session.commit()
+    listed = names(client.get("/solutions"))
+    assert "Kế toán Chí Linh" not in listed and len(listed) == 3
+    assert client.get(f"/solutions/{catalogue['accounting2'].slug}").status_code == 404
+
+
+def test_hidden_listings_never_count_in_facets_or_home(client, catalogue):
+    response = client.get("/solutions")
+    assert facet_count(response, "Hóa đơn điện tử") == 2
+    assert facet_count(response, "Quản trị doanh nghiệp") == 4
+    home = client.get("/").get_data(as_text=True)
+    assert "Ẩn draft" not in home and "Ẩn suspended" not in home
+
+
+@pytest.mark.parametrize(
+    ("facet", "args"),
+    [
+        ("Hóa đơn điện tử", {"category": "hoa-don-dien-tu"}),
+        ("Quản trị doanh nghiệp", {"category": "quan-tri-doanh-nghiep"}),
+        ("Máy chủ đám mây", {"category": "may-chu-dam-may"}),
+        ("Tại chỗ", {"deployment": "on_premise"}),
+        ("Kết hợp", {"deployment": "hybrid"}),
+        ("Có dùng thử miễn phí", {"has_trial": "1"}),
+        ("Nhà cung cấp đã xác thực", {"verified": "1"}),
+        ("Miễn phí", {"max_price": "0"}),
+        ("Đến 500.000 ₫", {"max_price": "500000"}),
+        ("Đến 2.000.000 ₫", {"max_price": "2000000"}),
+    ],
+)
+def test_facet_counts_equal_the_results_after_applying_the_facet(client, catalogue, facet, args):
+    expected = facet_count(client.get("/solutions"), facet)
+    response = client.get("/solutions", query_string=args)
+    assert len(names(response)) == expected
+    assert f"{expected} giải pháp" in response.get_data(as_text=True)
+
+
+def test_facets_combine_and_each_counts_under_the_others(client, catalogue):
+    response = client.get(
+        "/solutions", query_string={"category": "may-chu-dam-may", "has_trial": "1"}
+    )
+    assert names(response) == ["Máy chủ đám mây Bạch Đằng"]
+    # The deployment facet counts within the category and trial filters.
+    assert facet_count(response, "Kết hợp") == 1
+    assert facet_count(response, "Tại chỗ") == 0
+    # The trial facet ignores its own filter but keeps the category one.
+    assert facet_count(response, "Có dùng thử miễn phí") == 1
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("price_asc", "Hóa đơn Miễn Phí Thanh Hà"), ("price_desc", "Máy chủ riêng Côn Sơn")],
+)
+def test_sorts(client, catalogue, sort, first):
+    assert names(client.get("/solutions", query_string={"sort": sort}))[0] == first
+
+
+def test_newest_first(client, catalogue):
+    import datetime as dt
+
+    from marketplace.core.database import utcnow
+
+    catalogue["accounting"].published_at = utcnow() + dt.timedelta(days=1)
+    db.session.commit()
+    assert names(client.get("/solutions?sort=newest"))[0] == "Kế toán Hồng Hà"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=9999",
+        "page=abc",
+        "page=1e9",
+        "per_page=100000",
+        "per_page=0",
+        "max_price=-5",
+        "max_price=abc",
+        "min_rating=9",
+        "sort=drop table",
+        "category=khong-co",
+        "deployment=<script>",
+        "has_trial=maybe",
+        "q=" + "a" * 5000,
+        "page=99999999999999999999",
+    ],
+)
+def test_odd_parameters_never_fail(client, catalogue, query):
+    response = client.get(f"/solutions?{query}")
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True).split("<main")[1]
+
+
+def test_pagination_splits_the_results(client, app, vendor):
+    for n in range(25):
+        factories.make_solution(vendor, name=f"Giải pháp số {n:02d}")
+    first = names(client.get("/solutions?sort=price_asc"))
+    second = names(client.get("/solutions?sort=price_asc&page=2"))
+    assert len(first) == 20 and len(second) == 5 and not set(first) & set(second)
+    far = client.get("/solutions?page=9999")
+    assert far.status_code == 200 and names(far) == []
+    assert "Trang này không có kết quả." in far.get_data(as_text=True)
+
+
+def test_empty_state_offers_suggestions(client, catalogue):
+    response = client.get("/solutions?category=iot-nong-nghiep")
+    html = response.get_data(as_text=True)
+    assert "Không tìm thấy giải pháp phù hợp" in html and "Bỏ bớt bộ lọc" in html
+
+
+def test_every_state_is_a_shareable_url(client, catalogue):
+    html = client.get("/solutions?category=ke-toan&sort=newest").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    trial_link = next(a for a in soup.select("a.facet-link") if "Có dùng thử" in a.get_text())
+    assert "category=ke-toan" in trial_link["href"] and "sort=newest" in trial_link["href"]
+    assert "has_trial=1" in trial_link["href"]
+
+
+def test_solution_page_shows_everything_an_enterprise_needs(client, catalogue):
+    s = catalogue["invoice"]
+    response = client.get(f"/solutions/{s.slug}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("h1").get_text(strip=True) == "Hóa đơn điện tử Sông Hồng"
+    assert "1.200.000 ₫" in html and "14 ngày" in html and "mỗi năm" in html
+    assert "Đã xác thực" in html  # the vendor card badge
+    assert "Theo Nghị định 123/2020/NĐ-CP" in html  # a feature row
+    assert soup.find("link", rel="canonical")["href"].endswith(f"/solutions/{s.slug}")
+    assert soup.find("meta", property="og:title")["content"] == s.name
+    assert soup.find("meta", property="og:description")["content"] == s.tagline
+    assert "<strong>hóa đơn điện tử</strong>" in html  # Markdown rendered
+    assert client.get("/solutions/khong-ton-tai").status_code == 404
+
+
+def test_home_page_shows_categories_trials_and_newest(client, catalogue):
+    html = client.get("/").get_data(as_text=True)
+    assert "Danh mục" in html and "Quản trị doanh nghiệp" in html
+    assert "Dùng thử miễn phí" in html and "Hóa đơn điện tử Sông Hồng" in html
+    assert "Mới lên Chợ" in html
+
+
+def _make(vendor, n):
+    for i in range(n):
+        factories.make_solution(vendor, name=f"Giải pháp đo truy vấn {i}")
+
+
+@pytest.mark.parametrize(
+    "path", ["/solutions", "/solutions?category=hoa-don-dien-tu&has_trial=1&sort=price_asc", "/"]
+)
+def test_catalogue_pages_run_a_constant_number_of_queries(client, vendor, count_queries, path):
+    _make(vendor, 5)
+    with count_queries() as small:
+        assert client.get(path).status_code == 200
+    _make(vendor, 45)
+    with count_queries() as large:
+        assert client.get(path).status_code == 200
+    assert small.count == large.count, (small.statements, large.statements)
+    assert large.count <= 16
+
+
+def test_solution_page_runs_a_constant_number_of_queries(client, vendor, count_queries):
+    few = factories.make_solution(vendor, name="Ít gói")
+    many = factories.make_solution(
+        vendor,
+        name="Nhiều gói",
+        plans=[PlanInput(name=f"Gói {i}", price_vnd=i * 1000, period="month") for i in range(5)],
+    )
+    with count_queries() as a:
+        client.get(f"/solutions/{few.slug}")
+    with count_queries() as b:
+        client.get(f"/solutions/{many.slug}")
+    assert a.count == b.count <= 10
