@@ -53,6 +53,17 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave the search index to its migration: it is not in the models' metadata.
+
+    Covers the PostgreSQL table and, on SQLite, the FTS5 table and its shadow tables
+    (solution_search_data, _idx, _content, _docsize, _config).
+    """
+    if type_ == "table" and name is not None and name.startswith("solution_search"):
+        return False
+    return True
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -94,6 +105,7 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions['migrate'].configure_args)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -42,3 +42,21 @@ document.querySelectorAll("form.confirm-form").forEach(function (form) {
 document.querySelectorAll("select.auto-submit").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
+
+// Comparison: toggle identical rows without a reload; print button.
+(function () {
+  "use strict";
+  var box = document.getElementById("only-diff");
+  var table = document.getElementById("compare-table");
+  if (box && table) {
+    box.addEventListener("change", function () {
+      table.querySelectorAll("tr.same").forEach(function (tr) { tr.classList.toggle("hide-same", box.checked); });
+      var url = new URL(window.location.href);
+      if (box.checked) { url.searchParams.set("diff", "1"); } else { url.searchParams.delete("diff"); }
+      window.history.replaceState(null, "", url.toString());
+    });
+  }
+  document.querySelectorAll(".js-print").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();

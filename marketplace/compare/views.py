@@ -1,0 +1,64 @@
+"""The comparison page and the tray's add/remove/clear actions."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from marketplace.compare import bp, services
+from marketplace.core.urls import safe_next
+
+
+def inject_tray() -> dict:
+    """Give every page the tray (one query, and none when it is empty)."""
+    if not session.get(services.SESSION_KEY):
+        return {"compare_tray": []}
+    return {"compare_tray": services.tray_items(session)}
+
+
+@bp.get("", strict_slashes=False)
+def index():
+    raw = request.args.get("s")
+    if raw is None:
+        slugs = services.tray_slugs(session)
+        if len(slugs) >= services.MIN_ITEMS:
+            return redirect(url_for("compare.index", s=",".join(slugs)))
+        messages: list[str] = []
+    else:
+        slugs, messages = services.parse_slugs(raw)
+    comparison = services.build_comparison(slugs)
+    comparison.messages[:0] = messages
+    return render_template(
+        "compare/index.html",
+        c=comparison,
+        only_diff=request.args.get("diff") == "1",
+        plan_lines=services.plan_lines(comparison.solutions),
+        raw=",".join(s.slug for s in comparison.solutions),
+    )
+
+
+def _back(default: str):
+    return redirect(safe_next(request.form.get("next"), default))
+
+
+@bp.post("/add")
+def add():
+    try:
+        solution = services.add_to_tray(session, request.form.get("slug", ""))
+    except services.CompareError as err:
+        flash(err.message, "warning")
+    else:
+        flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")
+    return _back(url_for("catalog.index"))
+
+
+@bp.post("/remove")
+def remove():
+    services.remove_from_tray(session, request.form.get("slug", ""))
+    return _back(url_for("compare.index"))
+
+
+@bp.post("/clear")
+def clear():
+    services.clear_tray(session)
+    return _back(url_for("catalog.index"))

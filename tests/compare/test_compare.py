@@ -1,0 +1,171 @@
+"""Side-by-side comparison: the tray, the matrix, odd slugs, page cost."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from marketplace.catalog.content import FeatureInput, PlanInput
+from tests import factories
+
+
+@pytest.fixture
+def three(app, vendor, other_vendor):
+    return [
+        factories.make_solution(
+            vendor,
+            name="Hóa đơn A",
+            features=[
+                FeatureInput("decree_123", "yes"),
+                FeatureInput("api", "yes"),
+                FeatureInput("x-1", "30 ngày", label="Hỗ trợ triển khai"),
+            ],
+            plans=[
+                PlanInput(name="Nhỏ", price_vnd=500_000, period="year", trial_days=14),
+                PlanInput(name="Lớn", price_vnd=2_000_000, period="year"),
+            ],
+        ),
+        factories.make_solution(
+            other_vendor,
+            name="Hóa đơn B",
+            features=[FeatureInput("decree_123", "yes"), FeatureInput("api", "no")],
+            plans=[PlanInput(name="Gói", price_vnd=300_000, period="once")],
+        ),
+        factories.make_solution(
+            other_vendor,
+            name="Máy chủ C",
+            category_id=factories.category("may-chu-dam-may").id,
+            features=[FeatureInput("vcpu", "4 vCPU")],
+            plans=[PlanInput(name="VPS", price_vnd=300_000, period="month", trial_days=7)],
+        ),
+    ]
+
+
+def rows(response) -> dict[str, list[str]]:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    out = {}
+    for tr in soup.select("#compare-table tbody tr"):
+        th = tr.find("th")
+        cells = tr.find_all("td")
+        if th and cells:
+            out[th.get_text(" ", strip=True)] = [
+                labelled["aria-label"]
+                if (labelled := td.find(attrs={"aria-label": True}))
+                else td.get_text(" ", strip=True)
+                for td in cells
+            ]
+    return out
+
+
+def test_matrix_shows_vendors_prices_plans_and_the_union_of_features(client, three):
+    slugs = ",".join(s.slug for s in three)
+    response = client.get(f"/compare?s={slugs}")
+    assert response.status_code == 200
+    table = rows(response)
+    assert table["Giá thấp nhất"] == ["500.000 ₫", "300.000 ₫ (thấp nhất)", "300.000 ₫ (thấp nhất)"]
+    assert table["Dùng thử miễn phí"] == ["14 ngày", "Không", "7 ngày"]
+    assert table["API tích hợp"] == ["Có", "Không", "Không có thông tin"]
+    assert table["vCPU"] == ["Không có thông tin", "Không có thông tin", "4 vCPU"]
+    assert table["Hỗ trợ triển khai"][0] == "30 ngày"
+    assert table["Gói 2"][0].startswith("Lớn") and table["Gói 2"][1] == "—"
+    html = response.get_data(as_text=True)
+    assert "thuộc những danh mục khác nhau" in html
+    assert "Đã xác thực" in html
+
+
+def test_only_differences_hides_identical_rows(client, three):
+    slugs = ",".join(s.slug for s in three[:2])
+    soup = BeautifulSoup(
+        client.get(f"/compare?s={slugs}&diff=1").get_data(as_text=True), "html.parser"
+    )
+    hidden = [tr.th.get_text(strip=True) for tr in soup.select("tr.hide-same")]
+    assert "Theo Nghị định 123/2020/NĐ-CP" in hidden and "Danh mục" in hidden
+    assert "API tích hợp" not in hidden
+    soup = BeautifulSoup(client.get(f"/compare?s={slugs}").get_data(as_text=True), "html.parser")
+    assert not soup.select("tr.hide-same")
+
+
+def test_unknown_unpublished_and_duplicate_slugs_are_dropped_with_a_message(client, three, vendor):
+    hidden = factories.make_solution(vendor, status="draft", name="Nháp riêng")
+    response = client.get(
+        f"/compare?s={three[0].slug},{three[0].slug},khong-co,{hidden.slug},{three[1].slug}"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "bị lặp lại" in html and "khong-co" in html and hidden.slug in html
+    assert "Nháp riêng" not in html.split("<table")[1] if "<table" in html else True
+    assert len(rows(response)["Giá thấp nhất"]) == 2
+
+
+def test_more_than_four_is_refused_with_a_message(client, vendor):
+    items = [factories.make_solution(vendor, name=f"Giải pháp {n}") for n in range(5)]
+    response = client.get("/compare?s=" + ",".join(s.slug for s in items))
+    html = response.get_data(as_text=True)
+    assert "tối đa 4" in html
+    assert len(rows(response)["Giá thấp nhất"]) == 4
+
+
+@pytest.mark.parametrize("query", ["", "?s=", "?s=,,,", "?s=khong-co"])
+def test_fewer_than_two_explains_how_to_add_more(client, query):
+    response = client.get(f"/compare{query}")
+    assert response.status_code == 200
+    assert "Cần từ 2 đến 4 giải pháp để so sánh." in response.get_data(as_text=True)
+
+
+def test_tray_add_remove_clear_and_limit(client, vendor):
+    items = [factories.make_solution(vendor, name=f"Khay {n}") for n in range(5)]
+    for s in items[:4]:
+        assert (
+            client.post("/compare/add", data={"slug": s.slug, "next": "/solutions"}).status_code
+            == 302
+        )
+    home = client.get("/").get_data(as_text=True)
+    assert "So sánh (4/4)" in home and "So sánh ngay" in home
+    client.post("/compare/add", data={"slug": items[4].slug})
+    page = client.get("/solutions").get_data(as_text=True)
+    assert "tối đa 4 giải pháp" in page and "So sánh (4/4)" in page
+    client.post("/compare/add", data={"slug": items[0].slug})  # again: no duplicate
+    client.post("/compare/remove", data={"slug": items[1].slug})
+    response = client.get("/compare")
+    assert response.status_code == 302
+    assert items[1].slug not in response.headers["Location"]
+    client.post("/compare/clear")
+    assert "So sánh (" not in client.get("/").get_data(as_text=True)
+
+
+def test_tray_refuses_hidden_or_unknown_listings_and_offsite_redirects(client, vendor):
+    hidden = factories.make_solution(vendor, status="pending")
+    response = client.post(
+        "/compare/add", data={"slug": hidden.slug, "next": "https://evil.example"}
+    )
+    assert response.status_code == 302 and "evil" not in response.headers["Location"]
+    client.post("/compare/add", data={"slug": "<script>"})
+    assert "So sánh (" not in client.get("/").get_data(as_text=True)
+
+
+def test_tray_drops_listings_that_stop_being_public(client, vendor):
+    a = factories.make_solution(vendor, name="Sẽ bị tạm ngưng")
+    client.post("/compare/add", data={"slug": a.slug})
+    a.status = "suspended"
+    from marketplace.extensions import db
+
+    db.session.commit()
+    assert "So sánh (" not in client.get("/").get_data(as_text=True)
+
+
+def test_compare_page_runs_a_constant_number_of_queries(client, vendor, count_queries):
+    items = [
+        factories.make_solution(
+            vendor,
+            name=f"Đo {n}",
+            plans=[PlanInput(name=f"P{i}", price_vnd=i, period="month") for i in range(n + 1)],
+        )
+        for n in range(4)
+    ]
+    slugs = [s.slug for s in items]
+    counts = []
+    for k in (2, 3, 4):
+        with count_queries() as q:
+            assert client.get("/compare?s=" + ",".join(slugs[:k])).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1] == counts[2] <= 8, counts
