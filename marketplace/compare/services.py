@@ -86,7 +86,7 @@ class FeatureLine:
 
     @property
     def differs(self) -> bool:
-        return len({v for v in self.values.values()}) > 1
+        return len(set(self.values.values())) > 1
 
 
 @dataclass
@@ -201,7 +201,8 @@ def _feature_lines(solutions: list[Solution]) -> list[FeatureLine]:
             line.values[solution.slug] = feature.value
     order = {d.key: n for n, d in enumerate(known.values())}
     return sorted(
-        lines.values(), key=lambda l: (l.key.startswith("x:"), order.get(l.key, 0), l.label)
+        lines.values(),
+        key=lambda line: (line.key.startswith("x:"), order.get(line.key, 0), line.label),
     )
 
 
