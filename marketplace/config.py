@@ -101,6 +101,9 @@ class Config:
         self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.PER_PAGE = 20
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
+        # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
 
 
 class TestConfig(Config):

@@ -59,9 +59,7 @@ def include_name(name, type_, parent_names):
     Covers the PostgreSQL table and, on SQLite, the FTS5 table and its shadow tables
     (solution_search_data, _idx, _content, _docsize, _config).
     """
-    if type_ == "table" and name is not None and name.startswith("solution_search"):
-        return False
-    return True
+    return not (type_ == "table" and name is not None and name.startswith("solution_search"))
 
 
 def run_migrations_offline():

@@ -87,14 +87,15 @@ def database_template(tmp_path_factory, worker_name):
 
 # Reference data the migrations insert; tests read it and never change it.
 REFERENCE_TABLES = {"categories", "feature_definitions"}
+# Tables the migrations create outside the models (the PostgreSQL search index).
+EXTRA_TABLES = ["solution_search"]
 
 
 def _truncate_all(app) -> None:
     with app.app_context():
         db.session.remove()
-        tables = ", ".join(
-            f'"{t.name}"' for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES
-        )
+        names = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+        tables = ", ".join(f'"{name}"' for name in names + EXTRA_TABLES)
         if tables:
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -11,10 +11,22 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts import permissions
-from marketplace.accounts.models import STAFF_ROLES, Organization, OrgKind, Role, User
+from marketplace.accounts.models import (
+    STAFF_ROLES,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+    VerificationRequest,
+)
 from marketplace.accounts.validation import normalise_phone, password_problem
+from marketplace.catalog.models import Upload
+from marketplace.catalog.services import resync_vendor
 from marketplace.core.database import utcnow
+from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
+from marketplace.moderation.audit import record_audit
+from marketplace.notifications import services as notifications
 
 
 class AccountError(Exception):
@@ -180,6 +192,8 @@ def update_organization(actor: User, org: Organization, details: OrgDetails) -> 
     org.website = details.website or None
     org.phone = phone
     db.session.flush()
+    if org.is_vendor:
+        resync_vendor(org.id)
 
 
 def change_password(actor: User, *, current: str, new: str) -> None:
@@ -257,8 +271,6 @@ class VerificationDetails:
 
 def latest_verification(org: Organization | None):
     """Return the organisation's most recent verification request, if any."""
-    from marketplace.accounts.models import VerificationRequest
-
     if org is None:
         return None
     return db.session.scalar(
@@ -271,14 +283,8 @@ def latest_verification(org: Organization | None):
 
 def request_verification(actor: User, details: VerificationDetails):
     """File a vendor's verification request for the moderators (one open at a time)."""
-    from marketplace.accounts.models import VerificationRequest
-    from marketplace.catalog.models import Upload
-    from marketplace.moderation.audit import record_audit
-
     org = actor.organization
     if actor.role != Role.VENDOR or org is None:
-        from marketplace.core.permissions import deny
-
         deny()
     if org.is_verified:
         raise AccountError("form", _("Nhà cung cấp đã được xác thực."))
@@ -305,8 +311,6 @@ def request_verification(actor: User, details: VerificationDetails):
     db.session.add(request)
     db.session.flush()
     record_audit(actor, "verification.request", org, data={"request_id": request.id})
-    from marketplace.notifications import services as notifications
-
     notifications.notify_staff(
         kind="moderation.queue",
         title=_("Yêu cầu xác thực nhà cung cấp: %(name)s", name=org.name),
@@ -318,10 +322,6 @@ def request_verification(actor: User, details: VerificationDetails):
 
 def decide_verification(moderator: User, request, *, approve: bool, reason: str | None) -> None:
     """Verify the vendor, or reject its request with a reason; the vendor is told either way."""
-    from marketplace.core.permissions import require
-    from marketplace.moderation.audit import record_audit
-    from marketplace.notifications import services as notifications
-
     require(moderator.is_authenticated and moderator.is_staff)
     reason = (reason or "").strip() or None
     if not approve and not reason:
@@ -339,6 +339,8 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
         org.verified_at = utcnow()
         org.name = request.legal_name or org.name
     db.session.flush()
+    if approve:
+        resync_vendor(org.id)
     record_audit(
         moderator,
         "verification.approve" if approve else "verification.reject",

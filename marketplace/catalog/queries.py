@@ -13,6 +13,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
+from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.extensions import db
 
@@ -165,8 +166,6 @@ def _filtered(params: CatalogParams, *, skip: str | None = None) -> _Built:
     query = _base().where(*visible())
     match = None
     if params.q:
-        from marketplace.catalog import search
-
         parsed = search.parse_query(params.q)
         if parsed is not None:
             match = search.match(parsed)

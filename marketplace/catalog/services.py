@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.catalog import permissions
+from marketplace.catalog import permissions, search
 from marketplace.catalog.content import (
     EXTRA_PREFIX,
     ListingContent,
@@ -33,6 +33,8 @@ from marketplace.core.permissions import deny
 from marketplace.core.text import slugify
 from marketplace.extensions import db
 from marketplace.moderation.audit import record_audit
+from marketplace.moderation.models import AuditLog
+from marketplace.notifications import services as notifications
 
 MAX_PLANS = 5
 MAX_SCREENSHOTS = 6
@@ -91,8 +93,6 @@ def open_revisions_for(solutions: list[Solution]) -> dict[int, SolutionRevision]
 
 def history(solution: Solution, limit: int = 50) -> list:
     """Return the audit entries about this solution, newest first."""
-    from marketplace.moderation.models import AuditLog
-
     return list(
         db.session.scalars(
             select(AuditLog)
@@ -337,6 +337,7 @@ def archive_solution(actor: User, solution: Solution) -> None:
     if revision is not None:
         db.session.delete(revision)
     db.session.flush()
+    search.sync_solution(solution)
     record_audit(actor, "solution.archive", solution)
 
 
@@ -366,6 +367,7 @@ def approve_solution(moderator: User, solution: Solution, reason: str | None = N
     solution.published_at = solution.published_at or utcnow()
     solution.status_reason = None
     db.session.flush()
+    search.sync_solution(solution)
     record_audit(moderator, "solution.approve", solution, reason=reason)
     _tell_vendor(
         solution,
@@ -407,6 +409,7 @@ def approve_revision(
     revision.decided_by_id = moderator.id
     revision.reason = reason
     db.session.flush()
+    search.sync_solution(solution)
     record_audit(
         moderator,
         "revision.approve",
@@ -452,6 +455,7 @@ def suspend_solution(moderator: User, solution: Solution, reason: str | None) ->
     _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.SUSPENDED)
     solution.status_reason = reason
     db.session.flush()
+    search.sync_solution(solution)
     record_audit(moderator, "solution.suspend", solution, reason=reason)
     _tell_vendor(
         solution,
@@ -468,6 +472,7 @@ def restore_solution(moderator: User, solution: Solution, reason: str | None) ->
     _move(solution, {SolutionStatus.SUSPENDED}, SolutionStatus.PUBLISHED)
     solution.status_reason = None
     db.session.flush()
+    search.sync_solution(solution)
     record_audit(moderator, "solution.restore", solution, reason=reason)
     _tell_vendor(
         solution,
@@ -481,8 +486,6 @@ def restore_solution(moderator: User, solution: Solution, reason: str | None) ->
 
 
 def _tell_vendor(solution: Solution, kind: str, title: str, reason: str | None) -> None:
-    from marketplace.notifications import services as notifications
-
     body = _("Lý do: %(reason)s", reason=reason) if reason else ""
     notifications.notify_organization(
         solution.vendor,
@@ -494,8 +497,6 @@ def _tell_vendor(solution: Solution, kind: str, title: str, reason: str | None) 
 
 
 def _tell_staff(solution: Solution, title: str) -> None:
-    from marketplace.notifications import services as notifications
-
     notifications.notify_staff(
         kind="moderation.queue", title=title, link="/moderation/", email=False
     )
@@ -508,3 +509,13 @@ def count_by_status(org_id: int) -> dict[str, int]:
         .group_by(Solution.status)
     ).all()
     return dict(rows)
+
+
+def resync_vendor(org_id: int) -> None:
+    """Re-index a vendor's public listings after its name or status changed."""
+    for solution in db.session.scalars(
+        select(Solution).where(
+            Solution.vendor_id == org_id, Solution.status == SolutionStatus.PUBLISHED
+        )
+    ):
+        search.sync_solution(solution)

@@ -7,11 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.catalog import permissions, services, vendor_bp
+from marketplace.accounts import services as accounts
+from marketplace.accounts.forms import VerificationForm
+from marketplace.catalog import permissions, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
 from marketplace.catalog.models import FeatureDefinition, Solution, Upload
 from marketplace.catalog.presenters import describe, media_url
 from marketplace.core.permissions import role_required
+from marketplace.core.text import render_markdown
 from marketplace.extensions import db
 
 
@@ -42,8 +45,6 @@ def index():
 
 
 def _latest_verification():
-    from marketplace.accounts import services as accounts
-
     return accounts.latest_verification(current_user.organization)
 
 
@@ -71,8 +72,6 @@ def _attach(form: SolutionForm, err: services.ListingError) -> None:
 
 def _store_uploads(form: SolutionForm) -> bool:
     """Store the files of this post first, so they survive a form that fails elsewhere."""
-    from marketplace.catalog import uploads
-
     ok = True
     logo = request.files.get(form.logo.name)
     if logo is not None and logo.filename:
@@ -158,8 +157,6 @@ def _edit(solution: Solution | None):
     form.read_features(request.form, definitions)
     action = request.form.get("action", "save")
     if action == "preview":
-        from marketplace.core.text import render_markdown
-
         preview_html = render_markdown(form.description.data)
     elif valid and uploads_ok and not form.feature_errors:
         content = form.to_content()
@@ -248,10 +245,6 @@ def archive(solution_id: int):
 @vendor_bp.route("/verification", methods=["GET", "POST"])
 @role_required("vendor")
 def verification():
-    from marketplace.accounts import services as accounts
-    from marketplace.accounts.forms import VerificationForm
-    from marketplace.catalog import uploads
-
     org = current_user.organization
     latest = accounts.latest_verification(org)
     form = VerificationForm()

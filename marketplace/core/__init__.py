@@ -22,12 +22,13 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
 
-    from marketplace import accounts, catalog, compare, demo, moderation, notifications
+    from marketplace import accounts, api, catalog, compare, demo, moderation, notifications
 
     app.register_blueprint(bp)
     accounts.init_app(app)
     catalog.init_app(app)
     compare.init_app(app)
+    api.init_app(app)
     moderation.init_app(app)
     notifications.init_app(app)
     demo.init_app(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from marketplace.accounts import services as accounts
+from marketplace.catalog import queries
 from marketplace.core import bp
 from marketplace.core.database import ping_database
 from marketplace.core.urls import safe_next
@@ -13,9 +15,6 @@ from marketplace.extensions import csrf, db
 
 @bp.get("/")
 def home():
-    from marketplace.accounts import services as accounts
-    from marketplace.catalog import queries
-
     return render_template(
         "core/home.html", counts=accounts.public_counts(), sections=queries.home_sections()
     )

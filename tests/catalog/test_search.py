@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
+from marketplace.accounts.models import User
 from marketplace.catalog import search, services
 from marketplace.catalog.content import FeatureInput, content_of
 from marketplace.catalog.models import Solution
@@ -172,72 +173,86 @@ def indexed_ids() -> set[int]:
     return set(db.session.scalars(text(f"SELECT {column} FROM solution_search")))
 
 
-A = "hoa-don-dien-tu-song-hong"
-B = "einvoice-kinh-bac"
-C = "ke-toan-da-nang-online"
-D = "quan-ly-ban-le-ban-nhanh"
-E = "ban-hang-connect"
-F = "chu-ky-so-hai-duong"
-G = "may-chu-dam-may-dat-viet"
-H = "bao-mat-dien-bien"
-I = "nhan-su-hung-thinh"  # noqa: E741
-J = "giam-sat-trang-trai-thai-binh"
-PUBLISHED = {A, B, C, D, E, F, G, H, I, J}
+SONG_HONG = "hoa-don-dien-tu-song-hong"
+KINH_BAC = "einvoice-kinh-bac"
+DA_NANG = "ke-toan-da-nang-online"
+BAN_NHANH = "quan-ly-ban-le-ban-nhanh"
+BAN_HANG = "ban-hang-connect"
+CHU_KY = "chu-ky-so-hai-duong"
+DAT_VIET = "may-chu-dam-may-dat-viet"
+DIEN_BIEN = "bao-mat-dien-bien"
+HUNG_THINH = "nhan-su-hung-thinh"
+THAI_BINH = "giam-sat-trang-trai-thai-binh"
+PUBLISHED = {
+    SONG_HONG,
+    KINH_BAC,
+    DA_NANG,
+    BAN_NHANH,
+    BAN_HANG,
+    CHU_KY,
+    DAT_VIET,
+    DIEN_BIEN,
+    HUNG_THINH,
+    THAI_BINH,
+}
 
 # (query, expected): a list is the exact result in order, a set the exact result in any
 # order, and a ("first", slug, set) triple a top result and the whole result.
 GOLDEN: list[tuple[str, object]] = [
     # accented, unaccented, case, NFD: the same answers
-    ("hoa don dien tu", ("first", A, {A, B, D})),
-    ("Hóa đơn điện tử", ("first", A, {A, B, D})),
-    (nfd("Hóa đơn điện tử"), ("first", A, {A, B, D})),
-    ("HÓA ĐƠN ĐIỆN TỬ", ("first", A, {A, B, D})),
-    ("HOA DON DIEN TU", ("first", A, {A, B, D})),
-    ("hÓa ĐơN", ("first", A, {A, B, D})),
+    ("hoa don dien tu", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    ("Hóa đơn điện tử", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    (nfd("Hóa đơn điện tử"), ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    ("HÓA ĐƠN ĐIỆN TỬ", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    ("HOA DON DIEN TU", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    ("hÓa ĐơN", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
     # đ / Đ fold to d
-    ("da nang", [C, J]),  # the name outranks a description that says it twice
-    ("Đà Nẵng", [C, J]),
-    ("ĐÀ NẴNG", [C, J]),
-    (nfd("Đà Nẵng"), [C, J]),
-    ("Dien Bien", ("first", H, {H, J})),  # J: "đại diện", "cảm biến"
-    ("viễn thông đồng nai", {G, H}),  # the vendor's name
-    ("VIEN THONG DONG NAI", {G, H}),
-    ("đồng nai máy chủ", [G]),  # vendor and name together
+    ("da nang", [DA_NANG, THAI_BINH]),  # the name outranks a description that says it twice
+    ("Đà Nẵng", [DA_NANG, THAI_BINH]),
+    ("ĐÀ NẴNG", [DA_NANG, THAI_BINH]),
+    (nfd("Đà Nẵng"), [DA_NANG, THAI_BINH]),
+    ("Dien Bien", ("first", DIEN_BIEN, {DIEN_BIEN, THAI_BINH})),  # J: "đại diện", "cảm biến"
+    ("viễn thông đồng nai", {DAT_VIET, DIEN_BIEN}),  # the vendor's name
+    ("VIEN THONG DONG NAI", {DAT_VIET, DIEN_BIEN}),
+    ("đồng nai máy chủ", [DAT_VIET]),  # vendor and name together
     # the last word is a prefix
-    ("hoa don dien t", ("first", A, {A, B, D})),
-    ("ke to", [C]),
-    ("đà nẵ", [C, J]),
-    ("chu ky s", ("first", F, {F, G})),  # G: "máy chủ", "kỹ thuật", "hạ tầng số"
-    ("máy chủ đám m", [G]),
+    ("hoa don dien t", ("first", SONG_HONG, {SONG_HONG, KINH_BAC, BAN_NHANH})),
+    ("ke to", [DA_NANG]),
+    ("đà nẵ", [DA_NANG, THAI_BINH]),
+    ("chu ky s", ("first", CHU_KY, {CHU_KY, DAT_VIET})),  # G: "máy chủ", "kỹ thuật", "hạ tầng số"
+    ("máy chủ đám m", [DAT_VIET]),
     # every word must match
-    ("kế toán", [C]),
-    ("KE TOAN DA NANG", [C]),
-    ("hóa đơn sông hồng", [A]),
-    ("hoa don kinh bac", [B]),
+    ("kế toán", [DA_NANG]),
+    ("KE TOAN DA NANG", [DA_NANG]),
+    ("hóa đơn sông hồng", [SONG_HONG]),
+    ("hoa don kinh bac", [KINH_BAC]),
     ("đà nẵng hóa đơn", []),
     # NFD listing found by NFC queries, and the other way round
-    ("chữ ký số", [F, G]),  # accent for accent first
-    ("chu ky so hai duong", [F]),
-    (nfd("Chữ Ký Số"), [F, G]),
-    ("hợp đồng", [F]),
+    ("chữ ký số", [CHU_KY, DAT_VIET]),  # accent for accent first
+    ("chu ky so hai duong", [CHU_KY]),
+    (nfd("Chữ Ký Số"), [CHU_KY, DAT_VIET]),
+    ("hợp đồng", [CHU_KY]),
     # category names (Vietnamese, English, parent), feature labels and values
-    ("e-invoicing", {A, B}),
-    ("quản trị doanh nghiệp", {A, B, C, D, E, I}),
-    ("cham cong", [I]),
+    ("e-invoicing", {SONG_HONG, KINH_BAC}),
+    ("quản trị doanh nghiệp", {SONG_HONG, KINH_BAC, DA_NANG, BAN_NHANH, BAN_HANG, HUNG_THINH}),
+    ("cham cong", [HUNG_THINH]),
     ("quyết toán thuế", []),  # a "no" feature is not indexed
-    ("nvme", [G]),
-    ("4 vCPU", [G]),
-    ("zalo", [E]),
-    ("diệt virus", [H]),
-    ("tưới tự động", [J]),
+    ("nvme", [DAT_VIET]),
+    ("4 vCPU", [DAT_VIET]),
+    ("zalo", [BAN_HANG]),
+    ("diệt virus", [DIEN_BIEN]),
+    ("tưới tự động", [THAI_BINH]),
     # bán ≠ bạn: the exactly-accented matches first, folded ones after
-    ("bán hàng", [D, E]),
-    ("bạn hàng", [E, D]),
-    ("ban hang", {D, E}),
+    ("bán hàng", [BAN_NHANH, BAN_HANG]),
+    ("bạn hàng", [BAN_HANG, BAN_NHANH]),
+    ("ban hang", {BAN_NHANH, BAN_HANG}),
     # never the unpublished ones
     ("lưu trữ đám mây", []),  # suspended
-    ("máy chủ ảo", [G]),  # the draft "Máy chủ ảo Đông Đô" stays out
-    ("Đông Đô", {F, G, H, J}),  # folded matches elsewhere; never the draft
+    ("máy chủ ảo", [DAT_VIET]),  # the draft "Máy chủ ảo Đông Đô" stays out
+    (
+        "Đông Đô",
+        {CHU_KY, DAT_VIET, DIEN_BIEN, THAI_BINH},
+    ),  # folded matches elsewhere; never the draft
     ("Đại Việt", []),  # archived
     ("thang long", []),  # pending
 ]
@@ -261,6 +276,16 @@ def test_golden_queries(catalogue):
     assert not failures, "\n".join(failures)
 
 
+def test_unpublished_listings_are_not_indexed(catalogue):
+    hidden = {
+        s.slug: s for s in db.session.scalars(select(Solution).where(Solution.slug.in_(HIDDEN)))
+    }
+    assert set(hidden) == HIDDEN
+    assert indexed_ids().isdisjoint(s.id for s in hidden.values())
+    for solution in hidden.values():
+        assert solution.slug not in find(solution.name)
+
+
 def test_nfc_and_nfd_queries_give_the_same_results(catalogue):
     for query in ["Hóa đơn điện tử", "Đà Nẵng", "chữ ký số", "bạn hàng", "Nhân sự Hưng Thịnh"]:
         assert find(nfd(query)) == find(query) != []
@@ -269,9 +294,9 @@ def test_nfc_and_nfd_queries_give_the_same_results(catalogue):
 def test_diacritics_rank_exact_matches_first(catalogue):
     # "Điện Biên" folds to a match of "dien t…" but is not "điện tử" accent for accent.
     found = find("ĐIỆN TỬ")
-    assert set(found[:4]) == {A, B, D, F}
-    assert found[0] == A
-    assert H in found[4:]
+    assert set(found[:4]) == {SONG_HONG, KINH_BAC, BAN_NHANH, CHU_KY}
+    assert found[0] == SONG_HONG
+    assert DIEN_BIEN in found[4:]
     # Typed without marks, nothing is exact: the ranking alone orders.
     query = search.parse_query("ban hang")
     m = search.match(query)
@@ -283,13 +308,13 @@ def test_diacritics_rank_exact_matches_first(catalogue):
         .tuples()
         .all()
     )
-    assert rows == {D: 1, E: 0}
+    assert rows == {BAN_NHANH: 1, BAN_HANG: 0}
 
 
 def test_name_outranks_tagline_and_description(catalogue):
-    assert find("đà nẵng") == [C, J]  # C's name; J's description, twice
-    assert find("bạn hàng")[0] == E  # both words in E's name
-    assert find("máy chủ")[0] == G
+    assert find("đà nẵng") == [DA_NANG, THAI_BINH]  # C's name; J's description, twice
+    assert find("bạn hàng")[0] == BAN_HANG  # both words in E's name
+    assert find("máy chủ")[0] == DAT_VIET
 
 
 HOSTILE = [
@@ -333,10 +358,10 @@ def test_hostile_queries_never_fail(catalogue, raw):
 def test_hostile_queries_are_read_as_words(catalogue):
     assert find("hoa -don") == find("hoa don")
     assert find("hóa* đơn*") == find("hóa đơn")
-    assert find("ke:toan") == [C]
+    assert find("ke:toan") == [DA_NANG]
     assert find("🧾 hóa đơn") == find("hóa đơn")
     assert find("hóa\x00đơn") == find("hóa đơn")
-    assert find("hóa đơn " * 2_000)[0] == A
+    assert find("hóa đơn " * 2_000)[0] == SONG_HONG
     assert find('"hóa đơn" OR "kế toán"') == []  # OR is a word here, and no listing has it
     for raw in ['"', "*", "-", ":", "'", "\\", "🧾📈", "\x00", "", "   ", "?!.,;…"]:
         assert search.parse_query(raw) is None
@@ -361,27 +386,25 @@ def test_status_changes_and_resync_keep_the_index_in_step(catalogue, moderator):
     services.suspend_solution(moderator, solution, "Vi phạm điều khoản")
     search.sync_solution(solution)
     db.session.commit()
-    assert G not in find("máy chủ")
+    assert DAT_VIET not in find("máy chủ")
     assert solution.id not in indexed_ids()
 
     services.restore_solution(moderator, solution, "Đã khắc phục")
     search.sync_solution(solution)
     search.sync_solution(solution)  # twice: still one row
     db.session.commit()
-    assert find("máy chủ")[0] == G
+    assert find("máy chủ")[0] == DAT_VIET
     column = "solution_id" if IS_POSTGRES else "rowid"
     rows = db.session.scalar(
         text(f"SELECT count(*) FROM solution_search WHERE {column} = :id"), {"id": solution.id}
     )
     assert rows == 1
 
-    owner = db.session.scalar(
-        select(factories.User).where(factories.User.organization_id == solution.vendor_id)
-    )
+    owner = db.session.scalar(select(User).where(User.organization_id == solution.vendor_id))
     services.archive_solution(owner, solution)
     search.sync_solution(solution)
     db.session.commit()
-    assert G not in find("máy chủ")
+    assert DAT_VIET not in find("máy chủ")
 
 
 def test_an_approved_revision_replaces_the_indexed_text(catalogue, vendor, moderator):
@@ -412,7 +435,7 @@ def test_sync_loads_what_it_needs_lazily(catalogue):
     db.session.expunge_all()
     search.sync_solution(db.session.get(Solution, solution_id))
     db.session.commit()
-    assert find("chấm công hưng thịnh") == [I]
+    assert find("chấm công hưng thịnh") == [HUNG_THINH]
 
 
 def test_sync_leaves_the_commit_to_the_caller(catalogue, moderator):
@@ -420,7 +443,7 @@ def test_sync_leaves_the_commit_to_the_caller(catalogue, moderator):
     services.suspend_solution(moderator, solution, "Kiểm tra")
     search.sync_solution(solution)
     db.session.rollback()
-    assert find("bảo mật") == [H]
+    assert find("bảo mật") == [DIEN_BIEN]
 
 
 def test_reindex_all_rebuilds_the_index(app, catalogue):
@@ -429,7 +452,7 @@ def test_reindex_all_rebuilds_the_index(app, catalogue):
     assert find("hóa đơn") == []
     assert search.reindex_all() == len(PUBLISHED)
     db.session.commit()
-    assert find("hóa đơn")[0] == A
+    assert find("hóa đơn")[0] == SONG_HONG
     assert len(indexed_ids()) == len(PUBLISHED)
 
     db.session.execute(text("DELETE FROM solution_search"))
@@ -438,7 +461,7 @@ def test_reindex_all_rebuilds_the_index(app, catalogue):
     assert result.exit_code == 0, result.output
     assert f"Indexed {len(PUBLISHED)} published solutions." in result.output
     db.session.expire_all()
-    assert find("da nang") == [C, J]
+    assert find("da nang") == [DA_NANG, THAI_BINH]
 
 
 def explain(stmt) -> str:
@@ -475,6 +498,28 @@ def test_the_match_uses_the_index(catalogue):
     db.session.rollback()
 
 
+def stored_documents() -> list[tuple]:
+    if IS_POSTGRES:
+        sql = "SELECT solution_id, folded::text, accented::text FROM solution_search"
+    else:
+        sql = "SELECT rowid, * FROM solution_search"
+    return sorted(tuple(row) for row in db.session.execute(text(sql)))
+
+
+def _drop_postgres_database(url: str) -> None:
+    from sqlalchemy import create_engine, make_url
+
+    from marketplace.config import normalise_database_url
+    from tests.conftest import TEST_DATABASE_URL
+
+    admin = create_engine(
+        make_url(normalise_database_url(TEST_DATABASE_URL)), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def test_the_migration_backfills_published_solutions(tmp_path):
     from flask_migrate import downgrade, upgrade
 
@@ -487,54 +532,79 @@ def test_the_migration_backfills_published_solutions(tmp_path):
     else:
         url = f"sqlite:///{tmp_path}/search.db"
     fresh = make_test_app(url)
-    with fresh.app_context():
-        upgrade(revision="0004_listing_stats")
-        with db.engine.begin() as conn:
-            category_id = conn.scalar(text("SELECT id FROM categories WHERE slug = 'ke-toan'"))
-            conn.execute(
-                text(
-                    "INSERT INTO organizations (id, kind, name, tax_code, active, created_at) "
-                    "VALUES (1, 'vendor', 'Viễn thông Đồng Nai', '0100000001', TRUE, "
-                    "CURRENT_TIMESTAMP)"
-                )
+    try:
+        with fresh.app_context():
+            _check_backfill(upgrade, downgrade)
+    finally:
+        if IS_POSTGRES:
+            _drop_postgres_database(url)
+
+
+def _check_backfill(upgrade, downgrade) -> None:
+    upgrade(revision="0004_listing_stats")
+    with db.engine.begin() as conn:
+        category_id = conn.scalar(text("SELECT id FROM categories WHERE slug = 'ke-toan'"))
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, kind, name, tax_code, active, created_at) "
+                "VALUES (1, 'vendor', 'Viễn thông Đồng Nai', '0100000001', TRUE, "
+                "CURRENT_TIMESTAMP)"
             )
-            for sid, status, name in [
-                (1, "published", "Kế toán Đà Nẵng"),
-                (2, "draft", "Kế toán Huế"),
-            ]:
-                conn.execute(
-                    text(
-                        "INSERT INTO solutions (id, vendor_id, slug, status, name, tagline, "
-                        "description, category_id, deployment, max_trial_days, rating_count, "
-                        "rating_avg, rating_score, created_at, updated_at) VALUES (:id, 1, "
-                        ":slug, :status, :name, '', '', :cat, 'cloud', 0, 0, 0, 0, "
-                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    ),
-                    {
-                        "id": sid,
-                        "slug": f"s{sid}",
-                        "status": status,
-                        "name": name,
-                        "cat": category_id,
-                    },
-                )
-            conn.execute(
-                text(
-                    "INSERT INTO solution_features (solution_id, key, label, value, position) "
-                    "VALUES (1, 'bank_link', NULL, 'yes', 0), (1, 'tt200', NULL, 'no', 1), "
-                    "(1, 'x-training', 'Đào tạo tại chỗ', 'Miễn phí', 2)"
-                )
-            )
-        upgrade()
-        assert find("ke toan") == ["s1"]
-        assert find("ĐỒNG NAI") == ["s1"]  # vendor
-        assert find("kết nối ngân hàng") == ["s1"]  # feature label
-        assert find("đào tạo miễn phí") == ["s1"]  # extra feature, label and value
-        assert find("thông tư 200") == []  # a "no" feature
-        assert find("accounting") == ["s1"]  # English category name
-        db.session.remove()
-        downgrade(revision="0004_listing_stats")
-        assert not any(
-            name.startswith("solution_search") for name in sa_inspect(db.engine).get_table_names()
         )
-        db.engine.dispose()
+        for sid, status, name, tagline, description in [
+            (
+                1,
+                "published",
+                "Kế toán Đà Nẵng",
+                nfd("Sổ sách điện tử – nhanh, gọn!"),
+                "## Tính năng\n\n- **Báo cáo** thuế 24/7\n- [Hướng dẫn](https://vd.vn/hd?x=1)",
+            ),
+            (2, "draft", "Kế toán Huế", "", ""),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO solutions (id, vendor_id, slug, status, name, tagline, "
+                    "description, category_id, deployment, max_trial_days, rating_count, "
+                    "rating_avg, rating_score, created_at, updated_at) VALUES (:id, 1, "
+                    ":slug, :status, :name, :tagline, :description, :cat, 'cloud', 0, 0, 0, 0, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {
+                    "id": sid,
+                    "slug": f"s{sid}",
+                    "status": status,
+                    "name": name,
+                    "tagline": tagline,
+                    "description": description,
+                    "cat": category_id,
+                },
+            )
+        conn.execute(
+            text(
+                "INSERT INTO solution_features (solution_id, key, label, value, position) "
+                "VALUES (1, 'bank_link', NULL, 'yes', 0), (1, 'tt200', NULL, 'no', 1), "
+                "(1, 'users_included', NULL, '5 người dùng', 2), "
+                "(1, 'x-training', 'Đào tạo tại chỗ', 'Miễn phí', 3)"
+            )
+        )
+    upgrade()
+    assert find("ke toan") == ["s1"]
+    assert find("ĐỒNG NAI") == ["s1"]  # vendor
+    assert find("kết nối ngân hàng") == ["s1"]  # feature label
+    assert find("5 nguoi dung") == ["s1"]  # feature value
+    assert find("đào tạo miễn phí") == ["s1"]  # extra feature, label and value
+    assert find("thông tư 200") == []  # a "no" feature
+    assert find("accounting") == ["s1"]  # English category name
+    assert find("so sach dien tu") == ["s1"]  # NFD tagline
+    # The migration's copy of the text preparation agrees with the application's.
+    backfilled = stored_documents()
+    assert len(backfilled) == 1
+    assert search.reindex_all() == 1
+    assert stored_documents() == backfilled
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0004_listing_stats")
+    assert not any(
+        name.startswith("solution_search") for name in sa_inspect(db.engine).get_table_names()
+    )
+    db.engine.dispose()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-ODD_VALUES = ["1", "999999", "0", "-1", "<script>alert(1)</script>", "Đà Nẵng", "a" * 300, "%00", "'"]
+ODD_VALUES = [
+    "1",
+    "999999",
+    "0",
+    "-1",
+    "<script>alert(1)</script>",
+    "Đà Nẵng",
+    "a" * 300,
+    "%00",
+    "'",
+]
 
 
 def _urls(app) -> list[tuple[str, str]]:
@@ -25,7 +35,11 @@ def _urls(app) -> list[tuple[str, str]]:
                     if kind == "IntegerConverter":
                         values[arg] = odd if odd.isdigit() else "2"
                     elif kind == "AnyConverter":
-                        values[arg] = next(iter(converter.items)) if hasattr(converter, "items") else "approve"
+                        values[arg] = (
+                            next(iter(converter.items))
+                            if hasattr(converter, "items")
+                            else "approve"
+                        )
                     else:
                         values[arg] = odd
                 values_sets.append(values)
@@ -45,7 +59,9 @@ def seeded(app):
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("who", ["anonymous", "enterprise@demo.vn", "vendor@demo.vn", "moderator@demo.vn"])
+@pytest.mark.parametrize(
+    "who", ["anonymous", "enterprise@demo.vn", "vendor@demo.vn", "moderator@demo.vn"]
+)
 def test_no_route_answers_500(seeded, web_app, who):
     client = web_app.test_client()
     if who != "anonymous":
@@ -57,11 +73,20 @@ def test_no_route_answers_500(seeded, web_app, who):
             continue
         for odd in ODD_VALUES[:4] if method == "GET" else ODD_VALUES:
             if method == "GET":
-                response = client.get(path, query_string={"q": odd, "page": odd, "s": odd, "sort": odd})
+                response = client.get(
+                    path, query_string={"q": odd, "page": odd, "s": odd, "sort": odd}
+                )
             else:
                 response = client.post(
                     path,
-                    data={"slug": odd, "reason": odd, "name": odd, "action": odd, "next": odd, "lang": odd},
+                    data={
+                        "slug": odd,
+                        "reason": odd,
+                        "name": odd,
+                        "action": odd,
+                        "next": odd,
+                        "lang": odd,
+                    },
                 )
             if response.status_code >= 500:
                 failures.append((who, method, path, odd, response.status_code))

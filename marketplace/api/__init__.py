@@ -1,0 +1,48 @@
+"""JSON API v1 (read-only, public data) and its OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, request
+from flask.wrappers import Response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The browsable documentation lives beside the versioned API, at /api/docs.
+docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": (
+        "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+    ),
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _api_headers(response: Response) -> Response:
+    """Open every /api/v1 answer (errors too) to any origin and add the rate-limit headers."""
+    if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
+        return response
+    from marketplace.api import ratelimit
+
+    response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    return ratelimit.add_headers(response)
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.api import ratelimit, views  # noqa: F401
+    from marketplace.extensions import csrf
+
+    # Read-only and cookie-free: nothing to protect from cross-site forgery.
+    csrf.exempt(bp)
+    # Vietnamese names stay readable UTF-8 in every JSON answer.
+    app.json.ensure_ascii = False
+    app.register_blueprint(bp)
+    app.register_blueprint(docs_bp)
+    ratelimit.init_limiter(app, bp)
+    app.after_request(_api_headers)
