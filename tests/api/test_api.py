@@ -507,6 +507,26 @@ def test_list_runs_a_constant_number_of_queries(client, vendor, count_queries, u
     assert large.count <= 4
 
 
+def test_detail_runs_a_constant_number_of_queries(client, vendor, count_queries):
+    few = factories.make_solution(vendor, name="Ít gói")
+    many = factories.make_solution(
+        vendor,
+        name="Nhiều gói",
+        plans=[PlanInput(name=f"Gói {i}", price_vnd=i * 1000, period="month") for i in range(6)],
+        features=[
+            FeatureInput("decree_123", "yes"),
+            FeatureInput("api", "yes"),
+            FeatureInput("bulk_issue", "no"),
+            FeatureInput("x-1", "Có", label="Đào tạo"),
+        ],
+    )
+    with count_queries() as a:
+        assert client.get(f"/api/v1/solutions/{few.slug}").status_code == 200
+    with count_queries() as b:
+        assert client.get(f"/api/v1/solutions/{many.slug}").status_code == 200
+    assert a.count == b.count <= 8, (a.statements, b.statements)
+
+
 # ---------------------------------------------------------------- generated inputs
 
 HOSTILE = [

@@ -254,3 +254,39 @@ def test_solution_page_runs_a_constant_number_of_queries(client, vendor, count_q
     with count_queries() as b:
         client.get(many_url)
     assert a.count == b.count <= 8
+
+
+def test_search_runs_through_the_catalogue_with_facets(client, catalogue):
+    response = client.get("/solutions", query_string={"q": "hoa don"})
+    listed = names(response)
+    # Every factory description mentions invoices; name matches rank first.
+    assert set(listed[:2]) == {"Hóa đơn điện tử Sông Hồng", "Hóa đơn Miễn Phí Thanh Hà"}
+    assert facet_count(response, "Hóa đơn điện tử") == 2
+    assert facet_count(response, "Máy chủ đám mây") == len(
+        [n for n in listed if n.startswith("Máy chủ")]
+    )
+    html = response.get_data(as_text=True)
+    assert 'value="relevance" selected' in html
+    narrowed = client.get("/solutions", query_string={"q": "HÓA ĐƠN", "max_price": "0"})
+    assert names(narrowed) == ["Hóa đơn Miễn Phí Thanh Hà"]
+    assert set(names(client.get("/solutions", query_string={"q": "may chu"}))) == {
+        "Máy chủ đám mây Bạch Đằng",
+        "Máy chủ riêng Côn Sơn",
+    }
+    empty = client.get("/solutions", query_string={"q": "blockchain vũ trụ"})
+    assert names(empty) == [] and "Không tìm thấy giải pháp phù hợp" in empty.get_data(as_text=True)
+
+
+def test_moderator_decisions_update_search_in_the_same_transaction(client, client_for, vendor, moderator):
+    solution = factories.make_solution(vendor, status="pending", name="Chữ ký số Đông Triều")
+    assert names(client.get("/solutions?q=chu ky so")) == []
+    client_for(moderator).post(f"/moderation/solutions/{solution.id}/approve")
+    assert names(client.get("/solutions?q=chu ky so")) == ["Chữ ký số Đông Triều"]
+    client_for(moderator).post(
+        f"/moderation/solutions/{solution.id}/suspend", data={"reason": "Kiểm tra lại"}
+    )
+    assert names(client.get("/solutions?q=dong trieu")) == []
+    client_for(moderator).post(f"/moderation/solutions/{solution.id}/restore", data={"reason": "Ổn"})
+    assert names(client.get("/solutions?q=dong trieu")) == ["Chữ ký số Đông Triều"]
+    client_for(vendor).post(f"/vendor/solutions/{solution.id}/archive")
+    assert names(client.get("/solutions?q=dong trieu")) == []
