@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup, escape
+
 from marketplace.catalog.queries import DEPLOYMENTS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS
 
 API_VERSION = "1.0.0"
@@ -557,20 +559,28 @@ def type_label(schema: dict[str, Any]) -> str:
     return label
 
 
+def inline_code(text: str) -> Markup:
+    """Escape a description and show its `backquoted` parts as code."""
+    parts = str(escape(text)).split("`")
+    return Markup(
+        "".join(f"<code>{part}</code>" if n % 2 else part for n, part in enumerate(parts))
+    )
+
+
 @dataclass
 class ParameterDoc:
     name: str
     location: str
     required: bool
     type: str
-    description: str
+    description: Markup
     constraints: str
 
 
 @dataclass
 class ResponseDoc:
     status: str
-    description: str
+    description: Markup
     schema: str | None
 
 
@@ -580,7 +590,7 @@ class EndpointDoc:
     path: str
     operation_id: str
     summary: str
-    description: str
+    description: Markup
     example: str
     parameters: list[ParameterDoc] = field(default_factory=list)
     responses: list[ResponseDoc] = field(default_factory=list)
@@ -591,13 +601,13 @@ class PropertyDoc:
     name: str
     type: str
     required: bool
-    description: str
+    description: Markup
 
 
 @dataclass
 class SchemaDoc:
     name: str
-    description: str
+    description: Markup
     type: str
     properties: list[PropertyDoc]
 
@@ -622,7 +632,7 @@ def endpoints(document: dict[str, Any]) -> list[EndpointDoc]:
                 path=path,
                 operation_id=operation["operationId"],
                 summary=operation.get("summary", ""),
-                description=operation.get("description", ""),
+                description=inline_code(operation.get("description", "")),
                 example=operation.get("x-example", path),
             )
             for p in operation.get("parameters", []):
@@ -633,7 +643,7 @@ def endpoints(document: dict[str, Any]) -> list[EndpointDoc]:
                         location=p["in"],
                         required=bool(p.get("required")),
                         type=type_label(p["schema"]),
-                        description=p.get("description", ""),
+                        description=inline_code(p.get("description", "")),
                         constraints=_constraints(p["schema"]),
                     )
                 )
@@ -641,7 +651,9 @@ def endpoints(document: dict[str, Any]) -> list[EndpointDoc]:
                 response = resolve(document, response)
                 schema = response.get("content", {}).get("application/json", {}).get("schema")
                 endpoint.responses.append(
-                    ResponseDoc(status, response["description"], ref_name(schema or {}))
+                    ResponseDoc(
+                        status, inline_code(response["description"]), ref_name(schema or {})
+                    )
                 )
             docs.append(endpoint)
     return docs
@@ -655,14 +667,14 @@ def schemas(document: dict[str, Any]) -> list[SchemaDoc]:
         docs.append(
             SchemaDoc(
                 name=name,
-                description=schema.get("description", ""),
+                description=inline_code(schema.get("description", "")),
                 type=type_label({k: v for k, v in schema.items() if k != "description"}),
                 properties=[
                     PropertyDoc(
                         name=prop,
                         type=type_label(sub),
                         required=prop in required,
-                        description=sub.get("description", ""),
+                        description=inline_code(sub.get("description", "")),
                     )
                     for prop, sub in schema.get("properties", {}).items()
                 ],

@@ -70,7 +70,20 @@ def render_error(status: int, message: str | None = None):
     return render_template(template, status=status, title=title, text=message or text), status
 
 
+def reject_nul_bytes():
+    """Refuse input with NUL characters: never valid text, and PostgreSQL rejects them."""
+    if "\x00" in request.path:
+        return render_error(400)
+    for values in (request.args, request.form if request.method != "GET" else {}):
+        for value in values.values() if values else ():
+            if "\x00" in value:
+                return render_error(400)
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(reject_nul_bytes)
+
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):
         return render_error(

@@ -512,7 +512,7 @@ def test_detail_runs_a_constant_number_of_queries(client, vendor, count_queries)
     many = factories.make_solution(
         vendor,
         name="Nhiều gói",
-        plans=[PlanInput(name=f"Gói {i}", price_vnd=i * 1000, period="month") for i in range(6)],
+        plans=[PlanInput(name=f"Gói {i}", price_vnd=i * 1000, period="month") for i in range(5)],
         features=[
             FeatureInput("decree_123", "yes"),
             FeatureInput("api", "yes"),

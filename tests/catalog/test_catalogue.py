@@ -277,7 +277,9 @@ def test_search_runs_through_the_catalogue_with_facets(client, catalogue):
     assert names(empty) == [] and "Không tìm thấy giải pháp phù hợp" in empty.get_data(as_text=True)
 
 
-def test_moderator_decisions_update_search_in_the_same_transaction(client, client_for, vendor, moderator):
+def test_moderator_decisions_update_search_in_the_same_transaction(
+    client, client_for, vendor, moderator
+):
     solution = factories.make_solution(vendor, status="pending", name="Chữ ký số Đông Triều")
     assert names(client.get("/solutions?q=chu ky so")) == []
     client_for(moderator).post(f"/moderation/solutions/{solution.id}/approve")
@@ -286,7 +288,9 @@ def test_moderator_decisions_update_search_in_the_same_transaction(client, clien
         f"/moderation/solutions/{solution.id}/suspend", data={"reason": "Kiểm tra lại"}
     )
     assert names(client.get("/solutions?q=dong trieu")) == []
-    client_for(moderator).post(f"/moderation/solutions/{solution.id}/restore", data={"reason": "Ổn"})
+    client_for(moderator).post(
+        f"/moderation/solutions/{solution.id}/restore", data={"reason": "Ổn"}
+    )
     assert names(client.get("/solutions?q=dong trieu")) == ["Chữ ký số Đông Triều"]
     client_for(vendor).post(f"/vendor/solutions/{solution.id}/archive")
     assert names(client.get("/solutions?q=dong trieu")) == []

@@ -27,7 +27,7 @@ def _urls(app) -> list[tuple[str, str]]:
         values_sets = [{}]
         if rule.arguments:
             values_sets = []
-            for odd in ("1", "999999", "x-khong-co"):
+            for odd in ("1", "999999", "x-khong-co", "a\x00b"):
                 values = {}
                 for arg in rule.arguments:
                     converter = rule._converters.get(arg)
