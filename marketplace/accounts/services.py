@@ -204,7 +204,12 @@ def change_password(actor: User, *, current: str, new: str) -> None:
     if problem:
         raise AccountError("password", problem)
     actor.password_hash = hash_password(new)
-    actor.session_version = (actor.session_version or 1) + 1
+    end_all_sessions(actor)
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session and remember-me cookie of this user."""
+    user.session_version = (user.session_version or 1) + 1
     db.session.flush()
 
 

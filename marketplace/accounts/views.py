@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import account_bp, auth_bp, services
+from marketplace.accounts import account_bp, auth_bp, services, throttle
 from marketplace.accounts.choices import ROLE_LABELS
 from marketplace.accounts.forms import (
     LoginForm,
@@ -98,10 +98,18 @@ def login():
         return redirect(safe_next(next_url, url_for(services.landing_endpoint(current_user))))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        if throttle.is_blocked(form.email.data, address):
+            form.password.errors = [
+                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+            ]
+            return render_template("accounts/login.html", form=form, next_url=next_url), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_failure(form.email.data, address)
             form.password.errors = [_("E-mail hoặc mật khẩu không đúng.")]
         else:
+            throttle.clear_account(form.email.data)
             _start_session(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Xin chào %(name)s!", name=user.name), "success")
@@ -117,6 +125,10 @@ def logout():
             return redirect(url_for("core.home"))
         return render_template("accounts/logout.html")
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        # Signing out ends every session of this account, remembered devices included.
+        services.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     if lang:

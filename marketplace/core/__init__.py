@@ -9,7 +9,7 @@ bp = Blueprint("core", __name__)
 
 def init_app(app: Flask) -> None:
     """Bind extensions, register every domain's blueprint and CLI, install error handlers."""
-    from marketplace.core import database, errors, i18n, templating, views  # noqa: F401
+    from marketplace.core import database, errors, i18n, security, templating, views  # noqa: F401
     from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
     from marketplace import accounts, api, catalog, compare, demo, moderation, notifications
 

@@ -1,0 +1,75 @@
+"""Security headers, session handling and the sign-in throttle."""
+
+from __future__ import annotations
+
+from tests import factories
+
+
+def test_every_page_carries_security_headers(client):
+    for path in ("/", "/solutions", "/auth/login", "/khong-co", "/healthz"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+        assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_only_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_have_no_inline_scripts(client, vendor, client_for):
+    from bs4 import BeautifulSoup
+
+    for c, path in [(client, "/"), (client, "/solutions"), (client_for(vendor), "/vendor/solutions/new")]:
+        soup = BeautifulSoup(c.get(path).get_data(as_text=True), "html.parser")
+        assert all(tag.get("src") for tag in soup.find_all("script")), path
+        assert not soup.select("[onclick], [onload], [onerror], [onchange], [onsubmit]"), path
+
+
+def test_session_cookie_is_httponly_and_lax(client, enterprise):
+    client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD})
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_sign_out_ends_every_other_session(client_for, enterprise):
+    laptop, phone = client_for(enterprise), client_for(enterprise)
+    assert phone.get("/account/").status_code == 200
+    laptop.post("/auth/logout")
+    assert phone.get("/account/").status_code == 302
+
+
+def test_repeated_failures_on_one_account_are_throttled(client, make_client, enterprise):
+    for _ in range(5):
+        response = client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
+        assert response.status_code == 400
+    blocked = client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD})
+    assert blocked.status_code == 429
+    assert "quá nhiều lần" in blocked.get_data(as_text=True)
+    other = factories.make_user("enterprise")
+    ok = client.post("/auth/login", data={"email": other.email, "password": factories.PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_success_clears_the_account_counter(client, enterprise):
+    for _ in range(4):
+        client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
+    assert client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}).status_code == 302
+    client.post("/auth/logout")
+    for _ in range(4):
+        client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
+    assert client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}).status_code == 302
+
+
+def test_many_failures_from_one_address_are_throttled(app_factory):
+    application = app_factory(LOGIN_ADDRESS_LIMIT="3 per 15 minutes")
+    c = application.test_client()
+    for n in range(3):
+        c.post("/auth/login", data={"email": f"khach{n}@example.vn", "password": "sai-mat-khau-1"})
+    assert c.post("/auth/login", data={"email": "moi@example.vn", "password": "sai-mat-khau-1"}).status_code == 429
