@@ -26,7 +26,11 @@ def test_hsts_only_over_https(client):
 def test_pages_have_no_inline_scripts(client, vendor, client_for):
     from bs4 import BeautifulSoup
 
-    for c, path in [(client, "/"), (client, "/solutions"), (client_for(vendor), "/vendor/solutions/new")]:
+    for c, path in [
+        (client, "/"),
+        (client, "/solutions"),
+        (client_for(vendor), "/vendor/solutions/new"),
+    ]:
         soup = BeautifulSoup(c.get(path).get_data(as_text=True), "html.parser")
         assert all(tag.get("src") for tag in soup.find_all("script")), path
         assert not soup.select("[onclick], [onload], [onerror], [onchange], [onsubmit]"), path
@@ -47,9 +51,13 @@ def test_sign_out_ends_every_other_session(client_for, enterprise):
 
 def test_repeated_failures_on_one_account_are_throttled(client, make_client, enterprise):
     for _ in range(5):
-        response = client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
+        response = client.post(
+            "/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"}
+        )
         assert response.status_code == 400
-    blocked = client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD})
+    blocked = client.post(
+        "/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}
+    )
     assert blocked.status_code == 429
     assert "quá nhiều lần" in blocked.get_data(as_text=True)
     other = factories.make_user("enterprise")
@@ -60,11 +68,21 @@ def test_repeated_failures_on_one_account_are_throttled(client, make_client, ent
 def test_success_clears_the_account_counter(client, enterprise):
     for _ in range(4):
         client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
-    assert client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}
+        ).status_code
+        == 302
+    )
     client.post("/auth/logout")
     for _ in range(4):
         client.post("/auth/login", data={"email": enterprise.email, "password": "sai-mat-khau-1"})
-    assert client.post("/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_many_failures_from_one_address_are_throttled(app_factory):
@@ -72,4 +90,9 @@ def test_many_failures_from_one_address_are_throttled(app_factory):
     c = application.test_client()
     for n in range(3):
         c.post("/auth/login", data={"email": f"khach{n}@example.vn", "password": "sai-mat-khau-1"})
-    assert c.post("/auth/login", data={"email": "moi@example.vn", "password": "sai-mat-khau-1"}).status_code == 429
+    assert (
+        c.post(
+            "/auth/login", data={"email": "moi@example.vn", "password": "sai-mat-khau-1"}
+        ).status_code
+        == 429
+    )

@@ -1,0 +1,288 @@
+"""Every route × every kind of visitor, with the outcome each must get.
+
+A route missing from TABLE fails the test: add its row when you add a route.
+Outcomes: "ok" (served or handled: 2xx, 3xx not to sign-in, or 400 for an empty form),
+"login" (sent to sign in), or an exact status (403, 404).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image
+
+from marketplace.extensions import db
+from tests import factories
+
+ROLES = [
+    "anonymous",
+    "enterprise",
+    "other_enterprise",
+    "owner_vendor",
+    "other_vendor",
+    "moderator",
+    "admin",
+]
+SIGNED_IN = ROLES[1:]
+
+
+def every(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome, **overrides):
+    table = {"anonymous": "login", **dict.fromkeys(SIGNED_IN, outcome)}
+    table.update(overrides)
+    return table
+
+
+def staff_only(outcome="ok"):
+    return signed_in(403, moderator=outcome, admin=outcome)
+
+
+def vendors_only():
+    return signed_in(403, owner_vendor="ok", other_vendor="ok")
+
+
+def owner_only():
+    """A vendor's own listing: other vendors must not learn it exists."""
+    return signed_in(403, owner_vendor="ok", other_vendor=404)
+
+
+# (endpoint, method) → (URL template filled from the world, outcomes by role)
+TABLE = {
+    ("core.home", "GET"): ("/", every("ok")),
+    ("core.healthz", "GET"): ("/healthz", every("ok")),
+    ("core.set_language", "POST"): ("/lang", every("ok")),
+    ("static", "GET"): ("/static/css/app.css", every("ok")),
+    ("bootstrap.static", "GET"): ("/bootstrap/static/css/bootstrap.min.css", every("ok")),
+    ("auth.login", "GET"): ("/auth/login", every("ok")),
+    ("auth.login", "POST"): ("/auth/login", every("ok")),
+    ("auth.register", "GET"): ("/auth/register", every("ok")),
+    ("auth.register", "POST"): ("/auth/register", every("ok")),
+    ("auth.logout", "GET"): ("/auth/logout", every("ok")),
+    ("auth.logout", "POST"): ("/auth/logout", every("ok")),
+    ("account.index", "GET"): ("/account/", signed_in(403, enterprise="ok", other_enterprise="ok")),
+    ("account.profile", "GET"): ("/account/profile", signed_in("ok")),
+    ("account.profile", "POST"): ("/account/profile", signed_in("ok")),
+    ("account.password", "GET"): ("/account/password", signed_in("ok")),
+    ("account.password", "POST"): ("/account/password", signed_in("ok")),
+    ("account.organization", "GET"): (
+        "/account/organization",
+        signed_in("ok", moderator=403, admin=403),
+    ),
+    ("account.organization", "POST"): (
+        "/account/organization",
+        signed_in("ok", moderator=403, admin=403),
+    ),
+    ("catalog.index", "GET"): ("/solutions", every("ok")),
+    ("catalog.solution", "GET"): ("/solutions/{published_slug}", every("ok")),
+    ("compare.index", "GET"): ("/compare?s={published_slug},{draft_slug}", every("ok")),
+    ("compare.add", "POST"): ("/compare/add", every("ok")),
+    ("compare.remove", "POST"): ("/compare/remove", every("ok")),
+    ("compare.clear", "POST"): ("/compare/clear", every("ok")),
+    ("media.file", "GET"): (
+        "/media/{private_upload}",
+        every(404) | {"owner_vendor": "ok", "moderator": "ok", "admin": "ok"},
+    ),
+    ("api_docs.docs", "GET"): ("/api/docs", every("ok")),
+    ("api.list_categories", "GET"): ("/api/v1/categories", every("ok")),
+    ("api.compare_solutions", "GET"): (
+        "/api/v1/compare?s={published_slug},{other_published_slug}",
+        every("ok"),
+    ),
+    ("api.openapi_document", "GET"): ("/api/v1/openapi.json", every("ok")),
+    ("api.list_solutions", "GET"): ("/api/v1/solutions", every("ok")),
+    ("api.get_solution", "GET"): ("/api/v1/solutions/{draft_slug}", every(404)),
+    ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
+    ("notifications.index", "GET"): ("/notifications/", signed_in("ok")),
+    ("notifications.read", "POST"): (
+        "/notifications/{notification_id}/read",
+        signed_in(404, enterprise="ok"),
+    ),
+    ("notifications.read_all", "POST"): ("/notifications/read-all", signed_in("ok")),
+    ("moderation.index", "GET"): ("/moderation/", staff_only()),
+    ("moderation.audit", "GET"): ("/moderation/audit", staff_only()),
+    ("moderation.solutions", "GET"): ("/moderation/solutions", staff_only()),
+    ("moderation.solution", "GET"): ("/moderation/solutions/{draft_id}", staff_only()),
+    ("moderation.approve_solution", "POST"): (
+        "/moderation/solutions/{pending_id}/approve",
+        staff_only(),
+    ),
+    ("moderation.reject_solution", "POST"): (
+        "/moderation/solutions/{pending_id}/reject",
+        staff_only(),
+    ),
+    ("moderation.suspend_solution", "POST"): (
+        "/moderation/solutions/{published_id}/suspend",
+        staff_only(),
+    ),
+    ("moderation.restore_solution", "POST"): (
+        "/moderation/solutions/{published_id}/restore",
+        staff_only(),
+    ),
+    ("moderation.revision", "GET"): ("/moderation/revisions/{revision_id}", staff_only()),
+    ("moderation.approve_revision", "POST"): (
+        "/moderation/revisions/{revision_id}/approve",
+        staff_only(),
+    ),
+    ("moderation.reject_revision", "POST"): (
+        "/moderation/revisions/{revision_id}/reject",
+        staff_only(),
+    ),
+    ("moderation.verification", "GET"): (
+        "/moderation/verifications/{verification_id}",
+        staff_only(),
+    ),
+    ("moderation.decide_verification", "POST"): (
+        "/moderation/verifications/{verification_id}/reject",
+        staff_only(),
+    ),
+    ("vendor.index", "GET"): ("/vendor/", vendors_only()),
+    ("vendor.new_solution", "GET"): ("/vendor/solutions/new", vendors_only()),
+    ("vendor.new_solution", "POST"): ("/vendor/solutions/new", vendors_only()),
+    ("vendor.verification", "GET"): ("/vendor/verification", vendors_only()),
+    ("vendor.verification", "POST"): ("/vendor/verification", vendors_only()),
+    ("vendor.solution_detail", "GET"): ("/vendor/solutions/{draft_id}", owner_only()),
+    ("vendor.edit_solution", "GET"): ("/vendor/solutions/{draft_id}/edit", owner_only()),
+    ("vendor.edit_solution", "POST"): ("/vendor/solutions/{draft_id}/edit", owner_only()),
+    ("vendor.submit", "POST"): ("/vendor/solutions/{draft_id}/submit", owner_only()),
+    ("vendor.withdraw", "POST"): ("/vendor/solutions/{draft_id}/withdraw", owner_only()),
+    ("vendor.discard_revision", "POST"): (
+        "/vendor/solutions/{draft_id}/discard-revision",
+        owner_only(),
+    ),
+    ("vendor.archive", "POST"): ("/vendor/solutions/{draft_id}/archive", owner_only()),
+}
+
+
+@dataclass
+class World:
+    users: dict
+    ids: dict
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 40), "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def world(app, tmp_path, web_app) -> World:
+    from marketplace.accounts.models import VerificationRequest
+    from marketplace.catalog import services
+    from marketplace.catalog.models import Upload
+    from marketplace.notifications.models import Notification
+
+    for application in (app, web_app):
+        application.config["UPLOAD_FOLDER"] = str(tmp_path)
+    owner = factories.make_user("vendor", verified=True)
+    users = {
+        "enterprise": factories.make_user("enterprise"),
+        "other_enterprise": factories.make_user("enterprise"),
+        "owner_vendor": owner,
+        "other_vendor": factories.make_user("vendor"),
+        "moderator": factories.make_user("moderator"),
+        "admin": factories.make_user("admin"),
+    }
+    (tmp_path / "private.png").write_bytes(_png())
+    private = Upload(
+        org_id=owner.organization_id,
+        filename="private.png",
+        content_type="image/png",
+        size_bytes=10,
+        width=40,
+        height=40,
+    )
+    db.session.add(private)
+    db.session.commit()
+    draft = factories.make_solution(
+        owner, status="draft", name="Bản nháp riêng", logo_id=private.id
+    )
+    published = factories.make_solution(owner, name="Giải pháp công khai")
+    other_published = factories.make_solution(users["other_vendor"], name="Giải pháp khác")
+    pending = factories.make_solution(owner, status="pending", name="Chờ duyệt")
+    content = services.content_of(published)
+    content.tagline = "Khẩu hiệu đề xuất"
+    with app.test_request_context():
+        services.save_solution(owner, published, content)
+        revision = services.submit_solution(owner, published)
+    request_row = VerificationRequest(
+        organization_id=users["other_vendor"].organization_id,
+        legal_name="X",
+        tax_code="0100000001",
+        address="Hải Dương",
+        representative="Y",
+    )
+    note = Notification(user_id=users["enterprise"].id, kind="test", title="Thông báo", link="/")
+    db.session.add_all([request_row, note])
+    db.session.commit()
+    ids = {
+        "draft_id": draft.id,
+        "draft_slug": draft.slug,
+        "published_id": published.id,
+        "published_slug": published.slug,
+        "other_published_slug": other_published.slug,
+        "pending_id": pending.id,
+        "revision_id": revision.id,
+        "verification_id": request_row.id,
+        "notification_id": note.id,
+        "private_upload": private.filename,
+    }
+    return World(users, ids)
+
+
+def _judge(response, expected) -> bool:
+    status = response.status_code
+    to_login = status == 302 and "/auth/login" in response.headers.get("Location", "")
+    if expected == "login":
+        return to_login
+    if expected == "ok":
+        return not to_login and (status < 300 or status in (301, 302, 303, 304, 308, 400))
+    return status == expected
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    missing = sorted(routes - set(TABLE))
+    assert not missing, f"add these routes to TABLE: {missing}"
+    assert not sorted(set(TABLE) - routes), "TABLE lists routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(world, web_app, role):
+    client = web_app.test_client()
+    if role != "anonymous":
+        user = world.users[role]
+        assert (
+            client.post(
+                "/auth/login", data={"email": user.email, "password": factories.PASSWORD}
+            ).status_code
+            == 302
+        )
+    failures = []
+    ordered = sorted(
+        TABLE.items(), key=lambda item: (item[0][1] == "POST", item[0] == ("auth.logout", "POST"))
+    )
+    for (endpoint, method), (template, outcomes) in ordered:
+        url = template.format(**world.ids)
+        response = client.get(url) if method == "GET" else client.post(url, data={})
+        if not _judge(response, outcomes[role]):
+            failures.append(
+                (
+                    endpoint,
+                    method,
+                    url,
+                    outcomes[role],
+                    response.status_code,
+                    response.headers.get("Location"),
+                )
+            )
+    assert not failures, failures
