@@ -58,3 +58,16 @@ migrate: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmark at scale, not part of `make test` (README: "Hiệu năng / Benchmark").
+# PostgreSQL: BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/marketplace_bench
+BENCH_SOLUTIONS ?= 100000
+BENCH_ORGS      ?= 20000
+BENCH_REVIEWS   ?= 500000
+BENCH_DURATION  ?= 10
+BENCH_ARGS      ?=
+
+.PHONY: bench
+bench: setup-dev
+	$(BIN)/python -m bench.run --solutions $(BENCH_SOLUTIONS) --orgs $(BENCH_ORGS) \
+		--reviews $(BENCH_REVIEWS) --duration $(BENCH_DURATION) $(BENCH_ARGS)

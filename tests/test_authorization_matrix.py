@@ -46,6 +46,10 @@ def vendors_only():
     return signed_in(403, owner_vendor="ok", other_vendor="ok")
 
 
+def enterprises_only():
+    return signed_in(403, enterprise="ok", other_enterprise="ok")
+
+
 def owner_only():
     """A vendor's own listing: other vendors must not learn it exists."""
     return signed_in(403, owner_vendor="ok", other_vendor=404)
@@ -155,6 +159,72 @@ TABLE = {
         owner_only(),
     ),
     ("vendor.archive", "POST"): ("/vendor/solutions/{draft_id}/archive", owner_only()),
+    ("billing.index", "GET"): ("/billing/", enterprises_only()),
+    ("billing.checkout", "GET"): ("/billing/checkout?plan_id={plan_id}", enterprises_only()),
+    ("billing.checkout", "POST"): ("/billing/checkout", enterprises_only()),
+    ("billing.checkout_success", "GET"): ("/billing/success", enterprises_only()),
+    ("billing.checkout_cancelled", "GET"): ("/billing/cancelled", enterprises_only()),
+    ("billing.cancel_subscription", "POST"): (
+        "/billing/subscriptions/{subscription_id}/cancel",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    # Called by Stripe: anonymous, no CSRF token, 400 without a valid signature.
+    ("billing.webhook", "POST"): ("/billing/webhook", every(400)),
+    ("billing.vendor_sales", "GET"): ("/vendor/sales", vendors_only()),
+    # Trials: the enterprise has a requested trial of the published listing.
+    ("trials.request_trial", "GET"): (
+        "/solutions/{published_slug}/trial",
+        signed_in(403, enterprise="ok", other_enterprise="ok"),
+    ),
+    ("trials.request_trial", "POST"): (
+        "/solutions/{published_slug}/trial",
+        signed_in(403, enterprise="ok", other_enterprise="ok"),
+    ),
+    ("trials.my_trials", "GET"): (
+        "/account/trials",
+        signed_in(403, enterprise="ok", other_enterprise="ok"),
+    ),
+    ("trials.my_trial", "GET"): (
+        "/account/trials/{trial_id}",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("trials.cancel", "POST"): (
+        "/account/trials/{trial_id}/cancel",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("trials.inbox", "GET"): ("/vendor/trials", vendors_only()),
+    ("trials.inbox_csv", "GET"): ("/vendor/trials.csv", vendors_only()),
+    ("trials.vendor_trial", "GET"): ("/vendor/trials/{trial_id}", owner_only()),
+    ("trials.accept", "POST"): ("/vendor/trials/{trial_id}/accept", owner_only()),
+    ("trials.decline", "POST"): ("/vendor/trials/{trial_id}/decline", owner_only()),
+    ("trials.start", "POST"): ("/vendor/trials/{trial_id}/start", owner_only()),
+    ("trials.end", "POST"): ("/vendor/trials/{trial_id}/end", owner_only()),
+    ("trials.convert", "POST"): ("/vendor/trials/{trial_id}/convert", owner_only()),
+    ("trials.staff_trial", "GET"): ("/moderation/trials/{trial_id}", staff_only()),
+    # Reviews: the enterprise tried the published listing (an ended trial) and reviewed it.
+    # Only it may write; vendors, staff and untried enterprises get 403 with the reason.
+    ("reviews.write", "GET"): (
+        "/solutions/{published_slug}/review",
+        signed_in(403, enterprise="ok"),
+    ),
+    ("reviews.write", "POST"): (
+        "/solutions/{published_slug}/review",
+        signed_in(403, enterprise="ok"),
+    ),
+    # Not on one's own organisation's review, nor by the listing's vendor.
+    ("reviews.helpful", "POST"): (
+        "/reviews/{review_id}/helpful",
+        signed_in("ok", enterprise=403, owner_vendor=403),
+    ),
+    ("reviews.reply", "GET"): ("/reviews/{review_id}/reply", signed_in(403, owner_vendor="ok")),
+    ("reviews.reply", "POST"): ("/reviews/{review_id}/reply", signed_in(403, owner_vendor="ok")),
+    ("reviews.report", "GET"): ("/reviews/{review_id}/report", signed_in("ok", enterprise=403)),
+    ("reviews.report", "POST"): ("/reviews/{review_id}/report", signed_in("ok", enterprise=403)),
+    ("reviews.moderation_list", "GET"): ("/moderation/reviews", staff_only()),
+    ("reviews.moderation_review", "GET"): ("/moderation/reviews/{review_id}", staff_only()),
+    ("reviews.hide", "POST"): ("/moderation/reviews/{review_id}/hide", staff_only()),
+    ("reviews.restore", "POST"): ("/moderation/reviews/{review_id}/restore", staff_only()),
+    ("reviews.dismiss", "POST"): ("/moderation/reviews/{review_id}/dismiss", staff_only()),
 }
 
 
@@ -220,7 +290,11 @@ def world(app, tmp_path, web_app) -> World:
     note = Notification(user_id=users["enterprise"].id, kind="test", title="Thông báo", link="/")
     db.session.add_all([request_row, note])
     db.session.commit()
+    subscription = _subscription(users["enterprise"], published)
+    trial_id, review_id = _trial_and_review(app, users["enterprise"], owner, published)
     ids = {
+        "plan_id": published.plans[0].id,
+        "subscription_id": subscription.id,
         "draft_id": draft.id,
         "draft_slug": draft.slug,
         "published_id": published.id,
@@ -231,8 +305,73 @@ def world(app, tmp_path, web_app) -> World:
         "verification_id": request_row.id,
         "notification_id": note.id,
         "private_upload": private.filename,
+        "trial_id": trial_id,
+        "review_id": review_id,
     }
     return World(users, ids)
+
+
+def _subscription(user, solution):
+    from marketplace.billing.models import Subscription
+
+    plan = solution.plans[0]
+    row = Subscription(
+        organization_id=user.organization_id,
+        vendor_id=solution.vendor_id,
+        solution_id=solution.id,
+        plan_id=plan.id,
+        stripe_subscription_id="sub_matrix",
+        status="active",
+        amount_vnd=plan.price_vnd,
+        period=plan.period,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
+    """Give the enterprise an ended trial and a review of the listing, then an open request."""
+    import datetime as dt
+
+    from marketplace.reviews import services as reviews
+    from marketplace.trials import services as trials
+
+    def request():
+        return trials.request_trial(
+            enterprise,
+            solution,
+            trials.TrialInput(
+                plan_id=solution.plans[0].id,
+                contact_name="Nguyễn Thị Hương",
+                contact_phone="0912345678",
+                preferred_start=trials.local_today(),
+                users_count=2,
+            ),
+            today=trials.local_today(),
+        )
+
+    with app.test_request_context():
+        used = request()
+        trials.accept_trial(owner, used, instructions="Đăng nhập tại demo.vn")
+        trials.start_trial(owner, used, today=trials.local_today() - dt.timedelta(days=20))
+        trials.end_trial(owner, used)
+        review = reviews.record_review(
+            enterprise,
+            solution,
+            reviews.ReviewInput(
+                overall=4,
+                ease_of_use=4,
+                features=4,
+                support=4,
+                value=4,
+                title="Nhận xét của doanh nghiệp",
+                body="Doanh nghiệp đã dùng thử hai tuần và hài lòng.",
+            ),
+        )
+        trial = request()
+        db.session.commit()
+        return trial.id, review.id
 
 
 def _judge(response, expected) -> bool:

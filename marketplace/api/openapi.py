@@ -115,7 +115,10 @@ def _schemas() -> dict[str, Any]:
             {
                 "average": _nullable("number", minimum=0, maximum=5),
                 "count": {"type": "integer", "minimum": 0},
-                "distribution": _object(stars, "Number of reviews per star (1–5)."),
+                "distribution": _object(
+                    stars,
+                    "Number of published reviews per star (1–5); hidden reviews are not counted.",
+                ),
             },
             "Summary of published reviews with the count per star.",
         ),

@@ -13,6 +13,7 @@ from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.queries import CategoryNode
 from marketplace.compare.services import Comparison
+from marketplace.reviews import services as reviews
 
 
 def isoformat(value: dt.datetime | None) -> str | None:
@@ -45,12 +46,8 @@ def rating_summary(solution: Solution) -> dict[str, Any]:
 
 
 def rating_distribution(solution: Solution) -> dict[str, int]:
-    """Return the number of published reviews per star, "1" to "5".
-
-    Reviews do not exist yet: every count is zero until the reviews domain fills this in
-    from its published reviews.
-    """
-    return {str(stars): 0 for stars in range(1, 6)}
+    """Return the number of published reviews per star, "1" to "5" (hidden ones excluded)."""
+    return reviews.distributions([solution.id])[solution.id]
 
 
 def solution_summary(solution: Solution) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, make_response, render_template, request, session
+from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, queries
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
+from marketplace.insights import services as insights
 
 
 @catalog_bp.get("", strict_slashes=False)
@@ -28,9 +30,16 @@ def solution(slug: str):
     item = queries.public_solution(slug)
     if item is None:
         abort(404)
-    return render_template(
-        "catalog/solution.html",
-        solution=item,
-        view=describe(content_of(item)),
-        others=queries.vendor_others(item),
+    response = make_response(
+        render_template(
+            "catalog/solution.html",
+            solution=item,
+            view=describe(content_of(item)),
+            others=queries.vendor_others(item),
+        )
     )
+    # Counted after the response is sent: the page runs no extra query for it.
+    insights.record_view_after_response(
+        response, item.id, insights.visitor_key(current_user, session)
+    )
+    return response

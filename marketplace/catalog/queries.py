@@ -5,11 +5,14 @@ One code path serves the HTML catalogue and the JSON API.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from flask import current_app
+from sqlalchemy import Index, Select, case, func, select, text
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
@@ -24,6 +27,45 @@ RATING_BUCKETS = (4, 3, 2)
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_QUERY = 200
+
+
+# Indexes of `solutions` (and one of `organizations`) that exist for the catalogue queries below (migration
+# 0009_bench_indexes). Declared here, with the queries they serve; `Index(name, *columns)`
+# attaches itself to the table, so the metadata and the migrations agree.
+CATALOG_INDEXES = (
+    Index(
+        "ix_solutions_catalog_facets",
+        Solution.status,
+        Solution.category_id,
+        Solution.deployment,
+        Solution.max_trial_days,
+        Solution.min_price_vnd,
+        Solution.rating_count,
+        Solution.rating_avg,
+        Solution.vendor_id,
+    ),
+    Index(
+        "ix_solutions_catalog_rating",
+        Solution.status,
+        Solution.rating_score.desc(),
+        Solution.rating_count.desc(),
+        Solution.published_at.desc(),
+        Solution.id,
+        Solution.vendor_id,
+    ),
+    Index(
+        "ix_solutions_catalog_trial",
+        Solution.status,
+        Solution.max_trial_days,
+        Solution.published_at,
+    ),
+    Index(
+        "ix_organizations_inactive",
+        Organization.active,
+        sqlite_where=text("active IS 0"),
+        postgresql_where=text("active IS false"),
+    ),
+)
 
 
 @dataclass
@@ -145,6 +187,16 @@ def _base() -> Select:
     return select(Solution).join(Organization, Solution.vendor_id == Organization.id)
 
 
+def _visible_without_join() -> list:
+    """`visible()` for a query on solutions alone (no join with organizations).
+
+    Inactive vendors are few, so "not one of them" is a small hashed set on every
+    backend, and the catalogue's id queries can stay inside an index of `solutions`.
+    """
+    inactive = select(Organization.id).where(Organization.active.is_(False))
+    return [Solution.status == SolutionStatus.PUBLISHED, Solution.vendor_id.not_in(inactive)]
+
+
 def category_ids(slug: str) -> list[int] | None:
     """Return the ids a category slug covers (itself and its children), or None if unknown."""
     rows = db.session.execute(select(Category.id, Category.parent_id, Category.slug)).all()
@@ -155,40 +207,28 @@ def category_ids(slug: str) -> list[int] | None:
     return [root] + [i for i, parent, _s in rows if parent == root]
 
 
-@dataclass
-class _Built:
-    query: Select
-    match: Any | None
+def _filter_conditions(params: CatalogParams) -> list:
+    """The catalogue filters as conditions on `solutions` alone."""
+    conditions: list = []
+    if params.category:
+        conditions.append(Solution.category_id.in_(params.category_ids or [-1]))
+    if params.deployment:
+        conditions.append(Solution.deployment == params.deployment)
+    if params.has_trial:
+        conditions.append(Solution.max_trial_days > 0)
+    if params.min_rating:
+        conditions += [Solution.rating_count > 0, Solution.rating_avg >= params.min_rating]
+    if params.max_price is not None:
+        conditions.append(Solution.min_price_vnd <= params.max_price)
+    if params.verified:
+        verified = select(Organization.id).where(Organization.verified_at.is_not(None))
+        conditions.append(Solution.vendor_id.in_(verified))
+    return conditions
 
 
-def _filtered(params: CatalogParams, *, skip: str | None = None) -> _Built:
-    """Apply every filter except `skip` (the facet being counted)."""
-    query = _base().where(*visible())
-    match = None
-    if params.q:
-        parsed = search.parse_query(params.q)
-        if parsed is not None:
-            match = search.match(parsed)
-            query = query.join(match, Solution.id == match.c.solution_id)
-    if skip != "category" and params.category:
-        query = query.where(Solution.category_id.in_(params.category_ids or [-1]))
-    if skip != "deployment" and params.deployment:
-        query = query.where(Solution.deployment == params.deployment)
-    if skip != "has_trial" and params.has_trial:
-        query = query.where(Solution.max_trial_days > 0)
-    if skip != "min_rating" and params.min_rating:
-        query = query.where(Solution.rating_count > 0, Solution.rating_avg >= params.min_rating)
-    if skip != "max_price" and params.max_price is not None:
-        query = query.where(Solution.min_price_vnd <= params.max_price)
-    if skip != "verified" and params.verified:
-        query = query.where(Organization.verified_at.is_not(None))
-    return _Built(query, match)
-
-
-def _ordered(built: _Built, sort: str) -> Select:
-    query = built.query
-    if sort == "relevance" and built.match is not None:
-        return query.order_by(built.match.c.exact.desc(), built.match.c.rank.desc(), Solution.id)
+def _ordered(query: Select, sort: str, match: Any | None = None) -> Select:
+    if sort == "relevance" and match is not None:
+        return query.order_by(match.c.exact.desc(), match.c.rank.desc(), Solution.id)
     if sort == "reviews":
         return query.order_by(
             Solution.rating_count.desc(), Solution.rating_score.desc(), Solution.id
@@ -237,70 +277,327 @@ class CatalogPage:
         return self.params.page
 
 
-def _count(query: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+# ---------------------------------------------------------------- per-process cache
+#
+# Facet counts, totals and the ranked ids of search pages are public data, the same for
+# every visitor. Each worker process keeps them for CATALOG_CACHE_SECONDS (default 30;
+# 0 turns the cache off, as the test suite does unless a test asks for it). Nothing is
+# shared between processes or hosts, so no invalidation is needed for correctness: a
+# change shows in the counts within that many seconds, and items are always read live
+# (a listing suspended meanwhile drops out of the page at once).
+
+DEFAULT_CACHE_SECONDS = 30
+# Bounds per process: entries, and their total weight (a list of grouped counts weighs its
+# length), so a burst of distinct searches cannot grow a worker without limit.
+CACHE_MAX_ENTRIES = 512
+CACHE_MAX_WEIGHT = 200_000
+CACHE_EXTENSION_KEY = "catalog_cache"
 
 
-def _facets(params: CatalogParams) -> Facets:
-    """Count each facet's values under every filter but its own, one query per facet."""
+class TTLCache:
+    """A small thread-safe cache whose entries expire; the oldest go when it is full."""
 
-    def grouped(skip: str, column) -> dict:
-        sub = _filtered(params, skip=skip).query.with_only_columns(column.label("k")).subquery()
-        rows = db.session.execute(select(sub.c.k, func.count()).group_by(sub.c.k)).all()
-        return {k: n for k, n in rows if k is not None}
+    def __init__(
+        self,
+        seconds: float,
+        max_entries: int = CACHE_MAX_ENTRIES,
+        max_weight: int = CACHE_MAX_WEIGHT,
+    ) -> None:
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self.max_weight = max_weight
+        self._data: dict[Any, tuple[float, int, Any]] = {}
+        self._weight = 0
+        self._lock = threading.Lock()
 
-    def summed(skip: str, conditions: dict[Any, Callable]) -> dict:
-        sub = _filtered(params, skip=skip).query.subquery()
-        cols = [
-            func.coalesce(func.sum(case((make(sub), 1), else_=0)), 0)
-            for make in conditions.values()
-        ]
-        row = db.session.execute(select(*cols)).one()
-        return dict(zip(conditions.keys(), (int(v) for v in row), strict=True))
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and hit[0] > now:
+                return hit[2]
+        value = compute()
+        weight = max(1, len(value)) if isinstance(value, list) else 1
+        with self._lock:
+            self._drop(key)
+            # Dicts keep insertion order: drop the expired entries, then the oldest.
+            for old in [k for k, (expires, _w, _v) in self._data.items() if expires <= now]:
+                self._drop(old)
+            while self._data and (
+                len(self._data) >= self.max_entries or self._weight + weight > self.max_weight
+            ):
+                self._drop(next(iter(self._data)))
+            if weight <= self.max_weight:
+                self._data[key] = (now + self.seconds, weight, value)
+                self._weight += weight
+        return value
 
-    prices = summed(
-        "max_price",
-        {limit: (lambda s, limit=limit: s.c.min_price_vnd <= limit) for limit in PRICE_BUCKETS},
+    def _drop(self, key: Any) -> None:
+        entry = self._data.pop(key, None)
+        if entry is not None:
+            self._weight -= entry[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._weight = 0
+
+
+def _cache() -> TTLCache | None:
+    app = current_app._get_current_object()
+    cache = app.extensions.get(CACHE_EXTENSION_KEY)
+    if cache is None:
+        default = 0 if app.testing else DEFAULT_CACHE_SECONDS
+        seconds = float(app.config.get("CATALOG_CACHE_SECONDS", default) or 0)
+        cache = app.extensions[CACHE_EXTENSION_KEY] = TTLCache(seconds)
+    return cache if cache.seconds > 0 else None
+
+
+def _cached(key: Any, compute: Callable[[], Any]) -> Any:
+    cache = _cache()
+    return compute() if cache is None else cache.get_or_compute(key, compute)
+
+
+def clear_cache() -> None:
+    """Forget the cached counts and search pages of this process."""
+    cache = current_app.extensions.get(CACHE_EXTENSION_KEY)
+    if cache is not None:
+        cache.clear()
+
+
+# ---------------------------------------------------------------- facets and totals
+#
+# One grouped query gives every count the page needs: the visible solutions (matching the
+# search, when there is one) grouped by the value of each filter — category, deployment,
+# trial, price band, rating level, verified vendor. Each facet then counts, in Python,
+# the groups that pass every filter but its own; the total counts those that pass all.
+# This replaces a count and six facet queries that each scanned the filtered set, and the
+# grouped rows (a few thousand at most) do not depend on the filters, so one cached copy
+# serves every combination of filters for the same search.
+
+
+@dataclass(frozen=True)
+class _Group:
+    category_id: int | None
+    deployment: str | None
+    trial: bool
+    price_band: int | None  # index of the first edge >= min_price_vnd; len(edges) above all
+    rating_level: int  # whole stars of the average (0 without reviews)
+    verified: bool
+    count: int
+
+
+def _price_edges(params: CatalogParams) -> tuple[int, ...]:
+    edges = set(PRICE_BUCKETS)
+    if params.max_price is not None:
+        edges.add(params.max_price)
+    return tuple(sorted(edges))
+
+
+def _groups(parsed: search.SearchQuery | None, edges: tuple[int, ...]) -> list[_Group]:
+    price = case(
+        (Solution.min_price_vnd.is_(None), None),
+        *((Solution.min_price_vnd <= edge, i) for i, edge in enumerate(edges)),
+        else_=len(edges),
     )
-    ratings = summed(
-        "min_rating",
-        {
-            stars: (lambda s, stars=stars: (s.c.rating_count > 0) & (s.c.rating_avg >= stars))
-            for stars in RATING_BUCKETS
-        },
+    level = case(
+        (Solution.rating_count <= 0, 0),
+        *((Solution.rating_avg >= stars, stars) for stars in (5, 4, 3, 2, 1)),
+        else_=0,
     )
-    trial = summed("has_trial", {"t": lambda s: s.c.max_trial_days > 0})["t"]
-    verified = grouped("verified", Organization.verified_at.is_not(None))
-    return Facets(
-        categories=grouped("category", Solution.category_id),
-        deployments=grouped("deployment", Solution.deployment),
-        has_trial=trial,
+    trial = case((Solution.max_trial_days > 0, 1), else_=0)
+    verified = case((Organization.verified_at.is_not(None), 1), else_=0)
+    keys = [Solution.category_id, Solution.deployment, trial, price, level, verified]
+    query = (
+        select(*keys, func.count())
+        .select_from(Solution)
+        .join(Organization, Solution.vendor_id == Organization.id)
+        .where(*visible())
+        .group_by(*keys)
+    )
+    if parsed is not None:
+        query = query.where(Solution.id.in_(search.match_ids(parsed)))
+    return [
+        _Group(c, d, bool(t), p, int(lv or 0), bool(v), int(n))
+        for c, d, t, p, lv, v, n in db.session.execute(query)
+    ]
+
+
+def _summarise(
+    groups: list[_Group], params: CatalogParams, edges: tuple[int, ...]
+) -> tuple[int, Facets]:
+    """Return the total and the facets of these groups under the filters of `params`."""
+    categories = set(params.category_ids or [-1]) if params.category else None
+    max_band = edges.index(params.max_price) if params.max_price is not None else None
+    tests: list[tuple[str, Callable[[_Group], bool]]] = []
+    if categories is not None:
+        tests.append(("category", lambda g: g.category_id in categories))
+    if params.deployment:
+        tests.append(("deployment", lambda g: g.deployment == params.deployment))
+    if params.has_trial:
+        tests.append(("has_trial", lambda g: g.trial))
+    if params.min_rating:
+        tests.append(("min_rating", lambda g: g.rating_level >= params.min_rating))
+    if max_band is not None:
+        tests.append(("max_price", lambda g: g.price_band is not None and g.price_band <= max_band))
+    if params.verified:
+        tests.append(("verified", lambda g: g.verified))
+    # One bit per active filter that a group passes; a facet ignores its own filter's bit.
+    bits = {name: 1 << i for i, (name, _test) in enumerate(tests)}
+    everything = (1 << len(tests)) - 1
+    masks = [(g, sum(1 << i for i, (_name, test) in enumerate(tests) if test(g))) for g in groups]
+
+    def passing(skip: str | None) -> list[_Group]:
+        ignored = bits.get(skip, 0) if skip else 0
+        return [g for g, mask in masks if (mask | ignored) == everything]
+
+    def counted(skip: str, key: Callable[[_Group], Any]) -> dict:
+        out: dict = {}
+        for g in passing(skip):
+            k = key(g)
+            if k is not None:
+                out[k] = out.get(k, 0) + g.count
+        return out
+
+    bands = {limit: edges.index(limit) for limit in PRICE_BUCKETS}
+    prices = dict.fromkeys(PRICE_BUCKETS, 0)
+    for g in passing("max_price"):
+        if g.price_band is not None:
+            for limit, band in bands.items():
+                if g.price_band <= band:
+                    prices[limit] += g.count
+    ratings = dict.fromkeys(RATING_BUCKETS, 0)
+    for g in passing("min_rating"):
+        for stars in RATING_BUCKETS:
+            if g.rating_level >= stars:
+                ratings[stars] += g.count
+    facets = Facets(
+        categories=counted("category", lambda g: g.category_id),
+        deployments=counted("deployment", lambda g: g.deployment),
+        has_trial=sum(g.count for g in passing("has_trial") if g.trial),
         prices=prices,
         ratings=ratings,
-        verified=sum(n for k, n in verified.items() if k),
+        verified=sum(g.count for g in passing("verified") if g.verified),
     )
+    return sum(g.count for g in passing(None)), facets
+
+
+# ---------------------------------------------------------------- the page
+
+
+# Ranking a broad search (tens of thousands of matches) is the costly part: the ranked
+# candidates are first taken from the search index alone, at most this many (or twice
+# what the page needs), and only those are checked against the listings' filters.
+RANK_WINDOW = 200
+RANK_WINDOW_MAX = 5_000
+
+
+def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[int]:
+    """Return the ids of the requested page, in order, from `solutions` (and the index)."""
+    offset = (params.page - 1) * params.per_page
+    if parsed is not None and params.effective_sort == "relevance":
+        ids = _ranked_page_ids(params, parsed, offset)
+        if ids is not None:
+            return ids
+    query = select(Solution.id).where(*_visible_without_join(), *_filter_conditions(params))
+    match = None
+    if parsed is not None:
+        match = search.match(parsed)
+        query = query.join(match, Solution.id == match.c.solution_id)
+    query = _ordered(query, params.effective_sort, match).limit(params.per_page).offset(offset)
+    return list(db.session.scalars(query))
+
+
+def _ranked_page_ids(
+    params: CatalogParams, parsed: search.SearchQuery, offset: int
+) -> list[int] | None:
+    """Return the page from the best-ranked matches alone, or None when they do not suffice.
+
+    The candidates are a prefix of the full ranking (same order: exact, rank, id), so
+    when enough of them pass the filters, the page is exactly the full query's page.
+    """
+    needed = offset + params.per_page
+    window = max(RANK_WINDOW, 2 * needed)
+    if window > RANK_WINDOW_MAX:
+        return None
+    match = search.match(parsed)
+    candidates = list(
+        db.session.scalars(
+            select(match.c.solution_id)
+            .order_by(match.c.exact.desc(), match.c.rank.desc(), match.c.solution_id)
+            .limit(window)
+        )
+    )
+    if not candidates:
+        return []
+    passing = set(
+        db.session.scalars(
+            select(Solution.id).where(
+                Solution.id.in_(candidates), *_visible_without_join(), *_filter_conditions(params)
+            )
+        )
+    )
+    ordered = [i for i in candidates if i in passing]
+    if len(ordered) < needed and len(candidates) == window:
+        return None  # more matches may pass the filters further down: rank them all
+    return ordered[offset:needed]
+
+
+def _load(ids: list[int]) -> list[Solution]:
+    """Load these solutions with what a card shows, in the order given; still public ones only."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Solution)
+        .where(*_visible_without_join(), Solution.id.in_(ids))
+        .options(
+            joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
+        )
+    ).unique()
+    by_id = {s.id: s for s in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPage:
-    """Run the catalogue query: one page of results, the total and the facet counts."""
+    """Run the catalogue query: one page of results, the total and the facet counts.
+
+    At most four queries, whatever the size of the catalogue: the category ids (with a
+    category filter), the grouped counts (cached per search), the page's ids (cached for
+    searches, whose ranking is the costly part) and the page's solutions.
+    """
     if params.category:
         params.category_ids = category_ids(params.category)
         if params.category_ids is None:
             params.errors["category"] = "unknown category"
             params.category = ""
-    built = _filtered(params)
-    total = _count(built.query)
-    query = (
-        _ordered(built, params.effective_sort)
-        .options(
-            joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
-        )
-        .limit(params.per_page)
-        .offset((params.page - 1) * params.per_page)
+    parsed = search.parse_query(params.q) if params.q else None
+    edges = _price_edges(params)
+    terms = parsed.folded if parsed is not None else None
+    filters = (
+        tuple(params.category_ids or ()) if params.category else None,
+        params.deployment,
+        params.has_trial,
+        params.min_rating,
+        params.max_price,
+        params.verified,
     )
-    items = list(db.session.scalars(query).unique())
-    facets = _facets(params) if with_facets else None
-    return CatalogPage(params=params, items=items, total=total, facets=facets)
+
+    def summary() -> tuple[int, Facets]:
+        groups = _cached(("groups", terms, edges), lambda: _groups(parsed, edges))
+        return _summarise(groups, params, edges)
+
+    # Facets are read, never changed, by the views: one cached copy can serve them all.
+    total, facets = _cached(("summary", terms, edges, filters), summary)
+    ids: list[int] = []
+    if (params.page - 1) * params.per_page < total:
+        if parsed is None:
+            ids = _page_ids(params, None)
+        else:
+            key = ("page", parsed, tuple(sorted(params.to_args().items())), params.per_page)
+            ids = _cached(key, lambda: _page_ids(params, parsed))
+    return CatalogPage(
+        params=params, items=_load(ids), total=total, facets=facets if with_facets else None
+    )
 
 
 # ---------------------------------------------------------------- category tree and home page
@@ -330,9 +627,11 @@ def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
 
 
 def _visible_list(order, limit: int, *extra) -> list[Solution]:
+    # Without the join of `_base()`: SQLite would build a Bloom filter of every
+    # organisation for it, which costs more than the four rows a list shows.
     query = (
-        _base()
-        .where(*visible(), *extra)
+        select(Solution)
+        .where(*_visible_without_join(), *extra)
         .options(
             joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
         )
@@ -353,14 +652,13 @@ class HomeSections:
 
 def home_sections(limit: int = 4) -> HomeSections:
     """Collect what the home page shows, in a fixed number of queries."""
-    counts = dict(
-        db.session.execute(
-            _base()
-            .where(*visible())
-            .with_only_columns(Solution.category_id, func.count())
-            .group_by(Solution.category_id)
-        ).all()
-    )
+    # The catalogue's grouped counts (cached) give the count per category.
+    edges = tuple(sorted(PRICE_BUCKETS))
+    groups = _cached(("groups", None, edges), lambda: _groups(None, edges))
+    counts: dict[int, int] = {}
+    for group in groups:
+        if group.category_id is not None:
+            counts[group.category_id] = counts.get(group.category_id, 0) + group.count
     tree = category_tree(counts)
     return HomeSections(
         categories=tree,
@@ -379,7 +677,7 @@ def home_sections(limit: int = 4) -> HomeSections:
             limit,
             Solution.max_trial_days > 0,
         ),
-        total=sum(counts.values()),
+        total=sum(group.count for group in groups),
     )
 
 
@@ -397,15 +695,18 @@ def public_solution(slug: str) -> Solution | None:
     """Return the published listing with this slug (of an active vendor), or None."""
     from sqlalchemy.orm import selectinload
 
-    return db.session.scalar(
+    rows = db.session.scalars(
         _base()
         .where(*visible(), Solution.slug == slug[:100])
         .options(
             joinedload(Solution.vendor),
             joinedload(Solution.category).joinedload(Category.parent),
             joinedload(Solution.logo),
-            selectinload(Solution.plans),
+            # One collection joined (a handful of plans) saves a query; joining a second
+            # would multiply the rows.
+            joinedload(Solution.plans),
             selectinload(Solution.features),
             selectinload(Solution.screenshots),
         )
     )
+    return rows.unique().one_or_none()  # the slug is unique

@@ -7,6 +7,10 @@ from flask_babel import gettext as _
 
 from marketplace.compare import bp, services
 from marketplace.core.urls import safe_next
+from marketplace.extensions import db
+from marketplace.insights import services as insights
+from marketplace.reviews import services as reviews
+from marketplace.trials import services as trials
 
 
 def inject_tray() -> dict:
@@ -34,6 +38,9 @@ def index():
         only_diff=request.args.get("diff") == "1",
         plan_lines=services.plan_lines(comparison.solutions),
         raw=",".join(s.slug for s in comparison.solutions),
+        response_times=trials.median_response_time(s.vendor_id for s in comparison.solutions),
+        ratings=reviews.summaries(s.id for s in comparison.solutions),
+        aspect_labels=reviews.ASPECT_LABELS,
     )
 
 
@@ -43,11 +50,14 @@ def _back(default: str):
 
 @bp.post("/add")
 def add():
+    before = set(services.tray_slugs(session))
     try:
         solution = services.add_to_tray(session, request.form.get("slug", ""))
     except services.CompareError as err:
         flash(err.message, "warning")
     else:
+        insights.record_compare_add(solution.id, already_in_tray=solution.slug in before)
+        db.session.commit()
         flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")
     return _back(url_for("catalog.index"))
 

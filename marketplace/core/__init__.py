@@ -23,7 +23,19 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
 
-    from marketplace import accounts, api, catalog, compare, demo, moderation, notifications
+    from marketplace import (
+        accounts,
+        api,
+        billing,
+        catalog,
+        compare,
+        demo,
+        insights,
+        moderation,
+        notifications,
+        reviews,
+        trials,
+    )
 
     app.register_blueprint(bp)
     accounts.init_app(app)
@@ -32,6 +44,10 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     moderation.init_app(app)
     notifications.init_app(app)
+    trials.init_app(app)
+    billing.init_app(app)
+    reviews.init_app(app)
+    insights.init_app(app)
     demo.init_app(app)
 
 

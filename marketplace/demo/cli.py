@@ -9,6 +9,8 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import hash_password
 from marketplace.demo import seed
 from marketplace.demo.catalog_seed import seed_catalog
+from marketplace.demo.reviews_seed import seed_reviews
+from marketplace.demo.trials_seed import seed_trials
 from marketplace.extensions import db
 
 
@@ -17,6 +19,8 @@ def seed_demo() -> list[User]:
     password_hash = hash_password(seed.DEMO_PASSWORD)
     users = seed.seed_accounts(password_hash)
     seed_catalog(password_hash)
+    seed_trials(password_hash)
+    seed_reviews(password_hash)
     return users
 
 

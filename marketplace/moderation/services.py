@@ -22,6 +22,8 @@ from marketplace.catalog.models import (
 from marketplace.catalog.presenters import describe
 from marketplace.extensions import db
 from marketplace.moderation.models import AuditLog
+from marketplace.reviews import services as reviews
+from marketplace.reviews.models import ReviewReport
 
 ACTION_LABELS = {
     "solution.create": _l("Tạo bản nháp"),
@@ -39,6 +41,23 @@ ACTION_LABELS = {
     "verification.request": _l("Yêu cầu xác thực"),
     "verification.approve": _l("Xác thực nhà cung cấp"),
     "verification.reject": _l("Từ chối xác thực"),
+    "payment.checkout": _l("Tạo phiên thanh toán"),
+    "payment.paid": _l("Thanh toán thành công"),
+    "payment.failed": _l("Thanh toán thất bại"),
+    "payment.expired": _l("Phiên thanh toán hết hạn"),
+    "subscription.create": _l("Tạo gói đăng ký"),
+    "subscription.update": _l("Cập nhật gói đăng ký"),
+    "subscription.cancel_at_period_end": _l("Hủy gói khi hết kỳ"),
+    "trial.request": _l("Đăng ký dùng thử"),
+    "trial.accept": _l("Chấp nhận yêu cầu dùng thử"),
+    "trial.decline": _l("Từ chối yêu cầu dùng thử"),
+    "trial.start": _l("Bắt đầu dùng thử"),
+    "trial.end": _l("Kết thúc dùng thử"),
+    "trial.convert": _l("Chuyển sang trả phí"),
+    "trial.cancel": _l("Hủy yêu cầu dùng thử"),
+    "review.hide": _l("Ẩn nhận xét"),
+    "review.restore": _l("Hiển thị lại nhận xét"),
+    "review.dismiss_reports": _l("Bỏ qua báo cáo vi phạm"),
 }
 
 
@@ -51,14 +70,17 @@ class Queues:
     solutions: list[Solution]
     revisions: list[SolutionRevision]
     verifications: list[VerificationRequest]
+    reports: list[ReviewReport]
 
     @property
     def total(self) -> int:
-        return len(self.solutions) + len(self.revisions) + len(self.verifications)
+        return (
+            len(self.solutions) + len(self.revisions) + len(self.verifications) + len(self.reports)
+        )
 
 
 def queues(limit: int = 100) -> Queues:
-    """Return what waits for a decision, oldest first, in three queries."""
+    """Return what waits for a decision, oldest first, in four queries."""
     solutions = db.session.scalars(
         select(Solution)
         .options(joinedload(Solution.vendor), joinedload(Solution.category))
@@ -80,7 +102,8 @@ def queues(limit: int = 100) -> Queues:
         .order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
         .limit(limit)
     ).all()
-    return Queues(list(solutions), list(revisions), list(verifications))
+    reports = reviews.open_reports(limit)
+    return Queues(list(solutions), list(revisions), list(verifications), reports)
 
 
 @dataclass

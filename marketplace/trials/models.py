@@ -65,9 +65,7 @@ class TrialRequest(db.Model):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
-    requested_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     solution_id: Mapped[int] = mapped_column(
         ForeignKey("solutions.id", ondelete="RESTRICT"), index=True
     )
@@ -79,7 +77,7 @@ class TrialRequest(db.Model):
     preferred_start: Mapped[dt.date] = mapped_column(Date)
     users_count: Mapped[int] = mapped_column(Integer, default=1)
     message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=TrialStatus.REQUESTED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=TrialStatus.REQUESTED)
     access_instructions: Mapped[str | None] = mapped_column(Text)
     # Why the vendor declined or the enterprise cancelled.
     reason: Mapped[str | None] = mapped_column(Text)

@@ -60,3 +60,19 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
     b.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Review form: say the chosen stars in words next to each star input.
+(function () {
+  "use strict";
+  document.querySelectorAll(".star-input").forEach(function (box) {
+    var caption = box.querySelector(".star-caption");
+    if (!caption) { return; }
+    function sync() {
+      var checked = box.querySelector(".star-radio:checked");
+      var label = checked && box.querySelector("label[for='" + checked.id + "']");
+      caption.textContent = label ? (label.getAttribute("data-word") || "") + " (" + checked.value + "/5)" : "";
+    }
+    box.addEventListener("change", sync);
+    sync();
+  });
+})();

@@ -1,0 +1,492 @@
+"""Run the benchmark: data, SQL counts, then load against gunicorn; print and save the table.
+
+    python -m bench.run [--solutions 100000] [--orgs 20000] [--reviews 500000]
+                        [--duration 10] [--concurrency 4] [--regenerate]
+
+1. The data set (bench/generate.py) is generated into the benchmark database unless the
+   one there was made with the same sizes, seed and schema revision.
+2. In this process, with Flask's test client, each page is requested with the
+   per-process cache empty (cold) and again (warm); SQL statements are counted with a
+   SQLAlchemy event listener.
+3. gunicorn serves the bare "hello" WSGI app (the baseline), then the marketplace, on
+   127.0.0.1 with 2 × cores + 1 sync workers; the load driver (bench/driver.py) runs in a
+   separate process against one page at a time, for a bounded time.
+4. The table is printed and saved as bench/out/results-<backend>.json and .md.
+
+Everything stops by itself; gunicorn is stopped even when a step fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from bench.generate import (
+    INSTANCE_DIR,
+    OUT_DIR,
+    PROJECT_ROOT,
+    Sizes,
+    backend_of,
+    database_url,
+    meta_path,
+    safe_url,
+)
+
+PYTHON = sys.executable
+TARGETS = {
+    "catalog_ratio": 0.40,  # catalogue req/s ≥ 0.40 × baseline
+    "broad_p95_ms": 50.0,
+    "selective_p95_ms": 10.0,
+    "max_queries": 8,  # solution and compare pages
+    "generation_s": 180.0,
+}
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def scenarios(inputs: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (key, label, path) for each measured page, the baseline first."""
+    q = lambda text: quote(text)  # noqa: E731
+    return [
+        ("hello", "hello (bare WSGI baseline)", "/"),
+        ("healthz", "/healthz (Flask + SELECT 1)", "/healthz"),
+        ("home", "home page", "/"),
+        ("catalog", "catalogue, page 1", "/solutions"),
+        ("catalog_deep", f"catalogue, page {inputs['deep_page']}", f"/solutions?page={inputs['deep_page']}"),
+        ("search_broad", f"search “{inputs['broad_query']}”", "/solutions?q=" + q(inputs["broad_query"])),
+        ("search_selective", f"search “{inputs['selective_query']}”", "/solutions?q=" + q(inputs["selective_query"])),
+        ("search_unaccented", f"search “{inputs['unaccented_query']}”", "/solutions?q=" + q(inputs["unaccented_query"])),
+        ("solution", "solution page", "/solutions/" + inputs["solution"]),
+        ("compare", "compare 4 solutions", "/compare?s=" + ",".join(inputs["compare"])),
+        ("api_list", "API /api/v1/solutions", "/api/v1/solutions"),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- data
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def ensure_data(url: str, sizes: Sizes, seed: int, regenerate: bool) -> dict[str, Any]:
+    """Return the data set's summary, generating it when missing or different."""
+    path = meta_path(url)
+    if not regenerate and path.exists():
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        wanted = {
+            "solutions": sizes.solutions,
+            "organisations": sizes.orgs,
+            "reviews": sizes.reviews,
+        }
+        same = (
+            all(meta["sizes"].get(k) == v for k, v in wanted.items())
+            and meta.get("seed") == seed
+            and meta.get("revision") == head_revision()
+            and meta.get("database") == safe_url(url)
+        )
+        if same and _database_exists(url):
+            print(f"Reusing the data set generated at {meta['generated_at']} "
+                  f"(in {meta['generation_s']} s); --regenerate to rebuild it.")  # fmt: skip
+            meta["reused"] = True
+            return meta
+    command = [
+        PYTHON, "-m", "bench.generate", "--solutions", str(sizes.solutions), "--orgs",
+        str(sizes.orgs), "--reviews", str(sizes.reviews), "--seed", str(seed),
+        "--database-url", url,
+    ]  # fmt: skip
+    subprocess.run(command, check=True, cwd=PROJECT_ROOT)
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta["reused"] = False
+    return meta
+
+
+def _database_exists(url: str) -> bool:
+    if backend_of(url) == "sqlite":
+        from sqlalchemy.engine import make_url
+
+        return Path(make_url(url).database or "").exists()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM solutions")).scalar() > 0
+    except Exception:  # missing database or table
+        return False
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------- SQL counts (in process)
+
+
+def app_environment(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(INSTANCE_DIR),
+            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_hex(32),
+            # The API's per-address limit would answer 429 to a load test from one address.
+            "API_RATE_LIMIT": "100000000 per minute",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    return env
+
+
+def measure_queries(url: str, pages: list[tuple[str, str, str]]) -> dict[str, dict[str, Any]]:
+    """Request each page cold (empty cache) and warm; count its SQL statements."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    os.environ.update(app_environment(url))
+    from marketplace import create_app
+    from marketplace.catalog import queries
+
+    app = create_app()
+    client = app.test_client()
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", before)
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for key, _label, path in pages:
+            if key == "hello":
+                continue
+            with app.app_context():
+                queries.clear_cache()
+            runs = []
+            for _ in range(4):
+                statements.clear()
+                started = time.perf_counter()
+                response = client.get(path)
+                elapsed = (time.perf_counter() - started) * 1000
+                runs.append((elapsed, len(statements), response.status_code))
+            results[key] = {
+                "status": runs[0][2],
+                "cold_ms": round(runs[0][0], 1),
+                "warm_ms": round(statistics.median(r[0] for r in runs[1:]), 1),
+                "sql_cold": runs[0][1],
+                "sql": runs[-1][1],
+            }
+            print(f"  {key:<18} {runs[0][2]}  cold {runs[0][0]:7.1f} ms, {runs[0][1]} SQL;"
+                  f" warm {results[key]['warm_ms']:6.1f} ms, {runs[-1][1]} SQL")  # fmt: skip
+    finally:
+        event.remove(Engine, "before_cursor_execute", before)
+        with app.app_context():
+            from marketplace.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+    return results
+
+
+# ---------------------------------------------------------------- gunicorn and load
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn on 127.0.0.1 for the length of a `with` block."""
+
+    def __init__(self, app: str, workers: int, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.app, self.workers, self.env = app, workers, env
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        command = [
+            PYTHON, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "60",
+            "--log-level", "warning", "--chdir", str(PROJECT_ROOT),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                    response.read()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer within 60 s")
+        return self
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def drive(url: str, concurrency: int, duration: float, warmup: float) -> dict[str, Any]:
+    """Run the load driver in its own process against one URL; return its JSON."""
+    command = [
+        PYTHON, "-m", "bench.driver", url, "--concurrency", str(concurrency),
+        "--duration", str(duration), "--warmup", str(warmup),
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+        timeout=duration + warmup + 120,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    import sqlite3
+
+    import gunicorn
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "gunicorn": gunicorn.__version__,
+    }
+
+
+def database_version(url: str) -> str:
+    if backend_of(url) == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            version = str(conn.execute(text("SHOW server_version")).scalar())
+    finally:
+        engine.dispose()
+    return f"PostgreSQL {version.split()[0]}"
+
+
+def evaluate(rows: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Compare the figures with the issue's targets."""
+    checks = []
+
+    def check(name: str, value: Any, target: str, ok: bool) -> None:
+        checks.append({"target": name, "value": value, "goal": target, "met": bool(ok)})
+
+    if "catalog" in rows and "hello" in rows and "rps" in rows["catalog"]:
+        ratio = rows["catalog"]["rps_ratio"]
+        check("catalogue req/s vs baseline", f"{ratio:.2f}×", f"≥ {TARGETS['catalog_ratio']:.2f}×",
+              ratio >= TARGETS["catalog_ratio"])  # fmt: skip
+    for key, limit in (("search_broad", "broad_p95_ms"), ("search_selective", "selective_p95_ms")):
+        if key in rows and "p95_ms" in rows[key]:
+            p95 = rows[key]["p95_ms"]
+            check(f"{key.replace('_', ' ')} p95", f"{p95:.1f} ms", f"≤ {TARGETS[limit]:.0f} ms",
+                  p95 <= TARGETS[limit])  # fmt: skip
+    for key in ("solution", "compare"):
+        if key in rows and "sql" in rows[key]:
+            worst = max(rows[key]["sql"], rows[key]["sql_cold"])
+            check(f"{key} page SQL queries", worst, f"≤ {TARGETS['max_queries']}",
+                  worst <= TARGETS["max_queries"])  # fmt: skip
+    check("data generation", f"{meta['generation_s']:.0f} s", f"< {TARGETS['generation_s']:.0f} s",
+          meta["generation_s"] < TARGETS["generation_s"])  # fmt: skip
+    return checks
+
+
+def _fmt(value: Any, spec: str = "") -> str:
+    if value is None or value == "":
+        return "–"
+    return format(value, spec) if spec else str(value)
+
+
+def markdown_table(rows: dict[str, dict[str, Any]], labels: dict[str, str]) -> str:
+    lines = [
+        "| scenario | req/s | × baseline | p50 ms | p95 ms | p99 ms | × baseline p95 | SQL/req | cold ms (SQL) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, row in rows.items():
+        cold = f"{row['cold_ms']:.0f} ({row['sql_cold']})" if "cold_ms" in row else "–"
+        lines.append(
+            f"| {labels[key]} | {_fmt(row.get('rps'), ',.0f')} | {_fmt(row.get('rps_ratio'), '.2f')} "
+            f"| {_fmt(row.get('p50_ms'), '.1f')} | {_fmt(row.get('p95_ms'), '.1f')} "
+            f"| {_fmt(row.get('p99_ms'), '.1f')} | {_fmt(row.get('p95_ratio'), '.1f')} "
+            f"| {_fmt(row.get('sql'))} | {cold} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the marketplace at scale.")
+    parser.add_argument("--solutions", type=int, default=Sizes.solutions)
+    parser.add_argument("--orgs", type=int, default=Sizes.orgs)
+    parser.add_argument("--reviews", type=int, default=Sizes.reviews)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per page (≤ 60)")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--only", default="", help="comma-separated scenario keys")
+    parser.add_argument("--no-load", action="store_true", help="only count SQL (no gunicorn)")
+    args = parser.parse_args(argv)
+    duration = max(1.0, min(args.duration, 60.0))
+    url = database_url(args.database_url)
+    backend = backend_of(url)
+    sizes = Sizes(solutions=args.solutions, orgs=args.orgs, reviews=args.reviews)
+    started = time.perf_counter()
+
+    print(f"== data ({backend}: {safe_url(url)})")
+    meta = ensure_data(url, sizes, args.seed, args.regenerate)
+    pages = scenarios(meta["inputs"])
+    if args.only:
+        wanted = {"hello", *args.only.split(",")}
+        pages = [p for p in pages if p[0] in wanted]
+    labels = {key: label for key, label, _path in pages}
+
+    print("== SQL per request (in process, Flask test client)")
+    counts = measure_queries(url, pages)
+
+    rows: dict[str, dict[str, Any]] = {key: {"path": path} for key, _label, path in pages}
+    for key, data in counts.items():
+        rows[key].update(data)
+    load_before = os.getloadavg()
+    if load_before[0] > (os.cpu_count() or 1):
+        print(f"  ! the machine is busy (load average {load_before[0]:.1f} on "
+              f"{os.cpu_count()} cores): the figures below will be lower than on an idle one")  # fmt: skip
+    if not args.no_load:
+        print(f"== load: gunicorn, {args.workers} sync workers; driver: {args.concurrency} "
+              f"connections, {args.warmup:g} s warm-up + {duration:g} s per page")  # fmt: skip
+        env = app_environment(url)
+        with Gunicorn("bench.hello_app:app", args.workers, env) as server:
+            rows["hello"].update(drive(server.base + "/", args.concurrency, duration, args.warmup))
+            print(f"  {'hello':<18} {rows['hello']['rps']:8.0f} req/s")
+        with Gunicorn("wsgi:app", args.workers, env) as server:
+            for key, _label, path in pages:
+                if key == "hello":
+                    continue
+                result = drive(server.base + path, args.concurrency, duration, args.warmup)
+                bad = result["requests"] - result["ok"]
+                if bad or result["errors"]:
+                    print(
+                        f"  ! {key}: {bad} non-200 answers {result['statuses']} {result['errors']}"
+                    )
+                rows[key].update(result)
+                print(f"  {key:<18} {result['rps']:8.0f} req/s  p95 {result['p95_ms']:7.1f} ms")
+        base = rows["hello"]
+        for row in rows.values():
+            if row.get("rps"):
+                row["rps_ratio"] = round(row["rps"] / base["rps"], 3)
+                for p in ("p50", "p95", "p99"):
+                    row[f"{p}_ratio"] = round(row[f"{p}_ms"] / base[f"{p}_ms"], 1)
+
+    checks = evaluate(rows, meta)
+    table = markdown_table(rows, labels)
+    report = {
+        "backend": backend,
+        "database": safe_url(url),
+        "database_version": database_version(url),
+        "machine": machine(),
+        "sizes": meta["sizes"],
+        "reviews": meta["reviews"],
+        "generation_s": meta["generation_s"],
+        "generation_timings_s": meta["timings_s"],
+        "data_reused": meta.get("reused", False),
+        "inputs": meta["inputs"],
+        "settings": {
+            "workers": args.workers,
+            "worker_class": "sync",
+            "concurrency": args.concurrency,
+            "duration_s": duration,
+            "warmup_s": args.warmup,
+        },
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "scenarios": {key: {"label": labels[key], **row} for key, row in rows.items()},
+        "targets": checks,
+        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_s": round(time.perf_counter() - started, 1),
+    }
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    json_path = OUT_DIR / f"results-{backend}.json"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    m = report["machine"]
+    header = (
+        f"{report['database_version']}, {meta['sizes']['solutions']:,} solutions, "
+        f"{meta['sizes']['organisations']:,} organisations, {meta['sizes']['reviews']:,} reviews; "
+        f"{m['cores']} × {m['cpu'] or 'CPU'}, {m['memory']}; gunicorn {args.workers} sync workers, "
+        f"{args.concurrency} connections, {duration:g} s per page; "
+        f"load average {load_before[0]:.1f} before the run"
+    )
+    (OUT_DIR / f"results-{backend}.md").write_text(header + "\n\n" + table + "\n", encoding="utf-8")
+    print()
+    print(header)
+    print()
+    print(table)
+    print()
+    for c in checks:
+        print(f"  {'MET ' if c['met'] else 'MISS'}  {c['target']}: {c['value']} (goal {c['goal']})")
+    print(f"\nWrote {json_path.relative_to(PROJECT_ROOT)} and results-{backend}.md "
+          f"in {report['run_s']:.0f} s.")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

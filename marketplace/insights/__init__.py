@@ -1,0 +1,33 @@
+"""Insights: event counters, the vendor's figures and the province dashboard."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, Flask
+from flask.cli import AppGroup, with_appcontext
+
+# Its pages live where they belong: /dashboard (public) and /vendor/insights.
+bp = Blueprint("insights", __name__)
+
+insights_cli = AppGroup("insights", help="Insights maintenance.")
+
+
+@insights_cli.command("purge")
+@click.option("--days", default=2, show_default=True, help="Keep view marks of this many days.")
+@with_appcontext
+def purge_command(days: int) -> None:
+    """Delete the per-visitor view marks older than --days days."""
+    from marketplace.extensions import db
+    from marketplace.insights import services
+
+    removed = services.purge_view_marks(days)
+    db.session.commit()
+    click.echo(f"Deleted {removed} view marks.")
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.insights import models, services, views  # noqa: F401
+
+    app.register_blueprint(bp)
+    app.cli.add_command(insights_cli)
+    app.jinja_env.globals.update(moderation_figures=services.moderation_figures)

@@ -1,0 +1,49 @@
+"""Insights pages: the public province dashboard and the vendor's figures (+ CSV)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from marketplace.core.permissions import role_required
+from marketplace.insights import bp, charts, services
+
+
+def _csv(body: str, filename: str, *, public: bool) -> Response:
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "public, max-age=300" if public else "no-store",
+        },
+    )
+
+
+@bp.get("/dashboard")
+def dashboard():
+    return render_template(
+        "insights/dashboard.html", board=services.build_dashboard(), charts=charts
+    )
+
+
+@bp.get("/dashboard.csv")
+def dashboard_csv():
+    board = services.build_dashboard()
+    filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"
+    return _csv(services.dashboard_csv(board), filename, public=True)
+
+
+@bp.get("/vendor/insights")
+@role_required("vendor")
+def vendor_dashboard():
+    data = services.build_vendor_insights(current_user, request.args)
+    return render_template("insights/vendor.html", data=data, charts=charts)
+
+
+@bp.get("/vendor/insights.csv")
+@role_required("vendor")
+def vendor_csv():
+    data = services.build_vendor_insights(current_user, request.args)
+    filename = f"so-lieu-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}.csv"
+    return _csv(services.vendor_csv(data), filename, public=False)

@@ -1,0 +1,104 @@
+"""Browser fixtures: the app served on 127.0.0.1 from a real server, and Debian's Chromium.
+
+Each test gets its own migrated database seeded with `seed-demo`, served by werkzeug in
+a thread on a free port, with CSRF on (as in production). Chromium is launched headless
+from /usr/bin/chromium; without it the browser tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Keep the access log out of the test output."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture
+def live_server(app_factory):
+    """Serve a seeded copy of the app on 127.0.0.1 and yield its base URL."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per worker; skip when Debian's Chromium is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """Open a fresh browser context (its own cookies) on the live server; closed at the end."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot(request):
+    """Save a full-page screenshot named after the test and the step."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def take(page, step: str) -> None:
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{step}.png"), full_page=True)
+
+    return take
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form and wait until we have left it."""
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
