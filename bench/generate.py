@@ -391,6 +391,8 @@ class Generated:
     solution_slugs: list[str] = field(default_factory=list)
     solution_names: list[str] = field(default_factory=list)
     solution_products: list[str] = field(default_factory=list)
+    # Folded words of the shared texts (pools, category names, feature labels).
+    vocabulary: set[str] = field(default_factory=set)
     rating_counts: list[int] = field(default_factory=list)
 
 
@@ -498,6 +500,15 @@ def generate_solutions(
     }
     parents = {pid for (pid,) in w.execute("SELECT parent_id FROM categories") if pid}
     leaves = [slug for slug, cid in categories.items() if cid not in parents and slug in PRODUCTS]
+    from marketplace.catalog.search import tokenize
+
+    shared = [*PRODUCTS.values(), TAGLINES, OPENINGS, SENTENCES, TEXT_VALUES, PLAN_NAMES]
+    texts = [t for pool in shared for t in pool]
+    texts += [a for row in w.execute("SELECT name_vi, name_en FROM categories") for a in row]
+    texts += [
+        a for row in w.execute("SELECT label_vi, label_en FROM feature_definitions") for a in row
+    ]
+    g.vocabulary = {folded for text in texts for _accented, folded in tokenize(text)}
     definitions: dict[int, list[tuple[str, str]]] = {}
     for cid, key, kind in w.execute(
         "SELECT category_id, key, kind FROM feature_definitions ORDER BY category_id, position"
@@ -703,6 +714,8 @@ def generate_reviews(
 
 def choose_inputs(g: Generated, sizes: Sizes) -> dict[str, Any]:
     """Pick the pages the runner requests: a popular solution, four to compare, the queries."""
+    from marketplace.core.text import fold
+
     n = len(g.solution_slugs)
     by_count = sorted(range(n), key=lambda i: -g.rating_counts[i])
     top = by_count[0]
@@ -712,9 +725,17 @@ def choose_inputs(g: Generated, sizes: Sizes) -> dict[str, Any]:
     listings: dict[int, list[int]] = {}
     for i, vendor_id in enumerate(g.solution_vendor):
         listings.setdefault(vendor_id, []).append(i)
-    small = [v for v, items in listings.items() if 2 <= len(items) <= 6] or list(listings)
-    vendor_id = small[len(small) // 2]
-    brand = g.brands[g.vendor_ids.index(vendor_id)]
+
+    def rare(brand: str) -> bool:
+        # No word of the brand appears in the shared texts ("Đông" would match "hợp đồng").
+        return not any(word in g.vocabulary for word in fold(brand).split())
+
+    brand_of = dict(zip(g.vendor_ids, g.brands, strict=False))
+    candidates = sorted(
+        (len(items), v) for v, items in listings.items() if len(items) >= 2 and rare(brand_of[v])
+    ) or sorted((len(items), v) for v, items in listings.items())
+    vendor_id = candidates[0][1]
+    brand = brand_of[vendor_id]
     product = g.solution_products[listings[vendor_id][0]].split()
     per_page = 20
     pages = max(1, math.ceil(n / per_page))

@@ -101,6 +101,14 @@ TABLE = {
     ("api.list_solutions", "GET"): ("/api/v1/solutions", every("ok")),
     ("api.get_solution", "GET"): ("/api/v1/solutions/{draft_slug}", every(404)),
     ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
+    ("insights.dashboard", "GET"): ("/dashboard", every("ok")),
+    ("insights.dashboard_csv", "GET"): ("/dashboard.csv", every("ok")),
+    # Another vendor's solution id in the query is a 404: its figures are not theirs.
+    ("insights.vendor_dashboard", "GET"): (
+        "/vendor/insights?solution={published_id}",
+        owner_only(),
+    ),
+    ("insights.vendor_csv", "GET"): ("/vendor/insights.csv?solution={published_id}", owner_only()),
     ("notifications.index", "GET"): ("/notifications/", signed_in("ok")),
     ("notifications.read", "POST"): (
         "/notifications/{notification_id}/read",

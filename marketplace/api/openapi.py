@@ -217,8 +217,11 @@ def _schemas() -> dict[str, Any]:
                     "minimum": 0,
                     "description": "Active enterprises registered on the marketplace.",
                 },
+                **_DASHBOARD_PROPERTIES,
             },
-            "Counts of the public marketplace.",
+            "Counts of the public marketplace; with `include=dashboard`, the province "
+            "dashboard's figures too.",
+            required=["solutions", "vendors", "enterprises"],
         ),
         "Error": _object(
             {
@@ -258,6 +261,49 @@ def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) ->
     return {"name": name, "in": "query", "schema": schema, "description": description, **extra}
 
 
+_COUNT = {"type": "integer", "minimum": 0}
+_SMALL_CELL = {"type": ["integer", "null"], "minimum": 5}
+_DASHBOARD_PROPERTIES: dict[str, Any] = {
+    "trials": {**_COUNT, "description": "Trial requests, all time (with include=dashboard)."},
+    "purchases": {**_COUNT, "description": "Paid checkouts, all time (with include=dashboard)."},
+    "months": {
+        "type": "array",
+        "description": "Trials and purchases per month (Asia/Ho_Chi_Minh), last 12 months.",
+        "items": _object(
+            {
+                "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                "trials": _COUNT,
+                "purchases": _COUNT,
+            }
+        ),
+    },
+    "funnel": _object(
+        {"viewed": _COUNT, "trial": _COUNT, "paid": _COUNT},
+        "Views (once per visitor and day), trial requests and purchases, last 12 months.",
+    ),
+    "breakdowns": {
+        "type": "object",
+        "description": "Enterprises with a trial or a purchase, by locality, industry, size "
+        "and category; `organizations` is null for a cell under 5 (shown as <5).",
+        "additionalProperties": {
+            "type": "array",
+            "items": _object({"label": {"type": "string"}, "organizations": _SMALL_CELL}),
+        },
+    },
+    "ratings": {
+        "type": "array",
+        "description": "Average rating by category; null under 5 reviewing organisations.",
+        "items": _object(
+            {
+                "category": {"type": "string"},
+                "average": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
+                "reviews": _SMALL_CELL,
+            }
+        ),
+    },
+}
+
+
 def _parameters() -> dict[str, Any]:
     boolean = {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]}
     return {
@@ -265,6 +311,11 @@ def _parameters() -> dict[str, Any]:
             "lang",
             {"type": "string", "enum": list(LANGS), "default": "vi"},
             "Language of names and labels.",
+        ),
+        "include": _query(
+            "include",
+            {"type": "string", "enum": ["dashboard"]},
+            "`dashboard` adds the province dashboard's figures.",
         ),
         "q": _query(
             "q",
@@ -492,8 +543,9 @@ def build_document() -> dict[str, Any]:
                 "get": _operation(
                     "getStats",
                     "Thống kê",
-                    "Counts of published solutions, vendors and enterprises.",
-                    [],
+                    "Counts of published solutions, vendors and enterprises; with "
+                    "`include=dashboard`, the province dashboard's figures.",
+                    ["include"],
                     ("Stats", "The counts."),
                     [],
                     "/stats",

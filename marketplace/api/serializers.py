@@ -13,6 +13,7 @@ from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.queries import CategoryNode
 from marketplace.compare.services import Comparison
+from marketplace.insights.services import Dashboard, Totals
 from marketplace.reviews import services as reviews
 
 
@@ -117,3 +118,32 @@ def category_tree_json(nodes: list[CategoryNode]) -> list[dict[str, Any]]:
         }
         for node in nodes
     ]
+
+
+def totals_json(totals: Totals) -> dict[str, int]:
+    return {
+        "solutions": totals.solutions,
+        "vendors": totals.vendors,
+        "enterprises": totals.enterprises,
+    }
+
+
+def dashboard_json(board: Dashboard) -> dict[str, Any]:
+    """The province dashboard; a cell under 5 organisations is null (shown as "<5")."""
+    return {
+        **totals_json(board.totals),
+        "trials": board.trials_total,
+        "purchases": board.purchases_total,
+        "months": [
+            {"month": f"{p.month:%Y-%m}", "trials": p.trials, "purchases": p.purchases}
+            for p in board.months
+        ],
+        "funnel": dict(board.funnel),
+        "breakdowns": {
+            b.key: [{"label": c.label, "organizations": c.orgs} for c in b.cells]
+            for b in board.breakdowns
+        },
+        "ratings": [
+            {"category": r.label, "average": r.average, "reviews": r.reviews} for r in board.ratings
+        ],
+    }

@@ -18,15 +18,15 @@ from flask import current_app, render_template, request
 from flask.wrappers import Response
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
 
-from marketplace.accounts.models import Organization, OrgKind
 from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
 from marketplace.catalog import queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
 from marketplace.core.errors import ERROR_CODES
 from marketplace.extensions import db
+from marketplace.insights import services as insights
 
 CACHE_CONTROL = "public, max-age=60"
 # What a slug can be (see core.text.slugify); anything else cannot name a solution.
@@ -177,18 +177,10 @@ def list_categories():
 
 @bp.get("/stats")
 def stats():
-    public = queries._base().where(*queries.visible())
-    solutions, vendors = db.session.execute(
-        public.with_only_columns(func.count(Solution.id), func.count(Solution.vendor_id.distinct()))
-    ).one()
-    enterprises = db.session.scalar(
-        select(func.count(Organization.id)).where(
-            Organization.kind == OrgKind.ENTERPRISE, Organization.active.is_(True)
-        )
-    )
-    return json_response(
-        {"solutions": int(solutions), "vendors": int(vendors), "enterprises": int(enterprises or 0)}
-    )
+    # `include=dashboard` adds the province dashboard's figures to the three counts.
+    if request.args.get("include") == "dashboard":
+        return json_response(serializers.dashboard_json(insights.build_dashboard()))
+    return json_response(serializers.totals_json(insights.marketplace_totals()))
 
 
 @bp.errorhandler(429)

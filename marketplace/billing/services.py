@@ -745,7 +745,7 @@ def _set_payment_status(
     db.session.refresh(payment)
     _audit_payment(payment, source, target, actor=actor)
     if target == P.PAID:
-        insights.increment_counter(payment.solution_id, "purchase")
+        insights.record_purchase(payment)
         _tell_paid(payment)
         _convert_trial(payment)
     elif target == P.FAILED:

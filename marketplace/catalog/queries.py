@@ -561,9 +561,9 @@ def _load(ids: list[int]) -> list[Solution]:
 def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPage:
     """Run the catalogue query: one page of results, the total and the facet counts.
 
-    At most four queries, whatever the size of the catalogue: the category ids (with a
-    category filter), the grouped counts (cached per search), the page's ids (cached for
-    searches, whose ranking is the costly part) and the page's solutions.
+    A fixed number of queries, whatever the size of the catalogue: the category ids (with
+    a category filter), the grouped counts (cached), the page's ids (one query; for a
+    search two or three, cached, as ranking is the costly part) and the page's solutions.
     """
     if params.category:
         params.category_ids = category_ids(params.category)

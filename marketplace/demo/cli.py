@@ -9,6 +9,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import hash_password
 from marketplace.demo import seed
 from marketplace.demo.catalog_seed import seed_catalog
+from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.trials_seed import seed_trials
 from marketplace.extensions import db
@@ -21,6 +22,7 @@ def seed_demo() -> list[User]:
     seed_catalog(password_hash)
     seed_trials(password_hash)
     seed_reviews(password_hash)
+    seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     return users
 
 

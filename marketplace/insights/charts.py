@@ -67,6 +67,7 @@ def bar_chart(
     desc: str,
     fmt: Callable[[float], str] = number,
     missing: str = "<5",
+    top: float | None = None,
     width: int = 480,
 ) -> Markup:
     """Horizontal bars, one per item: its label on a line above the bar, the value after it.
@@ -75,7 +76,7 @@ def bar_chart(
     """
     row = 38
     height = max(row * len(items) + 8, 40)
-    top = max((v for _label, v in items if v is not None), default=0) or 1
+    top = top or max((v for _label, v in items if v is not None), default=0) or 1
     parts = _open(chart_id, width, height, title, desc)
     for i, (label, value) in enumerate(items):
         y = i * row + 4
@@ -104,19 +105,21 @@ def _axes(
 ) -> list[str]:
     plot_h = height - bottom - 24
     parts = []
-    for k in range(5):
-        value = top * k / 4
-        y = 24 + plot_h - plot_h * k / 4
+    # Steps of 1, 2 or 5 units of the scale's leading digit: 0-5 by 1, 0-20 by 5, 0-10 by 2.
+    steps = 4 if f"{top:g}"[0] == "2" else 5
+    for k in range(steps + 1):
+        value = top * k / steps
+        y = 24 + plot_h - plot_h * k / steps
         parts.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
             f'fill="#6c757d">{escape(number(value))}</text>'
         )
     return parts
 
 
 def _x_positions(count: int, left: int, width: int) -> list[float]:
-    plot_w = width - left - 16
+    plot_w = width - left - 36  # room for the last label, centred on its point
     if count == 1:
         return [left + plot_w / 2]
     return [left + 8 + plot_w * i / (count - 1) for i in range(count)]
@@ -125,7 +128,7 @@ def _x_positions(count: int, left: int, width: int) -> list[float]:
 def _x_labels(labels: Sequence[str], xs: Sequence[float], y: float, most: int = 8) -> list[str]:
     step = max(1, math.ceil(len(labels) / most))
     return [
-        f'<text x="{xs[i]:.1f}" y="{y:.1f}" font-size="11" text-anchor="middle" '
+        f'<text x="{xs[i]:.1f}" y="{y:.1f}" font-size="12" text-anchor="middle" '
         f'fill="#6c757d">{escape(labels[i])}</text>'
         for i in range(0, len(labels), step)
     ]
@@ -139,8 +142,8 @@ def line_chart(
     title: str,
     desc: str,
     top: float | None = None,
-    width: int = 640,
-    height: int = 260,
+    width: int = 520,
+    height: int = 250,
 ) -> Markup:
     """One line per series over the labels (None leaves a gap), with a legend."""
     left, bottom = 44, 40
@@ -185,8 +188,8 @@ def column_chart(
     chart_id: str,
     title: str,
     desc: str,
-    width: int = 640,
-    height: int = 260,
+    width: int = 520,
+    height: int = 250,
 ) -> Markup:
     """Grouped vertical columns: one group per label, one column per series."""
     left, bottom = 44, 40

@@ -128,8 +128,10 @@ def record_view(solution_id: int, visitor: str, *, day: dt.date | None = None) -
         _insert(ViewMark)
         .values(day=day, solution_id=solution_id, visitor_hash=_visitor_hash(visitor, day))
         .on_conflict_do_nothing(index_elements=["day", "solution_id", "visitor_hash"])
+        .returning(ViewMark.day)
     )
-    if db.session.execute(mark).rowcount != 1:
+    # RETURNING says whether the row was new (rowcount is not reliable on every driver).
+    if db.session.execute(mark).first() is None:
         return False
     increment_counter(solution_id, Metric.VIEW, day=day)
     return True
@@ -162,9 +164,15 @@ def record_compare_add(solution_id: int, *, already_in_tray: bool) -> None:
         increment_counter(solution_id, Metric.COMPARE_ADD)
 
 
+def record_purchase(payment: Payment) -> None:
+    """Count a paid checkout as a purchase; renewals (no checkout attempt) are not new ones."""
+    if payment.attempt_key is not None:
+        increment_counter(payment.solution_id, Metric.PURCHASE)
+
+
 def purge_view_marks(days: int = 2, *, today: dt.date | None = None) -> int:
-    """Delete view marks older than `days` days; return how many went."""
-    cutoff = (today or local_today()) - dt.timedelta(days=max(1, days))
+    """Keep the view marks of the last `days` days (today included); return how many went."""
+    cutoff = (today or local_today()) - dt.timedelta(days=max(1, days) - 1)
     result = db.session.execute(delete(ViewMark).where(ViewMark.day < cutoff))
     return int(result.rowcount or 0)
 
@@ -327,30 +335,24 @@ def _activity() -> Any:
     ).subquery()
 
 
-def _org_breakdown(activity: Any, column: Any) -> dict[str | None, int]:
-    rows = db.session.execute(
+def _org_breakdown(activity: Any, column: Any, *, join_solution: bool = False) -> dict[Any, int]:
+    """Count distinct enterprises with activity per value of `column` (one query)."""
+    query = (
         select(column, func.count(activity.c.org_id.distinct()))
         .select_from(activity)
         .join(Organization, Organization.id == activity.c.org_id)
-        .where(Organization.kind == OrgKind.ENTERPRISE)
-        .group_by(column)
+    )
+    if join_solution:
+        query = query.join(Solution, Solution.id == activity.c.solution_id)
+    rows = db.session.execute(
+        query.where(Organization.kind == OrgKind.ENTERPRISE).group_by(column)
     ).all()
     return {key: int(n) for key, n in rows}
 
 
-def _root_categories() -> tuple[dict[int, int], dict[int, str]]:
-    """Map every category id to its top-level id, and top-level ids to their names."""
-    categories = db.session.scalars(select(Category)).all()
-    parent = {c.id: c.parent_id for c in categories}
-    roots = {c.id: (c.parent_id or c.id) for c in categories}
-    # Two levels today; walk up in case the tree grows deeper.
-    for cid in roots:
-        node = cid
-        while parent.get(node):
-            node = parent[node]
-        roots[cid] = node
-    names = {c.id: c.name for c in categories if not c.parent_id}
-    return roots, names
+def _category_names() -> dict[int, str]:
+    """Every category's name in the current language (a small reference table)."""
+    return {c.id: c.name for c in db.session.scalars(select(Category))}
 
 
 def _cells(
@@ -393,20 +395,8 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
     ]
 
     activity = _activity()
-    roots, root_names = _root_categories()
-    by_category_rows = db.session.execute(
-        select(Solution.category_id, activity.c.org_id)
-        .select_from(activity)
-        .join(Solution, Solution.id == activity.c.solution_id)
-        .join(Organization, Organization.id == activity.c.org_id)
-        .where(Organization.kind == OrgKind.ENTERPRISE)
-        .distinct()
-    ).all()
-    # An organisation counts once per top-level category, however many sub-categories.
-    category_orgs: dict[int | None, set[int]] = {}
-    for category_id, org_id in by_category_rows:
-        category_orgs.setdefault(roots.get(category_id) if category_id else None, set()).add(org_id)
-    by_category = {k: len(v) for k, v in category_orgs.items()}
+    names = _category_names()
+    by_category = _org_breakdown(activity, Solution.category_id, join_solution=True)
 
     locality_order = [code for code, _name in current_app.config["LOCALITIES"]]
     breakdowns = [
@@ -439,7 +429,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
         Breakdown(
             "category",
             _("Danh mục"),
-            _cells(by_category, lambda k: root_names.get(k, _("Chưa phân loại"))),
+            _cells(by_category, lambda k: names.get(k, _("Chưa phân loại"))),
         ),
     ]
     return Dashboard(
@@ -453,32 +443,33 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
             "paid": sum(p.purchases for p in points),
         },
         breakdowns=breakdowns,
-        ratings=_category_ratings(roots, root_names),
+        ratings=_category_ratings(names),
         generated_on=today,
     )
 
 
-def _category_ratings(roots: dict[int, int], names: dict[int, str]) -> list[CategoryRating]:
-    """Average published rating of public solutions by top-level category."""
+def _category_ratings(names: dict[int, str]) -> list[CategoryRating]:
+    """Average published rating of public solutions by category (one query)."""
     rows = db.session.execute(
         queries._base()
         .join(Review, Review.solution_id == Solution.id)
         .where(*queries.visible(), Review.status == ReviewStatus.PUBLISHED)
-        .with_only_columns(Solution.category_id, Review.organization_id, Review.overall)
+        .with_only_columns(
+            Solution.category_id,
+            func.avg(Review.overall),
+            func.count(Review.id),
+            func.count(Review.organization_id.distinct()),
+        )
+        .group_by(Solution.category_id)
     ).all()
-    by_root: dict[int | None, list[tuple[int, int]]] = {}
-    for category_id, org_id, overall in rows:
-        root = roots.get(category_id) if category_id else None
-        by_root.setdefault(root, []).append((org_id, overall))
     result = []
-    for root, items in by_root.items():
-        orgs = len({org for org, _o in items})
+    for category_id, average, reviews, orgs in rows:
         shown = orgs >= SMALL_CELL
         result.append(
             CategoryRating(
-                names.get(root, _("Chưa phân loại")),
-                round(statistics.fmean(o for _org, o in items), 2) if shown else None,
-                len(items) if shown else None,
+                names.get(category_id, _("Chưa phân loại")),
+                round(float(average), 2) if shown else None,
+                int(reviews) if shown else None,
             )
         )
     result.sort(key=lambda r: (r.average is None, -(r.average or 0), r.label))
@@ -504,29 +495,13 @@ def dashboard_csv(board: Dashboard) -> str:
     writer.writerow([section, _("Dùng thử"), board.funnel["trial"]])
     writer.writerow([section, _("Trả phí"), board.funnel["paid"]])
     for breakdown in board.breakdowns:
-        title = _("Doanh nghiệp theo %(dimension)s", dimension=breakdown.title.lower())
+        title = _("Doanh nghiệp theo %(d)s", d=breakdown.title.lower())
         for cell in breakdown.cells:
             writer.writerow([title, _cell(cell.label), cell.display])
     for rating in board.ratings:
         value = SUPPRESSED if rating.average is None else f"{rating.average:.2f}".replace(".", ",")
         writer.writerow([_("Điểm đánh giá trung bình"), _cell(rating.label), value])
     return out.getvalue()
-
-
-def stats_json(board: Dashboard) -> dict[str, Any]:
-    """Return the dashboard's figures for `GET /api/v1/stats` (suppressed cells as null)."""
-    return {
-        "solutions": board.totals.solutions,
-        "vendors": board.totals.vendors,
-        "enterprises": board.totals.enterprises,
-        "trials": board.trials_total,
-        "purchases": board.purchases_total,
-        "months": [
-            {"month": _month_key(p.month), "trials": p.trials, "purchases": p.purchases}
-            for p in board.months
-        ],
-        "funnel": dict(board.funnel),
-    }
 
 
 # ---------------------------------------------------------------- the vendor's figures
@@ -729,9 +704,13 @@ def _series(period: DateRange, daily: dict[dt.date, SeriesPoint]) -> tuple[list[
             )
             for day in days
         ], "day"
+    # Weeks end on the range's last day, so the latest week is a whole one.
     weeks: list[SeriesPoint] = []
-    for i in range(0, len(days), 7):
-        chunk = days[i : i + 7]
+    first = len(days) % 7
+    chunks = ([days[:first]] if first else []) + [
+        days[i : i + 7] for i in range(first, len(days), 7)
+    ]
+    for chunk in chunks:
         point = SeriesPoint(chunk[0].strftime("%d/%m"))
         for day in chunk:
             found = daily.get(day)

@@ -58,6 +58,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    sync_api.expect.set_options(timeout=15_000)
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -73,7 +74,7 @@ def new_page(browser, live_server, request):
         context = browser.new_context(
             base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # generous: CI machines run tests in parallel
         contexts.append(context)
         return context.new_page()
 

@@ -61,8 +61,8 @@ def test_keyboard_only_search_compare_and_trial(new_page, shot):
 
     for name in COMPARED:
         tab_to_text(page, "article.solution-card form.compare-form button:not([disabled])", name)
-        page.keyboard.press("Space")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Space")
         expect(page.locator("aside.compare-tray")).to_contain_text(name)
     shot(page, "tray")
 
@@ -78,10 +78,10 @@ def test_keyboard_only_search_compare_and_trial(new_page, shot):
         COMPARED[1],
     )
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/solutions/[\\w-]+$"))
+    page.wait_for_url(re.compile(r"/solutions/[\w-]+$"))
     tab_to_text(page, "main a.btn-success", "Đăng ký dùng thử")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/solutions/[\\w-]+/trial"))
+    page.wait_for_url(re.compile(r"/solutions/[\w-]+/trial"))
 
     tab_to_id(page, "contact_name")
     page.keyboard.type("Nguyễn Thị Lan")
@@ -89,8 +89,15 @@ def test_keyboard_only_search_compare_and_trial(new_page, shot):
     page.keyboard.type("0912 345 678")
     tab_to_id(page, "preferred_start")
     start = dt.date.today() + dt.timedelta(days=3)
-    # The date picker takes the digits of each part in the locale's order (dd/mm/yyyy).
-    page.keyboard.type(start.strftime("%d%m%Y"))
+    # The date picker's part order follows Chromium's UI language, not the page's: type
+    # the digits in each usual order until the value is right (Shift+Tab twice goes back
+    # from the third part to the first).
+    for order in ("%m%d%Y", "%d%m%Y", "%Y%m%d"):
+        page.keyboard.type(start.strftime(order))
+        if page.input_value("#preferred_start") == start.isoformat():
+            break
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
     assert page.input_value("#preferred_start") == start.isoformat()
     tab_to_id(page, "users_count")
     page.keyboard.press("Control+A")

@@ -1,0 +1,657 @@
+"""Property-based fuzzing of every form (Hypothesis).
+
+Each form is posted generated input (Vietnamese, NFD, control characters, huge strings,
+HTML/script, numbers out of range, ids of other organisations' rows) by a signed-in user
+of the role that uses it. Two properties hold for every example:
+
+- the answer is never a 5xx;
+- another organisation's rows are unchanged (snapshotted before and after).
+
+The data is the demo seed. The victims are the vendor "Bạch Đằng" and the enterprise
+"May mặc Cẩm Giàng Phát"; the actors are the demo accounts (Sao Khuê's vendor, the
+Bánh Gai enterprise, the moderator) and, for verification, a new unverified vendor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from marketplace.extensions import db
+from tests import factories
+
+DEMO_PASSWORD = "demo-pass-2026"
+VICTIM_VENDOR_TAX = "0107654321"  # Công ty Cổ phần Dữ liệu và Điện toán Đám mây Bạch Đằng
+VICTIM_ENTERPRISE_TAX = "0801100101"  # Công ty TNHH May mặc Cẩm Giàng Phát
+ACTOR_ENTERPRISE = "enterprise@demo.vn"
+ACTOR_VENDOR = "vendor@demo.vn"
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+VIETNAMESE = [
+    "Hóa đơn điện tử",
+    "Công ty TNHH Bánh Gai Tứ Kỳ",
+    "Đà Nẵng – Hải Dương",
+    "Nguyễn Thị Hương",
+    "ẮẰẲẴẶ ỆỀỂỄ ỡởợ ữựừ",
+    "Trường Mầm non Hoa Sen",
+]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "{{ 7*7 }}{% raw %}",
+    "' OR 1=1 --",
+    "%00",
+    "\x00",
+    "a\x00b",
+    "\r\nSet-Cookie: x=1",
+    "\u202etxt.exe",
+    "\ufeff",
+    "//evil.example/path",
+    "https://evil.example/",
+    "../../etc/passwd",
+    "NaN",
+    "1e309",
+    "-0",
+    "٣٤٥",  # Arabic-Indic digits: str.isdigit() is true, int() accepts them
+    "１２３",  # full-width digits
+    "0x10",
+    "",
+    " ",
+]
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.sampled_from(
+        ["0", "-1", "1", "5", "6", "10001", "2147483648", "9" * 40, "1.5", "1.200.000"]
+    ),
+)
+HUGE = st.builds(
+    lambda ch, n: ch * n,
+    st.sampled_from(["Đ", "a", "<b>", "\u0301", " "]),
+    st.integers(1_000, 60_000),
+)
+CONTROL = st.text(alphabet=st.characters(max_codepoint=0x1F), min_size=1, max_size=20)
+NFD = st.sampled_from(VIETNAMESE).map(lambda s: unicodedata.normalize("NFD", s))
+FUZZ_TEXT = st.one_of(
+    st.sampled_from(VIETNAMESE),
+    NFD,
+    st.sampled_from(HOSTILE),
+    CONTROL,
+    HUGE,
+    NUMBERS,
+    st.text(max_size=60),
+)
+
+
+STATS = os.environ.get("FUZZ_STATS")  # a file to append "url status" lines to, when debugging
+
+
+def maybe(valid, fuzz=FUZZ_TEXT):
+    """A field's value: sometimes valid (so validation goes deeper), otherwise hostile."""
+    return st.one_of(st.just(valid) if isinstance(valid, str) else valid, fuzz)
+
+
+@st.composite
+def form(draw, valid: dict[str, str], hostile: dict | None = None, most: int = 3) -> dict:
+    """A valid form with up to `most` fields replaced by hostile values or left out.
+
+    Fuzzing a few fields at a time keeps the rest valid, so the input reaches the services
+    and not only the first validator.
+    """
+    hostile = hostile or {}
+    chosen = draw(st.sets(st.sampled_from(sorted(valid)), max_size=most))
+    out = dict(valid)
+    for key in sorted(chosen):
+        value = draw(st.one_of(hostile.get(key, FUZZ_TEXT), FUZZ_TEXT, st.none()))
+        if value is None:
+            out.pop(key)
+        else:
+            out[key] = value
+    return out
+
+
+def ids(values):
+    """An id field: ids of rows that are ours, ids that are someone else's, or junk."""
+    return st.one_of(st.sampled_from([str(v) for v in values]), FUZZ_TEXT)
+
+
+# ---------------------------------------------------------------------------- the world
+
+
+def _scalar_list(sql: str, **params) -> list:
+    return list(db.session.execute(text(sql), params).scalars())
+
+
+class World:
+    """The seeded data, signed-in clients and the victims' snapshot."""
+
+    def __init__(self, app, web_app) -> None:
+        self.app = app
+        self.web_app = web_app
+        self.victim_vendor = _scalar_list(
+            "SELECT id FROM organizations WHERE tax_code = :t", t=VICTIM_VENDOR_TAX
+        )[0]
+        self.victim_enterprise = _scalar_list(
+            "SELECT id FROM organizations WHERE tax_code = :t", t=VICTIM_ENTERPRISE_TAX
+        )[0]
+        self.actor_enterprise = _scalar_list(
+            "SELECT organization_id FROM users WHERE email = :e", e=ACTOR_ENTERPRISE
+        )[0]
+        self.actor_vendor = _scalar_list(
+            "SELECT organization_id FROM users WHERE email = :e", e=ACTOR_VENDOR
+        )[0]
+        self.victim_solutions = _scalar_list(
+            "SELECT id FROM solutions WHERE vendor_id = :v ORDER BY id", v=self.victim_vendor
+        )
+        self.victim_slugs = _scalar_list(
+            "SELECT slug FROM solutions WHERE vendor_id = :v ORDER BY slug", v=self.victim_vendor
+        )
+        self.victim_trial_slugs = _scalar_list(
+            "SELECT DISTINCT s.slug FROM solutions s JOIN plans p ON p.solution_id = s.id "
+            "WHERE s.vendor_id = :v AND s.status = 'published' AND p.trial_days > 0 "
+            "ORDER BY s.slug",
+            v=self.victim_vendor,
+        )
+        self.victim_published = _scalar_list(
+            "SELECT id FROM solutions WHERE vendor_id = :v AND status = 'published' ORDER BY id",
+            v=self.victim_vendor,
+        )
+        self.victim_plans = _scalar_list(
+            "SELECT p.id FROM plans p JOIN solutions s ON s.id = p.solution_id "
+            "WHERE s.vendor_id = :v ORDER BY p.id",
+            v=self.victim_vendor,
+        )
+        self.own_solutions = _scalar_list(
+            "SELECT id FROM solutions WHERE vendor_id = :v AND status = 'published' ORDER BY id",
+            v=self.actor_vendor,
+        )
+        self.own_plans = _scalar_list(
+            "SELECT p.id FROM plans p JOIN solutions s ON s.id = p.solution_id "
+            "WHERE s.vendor_id = :v ORDER BY p.id",
+            v=self.actor_vendor,
+        )
+        self.victim_trials = _scalar_list(
+            "SELECT id FROM trial_requests WHERE organization_id = :e OR vendor_id = :v ORDER BY id",
+            e=self.victim_enterprise,
+            v=self.victim_vendor,
+        )
+        self.own_trials = _scalar_list(
+            "SELECT id FROM trial_requests WHERE organization_id = :e ORDER BY id",
+            e=self.actor_enterprise,
+        )
+        # Reviews on the acting vendor's solutions (it may reply) and on the victim's.
+        self.replyable_reviews = _scalar_list(
+            "SELECT r.id FROM reviews r JOIN solutions s ON s.id = r.solution_id "
+            "WHERE s.vendor_id = :v AND r.organization_id != :e ORDER BY r.id",
+            v=self.actor_vendor,
+            e=self.victim_enterprise,
+        )
+        self.victim_reviews = _scalar_list(
+            "SELECT r.id FROM reviews r JOIN solutions s ON s.id = r.solution_id "
+            "WHERE s.vendor_id = :v OR r.organization_id = :e ORDER BY r.id",
+            v=self.victim_vendor,
+            e=self.victim_enterprise,
+        )
+        # What the moderator decides on belongs to neither victim.
+        self.moderated_review = _scalar_list(
+            "SELECT r.id FROM reviews r JOIN solutions s ON s.id = r.solution_id "
+            "WHERE s.vendor_id NOT IN (:v, :a) AND r.organization_id NOT IN (:e, :a2) "
+            "ORDER BY r.id",
+            v=self.victim_vendor,
+            a=self.actor_vendor,
+            e=self.victim_enterprise,
+            a2=self.actor_enterprise,
+        )[0]
+        self.moderated_solution = _scalar_list(
+            "SELECT id FROM solutions WHERE vendor_id NOT IN (:v, :a) AND status = 'published' "
+            "ORDER BY id",
+            v=self.victim_vendor,
+            a=self.actor_vendor,
+        )[0]
+        self.victim_emails = _scalar_list(
+            "SELECT email FROM users WHERE organization_id IN (:v, :e) ORDER BY id",
+            v=self.victim_vendor,
+            e=self.victim_enterprise,
+        )
+        self._clients: dict[str, object] = {}
+
+    def client(self, email: str | None, password: str = DEMO_PASSWORD):
+        """A client signed in as `email` (None: anonymous), made once per test."""
+        key = email or "anonymous"
+        if key not in self._clients:
+            client = self.web_app.test_client()
+            if email:
+                response = client.post("/auth/login", data={"email": email, "password": password})
+                assert response.status_code == 302, response.status_code
+            self._clients[key] = client
+        return self._clients[key]
+
+    def snapshot(self) -> dict[str, list]:
+        """The victims' own rows, in the columns only they (or nobody) may change."""
+        db.session.rollback()  # a fresh read, not this session's earlier snapshot
+        params = {
+            "v": self.victim_vendor,
+            "e": self.victim_enterprise,
+            "ae": self.actor_enterprise,
+        }
+        queries = {
+            "organizations": "SELECT * FROM organizations WHERE id IN (:v, :e)",
+            "users": "SELECT id, email, name, password_hash, role, organization_id, locale, "
+            "active, session_version FROM users WHERE organization_id IN (:v, :e)",
+            "solutions": "SELECT id, slug, status, name, tagline, description, category_id, "
+            "deployment, website, logo_id, status_reason FROM solutions WHERE vendor_id = :v",
+            "plans": "SELECT p.* FROM plans p JOIN solutions s ON s.id = p.solution_id "
+            "WHERE s.vendor_id = :v",
+            "features": "SELECT f.* FROM solution_features f JOIN solutions s "
+            "ON s.id = f.solution_id WHERE s.vendor_id = :v",
+            "revisions": "SELECT r.id, r.status, r.content FROM solution_revisions r "
+            "JOIN solutions s ON s.id = r.solution_id WHERE s.vendor_id = :v",
+            "screenshots": "SELECT c.* FROM screenshots c JOIN solutions s "
+            "ON s.id = c.solution_id WHERE s.vendor_id = :v",
+            "trials": "SELECT id, organization_id, solution_id, plan_id, contact_name, "
+            "contact_phone, users_count, message, status, access_instructions, reason "
+            "FROM trial_requests WHERE (organization_id = :e OR vendor_id = :v) "
+            "AND organization_id != :ae",
+            "reviews": "SELECT r.id, r.solution_id, r.organization_id, r.overall, r.title, "
+            "r.body, r.status FROM reviews r JOIN solutions s ON s.id = r.solution_id "
+            "WHERE (r.organization_id = :e OR s.vendor_id = :v) AND r.organization_id != :ae",
+            "replies": "SELECT rr.* FROM review_replies rr JOIN reviews r ON r.id = rr.review_id "
+            "JOIN solutions s ON s.id = r.solution_id WHERE s.vendor_id = :v",
+            "subscriptions": "SELECT id, plan_id, status FROM subscriptions "
+            "WHERE organization_id = :e OR (vendor_id = :v AND organization_id != :ae)",
+            "payments": "SELECT id, plan_id, status FROM payments "
+            "WHERE organization_id = :e OR (vendor_id = :v AND organization_id != :ae)",
+            "verifications": "SELECT * FROM verification_requests "
+            "WHERE organization_id IN (:v, :e)",
+            "uploads": "SELECT * FROM uploads WHERE org_id IN (:v, :e)",
+        }
+        out = {
+            name: sorted((tuple(row) for row in db.session.execute(text(sql), params)), key=repr)
+            for name, sql in queries.items()
+        }
+        db.session.rollback()
+        return out
+
+
+@pytest.fixture
+def world(app, web_app) -> World:
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return World(app, web_app)
+
+
+def post_checked(world: World, client, url: str, data: dict, **kwargs) -> None:
+    """Post `data`; fail on a 5xx or on any change to the victims' rows."""
+    before = world.snapshot()
+    response = client.post(url, data=data, **kwargs)
+    if STATS:
+        with open(STATS, "a", encoding="utf-8") as fh:
+            fh.write(f"{url} {response.status_code}\n")
+    assert response.status_code < 500, (url, response.status_code, data)
+    after = world.snapshot()
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, f"{url} changed another organisation's {changed}"
+
+
+# ---------------------------------------------------------------------------- accounts
+
+ORG_VALID = {
+    "org_name": "Công ty TNHH Thử Nghiệm Số",
+    "tax_code": "0801999999",
+    "locality": "tp-hai-duong",
+    "industry": "retail",
+    "size_band": "small",
+    "phone": "0912 345 678",
+    "website": "https://banhgai.vn",
+}
+ORG_HOSTILE = {
+    "tax_code": st.sampled_from([VICTIM_VENDOR_TAX, VICTIM_ENTERPRISE_TAX, "0801999999-001"]),
+    "locality": st.sampled_from(["", "ha-noi", "tp-hai-duong\x00"]),
+    "size_band": st.sampled_from(["huge", ""]),
+    "phone": NUMBERS,
+}
+
+
+@FUZZ
+@given(
+    data=form(
+        {
+            "kind": "enterprise",
+            "name": "Nguyễn Văn An",
+            "email": "moi@example.vn",
+            "password": "mat-khau-rat-dai-2026",
+            "confirm": "mat-khau-rat-dai-2026",
+            "accept_terms": "y",
+            **ORG_VALID,
+        },
+        {
+            "kind": st.sampled_from(["vendor", "moderator", "admin"]),
+            "email": st.sampled_from(["VENDOR@DEMO.VN", "a@b", "x@[127.0.0.1]"]),
+            **ORG_HOSTILE,
+        },
+    )
+)
+def test_registration(world, data):
+    post_checked(world, world.web_app.test_client(), "/auth/register", data)
+
+
+@FUZZ
+@given(
+    data=form(
+        {"email": ACTOR_ENTERPRISE, "password": "sai-mat-khau-123", "remember": "y"},
+        {"email": st.sampled_from(["ENTERPRISE@demo.vn", "vendor@demo.vn"])},
+    )
+)
+def test_login(world, data):
+    if data.get("password") == DEMO_PASSWORD:
+        data["password"] = "sai-mat-khau-123"
+    post_checked(world, world.web_app.test_client(), "/auth/login", data)
+
+
+@FUZZ
+@given(
+    data=form(
+        {"name": "Trần Thị Bình", "locale": "vi"}, {"locale": st.sampled_from(["en", "fr", "xx"])}
+    )
+)
+def test_profile(world, data):
+    post_checked(world, world.client(ACTOR_ENTERPRISE), "/account/profile", data)
+
+
+@FUZZ
+@given(data=form(ORG_VALID, ORG_HOSTILE))
+def test_organisation(world, data):
+    post_checked(world, world.client(ACTOR_ENTERPRISE), "/account/organization", data)
+
+
+@FUZZ
+@given(
+    data=form(
+        # Never the right current password: the client must stay signed in.
+        {
+            "current_password": "khong-dung-2026",
+            "password": "mat-khau-moi-2026-xyz",
+            "confirm": "mat-khau-moi-2026-xyz",
+        },
+        {"password": st.sampled_from(["123456789", "password123", "a" * 129])},
+    )
+)
+def test_password_change(world, data):
+    if data.get("current_password") == DEMO_PASSWORD:
+        data["current_password"] = "khong-dung-2026"
+    post_checked(world, world.client(ACTOR_ENTERPRISE), "/account/password", data)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def fresh_vendor(world):
+    """An unverified vendor of its own (the demo vendor is already verified)."""
+    return factories.make_user("vendor")
+
+
+@FUZZ
+@given(
+    data=st.data(),
+    # The document is required: mostly a real PNG, sometimes junk bytes or nothing.
+    document=st.one_of(
+        st.tuples(st.just("png"), maybe("giấy phép.png")),
+        st.tuples(st.just("png"), st.just("giay-phep.png")),
+        st.tuples(st.binary(max_size=2_000), maybe("giay-phep.png")),
+        st.none(),
+    ),
+)
+def test_vendor_verification(world, fresh_vendor, data, document):
+    fields = data.draw(
+        form(
+            {
+                "legal_name": "Công ty TNHH Thử Nghiệm",
+                "tax_code": fresh_vendor.organization.tax_code,
+                "business_license_no": "0801999998",
+                "address": "12 Trần Hưng Đạo, TP Hải Dương",
+                "representative": "Lê Văn Cường",
+            },
+            {"tax_code": st.sampled_from([VICTIM_VENDOR_TAX, "0801999998"])},
+        )
+    )
+    if document is not None:
+        content, filename = document
+        fields["document"] = (io.BytesIO(_png() if content == "png" else content), filename)
+    client = world.client(fresh_vendor.email, factories.PASSWORD)
+    post_checked(world, client, "/vendor/verification", fields)
+
+
+# ---------------------------------------------------------------------------- listings
+
+
+def listing_form(world: World):
+    valid = {
+        "name": "Giải pháp Thử nghiệm",
+        "tagline": "Một câu giới thiệu",
+        "description": "## Tính năng\n\n- Xuất hóa đơn",
+        "category_id": "3",
+        "deployment": "cloud",
+        "website": "https://example.vn",
+        "logo_id": "",
+        "screenshot_ids": "",
+        "feature-3-decree_123": "yes",
+        "feature-3-invoices_included": "300",
+        "extras-0-label": "Hỗ trợ",
+        "extras-0-value": "24/7",
+        "action": "save",
+        "plans-0-id": "",
+        "plans-0-name": "Gói Cơ bản",
+        "plans-0-price_vnd": "1.200.000",
+        "plans-0-period": "year",
+        "plans-0-trial_days": "14",
+        "plans-0-limits": "300 hóa đơn/năm",
+    }
+    plan_ids = ids(world.victim_plans + world.own_plans)
+    hostile = {
+        "category_id": st.sampled_from(["1", "999999", "-1"]),
+        "deployment": st.sampled_from(["saas", ""]),
+        "logo_id": ids([1, 2, 3, 999999]),
+        "screenshot_ids": st.sampled_from(["1,2,3", "999999", "1,,x"]),
+        "action": st.sampled_from(["submit", "preview", "publish"]),
+        "plans-0-id": plan_ids,
+        "plans-1-id": plan_ids,
+        "plans-0-price_vnd": NUMBERS,
+        "plans-0-trial_days": NUMBERS,
+        "plans-0-period": st.sampled_from(["month", "once", "week"]),
+    }
+    # Sometimes a second plan row that claims an id (perhaps another vendor's plan).
+    valid_two = {
+        **valid,
+        "plans-1-id": "",
+        "plans-1-name": "Gói Nâng cao",
+        "plans-1-price_vnd": "2400000",
+        "plans-1-period": "year",
+        "plans-1-trial_days": "0",
+    }
+    return st.one_of(form(valid, hostile, most=4), form(valid_two, hostile, most=4))
+
+
+@FUZZ
+@given(data=st.data())
+def test_listing_editor_new(world, data):
+    fields = data.draw(listing_form(world))
+    post_checked(world, world.client(ACTOR_VENDOR), "/vendor/solutions/new", fields)
+
+
+@FUZZ
+@given(data=st.data())
+def test_listing_editor_edit(world, data):
+    solution_id = data.draw(st.sampled_from(world.own_solutions[:2] + world.victim_solutions[:2]))
+    fields = data.draw(listing_form(world))
+    post_checked(world, world.client(ACTOR_VENDOR), f"/vendor/solutions/{solution_id}/edit", fields)
+
+
+# ---------------------------------------------------------------------------- trials
+
+
+@FUZZ
+@given(data=st.data())
+def test_trial_request(world, data):
+    slug = data.draw(st.sampled_from(world.victim_trial_slugs[:3] + ["saokhue-crm"]))
+    plans = _scalar_list(
+        "SELECT p.id FROM plans p JOIN solutions s ON s.id = p.solution_id "
+        "WHERE s.slug = :slug AND p.trial_days > 0 ORDER BY p.id",
+        slug=slug,
+    )
+    fields = data.draw(
+        form(
+            {
+                "plan": str(plans[0]) if plans else "",
+                "contact_name": "Nguyễn Thị Lan",
+                "contact_phone": "0912 345 678",
+                "preferred_start": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+                "users_count": "5",
+                "message": "Chúng tôi muốn dùng thử.",
+            },
+            {
+                "plan": ids(world.victim_plans + world.own_plans),
+                "preferred_start": st.sampled_from(
+                    ["2026-12-01", "01/12/2026", "31/02/2026", "9999-12-31", "0001-01-01"]
+                ),
+                "users_count": NUMBERS,
+            },
+        )
+    )
+    post_checked(world, world.client(ACTOR_ENTERPRISE), f"/solutions/{slug}/trial", fields)
+
+
+# ---------------------------------------------------------------------------- reviews
+
+STAR_HOSTILE = st.one_of(NUMBERS, st.sampled_from(["0", "6", "4.5", "-5", "٥"]))
+
+
+@FUZZ
+@given(
+    slug=st.sampled_from(["saokhue-einvoice", "ke-toan-saokhue-cloud", "bachdang-ihoadon"]),
+    fields=form(
+        {
+            "overall": "5",
+            "ease_of_use": "4",
+            "features": "5",
+            "support": "4",
+            "value": "5",
+            "title": "Dễ dùng, hỗ trợ nhanh",
+            "body": "Chúng tôi dùng thử hai tuần và thấy rất hài lòng với giải pháp.",
+        },
+        dict.fromkeys(("overall", "ease_of_use", "features", "support", "value"), STAR_HOSTILE),
+    ),
+)
+def test_review(world, slug, fields):
+    post_checked(world, world.client(ACTOR_ENTERPRISE), f"/solutions/{slug}/review", fields)
+
+
+@FUZZ
+@given(data=st.data())
+def test_review_reply(world, data):
+    review_id = data.draw(st.sampled_from(world.replyable_reviews + world.victim_reviews))
+    fields = data.draw(form({"body": "Cảm ơn anh/chị đã tin dùng sản phẩm của chúng tôi."}))
+    post_checked(world, world.client(ACTOR_VENDOR), f"/reviews/{review_id}/reply", fields)
+
+
+@FUZZ
+@given(data=st.data())
+def test_review_report(world, data):
+    review_id = data.draw(st.sampled_from(world.victim_reviews))
+    fields = data.draw(form({"reason": "Nội dung quảng cáo, không phải trải nghiệm thật."}))
+    post_checked(world, world.client(ACTOR_ENTERPRISE), f"/reviews/{review_id}/report", fields)
+
+
+# ---------------------------------------------------------------------------- moderation
+
+MODERATION_ACTIONS = [
+    # (url, name of the reason field)
+    ("reviews/{review}/hide", "hide-reason"),
+    ("reviews/{review}/restore", "restore-reason"),
+    ("reviews/{review}/dismiss", "dismiss-reason"),
+    ("solutions/{solution}/suspend", "reason"),
+    ("solutions/{solution}/restore", "reason"),
+    ("solutions/{solution}/reject", "reason"),
+    ("solutions/{solution}/approve", "reason"),
+]
+
+
+@FUZZ
+@given(action=st.sampled_from(MODERATION_ACTIONS), data=st.data())
+def test_moderation_reasons(world, action, data):
+    path, field = action
+    fields = data.draw(form({field: "Vi phạm quy định đăng tin."}))
+    url = "/moderation/" + path.format(
+        review=world.moderated_review, solution=world.moderated_solution
+    )
+    post_checked(world, world.client("moderator@demo.vn"), url, fields)
+
+
+# ---------------------------------------------------------------------------- small forms
+
+
+@FUZZ
+@given(
+    who=st.sampled_from([None, ACTOR_ENTERPRISE, ACTOR_VENDOR]),
+    fields=form(
+        {"slug": "saokhue-crm", "next": "/solutions"},
+        {"slug": st.sampled_from(["bachdang-ihoadon", "khong-co"])},
+    ),
+)
+def test_compare_add(world, who, fields):
+    post_checked(world, world.client(who), "/compare/add", fields)
+
+
+@FUZZ
+@given(
+    who=st.sampled_from([None, ACTOR_ENTERPRISE]),
+    fields=form({"lang": "en", "next": "/solutions"}, {"lang": st.sampled_from(["vi", "fr"])}),
+)
+def test_language_switch(world, who, fields):
+    post_checked(world, world.client(who), "/lang", fields)
+
+
+@FUZZ
+@given(data=st.data())
+def test_billing_checkout(world, data):
+    fields = data.draw(
+        form(
+            {"plan_id": str(world.own_plans[0]), "solution_id": "", "trial_id": ""},
+            {
+                "plan_id": ids(world.victim_plans + world.own_plans),
+                "solution_id": ids(world.victim_solutions + world.own_solutions),
+                "trial_id": ids(world.victim_trials + world.own_trials),
+            },
+        )
+    )
+    post_checked(world, world.client(ACTOR_ENTERPRISE), "/billing/checkout", fields)
+
+
+def test_the_snapshot_sees_a_change(world):
+    """The oracle itself: suspending a victim's listing does show in the snapshot."""
+    before = world.snapshot()
+    moderator = world.client("moderator@demo.vn")
+    response = moderator.post(
+        f"/moderation/solutions/{world.victim_published[0]}/suspend", data={"reason": "Kiểm tra."}
+    )
+    assert response.status_code == 302
+    assert world.snapshot()["solutions"] != before["solutions"]
