@@ -108,3 +108,36 @@ def make_solution(vendor_user: User, *, status: str = "published", **overrides):
     search.sync_solution(solution)
     db.session.commit()
     return solution
+
+
+# The vendor's (or enterprise's) steps that take a new trial request to each status.
+TRIAL_STEPS = {
+    "requested": [],
+    "accepted": ["accept"],
+    "active": ["accept", "start"],
+    "ended": ["accept", "start", "end"],
+    "converted": ["accept", "start", "convert"],
+    "declined": ["decline"],
+    "cancelled": ["cancel"],
+}
+
+
+def advance_trial(trial, status: str, *, vendor_user: User, enterprise_user: User, today):
+    """Walk a requested trial to `status` through the trial services, then commit."""
+    from marketplace.trials import services
+
+    for step in TRIAL_STEPS[status]:
+        if step == "accept":
+            services.accept_trial(vendor_user, trial, instructions="Đăng nhập tại demo.vn")
+        elif step == "start":
+            services.start_trial(vendor_user, trial, today=today)
+        elif step == "end":
+            services.end_trial(vendor_user, trial)
+        elif step == "convert":
+            services.convert_trial(vendor_user, trial)
+        elif step == "decline":
+            services.decline_trial(vendor_user, trial, reason="Hết suất dùng thử.")
+        elif step == "cancel":
+            services.cancel_trial(enterprise_user, trial)
+    db.session.commit()
+    return trial

@@ -52,30 +52,9 @@ def make_trial(user, solution, status: str = "ended"):
         ),
         today=TODAY,
     )
-    steps = {
-        "requested": [],
-        "accepted": ["accept"],
-        "active": ["accept", "start"],
-        "ended": ["accept", "start", "end"],
-        "converted": ["accept", "start", "convert"],
-        "declined": ["decline"],
-        "cancelled": ["cancel"],
-    }[status]
-    for step in steps:
-        if step == "accept":
-            trials.accept_trial(vendor_user, trial, instructions="Đăng nhập tại demo.vn")
-        elif step == "start":
-            trials.start_trial(vendor_user, trial, today=TODAY)
-        elif step == "end":
-            trials.end_trial(vendor_user, trial)
-        elif step == "convert":
-            trials.convert_trial(vendor_user, trial)
-        elif step == "decline":
-            trials.decline_trial(vendor_user, trial, reason="Hết suất dùng thử.")
-        elif step == "cancel":
-            trials.cancel_trial(user, trial)
-    db.session.commit()
-    return trial
+    return factories.advance_trial(
+        trial, status, vendor_user=vendor_user, enterprise_user=user, today=TODAY
+    )
 
 
 def eligible_user(solution, status: str = "ended", **fields):

@@ -78,29 +78,8 @@ def make_trial(app, enterprise, vendor, solution):
         trial = services.request_trial(
             user, sol, trial_input(sol, preferred_start=today), today=today
         )
-        path = {
-            "requested": [],
-            "accepted": ["accept"],
-            "active": ["accept", "start"],
-            "ended": ["accept", "start", "end"],
-            "converted": ["accept", "start", "convert"],
-            "declined": ["decline"],
-            "cancelled": ["cancel"],
-        }[status]
-        for step in path:
-            if step == "accept":
-                services.accept_trial(vendor_user, trial, instructions="Đăng nhập tại demo.vn")
-            elif step == "start":
-                services.start_trial(vendor_user, trial, today=today)
-            elif step == "end":
-                services.end_trial(vendor_user, trial)
-            elif step == "convert":
-                services.convert_trial(vendor_user, trial)
-            elif step == "decline":
-                services.decline_trial(vendor_user, trial, reason="Hết suất dùng thử.")
-            elif step == "cancel":
-                services.cancel_trial(user, trial)
-        db.session.commit()
-        return trial
+        return factories.advance_trial(
+            trial, status, vendor_user=vendor_user, enterprise_user=user, today=today
+        )
 
     return make
