@@ -359,37 +359,61 @@ def _clean_reason(reason: str | None, *, required: bool) -> str | None:
     return reason or None
 
 
-def approve_solution(moderator: User, solution: Solution, reason: str | None = None) -> None:
-    """Publish a pending listing."""
+def _decide(
+    moderator: User,
+    solution: Solution,
+    reason: str | None,
+    *,
+    allowed: set[str],
+    target: str,
+    reason_required: bool,
+    keep_reason: bool,
+    action: str,
+    kind: str,
+    title: str,
+) -> None:
+    """Apply one moderator decision on a listing: check, move, re-index, audit, tell the vendor."""
     permissions.require_moderator(moderator)
-    reason = _clean_reason(reason, required=False)
-    _move(solution, {SolutionStatus.PENDING}, SolutionStatus.PUBLISHED)
-    solution.published_at = solution.published_at or utcnow()
-    solution.status_reason = None
+    reason = _clean_reason(reason, required=reason_required)
+    _move(solution, allowed, target)
+    if target == SolutionStatus.PUBLISHED:
+        solution.published_at = solution.published_at or utcnow()
+    solution.status_reason = reason if keep_reason else None
     db.session.flush()
     search.sync_solution(solution)
-    record_audit(moderator, "solution.approve", solution, reason=reason)
-    _tell_vendor(
+    record_audit(moderator, action, solution, reason=reason)
+    _tell_vendor(solution, kind, title, reason)
+
+
+def approve_solution(moderator: User, solution: Solution, reason: str | None = None) -> None:
+    """Publish a pending listing."""
+    _decide(
+        moderator,
         solution,
-        "solution.approved",
-        _("Giải pháp “%(name)s” đã được phê duyệt và xuất bản.", name=solution.name),
         reason,
+        allowed={SolutionStatus.PENDING},
+        target=SolutionStatus.PUBLISHED,
+        reason_required=False,
+        keep_reason=False,
+        action="solution.approve",
+        kind="solution.approved",
+        title=_("Giải pháp “%(name)s” đã được phê duyệt và xuất bản.", name=solution.name),
     )
 
 
 def reject_solution(moderator: User, solution: Solution, reason: str | None) -> None:
     """Send a pending listing back to its vendor with the reason."""
-    permissions.require_moderator(moderator)
-    reason = _clean_reason(reason, required=True)
-    _move(solution, {SolutionStatus.PENDING}, SolutionStatus.REJECTED)
-    solution.status_reason = reason
-    db.session.flush()
-    record_audit(moderator, "solution.reject", solution, reason=reason)
-    _tell_vendor(
+    _decide(
+        moderator,
         solution,
-        "solution.rejected",
-        _("Giải pháp “%(name)s” bị từ chối.", name=solution.name),
         reason,
+        allowed={SolutionStatus.PENDING},
+        target=SolutionStatus.REJECTED,
+        reason_required=True,
+        keep_reason=True,
+        action="solution.reject",
+        kind="solution.rejected",
+        title=_("Giải pháp “%(name)s” bị từ chối.", name=solution.name),
     )
 
 
@@ -450,39 +474,34 @@ def reject_revision(moderator: User, revision: SolutionRevision, reason: str | N
 
 def suspend_solution(moderator: User, solution: Solution, reason: str | None) -> None:
     """Hide a published listing from the public, with the reason."""
-    permissions.require_moderator(moderator)
-    reason = _clean_reason(reason, required=True)
-    _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.SUSPENDED)
-    solution.status_reason = reason
-    db.session.flush()
-    search.sync_solution(solution)
-    record_audit(moderator, "solution.suspend", solution, reason=reason)
-    _tell_vendor(
+    _decide(
+        moderator,
         solution,
-        "solution.suspended",
-        _("Giải pháp “%(name)s” bị tạm ngưng.", name=solution.name),
         reason,
+        allowed={SolutionStatus.PUBLISHED},
+        target=SolutionStatus.SUSPENDED,
+        reason_required=True,
+        keep_reason=True,
+        action="solution.suspend",
+        kind="solution.suspended",
+        title=_("Giải pháp “%(name)s” bị tạm ngưng.", name=solution.name),
     )
 
 
 def restore_solution(moderator: User, solution: Solution, reason: str | None) -> None:
     """Put a suspended listing back on the marketplace, with the reason."""
-    permissions.require_moderator(moderator)
-    reason = _clean_reason(reason, required=True)
-    _move(solution, {SolutionStatus.SUSPENDED}, SolutionStatus.PUBLISHED)
-    solution.status_reason = None
-    db.session.flush()
-    search.sync_solution(solution)
-    record_audit(moderator, "solution.restore", solution, reason=reason)
-    _tell_vendor(
+    _decide(
+        moderator,
         solution,
-        "solution.restored",
-        _("Giải pháp “%(name)s” đã được khôi phục.", name=solution.name),
         reason,
+        allowed={SolutionStatus.SUSPENDED},
+        target=SolutionStatus.PUBLISHED,
+        reason_required=True,
+        keep_reason=False,
+        action="solution.restore",
+        kind="solution.restored",
+        title=_("Giải pháp “%(name)s” đã được khôi phục.", name=solution.name),
     )
-
-
-# ---------------------------------------------------------------- notifications
 
 
 def _tell_vendor(solution: Solution, kind: str, title: str, reason: str | None) -> None:
