@@ -108,6 +108,10 @@ class Config:
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Per-process caches of public data (seconds; 0 turns one off): the catalogue's
+        # counts and ranked search ids, and whole pages for visitors without a session.
+        self.CATALOG_CACHE_SECONDS = float(env.get("CATALOG_CACHE_SECONDS", "30"))
+        self.PAGE_CACHE_SECONDS = float(env.get("PAGE_CACHE_SECONDS", "30"))
 
 
 class TestConfig(Config):
@@ -119,6 +123,10 @@ class TestConfig(Config):
         self.SECRET_KEY = secrets.token_hex(16)
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.WTF_CSRF_ENABLED = False
+        self.CATALOG_CACHE_SECONDS = 0
+        self.PAGE_CACHE_SECONDS = 0
+        # Each app has its own content stamp unless a test shares one on purpose.
+        self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
         # Fast hashing keeps the suite quick; production uses scrypt.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +45,13 @@ class Organization(db.Model):
         CheckConstraint(
             "size_band IS NULL OR size_band IN ('household', 'micro', 'small', 'medium', 'large')",
             name="size_band",
+        ),
+        # The (few) inactive organisations, which public lists leave out (0009_bench_indexes).
+        Index(
+            "ix_organizations_inactive",
+            "active",
+            sqlite_where=text("active IS 0"),
+            postgresql_where=text("active IS false"),
         ),
     )
 

@@ -8,10 +8,12 @@ from flask_login import current_user
 from marketplace.catalog import catalog_bp, queries
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
+from marketplace.core.pagecache import cache_page
 from marketplace.insights import services as insights
 
 
 @catalog_bp.get("", strict_slashes=False)
+@cache_page
 def index():
     params = queries.parse_params(request.args, default_per_page=current_app.config["PER_PAGE"])
     result = queries.run_catalog(params)

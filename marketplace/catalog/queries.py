@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Index, Select, case, func, select, text
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
+from marketplace.core import pagecache
 from marketplace.extensions import db
 
 SORTS = ("relevance", "rating", "reviews", "newest", "price_asc", "price_desc")
@@ -27,45 +28,6 @@ RATING_BUCKETS = (4, 3, 2)
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_QUERY = 200
-
-
-# Indexes of `solutions` (and one of `organizations`) that exist for the catalogue queries below (migration
-# 0009_bench_indexes). Declared here, with the queries they serve; `Index(name, *columns)`
-# attaches itself to the table, so the metadata and the migrations agree.
-CATALOG_INDEXES = (
-    Index(
-        "ix_solutions_catalog_facets",
-        Solution.status,
-        Solution.category_id,
-        Solution.deployment,
-        Solution.max_trial_days,
-        Solution.min_price_vnd,
-        Solution.rating_count,
-        Solution.rating_avg,
-        Solution.vendor_id,
-    ),
-    Index(
-        "ix_solutions_catalog_rating",
-        Solution.status,
-        Solution.rating_score.desc(),
-        Solution.rating_count.desc(),
-        Solution.published_at.desc(),
-        Solution.id,
-        Solution.vendor_id,
-    ),
-    Index(
-        "ix_solutions_catalog_trial",
-        Solution.status,
-        Solution.max_trial_days,
-        Solution.published_at,
-    ),
-    Index(
-        "ix_organizations_inactive",
-        Organization.active,
-        sqlite_where=text("active IS 0"),
-        postgresql_where=text("active IS false"),
-    ),
-)
 
 
 @dataclass
@@ -281,10 +243,10 @@ class CatalogPage:
 #
 # Facet counts, totals and the ranked ids of search pages are public data, the same for
 # every visitor. Each worker process keeps them for CATALOG_CACHE_SECONDS (default 30;
-# 0 turns the cache off, as the test suite does unless a test asks for it). Nothing is
-# shared between processes or hosts, so no invalidation is needed for correctness: a
-# change shows in the counts within that many seconds, and items are always read live
-# (a listing suspended meanwhile drops out of the page at once).
+# 0 turns the cache off, as the test suite does unless a test asks for it). A commit that
+# changes public content renews the host's content stamp (core/pagecache.py), and every
+# worker starts afresh at its next request; other hosts catch up within that many
+# seconds. Items are always read live (a listing suspended meanwhile drops out at once).
 
 DEFAULT_CACHE_SECONDS = 30
 # Bounds per process: entries, and their total weight (a list of grouped counts weighs its
@@ -309,6 +271,7 @@ class TTLCache:
         self._data: dict[Any, tuple[float, int, Any]] = {}
         self._weight = 0
         self._lock = threading.Lock()
+        self.stamp: tuple[int, int] | None = None
 
     def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
         now = time.monotonic()
@@ -350,7 +313,14 @@ def _cache() -> TTLCache | None:
         default = 0 if app.testing else DEFAULT_CACHE_SECONDS
         seconds = float(app.config.get("CATALOG_CACHE_SECONDS", default) or 0)
         cache = app.extensions[CACHE_EXTENSION_KEY] = TTLCache(seconds)
-    return cache if cache.seconds > 0 else None
+    if cache.seconds <= 0:
+        return None
+    # A committed change anywhere on this host renews the content stamp: start afresh.
+    stamp = pagecache.stamp_for(app).current()
+    if cache.stamp != stamp:
+        cache.clear()
+        cache.stamp = stamp
+    return cache
 
 
 def _cached(key: Any, compute: Callable[[], Any]) -> Any:

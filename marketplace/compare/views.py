@@ -6,6 +6,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from marketplace.compare import bp, services
+from marketplace.core.pagecache import cache_page
+from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 from marketplace.insights import services as insights
@@ -21,6 +23,7 @@ def inject_tray() -> dict:
 
 
 @bp.get("", strict_slashes=False)
+@cache_page
 def index():
     raw = request.args.get("s")
     if raw is None:
@@ -49,6 +52,7 @@ def _back(default: str):
 
 
 @bp.post("/add")
+@preference_post
 def add():
     before = set(services.tray_slugs(session))
     try:
@@ -63,12 +67,14 @@ def add():
 
 
 @bp.post("/remove")
+@preference_post
 def remove():
     services.remove_from_tray(session, request.form.get("slug", ""))
     return _back(url_for("compare.index"))
 
 
 @bp.post("/clear")
+@preference_post
 def clear():
     services.clear_tray(session)
     return _back(url_for("catalog.index"))

@@ -9,7 +9,15 @@ bp = Blueprint("core", __name__)
 
 def init_app(app: Flask) -> None:
     """Bind extensions, register every domain's blueprint and CLI, install error handlers."""
-    from marketplace.core import database, errors, i18n, security, templating, views  # noqa: F401
+    from marketplace.core import (  # noqa: F401
+        database,
+        errors,
+        i18n,
+        pagecache,
+        security,
+        templating,
+        views,
+    )
     from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -49,6 +57,8 @@ def init_app(app: Flask) -> None:
     reviews.init_app(app)
     insights.init_app(app)
     demo.init_app(app)
+    # Outermost: pages kept for anonymous visitors are served before Flask runs.
+    pagecache.init_app(app)
 
 
 def _migrations_dir():

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+import functools
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
 from flask.wrappers import Response
+from flask_wtf.csrf import CSRFError, validate_csrf
+from markupsafe import Markup
+from wtforms import ValidationError
+
+from marketplace.extensions import csrf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,5 +45,57 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def same_origin() -> bool | None:
+    """Did this request come from one of this site's own pages? None when the browser is silent.
+
+    Browsers name where a form was sent from: `Sec-Fetch-Site` (all current ones), else
+    `Origin` (sent with every POST for years). Neither can be set by another site's page.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin != "null" and urlsplit(origin).netloc == request.host
+    return None
+
+
+def preference_post(view: Callable) -> Callable:
+    """Protect a POST that only changes the visitor's own session (language, comparison tray).
+
+    Such forms sit on the pages kept for anonymous visitors (core/pagecache.py), which must
+    not carry a per-visitor token; the browser's own same-origin headers protect them
+    instead, and a client that sends neither header must send the usual CSRF token.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        verdict = same_origin()
+        if verdict is False:
+            raise CSRFError("cross-site request")
+        if verdict is None and current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except ValidationError as err:
+                raise CSRFError(str(err)) from err
+        return view(*args, **kwargs)
+
+    return csrf.exempt(wrapped)
+
+
+def preference_csrf_field() -> Markup:
+    """The CSRF field for a `preference_post` form, only for visitors who have a session.
+
+    Rendering a token would start a session and make the page impossible to share between
+    anonymous visitors; browsers send the same-origin headers that stand in for it.
+    """
+    from flask_wtf.csrf import generate_csrf
+
+    if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")) is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.jinja_env.globals["preference_csrf_field"] = preference_csrf_field

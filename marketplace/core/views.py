@@ -9,11 +9,14 @@ from marketplace.accounts import services as accounts
 from marketplace.catalog import queries
 from marketplace.core import bp
 from marketplace.core.database import ping_database
+from marketplace.core.pagecache import cache_page
+from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import csrf, db
 
 
 @bp.get("/")
+@cache_page
 def home():
     return render_template(
         "core/home.html", counts=accounts.public_counts(), sections=queries.home_sections()
@@ -29,6 +32,7 @@ def healthz():
 
 
 @bp.post("/lang")
+@preference_post
 def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:

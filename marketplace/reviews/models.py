@@ -53,7 +53,6 @@ class Review(db.Model):
         CheckConstraint(_SCORE_SQL.format("overall"), name="overall"),
         *(CheckConstraint(_SCORE_SQL.format(a), name=a) for a in ASPECTS),
         CheckConstraint("helpful_count >= 0", name="helpful_count"),
-        Index("ix_reviews_solution_status", "solution_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +107,19 @@ class Review(db.Model):
 
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.overall}★ {self.status} org={self.organization_id}>"
+
+
+# A listing's published reviews in the default order ("most helpful", then newest): the
+# solution page reads one page of them from the index even when a listing has thousands.
+# Its first two columns also serve every lookup by listing and status.
+Index(
+    "ix_reviews_solution_helpful",
+    Review.solution_id,
+    Review.status,
+    Review.helpful_count.desc(),
+    Review.created_at.desc(),
+    Review.id.desc(),
+)
 
 
 class ReviewRevision(db.Model):

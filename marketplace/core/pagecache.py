@@ -1,0 +1,358 @@
+"""Rendered public pages, kept for anonymous visitors, and the stamp that expires them.
+
+A visitor who has no session and no remember-me cookie sees exactly what every other such
+visitor sees on the home page, the catalogue (with any search and filters) and the
+comparison page: no name, no tray, no flashed message, no form token. Those pages are
+rendered once per worker process and served from memory to the next such visitor, before
+Flask runs at all (a WSGI middleware), for at most PAGE_CACHE_SECONDS (default 30; 0 turns
+it off, as the test suite does unless a test asks for it).
+
+Freshness does not rest on the timer alone. Every commit that changes what those pages
+show (listings, plans, vendors, categories, features, screenshots, reviews) replaces a
+small stamp file in the instance folder; each request compares the stamp with the one a
+page was rendered under (one `stat`), so every worker on the host drops its pages, and
+the catalogue's cached counts, as soon as the change is committed. Figures that change
+without such a commit (a vendor's response time, the counts of trials) may lag by the
+timer. Several hosts would need a shared stamp; each host then still honours the timer.
+
+A page is only kept when its view asked for it (`cache_page`), the answer is a 200 HTML
+page, and it sets no cookie; a request with a session or remember-me cookie, or any
+method but GET, always goes to the application.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_app_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.http import parse_cookie
+
+ENVIRON_FLAG = "marketplace.page_cache"
+EXTENSION_KEY = "page_cache"
+DEFAULT_SECONDS = 30
+DEFAULT_MAX_ENTRIES = 256
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # per process, all pages together
+MAX_PAGE_BYTES = 1024 * 1024
+# Tables whose rows appear on the cached pages (and in the catalogue's cached counts).
+WATCHED_TABLES = frozenset(
+    {
+        "solutions",
+        "plans",
+        "organizations",
+        "categories",
+        "feature_definitions",
+        "solution_features",
+        "screenshots",
+        "uploads",
+        "reviews",
+    }
+)
+
+
+# ---------------------------------------------------------------- the stamp
+
+
+class ContentStamp:
+    """A file whose identity changes whenever public content changes."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def current(self) -> tuple[int, int]:
+        """Return the stamp's identity (inode, mtime); (0, 0) before the first change."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return (0, 0)
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def renew(self) -> None:
+        """Replace the file: a new inode, so two changes in one clock tick still differ."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}")
+        temporary.write_text(secrets.token_hex(8), encoding="ascii")
+        os.replace(temporary, self.path)
+
+
+def stamp_for(app: Flask) -> ContentStamp:
+    stamp = app.extensions.get("content_stamp")
+    if stamp is None:
+        path = app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "content.stamp"
+        stamp = app.extensions["content_stamp"] = ContentStamp(path)
+    return stamp
+
+
+def content_changed() -> None:
+    """Expire every cached page and count on this host (call after committing)."""
+    if not has_app_context():
+        return
+    app = current_app._get_current_object()
+    stamp_for(app).renew()
+    cache = app.extensions.get(EXTENSION_KEY)
+    if cache is not None:
+        cache.clear()
+
+
+# ---------------------------------------------------------------- watching commits
+
+_SESSION_FLAG = "public_content_changed"
+
+
+def _tables_of(objects: Iterable[Any]) -> set[str]:
+    names = set()
+    for obj in objects:
+        table = getattr(type(obj), "__tablename__", None)
+        if table:
+            names.add(table)
+    return names
+
+
+def _after_flush(session: Session, _context) -> None:
+    touched = _tables_of(session.new) | _tables_of(session.dirty) | _tables_of(session.deleted)
+    if touched & WATCHED_TABLES:
+        session.info[_SESSION_FLAG] = True
+
+
+def _on_execute(state) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in WATCHED_TABLES:
+        state.session.info[_SESSION_FLAG] = True
+
+
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(_SESSION_FLAG, False)
+    if changed and has_app_context() and _caching_enabled(current_app):
+        content_changed()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_SESSION_FLAG, None)
+
+
+_listening = False
+_listening_lock = threading.Lock()
+
+
+def _listen() -> None:
+    """Install the session listeners once per process (they serve every app)."""
+    global _listening
+    with _listening_lock:
+        if _listening:
+            return
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _on_execute)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+        _listening = True
+
+
+def _caching_enabled(app: Flask) -> bool:
+    return page_seconds(app) > 0 or float(app.config.get("CATALOG_CACHE_SECONDS") or 0) > 0
+
+
+def page_seconds(app: Flask) -> float:
+    default = 0 if app.testing else DEFAULT_SECONDS
+    return float(app.config.get("PAGE_CACHE_SECONDS", default) or 0)
+
+
+# ---------------------------------------------------------------- views
+
+
+def cache_page(view: Callable) -> Callable:
+    """Let the middleware keep this view's page for anonymous visitors."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        request.environ[ENVIRON_FLAG] = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+# ---------------------------------------------------------------- the middleware
+
+
+class _Entry:
+    __slots__ = ("body", "expires", "headers", "stamp", "status", "stored")
+
+    def __init__(self, status, headers, body, stamp, stored, expires) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.stamp = stamp
+        self.stored = stored
+        self.expires = expires
+
+
+class PageCache:
+    """WSGI middleware: serve anonymous visitors the pages kept for them."""
+
+    def __init__(
+        self,
+        wsgi_app: Callable,
+        *,
+        seconds: float,
+        stamp: ContentStamp,
+        private_cookies: Iterable[str],
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self.wsgi_app = wsgi_app
+        self.seconds = seconds
+        self.stamp = stamp
+        self.private_cookies = frozenset(private_cookies)
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    # -- what may be cached
+
+    def _anonymous(self, environ: dict) -> bool:
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
+            return False
+        cookie = environ.get("HTTP_COOKIE")
+        if not cookie:
+            return True
+        return not any(name in self.private_cookies for name in parse_cookie(cookie))
+
+    @staticmethod
+    def _key(environ: dict) -> tuple:
+        return (
+            environ.get("wsgi.url_scheme", "http"),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+
+    # -- the store
+
+    def _lookup(self, key: tuple, stamp: tuple[int, int], now: float) -> _Entry | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry.expires <= now or entry.stamp != stamp:
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return entry
+
+    def _store(self, key: tuple, entry: _Entry) -> None:
+        size = len(entry.body)
+        with self._lock:
+            self._drop(key)
+            while self._pages and (
+                len(self._pages) >= self.max_entries or self._bytes + size > self.max_bytes
+            ):
+                self._drop(next(iter(self._pages)))
+            self._pages[key] = entry
+            self._bytes += size
+
+    def _drop(self, key: tuple) -> None:
+        entry = self._pages.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    # -- WSGI
+
+    def __call__(self, environ: dict, start_response: Callable):
+        if not self._anonymous(environ):
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ)
+        stamp = self.stamp.current()
+        now = time.monotonic()
+        entry = self._lookup(key, stamp, now)
+        if entry is not None:
+            self.hits += 1
+            age = str(int(now - entry.stored))
+            start_response(entry.status, [*entry.headers, ("Age", age), ("X-Cache", "HIT")])
+            return [entry.body]
+
+        self.misses += 1
+        captured: dict[str, Any] = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, list(headers)
+            return start_response(status, [*headers, ("X-Cache", "MISS")], exc_info)
+
+        result = self.wsgi_app(environ, capture)
+        if not environ.get(ENVIRON_FLAG) or not self._storable(captured):
+            return result
+        chunks: list[bytes] = []
+        try:
+            for chunk in result:
+                chunks.append(chunk)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        body = b"".join(chunks)
+        if len(body) <= MAX_PAGE_BYTES:
+            self._store(
+                key,
+                _Entry(
+                    captured["status"], captured["headers"], body, stamp, now, now + self.seconds
+                ),
+            )
+        return [body]
+
+    @staticmethod
+    def _storable(captured: dict) -> bool:
+        if not captured.get("status", "").startswith("200"):
+            return False
+        names = {name.lower(): value for name, value in captured["headers"]}
+        if "set-cookie" in names:
+            return False
+        if not names.get("content-type", "").startswith("text/html"):
+            return False
+        return "no-store" not in names.get("cache-control", "") and "private" not in names.get(
+            "cache-control", ""
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Wrap the application in the page cache (when enabled) and watch content changes."""
+    app.config.setdefault("PAGE_CACHE_SECONDS", 0 if app.testing else DEFAULT_SECONDS)
+    if _caching_enabled(app):
+        _listen()
+    seconds = page_seconds(app)
+    if seconds <= 0:
+        return
+    cache = PageCache(
+        app.wsgi_app,
+        seconds=seconds,
+        stamp=stamp_for(app),
+        private_cookies={
+            app.config.get("SESSION_COOKIE_NAME", "session"),
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        },
+        max_entries=int(app.config.get("PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)),
+        max_bytes=int(app.config.get("PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)),
+    )
+    app.extensions[EXTENSION_KEY] = cache
+    app.wsgi_app = cache
