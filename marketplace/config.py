@@ -112,6 +112,9 @@ class Config:
         # counts and ranked search ids, and whole pages for visitors without a session.
         self.CATALOG_CACHE_SECONDS = float(env.get("CATALOG_CACHE_SECONDS", "30"))
         self.PAGE_CACHE_SECONDS = float(env.get("PAGE_CACHE_SECONDS", "30"))
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
+        # trusted (0: none; the client address is then the socket's).
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
 
 
 class TestConfig(Config):

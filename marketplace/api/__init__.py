@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, g, request
 from flask.wrappers import Response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -23,11 +23,13 @@ PREFLIGHT_HEADERS = {
 
 
 def _api_headers(response: Response) -> Response:
-    """Open every /api/v1 answer (errors too) to any origin and add the rate-limit headers."""
+    """Open every /api/v1 answer (errors too) to any origin, add the rate-limit headers."""
     if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
         return response
     from marketplace.api import ratelimit
 
+    # Answers are the same whoever asks: shared caches may keep them (no Vary: Cookie).
+    g.cookie_independent = True
     response.headers.update(CORS_HEADERS)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)

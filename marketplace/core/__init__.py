@@ -57,8 +57,14 @@ def init_app(app: Flask) -> None:
     reviews.init_app(app)
     insights.init_app(app)
     demo.init_app(app)
-    # Outermost: pages kept for anonymous visitors are served before Flask runs.
+    # Pages kept for anonymous visitors are served before Flask runs.
     pagecache.init_app(app)
+    # Outermost: behind a reverse proxy, the client's address, scheme and host.
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _migrations_dir():

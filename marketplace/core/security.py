@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError, validate_csrf
 from markupsafe import Markup
@@ -96,6 +97,22 @@ def preference_csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that an answer which does not depend on the
+    visitor's cookies (a view sets `g.cookie_independent`, as the JSON API does) does not
+    say `Vary: Cookie` merely because a library looked at the session."""
+
+    def save_session(self, app, session, response) -> None:
+        if (
+            g.get("cookie_independent")
+            and not session.modified
+            and not self.should_set_cookie(app, session)
+        ):
+            session.accessed = False
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(add_security_headers)
     app.jinja_env.globals["preference_csrf_field"] = preference_csrf_field

@@ -96,3 +96,41 @@ def test_many_failures_from_one_address_are_throttled(app_factory):
         ).status_code
         == 429
     )
+
+
+def _fail_sign_ins(client, count: int, forwarded_for: str) -> int:
+    status = 0
+    for n in range(count):
+        status = client.post(
+            "/auth/login",
+            data={"email": f"khach{n}@example.vn", "password": "sai-mat-khau-1"},
+            headers={"X-Forwarded-For": forwarded_for},
+        ).status_code
+    return status
+
+
+def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(app_factory):
+    c = app_factory(LOGIN_ADDRESS_LIMIT="3 per 15 minutes").test_client()
+    # A client cannot dodge the address limit by inventing a new address each time.
+    for n in range(3):
+        _fail_sign_ins(c, 1, f"203.0.113.{n}")
+    assert _fail_sign_ins(c, 1, "203.0.113.99") == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(app_factory):
+    application = app_factory(LOGIN_ADDRESS_LIMIT="3 per 15 minutes", TRUSTED_PROXIES=1)
+    c = application.test_client()
+    assert _fail_sign_ins(c, 4, "203.0.113.7") == 429
+    # Another client behind the same proxy is not blocked by the first one's failures.
+    assert _fail_sign_ins(c, 1, "203.0.113.8") != 429
+    response = c.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_api_answers_do_not_vary_on_cookies_but_pages_do(client, enterprise, login):
+    for c in (client, login(client.application.test_client(), enterprise)):
+        for path in ("/api/v1/solutions", "/api/v1/categories", "/api/v1/khong-co"):
+            response = c.get(path)
+            assert "Cookie" not in response.headers.get("Vary", ""), path
+            assert "Set-Cookie" not in response.headers, path
+        assert "Cookie" in c.get("/solutions").headers["Vary"]
