@@ -4,26 +4,63 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import hash_password
+from marketplace.catalog.models import RevisionStatus, Solution, SolutionRevision, SolutionStatus
+from marketplace.core.database import utcnow
 from marketplace.demo import seed
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.trials_seed import seed_trials
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 
 
 def seed_demo() -> list[User]:
     """Seed every domain's demo data; each step skips what already exists."""
+    started = utcnow()
     password_hash = hash_password(seed.DEMO_PASSWORD)
     users = seed.seed_accounts(password_hash)
     seed_catalog(password_hash)
     seed_trials(password_hash)
     seed_reviews(password_hash)
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
+    settle_notifications(since=started)
     return users
+
+
+def settle_notifications(*, since) -> int:
+    """Mark read what this seed run notified about its own made-up history.
+
+    The seeded submissions, approvals and decisions happened "in the past": their notices
+    would greet every demo user with dozens of unread items. Only the moderators' notices
+    of listings that still wait in the queue stay unread. Notices from before this run
+    (a demo database in use) are never touched. Returns how many were marked read.
+    """
+    waiting = set(
+        db.session.scalars(select(Solution.name).where(Solution.status == SolutionStatus.PENDING))
+    )
+    waiting |= set(
+        db.session.scalars(
+            select(Solution.name)
+            .join(SolutionRevision, SolutionRevision.solution_id == Solution.id)
+            .where(SolutionRevision.status == RevisionStatus.PENDING)
+        )
+    )
+    fresh = db.session.scalars(
+        select(Notification).where(Notification.created_at >= since, Notification.read_at.is_(None))
+    ).all()
+    settled = 0
+    now = utcnow()
+    for notice in fresh:
+        if notice.kind == "moderation.queue" and any(notice.title.endswith(n) for n in waiting):
+            continue
+        notice.read_at = now
+        settled += 1
+    return settled
 
 
 @click.command("seed-demo")

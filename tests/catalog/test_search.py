@@ -304,9 +304,9 @@ def test_diacritics_rank_exact_matches_first(catalogue):
     query = search.parse_query("bán hàng")
     m = search.match(query)
     rows = dict(
-        db.session.execute(select(Solution.slug, m.c.exact).join(m, Solution.id == m.c.solution_id))
-        .tuples()
-        .all()
+        db.session.execute(
+            select(Solution.slug, m.c.exact).join(m, Solution.id == m.c.solution_id)
+        ).all()
     )
     assert rows == {BAN_NHANH: 1, BAN_HANG: 0}
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization, User
 from marketplace.extensions import db
+from tests import factories
 
 
 def test_users_create_makes_a_moderator(app):
@@ -100,3 +101,38 @@ def test_seed_builds_a_catalogue_for_every_queue(app):
     before = db.session.scalar(select(func.count(Solution.id)))
     app.test_cli_runner().invoke(args=["seed-demo"])
     assert db.session.scalar(select(func.count(Solution.id))) == before
+
+
+def test_seeded_history_leaves_only_the_waiting_queue_unread(app):
+    from marketplace.catalog.models import Solution, SolutionRevision
+    from marketplace.notifications.models import Notification
+
+    moderator = factories.make_user("moderator")
+    earlier = Notification(user_id=moderator.id, kind="note", title="Thông báo có từ trước")
+    db.session.add(earlier)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    staff = db.session.scalar(select(User).where(User.email == "moderator@demo.vn"))
+    unread = db.session.scalars(
+        select(Notification.title).where(
+            Notification.user_id == staff.id, Notification.read_at.is_(None)
+        )
+    ).all()
+    waiting = db.session.scalars(select(Solution.name).where(Solution.status == "pending")).all()
+    waiting += db.session.scalars(
+        select(Solution.name)
+        .join(SolutionRevision, SolutionRevision.solution_id == Solution.id)
+        .where(SolutionRevision.status == "pending")
+    ).all()
+    assert waiting and unread
+    assert all(any(title.endswith(name) for name in waiting) for title in unread)
+    assert {name for name in waiting if any(t.endswith(name) for t in unread)} == set(waiting)
+    vendor = db.session.scalar(select(User).where(User.email == "vendor@demo.vn"))
+    assert not db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == vendor.id, Notification.read_at.is_(None)
+        )
+    )
+    # A notice that was there before the seed ran stays unread.
+    db.session.refresh(earlier)
+    assert earlier.read_at is None
