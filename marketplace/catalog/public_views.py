@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request, session
+from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, queries
@@ -41,7 +41,8 @@ def solution(slug: str):
         )
     )
     # Counted after the response is sent: the page runs no extra query for it.
-    insights.record_view_after_response(
-        response, item.id, insights.visitor_key(current_user, session)
+    visitor = insights.visitor_key(
+        current_user, request.remote_addr, request.headers.get("User-Agent")
     )
+    insights.record_view_after_response(response, item.id, visitor)
     return response

@@ -21,8 +21,8 @@ import hashlib
 import hmac
 import io
 import logging
-import secrets
 import statistics
+import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,7 +61,6 @@ DEFAULT_RANGE_DAYS = 90
 MAX_RANGE_DAYS = 731
 MODERATION_WINDOW_DAYS = 90
 RESPONSE_SAMPLE = 5000
-SESSION_VISITOR_KEY = "_visitor"
 # Vietnam keeps UTC+7 all year (no daylight saving since 1975), so SQL may shift by it.
 LOCAL_OFFSET_HOURS = 7
 
@@ -104,21 +103,49 @@ def increment_counter(
     db.session.execute(stmt)
 
 
-def visitor_key(user: User | None, session: MutableMapping) -> str:
-    """Name the visitor: the user's id, else a random id kept in the signed session."""
+def visitor_key(user: User | None, address: str | None, user_agent: str | None) -> str:
+    """Name the visitor: a signed-in user by id, anyone else by address and browser.
+
+    Nothing is stored in the visitor's browser for this (no cookie, so public pages stay
+    shareable between visitors), and a client that keeps no cookies — a crawler — counts
+    once a day, not once a request. People behind one address with the same browser count
+    as one; the key is only ever kept hashed with the day (`_visitor_hash`).
+    """
     if user is not None and getattr(user, "is_authenticated", False):
         return f"u:{user.id}"
-    token = session.get(SESSION_VISITOR_KEY)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(12)
-        session[SESSION_VISITOR_KEY] = token
-    return f"s:{token}"
+    return f"a:{address or ''}|{(user_agent or '')[:300]}"
 
 
 def _visitor_hash(visitor: str, day: dt.date) -> str:
     # Salted with the secret key and the day: a mark says nothing about who or when else.
     key = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, f"{day.isoformat()}|{visitor}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class _RecentMarks:
+    """The view marks this process wrote lately: a repeated view costs no database write.
+
+    Only an optimisation: the unique mark in the database decides what counts.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._marks: dict[tuple, None] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, mark: tuple) -> bool:
+        with self._lock:
+            return mark in self._marks
+
+    def add(self, mark: tuple) -> None:
+        with self._lock:
+            self._marks[mark] = None
+            while len(self._marks) > self.size:
+                del self._marks[next(iter(self._marks))]
+
+
+def _recent_marks() -> _RecentMarks:
+    return current_app.extensions.setdefault("recent_view_marks", _RecentMarks())
 
 
 def record_view(solution_id: int, visitor: str, *, day: dt.date | None = None) -> bool:
@@ -148,9 +175,13 @@ def record_view_after_response(response: Response, solution_id: int, visitor: st
 
     def write() -> None:
         with app.app_context():
+            seen = (day, solution_id, _visitor_hash(visitor, day))
+            if seen in _recent_marks():
+                return
             try:
                 record_view(solution_id, visitor, day=day)
                 db.session.commit()
+                _recent_marks().add(seen)
             except SQLAlchemyError:
                 db.session.rollback()
                 log.warning("view of solution %s not counted", solution_id, exc_info=True)

@@ -101,11 +101,41 @@ def test_solution_page_counts_a_view_after_the_response(client, make_client, sol
     for _ in range(3):
         response = client.get(url)
         assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers  # counting stores nothing in the browser
         response.close()  # the WSGI server closes it once sent; the count happens then
-    other = make_client()
-    other.get(url).close()
+    # Another address, or another browser at the same address, is another visitor.
+    make_client().get(url, environ_base={"REMOTE_ADDR": "203.0.113.9"}).close()
+    make_client().get(url, headers={"User-Agent": "Mozilla/5.0 (Android 14)"}).close()
     db.session.expire_all()
-    assert counter(solution.id, "view") == 2
+    assert counter(solution.id, "view") == 3
+
+
+def test_a_client_without_cookies_counts_once_a_day(make_client, solution):
+    url = f"/solutions/{solution.slug}"
+    for _ in range(4):  # a crawler: a new client, no cookies, each time
+        make_client().get(url, headers={"User-Agent": "Googlebot/2.1"}).close()
+    db.session.expire_all()
+    assert counter(solution.id, "view") == 1
+
+
+def test_a_repeated_view_costs_no_write(client, solution, count_queries):
+    url = f"/solutions/{solution.slug}"
+    client.get(url).close()
+    with count_queries() as q:
+        client.get(url).close()
+    assert not any("view_marks" in s or "daily_counters" in s for s in q.statements)
+    db.session.expire_all()
+    assert counter(solution.id, "view") == 1
+
+
+def test_the_marks_decide_when_the_process_has_forgotten(app_factory, solution):
+    url = f"/solutions/{solution.slug}"
+    # Two workers of one deployment (same secret key): the second one knows nothing of
+    # the first one's view, and the database still counts it once.
+    for worker in (app_factory(SECRET_KEY="shared"), app_factory(SECRET_KEY="shared")):
+        worker.test_client().get(url).close()
+    db.session.expire_all()
+    assert counter(solution.id, "view") == 1
 
 
 def test_signed_in_visitor_is_one_visitor_across_browsers(client_for, enterprise, solution):
