@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 from marketplace.extensions import babel
@@ -23,8 +24,35 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _translations():
+    """The request's catalogue, looked up once per locale instead of once per string.
+
+    Flask-Babel finds the domain, the context, the locale and its cache for every string a
+    template translates (a catalogue page has about two hundred). The catalogue is kept
+    on Flask-Babel's own per-request namespace with the locale object it belongs to, so
+    `force_locale` (a new locale object) is honoured, and restored, as before.
+    """
+    context = g.get("_flask_babel") if g else None
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    known = getattr(context, "marketplace_translations", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    translations = get_translations()
+    context.marketplace_translations = (locale, translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     from marketplace import PROJECT_ROOT
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

@@ -92,9 +92,16 @@ def preference_csrf_field() -> Markup:
     """
     from flask_wtf.csrf import generate_csrf
 
-    if request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session")) is None:
-        return Markup("")
-    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    field = g.get("_preference_csrf_field")
+    if field is None:
+        cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
+        field = Markup("")
+        if request.cookies.get(cookie) is not None:
+            field = Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+                generate_csrf()
+            )
+        g._preference_csrf_field = field
+    return field
 
 
 class SessionInterface(SecureCookieSessionInterface):

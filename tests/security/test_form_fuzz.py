@@ -10,6 +10,8 @@ of the role that uses it. Two properties hold for every example:
 The data is the demo seed. The victims are the vendor "Bạch Đằng" and the enterprise
 "May mặc Cẩm Giàng Phát"; the actors are the demo accounts (Sao Khuê's vendor, the
 Bánh Gai enterprise, the moderator) and, for verification, a new unverified vendor.
+The vendor's trial decisions act on trials made during the test by new enterprises;
+cancelling a subscription talks to a local fake of the Stripe API, never to Stripe.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from tests import factories
@@ -129,6 +131,11 @@ def ids(values):
     return st.one_of(st.sampled_from([str(v) for v in values]), FUZZ_TEXT)
 
 
+def has_nul(fields: dict) -> bool:
+    """Tell whether a posted value holds a NUL (the app refuses those with a 400)."""
+    return any("\x00" in value for value in fields.values() if isinstance(value, str))
+
+
 # ---------------------------------------------------------------------------- the world
 
 
@@ -189,6 +196,16 @@ class World:
             e=self.victim_enterprise,
             v=self.victim_vendor,
         )
+        self.victim_vendor_trials = _scalar_list(
+            "SELECT id FROM trial_requests WHERE vendor_id = :v ORDER BY id", v=self.victim_vendor
+        )
+        # A listing of the acting vendor with a trial plan, for trials made during a test.
+        self.own_trial_plan = _scalar_list(
+            "SELECT p.id FROM plans p JOIN solutions s ON s.id = p.solution_id "
+            "WHERE s.vendor_id = :v AND s.status = 'published' AND p.active "
+            "AND p.trial_days > 0 ORDER BY p.id",
+            v=self.actor_vendor,
+        )[0]
         self.own_trials = _scalar_list(
             "SELECT id FROM trial_requests WHERE organization_id = :e ORDER BY id",
             e=self.actor_enterprise,
@@ -240,6 +257,33 @@ class World:
             self._clients[key] = client
         return self._clients[key]
 
+    def fresh_trial(self, status: str) -> int:
+        """A new trial of the acting vendor's listing, by a new enterprise, moved to `status`."""
+        from marketplace.accounts.models import User
+        from marketplace.catalog.models import Plan
+        from marketplace.trials import services as trials
+
+        plan = db.session.get(Plan, self.own_trial_plan)
+        vendor_user = db.session.scalar(select(User).where(User.email == ACTOR_VENDOR))
+        requester = factories.make_user("enterprise")
+        today = trials.local_today()
+        trial = trials.request_trial(
+            requester,
+            plan.solution,
+            trials.TrialInput(
+                plan_id=plan.id,
+                contact_name="Vũ Thị Mai",
+                contact_phone="0912345678",
+                preferred_start=today,
+                users_count=3,
+            ),
+            today=today,
+        )
+        factories.advance_trial(
+            trial, status, vendor_user=vendor_user, enterprise_user=requester, today=today
+        )
+        return trial.id
+
     def snapshot(self) -> dict[str, list]:
         """The victims' own rows, in the columns only they (or nobody) may change."""
         db.session.rollback()  # a fresh read, not this session's earlier snapshot
@@ -263,15 +307,19 @@ class World:
             "screenshots": "SELECT c.* FROM screenshots c JOIN solutions s "
             "ON s.id = c.solution_id WHERE s.vendor_id = :v",
             "trials": "SELECT id, organization_id, solution_id, plan_id, contact_name, "
-            "contact_phone, users_count, message, status, access_instructions, reason "
-            "FROM trial_requests WHERE (organization_id = :e OR vendor_id = :v) "
-            "AND organization_id != :ae",
+            "contact_phone, users_count, message, status, access_instructions, reason, "
+            "start_date, end_date FROM trial_requests "
+            "WHERE (organization_id = :e OR vendor_id = :v) AND organization_id != :ae",
+            "trial_events": "SELECT e.id, e.trial_id, e.to_status, e.note FROM trial_events e "
+            "JOIN trial_requests t ON t.id = e.trial_id "
+            "WHERE (t.organization_id = :e OR t.vendor_id = :v) AND t.organization_id != :ae",
             "reviews": "SELECT r.id, r.solution_id, r.organization_id, r.overall, r.title, "
             "r.body, r.status FROM reviews r JOIN solutions s ON s.id = r.solution_id "
             "WHERE (r.organization_id = :e OR s.vendor_id = :v) AND r.organization_id != :ae",
             "replies": "SELECT rr.* FROM review_replies rr JOIN reviews r ON r.id = rr.review_id "
             "JOIN solutions s ON s.id = r.solution_id WHERE s.vendor_id = :v",
-            "subscriptions": "SELECT id, plan_id, status FROM subscriptions "
+            "subscriptions": "SELECT id, plan_id, status, cancel_at_period_end, canceled_at, "
+            "current_period_end FROM subscriptions "
             "WHERE organization_id = :e OR (vendor_id = :v AND organization_id != :ae)",
             "payments": "SELECT id, plan_id, status FROM payments "
             "WHERE organization_id = :e OR (vendor_id = :v AND organization_id != :ae)",
@@ -294,7 +342,7 @@ def world(app, web_app) -> World:
     return World(app, web_app)
 
 
-def post_checked(world: World, client, url: str, data: dict, **kwargs) -> None:
+def post_checked(world: World, client, url: str, data: dict, **kwargs):
     """Post `data`; fail on a 5xx or on any change to the victims' rows."""
     before = world.snapshot()
     response = client.post(url, data=data, **kwargs)
@@ -305,6 +353,7 @@ def post_checked(world: World, client, url: str, data: dict, **kwargs) -> None:
     after = world.snapshot()
     changed = [name for name in before if before[name] != after[name]]
     assert not changed, f"{url} changed another organisation's {changed}"
+    return response
 
 
 # ---------------------------------------------------------------------------- accounts
@@ -540,6 +589,74 @@ def test_trial_request(world, data):
     post_checked(world, world.client(ACTOR_ENTERPRISE), f"/solutions/{slug}/trial", fields)
 
 
+# The vendor's decisions: the status a trial must have, one it must not have, where the
+# decision leads, and the form's fields.
+TRIAL_DECISIONS = {
+    "decline": ("requested", "accepted", "declined", {"reason": "Hết suất dùng thử tháng này."}),
+    "start": ("accepted", "requested", "active", {}),
+    "end": ("active", "requested", "ended", {"end-note": "Doanh nghiệp xin dừng sớm."}),
+    "convert": ("active", "accepted", "converted", {"convert-note": "Đã ký hợp đồng trả phí."}),
+}
+MISSING_ID = 2_000_000_000
+# Each example is posted to every target, so fewer examples do.
+FUZZ_EACH_TARGET = settings(FUZZ, max_examples=12)
+
+
+def _trial_row(trial_id: int) -> tuple:
+    """The trial's status, dates and length, freshly read."""
+    from marketplace.trials.models import TrialRequest
+
+    db.session.rollback()
+    trial = db.session.get(TrialRequest, trial_id)
+    return trial.status, trial.start_date, trial.end_date, trial.trial_days
+
+
+@pytest.mark.parametrize("action", sorted(TRIAL_DECISIONS))
+@FUZZ_EACH_TARGET
+@given(data=st.data())
+def test_vendor_trial_decision(world, action, data):
+    """Decline, start, end, convert: hostile notes and reasons and fields no form has
+    (dates, status, owner), posted for a trial in the right status, one in the wrong
+    status, another vendor's trial and a trial that does not exist."""
+    ready, wrong, reached, valid = TRIAL_DECISIONS[action]
+    smuggled = {
+        "status": "converted",
+        "start_date": "2020-01-01",
+        "trial_days": "365",
+        "vendor_id": str(world.victim_vendor),
+    }
+    fields = {
+        **(data.draw(form(valid, most=len(valid))) if valid else {}),
+        **data.draw(form(smuggled, {"trial_days": NUMBERS}, most=2)),
+    }
+    client = world.client(ACTOR_VENDOR)
+    nul = has_nul(fields)
+    for trial_id in (data.draw(st.sampled_from(world.victim_vendor_trials)), MISSING_ID):
+        url = f"/vendor/trials/{trial_id}/{action}"
+        response = post_checked(world, client, url, fields)
+        assert response.status_code == (400 if nul else 404), (url, response.status_code)
+    for status in (ready, wrong):
+        trial_id = world.fresh_trial(status)
+        before = _trial_row(trial_id)
+        url = f"/vendor/trials/{trial_id}/{action}"
+        response = post_checked(world, client, url, fields)
+        after = _trial_row(trial_id)
+        if nul or status == wrong:
+            assert after == before, (url, before, after)
+            continue
+        assert after[0] in (status, reached), (url, status, after[0])
+        if all(fields.get(name) == value for name, value in valid.items()):
+            # The form's own fields are valid: nothing else posted may stop the decision.
+            assert after[0] == reached, (url, fields, after[0])
+        if after[0] == "active":
+            # Started today, for the plan's trial days, whatever the request said.
+            from marketplace.trials.services import local_today
+
+            _status, start, end, days = after
+            assert abs((start - local_today()).days) <= 1, start
+            assert (end - start).days == days == before[3]
+
+
 # ---------------------------------------------------------------------------- reviews
 
 STAR_HOSTILE = st.one_of(NUMBERS, st.sampled_from(["0", "6", "4.5", "-5", "٥"]))
@@ -644,6 +761,99 @@ def test_billing_checkout(world, data):
         )
     )
     post_checked(world, world.client(ACTOR_ENTERPRISE), "/billing/checkout", fields)
+
+
+@pytest.fixture
+def subscriptions(world):
+    """Two live subscriptions, the acting enterprise's and the victim's, and online payment
+    pointed at a local fake of the Stripe API (which knows both)."""
+    from marketplace.billing.models import Subscription
+    from marketplace.core.database import utcnow
+    from tests.billing.fake_stripe import FakeStripe
+
+    fake = FakeStripe().start()
+    for application in (world.app, world.web_app):
+        application.config.update(
+            STRIPE_SECRET_KEY="sk_test_fake",
+            STRIPE_PUBLISHABLE_KEY="pk_test_fake",
+            STRIPE_API_BASE=fake.url,
+            STRIPE_MAX_NETWORK_RETRIES=0,
+        )
+    monthly = (
+        "SELECT p.id, p.solution_id, p.price_vnd FROM plans p "
+        "JOIN solutions s ON s.id = p.solution_id "
+        "WHERE s.vendor_id = :v AND p.period = 'month' AND p.price_vnd > 0 ORDER BY p.id"
+    )
+    made = {}
+    for who, org, vendor in (
+        ("own", world.actor_enterprise, world.victim_vendor),
+        ("victim", world.victim_enterprise, world.actor_vendor),
+    ):
+        plan = db.session.execute(text(monthly), {"v": vendor}).first()
+        stripe_id = f"sub_test_{who}"
+        subscription = Subscription(
+            organization_id=org,
+            vendor_id=vendor,
+            solution_id=plan.solution_id,
+            plan_id=plan.id,
+            stripe_subscription_id=stripe_id,
+            stripe_customer_id=f"cus_test_{who}",
+            status="active",
+            amount_vnd=plan.price_vnd,
+            period="month",
+            current_period_end=utcnow() + dt.timedelta(days=20),
+        )
+        db.session.add(subscription)
+        db.session.commit()
+        fake.subscriptions[stripe_id] = {
+            "id": stripe_id,
+            "object": "subscription",
+            "customer": f"cus_test_{who}",
+            "status": "active",
+            "cancel_at_period_end": False,
+            "canceled_at": None,
+            "ended_at": None,
+            "metadata": {},
+            "items": {"object": "list", "data": []},
+        }
+        made[who] = subscription.id
+    yield made, fake
+    fake.stop()
+
+
+@FUZZ_EACH_TARGET
+@given(data=st.data())
+def test_subscription_cancel(world, subscriptions, data):
+    """Cancel at period end, posted for another organisation's subscription (a 404, and
+    Stripe hears nothing of it), a missing one and the enterprise's own."""
+    from marketplace.billing.models import Subscription
+
+    made, fake = subscriptions
+    # The form has only the CSRF token: whatever else is posted must be ignored.
+    fields = data.draw(
+        form(
+            {
+                "subscription_id": str(made["victim"]),
+                "organization_id": str(world.victim_enterprise),
+                "cancel_at_period_end": "false",
+            },
+            {"subscription_id": ids([*made.values(), MISSING_ID])},
+        )
+    )
+    client = world.client(ACTOR_ENTERPRISE)
+    nul = has_nul(fields)
+    for subscription_id in (made["victim"], MISSING_ID):
+        url = f"/billing/subscriptions/{subscription_id}/cancel"
+        response = post_checked(world, client, url, fields)
+        assert response.status_code == (400 if nul else 404), (url, response.status_code)
+    assert fake.calls("POST", "/v1/subscriptions/sub_test_victim") == []
+    own = db.session.get(Subscription, made["own"])
+    own.cancel_at_period_end = False  # each example cancels afresh
+    db.session.commit()
+    response = post_checked(world, client, f"/billing/subscriptions/{made['own']}/cancel", fields)
+    assert response.status_code == (400 if nul else 302)
+    db.session.rollback()
+    assert db.session.get(Subscription, made["own"]).cancel_at_period_end is not nul
 
 
 def test_the_snapshot_sees_a_change(world):
