@@ -27,6 +27,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -533,7 +534,8 @@ def status_label(status: str) -> str:
         S.ACTIVE: _("Đang dùng thử"),
         S.ENDED: _("Đã kết thúc"),
         S.CONVERTED: _("Đã chuyển sang trả phí"),
-        S.DECLINED: _("Bị từ chối"),
+        # The same words as a rejected listing's, but English tells them apart.
+        S.DECLINED: pgettext("trial status", "Bị từ chối"),
         S.CANCELLED: _("Đã hủy"),
     }.get(status, status)
 

@@ -69,3 +69,20 @@ def test_dates_are_shown_in_ho_chi_minh_time(app):
         assert format_date(late_utc) == "26/03/2026"
         assert format_datetime(late_utc) == "26/03/2026 03:30"
         assert format_date(dt.date(2026, 1, 5)) == "05/01/2026"
+
+
+def test_words_shared_in_vietnamese_are_told_apart_in_english(web_app):
+    from flask_babel import force_locale
+
+    from marketplace.trials.services import status_label
+
+    with web_app.test_request_context("/"):
+        with force_locale("en"):
+            assert status_label("declined") == "Declined"
+            render = web_app.jinja_env.from_string
+            assert render('{{ _("Bị từ chối") }}').render() == "Rejected"
+            plural = '{{ ngettext("%(num)d quyết định", "%(num)d quyết định", n) }}'
+            assert render(plural).render(n=1) == "1 decision"
+            assert render(plural).render(n=3) == "3 decisions"
+        assert status_label("declined") == "Bị từ chối"
+        assert web_app.jinja_env.from_string(plural).render(n=3) == "3 quyết định"
