@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from marketplace.accounts import choices
 from marketplace.accounts.validation import is_valid_tax_code, normalise_phone, password_problem
-from marketplace.core.forms import REQUIRED, ChoiceField, lower, strip
+from marketplace.core.forms import REQUIRED, ChoiceField, Form, lower, strip
 
 
 class NewPasswordMixin:
@@ -111,7 +110,7 @@ class OrganizationFieldsMixin:
             raise ValidationError(_l("Vui lòng chọn quy mô doanh nghiệp."))
 
 
-class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, Form):
     kind = RadioField(
         _l("Bạn đăng ký với tư cách"),
         choices=choices.ORG_KINDS,
@@ -143,7 +142,7 @@ class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, FlaskForm):
         return self.kind.data != "vendor"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         _l("E-mail"), filters=[lower], validators=[DataRequired(REQUIRED), Length(max=254)]
     )
@@ -151,7 +150,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(
         _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
     )
@@ -160,7 +159,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
+class OrganizationForm(OrganizationFieldsMixin, Form):
     def __init__(self, *args, enterprise: bool = True, **kwargs) -> None:
         self._enterprise = enterprise
         super().__init__(*args, **kwargs)
@@ -170,13 +169,13 @@ class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
         return self._enterprise
 
 
-class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(NewPasswordMixin, Form):
     current_password = PasswordField(
         _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
     )
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(Form):
     legal_name = StringField(
         _l("Tên đầy đủ theo đăng ký kinh doanh"),
         filters=[strip],

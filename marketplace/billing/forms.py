@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from marketplace.core.forms import strip
+from marketplace.core.forms import Form, strip
 
 
 def parse_id(value: object) -> int | None:
@@ -17,7 +16,7 @@ def parse_id(value: object) -> int | None:
     return number or None
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     """Buy a plan: which plan, the listing it was shown on and the trial it converts."""
 
     plan_id = HiddenField(filters=[strip])
@@ -33,5 +32,5 @@ class CheckoutForm(FlaskForm):
         )
 
 
-class CancelSubscriptionForm(FlaskForm):
+class CancelSubscriptionForm(Form):
     """Cancel at the end of the paid period (only the CSRF token)."""

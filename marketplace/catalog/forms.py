@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import FeatureDefinition
 from marketplace.core.forms import REQUIRED, ChoiceField, strip
+from marketplace.core.forms import Form as PageForm
 
 DEPLOYMENTS = [
     ("cloud", _l("Điện toán đám mây")),
@@ -94,7 +94,7 @@ class ExtraFeatureForm(Form):
             raise ValidationError(_l("Vui lòng nhập tên tính năng."))
 
 
-class SolutionForm(FlaskForm):
+class SolutionForm(PageForm):
     name = StringField(
         _l("Tên giải pháp"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
     )
@@ -208,7 +208,7 @@ class SolutionForm(FlaskForm):
         self.feature_values = {f.key: f.value for f in content.features if not f.is_extra}
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     reason = TextAreaField(
         _l("Lý do"),
         filters=[strip],
@@ -216,7 +216,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class RequiredReasonForm(FlaskForm):
+class RequiredReasonForm(PageForm):
     reason = TextAreaField(
         _l("Lý do"),
         filters=[strip],

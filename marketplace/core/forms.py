@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
@@ -19,6 +20,17 @@ def lower(value):
 
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
+
+
+class Form(FlaskForm):
+    """Every form's base. The CSRF field renders without an id: a page with several forms
+    would otherwise repeat `id="csrf_token"` (ids must be unique in a document)."""
+
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field, render_kw):
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
 
 class ChoiceField(SelectField):

@@ -7,11 +7,10 @@ calls the services directly get the same messages.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from marketplace.core.forms import strip
+from marketplace.core.forms import Form, strip
 from marketplace.reviews import services
 from marketplace.reviews.models import Review
 
@@ -36,7 +35,7 @@ def _raise(problem: str | None) -> None:
         raise ValidationError(problem)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     overall = StarField(_l("Đánh giá chung"))
     ease_of_use = StarField(_l("Dễ sử dụng"))
     features = StarField(_l("Tính năng"))
@@ -99,7 +98,7 @@ class ReviewForm(FlaskForm):
         )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(
         _l("Phản hồi của nhà cung cấp"),
         filters=[strip],
@@ -110,7 +109,7 @@ class ReplyForm(FlaskForm):
         _raise(services.check_reply(field.data))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = TextAreaField(
         _l("Lý do báo cáo"),
         filters=[strip],
@@ -128,7 +127,7 @@ class ReportForm(FlaskForm):
         _raise(services.check_reason(field.data))
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     """Mark a review helpful (`helpful=1`) or take the mark back (`helpful=0`)."""
 
     helpful = HiddenField(default="1")
@@ -138,7 +137,7 @@ class VoteForm(FlaskForm):
         return (self.helpful.data or "1").strip() != "0"
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A moderator's decision with its reason (required to hide or restore, optional to dismiss)."""
 
     reason = TextAreaField(_l("Lý do"), filters=[strip])

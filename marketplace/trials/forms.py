@@ -6,13 +6,12 @@ import datetime as dt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.catalog.models import Plan, Solution
 from marketplace.core.formatting import format_vnd
-from marketplace.core.forms import strip
+from marketplace.core.forms import Form, strip
 from marketplace.trials import services
 
 
@@ -57,7 +56,7 @@ def plan_label(plan: Plan) -> str:
     )
 
 
-class TrialRequestForm(FlaskForm):
+class TrialRequestForm(Form):
     """An enterprise asks to try a plan. The rules live in trials.services."""
 
     plan = SelectField(_l("Gói dịch vụ muốn dùng thử"), validate_choice=False)
@@ -132,7 +131,7 @@ class TrialRequestForm(FlaskForm):
         )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     instructions = TextAreaField(
         _l("Hướng dẫn truy cập"),
         filters=[strip],
@@ -151,7 +150,7 @@ class AcceptForm(FlaskForm):
             )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(_l("Lý do từ chối"), filters=[strip])
 
     def validate_reason(self, field) -> None:
@@ -163,7 +162,7 @@ class DeclineForm(FlaskForm):
             )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """An optional note: ending early, marking converted, or the enterprise cancelling."""
 
     note = TextAreaField(_l("Ghi chú (không bắt buộc)"), filters=[strip])
@@ -175,7 +174,7 @@ class NoteForm(FlaskForm):
             )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Lý do hủy (không bắt buộc)"), filters=[strip])
 
     def validate_reason(self, field) -> None:
@@ -185,5 +184,5 @@ class CancelForm(FlaskForm):
             )
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """Start an accepted trial today (a button; the form carries the CSRF token)."""

@@ -134,3 +134,24 @@ def test_api_answers_do_not_vary_on_cookies_but_pages_do(client, enterprise, log
             assert "Cookie" not in response.headers.get("Vary", ""), path
             assert "Set-Cookie" not in response.headers, path
         assert "Cookie" in c.get("/solutions").headers["Vary"]
+
+
+def test_form_tokens_carry_no_id_so_ids_stay_unique(app_factory, vendor, moderator):
+    import re
+    from collections import Counter
+
+    pending = factories.make_solution(vendor, status="pending")
+    c = app_factory(WTF_CSRF_ENABLED=True).test_client()
+    page = c.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = c.post(
+        "/auth/login",
+        data={"email": moderator.email, "password": factories.PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    # The listing's page has an approve and a reject form, each with its own token.
+    html = c.get(f"/moderation/solutions/{pending.id}").get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 2
+    assert 'id="csrf_token"' not in html
+    repeated = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1]
+    assert not repeated, repeated
