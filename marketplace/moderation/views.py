@@ -51,30 +51,44 @@ def solutions():
     return render_template("moderation/solutions.html", page=page, status=status, q=q)
 
 
-@bp.get("/solutions/<int:solution_id>")
-@role_required(*STAFF)
-def solution(solution_id: int):
-    item = _get(Solution, solution_id)
-    content, revision = catalog.working_content(item)
-    live_view = describe(catalog.content_of(item))
+def _forms(**given) -> dict:
+    """The page's two decision forms: an optional reason and a required one."""
+    return {
+        "approve_form": given.get("approve_form") or ReasonForm(formdata=None),
+        "reason_form": given.get("reason_form") or RequiredReasonForm(formdata=None),
+    }
+
+
+def _solution_page(item: Solution, **forms):
+    _content, revision = catalog.working_content(item)
     return render_template(
         "moderation/solution.html",
         solution=item,
-        view=live_view,
+        view=describe(catalog.content_of(item)),
         revision=revision,
         history=catalog.history(item),
-        approve_form=ReasonForm(),
-        reason_form=RequiredReasonForm(),
+        **_forms(**forms),
     )
 
 
-def _decide(obj, action, form_class, success: str, back: str):
-    """Run one moderator decision from a reason form: validate, act, commit, tell."""
+@bp.get("/solutions/<int:solution_id>")
+@role_required(*STAFF)
+def solution(solution_id: int):
+    return _solution_page(_get(Solution, solution_id))
+
+
+def _decide(obj, action, form_class, success: str, back: str, page):
+    """Run one moderator decision from a reason form: validate, act, commit, tell.
+
+    An invalid reason shows the page again with the error under the field and the text
+    the moderator typed (`page` renders it with the given form).
+    """
     form = form_class()
     if not form.validate_on_submit():
-        errors = [str(e) for e in form.reason.errors] or [_("Vui lòng nhập lý do.")]
-        flash(" ".join(errors), "danger")
-        return redirect(back), 400
+        if not form.reason.errors:
+            form.reason.errors = [_("Vui lòng nhập lý do.")]
+        slot = "approve_form" if form_class is ReasonForm else "reason_form"
+        return page(obj, **{slot: form}), 400
     try:
         action(current_user, obj, form.reason.data)
     except (catalog.ListingError, accounts.AccountError) as err:
@@ -89,7 +103,7 @@ def _decide(obj, action, form_class, success: str, back: str):
 def _decide_solution(solution_id: int, action, form_class, success: str):
     item = _get(Solution, solution_id)
     back = url_for("moderation.solution", solution_id=item.id)
-    return _decide(item, action, form_class, success, back)
+    return _decide(item, action, form_class, success, back, _solution_page)
 
 
 @bp.post("/solutions/<int:solution_id>/approve")
@@ -124,26 +138,33 @@ def restore_solution(solution_id: int):
     )
 
 
-@bp.get("/revisions/<int:revision_id>")
-@role_required(*STAFF)
-def revision(revision_id: int):
-    item = _get(SolutionRevision, revision_id)
-    if item.status == "draft":
-        abort(404)  # a vendor's unsent draft is not for review yet
+def _revision_page(item: SolutionRevision, **forms):
     return render_template(
         "moderation/revision.html",
         revision=item,
         solution=item.solution,
         diff=services.revision_diff(item),
-        approve_form=ReasonForm(),
-        reason_form=RequiredReasonForm(),
+        **_forms(**forms),
     )
 
 
-def _decide_revision(revision_id: int, action, form_class, success: str):
+def _open_revision(revision_id: int) -> SolutionRevision:
     item = _get(SolutionRevision, revision_id)
+    if item.status == "draft":
+        abort(404)  # a vendor's unsent draft is not for review yet
+    return item
+
+
+@bp.get("/revisions/<int:revision_id>")
+@role_required(*STAFF)
+def revision(revision_id: int):
+    return _revision_page(_open_revision(revision_id))
+
+
+def _decide_revision(revision_id: int, action, form_class, success: str):
+    item = _open_revision(revision_id)
     back = url_for("moderation.revision", revision_id=item.id)
-    return _decide(item, action, form_class, success, back)
+    return _decide(item, action, form_class, success, back, _revision_page)
 
 
 @bp.post("/revisions/<int:revision_id>/approve")
@@ -162,19 +183,21 @@ def reject_revision(revision_id: int):
     )
 
 
-@bp.get("/verifications/<int:request_id>")
-@role_required(*STAFF)
-def verification(request_id: int):
-    item = _get(VerificationRequest, request_id)
+def _verification_page(item: VerificationRequest, **forms):
     document = db.session.get(Upload, item.document_id) if item.document_id else None
     return render_template(
         "moderation/verification.html",
         item=item,
         org=item.organization,
         document_url=media_url(document),
-        approve_form=ReasonForm(),
-        reason_form=RequiredReasonForm(),
+        **_forms(**forms),
     )
+
+
+@bp.get("/verifications/<int:request_id>")
+@role_required(*STAFF)
+def verification(request_id: int):
+    return _verification_page(_get(VerificationRequest, request_id))
 
 
 @bp.post("/verifications/<int:request_id>/<any(approve, reject):decision>")
@@ -192,6 +215,7 @@ def decide_verification(request_id: int, decision: str):
         ReasonForm if approve else RequiredReasonForm,
         _("Đã xác thực nhà cung cấp.") if approve else _("Đã từ chối."),
         url_for("moderation.verification", request_id=item.id),
+        _verification_page,
     )
 
 

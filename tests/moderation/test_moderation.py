@@ -4,6 +4,7 @@ suspension, archiving, verification, notifications and the audit log."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,8 +69,19 @@ def test_reject_requires_a_reason(client_for, vendor, moderator):
     response = c.post(f"/moderation/solutions/{solution.id}/reject", data={"reason": "   "})
     assert response.status_code == 400
     assert reload(solution).status == "pending"
-    page = c.get(f"/moderation/solutions/{solution.id}").get_data(as_text=True)
-    assert "Vui lòng nhập lý do." in page
+    # The page comes back with the error under the reject field, not under approve.
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    field = soup.find("textarea", id="reason-reject")
+    assert field["aria-invalid"] == "true"
+    assert "Vui lòng nhập lý do." in soup.find(id=field["aria-describedby"]).get_text()
+    assert soup.find("textarea", id="reason-approve").get("aria-invalid") is None
+    # A reason too long keeps what the moderator typed.
+    typed = "Mô tả <b>chưa</b> rõ ràng. " * 60
+    response = c.post(f"/moderation/solutions/{solution.id}/reject", data={"reason": typed})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.find("textarea", id="reason-reject").get_text() == typed.strip()
+    assert reload(solution).status == "pending"
     response = c.post(
         f"/moderation/solutions/{solution.id}/reject", data={"reason": "Thiếu bảng giá chi tiết"}
     )
@@ -214,10 +226,9 @@ def test_rejected_revision_leaves_the_live_version_untouched(client_for, vendor,
     c.post(f"/vendor/solutions/{solution.id}/submit")
     revision = db.session.scalar(select(SolutionRevision))
     m = client_for(moderator)
-    assert (
-        m.post(f"/moderation/revisions/{revision.id}/reject", data={"reason": ""}).status_code
-        == 400
-    )
+    refused = m.post(f"/moderation/revisions/{revision.id}/reject", data={"reason": ""})
+    assert refused.status_code == 400
+    assert 'id="reason-reject-err"' in refused.get_data(as_text=True)
     assert (
         m.post(
             f"/moderation/revisions/{revision.id}/reject", data={"reason": "Giá không rõ ràng"}
@@ -374,12 +385,10 @@ def test_verification_request_and_decision(client_for, other_vendor, moderator, 
     m = client_for(moderator)
     page = m.get(f"/moderation/verifications/{request_row.id}")
     assert page.status_code == 200 and "Nguyễn Văn Tâm" in page.get_data(as_text=True)
-    assert (
-        m.post(
-            f"/moderation/verifications/{request_row.id}/reject", data={"reason": ""}
-        ).status_code
-        == 400
-    )
+    refused = m.post(f"/moderation/verifications/{request_row.id}/reject", data={"reason": ""})
+    assert refused.status_code == 400
+    assert 'id="reason-reject-err"' in refused.get_data(as_text=True)
+    assert "Nguyễn Văn Tâm" in refused.get_data(as_text=True)
     assert m.post(f"/moderation/verifications/{request_row.id}/approve").status_code == 302
     db.session.expire_all()
     assert db.session.get(Organization, org.id).verified_at is not None
