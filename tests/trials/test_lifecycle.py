@@ -376,3 +376,24 @@ def test_the_way_to_buy_appears_once_billing_offers_it(client_for, make_trial, e
         assert f"trial_id={requested.id}" not in html
     else:
         assert "Mua gói" not in html
+
+
+def test_a_refused_cancel_reason_comes_back_open_with_its_error(client_for, make_trial, enterprise):
+    from bs4 import BeautifulSoup
+
+    from marketplace.trials import services as trial_services
+
+    trial = make_trial("requested")
+    typed = "Lý do <i>rất</i> dài. " * (trial_services.MAX_REASON // 10)
+    response = client_for(enterprise).post(
+        f"/account/trials/{trial.id}/cancel", data={"reason": typed}
+    )
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    box = soup.find("textarea", id=f"reason-{trial.id}")
+    assert box.get_text() == typed.strip()
+    assert box["aria-invalid"] == "true"
+    assert "không được dài quá" in soup.find(id=box["aria-describedby"]).get_text()
+    assert box.find_parent("details").has_attr("open")
+    db.session.expire_all()
+    assert db.session.get(TrialRequest, trial.id).status == "requested"
