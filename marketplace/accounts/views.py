@@ -34,10 +34,7 @@ def _org_details(form) -> services.OrgDetails:
 
 
 def _attach_error(form, err: services.AccountError) -> None:
-    field = getattr(form, err.field, None)
-    if field is not None:
-        field.errors = [*field.errors, err.message]
-    else:
+    if not form.attach_error(err.field, err.message):
         flash(err.message, "danger")
 
 

@@ -32,6 +32,14 @@ class Form(FlaskForm):
                 render_kw = {"id": False, **render_kw}
             return super().render_field(field, render_kw)
 
+    def attach_error(self, field: str | None, message: str) -> bool:
+        """Show a service's error next to its field; False when the form has no such field."""
+        target = getattr(self, field, None) if field else None
+        if target is None or not hasattr(target, "errors"):
+            return False
+        target.errors = [*list(target.errors), message]
+        return True
+
 
 class ChoiceField(SelectField):
     """A select whose out-of-list values get a translated error."""

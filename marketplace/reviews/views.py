@@ -23,15 +23,6 @@ from marketplace.reviews.models import Review, ReviewStatus
 STAFF = ("moderator", "admin")
 
 
-def _attach(form: FlaskForm, field: str | None, message: str) -> bool:
-    """Show a service error next to its field; return False when the form has no such field."""
-    target = getattr(form, field, None) if field else None
-    if target is None or not hasattr(target, "errors"):
-        return False
-    target.errors = [*list(target.errors), message]
-    return True
-
-
 # ---------------------------------------------------------------- the solution page's section
 
 
@@ -135,7 +126,7 @@ def write(slug: str):
         except services.ReviewValidationError as err:
             db.session.rollback()
             for name, message in err.errors.items():
-                _attach(form, name, message)
+                form.attach_error(name, message)
         except services.ReviewError as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -210,7 +201,7 @@ def reply(review_id: int):
         except services.ReviewValidationError as err:
             db.session.rollback()
             for name, message in err.errors.items():
-                _attach(form, name, message)
+                form.attach_error(name, message)
         else:
             db.session.commit()
             flash(
@@ -243,7 +234,7 @@ def report(review_id: int):
         except services.ReviewValidationError as err:
             db.session.rollback()
             for name, message in err.errors.items():
-                _attach(form, name, message)
+                form.attach_error(name, message)
         else:
             db.session.commit()
             flash(_("Đã gửi báo cáo vi phạm. Kiểm duyệt viên sẽ xem xét nhận xét này."), "success")
@@ -323,7 +314,7 @@ def _decide(review_id: int, prefix: str, action, success: str):
     except services.ReviewError as err:
         db.session.rollback()
         if err.field == "reason":
-            _attach(form, "reason", err.message)
+            form.attach_error("reason", err.message)
             return _render_moderation(_staff_review(review_id), 400, **{f"{prefix}_form": form})
         flash(err.message, "warning")
         return redirect(url_for("reviews.moderation_review", review_id=review_id))

@@ -34,15 +34,6 @@ def _trial_or_404(trial_id: int) -> TrialRequest:
     return trial
 
 
-def _attach(form: FlaskForm, field: str | None, message: str) -> bool:
-    """Show a service error next to its field; return False when the form has no such field."""
-    target = getattr(form, field, None) if field else None
-    if target is None or not hasattr(target, "errors"):
-        return False
-    target.errors = [*list(target.errors), message]
-    return True
-
-
 # ---------------------------------------------------------------- requesting
 
 
@@ -73,7 +64,7 @@ def request_trial(slug: str):
         except services.TrialValidationError as err:
             db.session.rollback()
             for name, message in err.errors.items():
-                _attach(form, name, message)
+                form.attach_error(name, message)
         except services.TrialError as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -290,7 +281,7 @@ def _act(
         perform(trial, form)
     except services.TrialError as err:
         db.session.rollback()
-        if err.field and _attach(form, err.field, err.message):
+        if form.attach_error(err.field, err.message):
             return _render_vendor_trial(_trial_or_404(trial_id), 400, **{form_name: form})
         flash(err.message, "danger")
     else:
