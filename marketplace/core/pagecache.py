@@ -184,6 +184,10 @@ def cache_page(view: Callable) -> Callable:
 # ---------------------------------------------------------------- the middleware
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 class _Entry:
     __slots__ = ("body", "expires", "headers", "stamp", "status", "stored")
 
@@ -285,7 +289,7 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         stamp = self.stamp.current()
-        now = time.monotonic()
+        now = _now()
         entry = self._lookup(key, stamp, now)
         if entry is not None:
             self.hits += 1

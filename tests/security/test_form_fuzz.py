@@ -239,6 +239,12 @@ class World:
             v=self.victim_vendor,
             a=self.actor_vendor,
         )[0]
+        # The seeded revision waiting for a decision (the acting vendor's, not a victim's).
+        self.moderated_revision = _scalar_list(
+            "SELECT r.id FROM solution_revisions r JOIN solutions s ON s.id = r.solution_id "
+            "WHERE r.status = 'pending' AND s.vendor_id NOT IN (:v) ORDER BY r.id",
+            v=self.victim_vendor,
+        )[0]
         self.victim_emails = _scalar_list(
             "SELECT email FROM users WHERE organization_id IN (:v, :e) ORDER BY id",
             v=self.victim_vendor,
@@ -657,6 +663,71 @@ def test_vendor_trial_decision(world, action, data):
             assert (end - start).days == days == before[3]
 
 
+def _own_open_trial(world: World) -> int:
+    """An open trial of the acting enterprise on the acting vendor's listing (made if none)."""
+    from marketplace.accounts.models import User
+    from marketplace.catalog.models import Plan
+    from marketplace.trials import services as trials
+    from marketplace.trials.models import TrialRequest
+
+    db.session.rollback()
+    plan = db.session.get(Plan, world.own_trial_plan)
+    open_one = db.session.scalar(
+        select(TrialRequest.id).where(
+            TrialRequest.organization_id == world.actor_enterprise,
+            TrialRequest.solution_id == plan.solution_id,
+            TrialRequest.status.in_(["requested", "accepted"]),
+        )
+    )
+    if open_one is not None:
+        return open_one
+    requester = db.session.scalar(select(User).where(User.email == ACTOR_ENTERPRISE))
+    today = trials.local_today()
+    trial = trials.request_trial(
+        requester,
+        plan.solution,
+        trials.TrialInput(
+            plan_id=plan.id,
+            contact_name="Vũ Thị Mai",
+            contact_phone="0912345678",
+            preferred_start=today,
+            users_count=3,
+        ),
+        today=today,
+    )
+    db.session.commit()
+    return trial.id
+
+
+@FUZZ_EACH_TARGET
+@given(data=st.data())
+def test_enterprise_trial_cancel(world, data):
+    """The enterprise's cancel form: hostile reasons and smuggled fields, posted for another
+    organisation's trial, a missing one and its own open trial."""
+    fields = data.draw(
+        form(
+            {
+                "reason": "Chưa sắp xếp được người phụ trách.",
+                "organization_id": str(world.victim_enterprise),  # no such field: ignored
+            },
+            most=2,
+        )
+    )
+    client = world.client(ACTOR_ENTERPRISE)
+    nul = has_nul(fields)
+    others = [t for t in world.victim_trials if t not in world.own_trials]
+    for trial_id in (data.draw(st.sampled_from(others)), MISSING_ID):
+        response = post_checked(world, client, f"/account/trials/{trial_id}/cancel", fields)
+        assert response.status_code == (400 if nul else 404), (trial_id, response.status_code)
+    own = _own_open_trial(world)
+    response = post_checked(world, client, f"/account/trials/{own}/cancel", fields)
+    status = _trial_row(own)[0]
+    if response.status_code == 302:
+        assert status == "cancelled"
+    else:
+        assert response.status_code == 400 and status in ("requested", "accepted")
+
+
 # ---------------------------------------------------------------------------- reviews
 
 STAR_HOSTILE = st.one_of(NUMBERS, st.sampled_from(["0", "6", "4.5", "-5", "٥"]))
@@ -709,6 +780,8 @@ MODERATION_ACTIONS = [
     ("solutions/{solution}/restore", "reason"),
     ("solutions/{solution}/reject", "reason"),
     ("solutions/{solution}/approve", "reason"),
+    ("revisions/{revision}/reject", "reason"),
+    ("revisions/{revision}/approve", "reason"),
 ]
 
 
@@ -718,7 +791,9 @@ def test_moderation_reasons(world, action, data):
     path, field = action
     fields = data.draw(form({field: "Vi phạm quy định đăng tin."}))
     url = "/moderation/" + path.format(
-        review=world.moderated_review, solution=world.moderated_solution
+        review=world.moderated_review,
+        solution=world.moderated_solution,
+        revision=world.moderated_revision,
     )
     post_checked(world, world.client("moderator@demo.vn"), url, fields)
 
