@@ -83,3 +83,21 @@ def test_static_bootstrap_is_served_locally(client):
     assert "cdn" not in html.lower()
     assert client.get("/static/css/app.css").status_code == 200
     assert client.get("/bootstrap/static/css/bootstrap.min.css").status_code == 200
+
+
+def test_production_configuration_runs_without_debug(database_url, monkeypatch):
+    """The configuration gunicorn gets (`wsgi:app`): no debugger, no traceback in answers."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    assert application.debug is False and application.testing is False
+    assert application.config["PROPAGATE_EXCEPTIONS"] is None
+    assert application.config["PAGE_CACHE_SECONDS"] > 0  # the production defaults apply
+
+    @application.get("/_boom")
+    def boom():
+        raise RuntimeError("secret detail: /etc/passwd")
+
+    response = application.test_client().get("/_boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret detail" not in body and "Traceback" not in body
