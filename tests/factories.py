@@ -141,3 +141,24 @@ def advance_trial(trial, status: str, *, vendor_user: User, enterprise_user: Use
             services.cancel_trial(enterprise_user, trial)
     db.session.commit()
     return trial
+
+
+def make_subscription(org_id: int, plan, *, stripe_id: str, status: str = "active", **fields):
+    """A subscription of `plan` by an organisation, written as the Stripe webhook writes it
+    (no Stripe call). `fields` sets the rest (period end, customer id…)."""
+    from marketplace.billing.models import Subscription
+
+    row = Subscription(
+        organization_id=org_id,
+        vendor_id=plan.solution.vendor_id,
+        solution_id=plan.solution_id,
+        plan_id=plan.id,
+        stripe_subscription_id=stripe_id,
+        status=status,
+        amount_vnd=plan.price_vnd,
+        period=plan.period,
+        **fields,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row

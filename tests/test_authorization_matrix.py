@@ -320,22 +320,9 @@ def world(app, tmp_path, web_app) -> World:
 
 
 def _subscription(user, solution):
-    from marketplace.billing.models import Subscription
-
-    plan = solution.plans[0]
-    row = Subscription(
-        organization_id=user.organization_id,
-        vendor_id=solution.vendor_id,
-        solution_id=solution.id,
-        plan_id=plan.id,
-        stripe_subscription_id="sub_matrix",
-        status="active",
-        amount_vnd=plan.price_vnd,
-        period=plan.period,
+    return factories.make_subscription(
+        user.organization_id, solution.plans[0], stripe_id="sub_matrix"
     )
-    db.session.add(row)
-    db.session.commit()
-    return row
 
 
 def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:

@@ -5,8 +5,6 @@ One code path serves the HTML catalogue and the JSON API.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,6 +17,7 @@ from marketplace.accounts.models import Organization
 from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.core import pagecache
+from marketplace.core.cache import TTLCache
 from marketplace.extensions import db
 
 SORTS = ("relevance", "rating", "reviews", "newest", "price_asc", "price_desc")
@@ -248,78 +247,29 @@ class CatalogPage:
 # worker starts afresh at its next request; other hosts catch up within that many
 # seconds. Items are always read live (a listing suspended meanwhile drops out at once).
 
-DEFAULT_CACHE_SECONDS = 30
 # Bounds per process: entries, and their total weight (a list of grouped counts weighs its
 # length), so a burst of distinct searches cannot grow a worker without limit.
 CACHE_MAX_ENTRIES = 512
 CACHE_MAX_WEIGHT = 200_000
 CACHE_EXTENSION_KEY = "catalog_cache"
-
-
-class TTLCache:
-    """A small thread-safe cache whose entries expire; the oldest go when it is full."""
-
-    def __init__(
-        self,
-        seconds: float,
-        max_entries: int = CACHE_MAX_ENTRIES,
-        max_weight: int = CACHE_MAX_WEIGHT,
-    ) -> None:
-        self.seconds = seconds
-        self.max_entries = max_entries
-        self.max_weight = max_weight
-        self._data: dict[Any, tuple[float, int, Any]] = {}
-        self._weight = 0
-        self._lock = threading.Lock()
-        self.stamp: tuple[int, int] | None = None
-
-    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None and hit[0] > now:
-                return hit[2]
-        value = compute()
-        weight = max(1, len(value)) if isinstance(value, list) else 1
-        with self._lock:
-            self._drop(key)
-            # Dicts keep insertion order: drop the expired entries, then the oldest.
-            for old in [k for k, (expires, _w, _v) in self._data.items() if expires <= now]:
-                self._drop(old)
-            while self._data and (
-                len(self._data) >= self.max_entries or self._weight + weight > self.max_weight
-            ):
-                self._drop(next(iter(self._data)))
-            if weight <= self.max_weight:
-                self._data[key] = (now + self.seconds, weight, value)
-                self._weight += weight
-        return value
-
-    def _drop(self, key: Any) -> None:
-        entry = self._data.pop(key, None)
-        if entry is not None:
-            self._weight -= entry[1]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self._weight = 0
+CACHE_STAMP_KEY = "catalog_cache_stamp"
 
 
 def _cache() -> TTLCache | None:
     app = current_app._get_current_object()
     cache = app.extensions.get(CACHE_EXTENSION_KEY)
     if cache is None:
-        default = 0 if app.testing else DEFAULT_CACHE_SECONDS
-        seconds = float(app.config.get("CATALOG_CACHE_SECONDS", default) or 0)
-        cache = app.extensions[CACHE_EXTENSION_KEY] = TTLCache(seconds)
+        seconds = app.config["CATALOG_CACHE_SECONDS"]
+        cache = app.extensions[CACHE_EXTENSION_KEY] = TTLCache(
+            seconds, CACHE_MAX_ENTRIES, CACHE_MAX_WEIGHT
+        )
     if cache.seconds <= 0:
         return None
     # A committed change anywhere on this host renews the content stamp: start afresh.
     stamp = pagecache.stamp_for(app).current()
-    if cache.stamp != stamp:
+    if app.extensions.get(CACHE_STAMP_KEY) != stamp:
         cache.clear()
-        cache.stamp = stamp
+        app.extensions[CACHE_STAMP_KEY] = stamp
     return cache
 
 
@@ -680,3 +630,17 @@ def public_solution(slug: str) -> Solution | None:
         )
     )
     return rows.unique().one_or_none()  # the slug is unique
+
+
+def vendor_solutions(vendor_id: int) -> list[Solution]:
+    """A vendor's own solutions that have been on the marketplace (not drafts), by name.
+
+    The choices of the vendor's filters: the trial inbox and insights.
+    """
+    return list(
+        db.session.scalars(
+            select(Solution)
+            .where(Solution.vendor_id == vendor_id, Solution.status != SolutionStatus.DRAFT)
+            .order_by(Solution.name, Solution.id)
+        )
+    )

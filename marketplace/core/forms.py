@@ -40,6 +40,11 @@ class Form(FlaskForm):
         target.errors = [*list(target.errors), message]
         return True
 
+    def attach_errors(self, errors: dict[str, str]) -> None:
+        """Show each of a service's errors (field name → message) next to its field."""
+        for field, message in errors.items():
+            self.attach_error(field, message)
+
 
 class ChoiceField(SelectField):
     """A select whose out-of-list values get a translated error."""

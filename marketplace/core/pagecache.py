@@ -26,8 +26,6 @@ import functools
 import os
 import secrets
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -37,9 +35,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 
+from marketplace.core import cache
+from marketplace.core.cache import TTLCache
+
 ENVIRON_FLAG = "marketplace.page_cache"
 EXTENSION_KEY = "page_cache"
-DEFAULT_SECONDS = 30
 DEFAULT_MAX_ENTRIES = 256
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # per process, all pages together
 MAX_PAGE_BYTES = 1024 * 1024
@@ -98,9 +98,9 @@ def content_changed() -> None:
         return
     app = current_app._get_current_object()
     stamp_for(app).renew()
-    cache = app.extensions.get(EXTENSION_KEY)
-    if cache is not None:
-        cache.clear()
+    pages = app.extensions.get(EXTENSION_KEY)
+    if pages is not None:
+        pages.clear()
 
 
 # ---------------------------------------------------------------- watching commits
@@ -159,12 +159,8 @@ def _listen() -> None:
 
 
 def _caching_enabled(app: Flask) -> bool:
-    return page_seconds(app) > 0 or float(app.config.get("CATALOG_CACHE_SECONDS") or 0) > 0
-
-
-def page_seconds(app: Flask) -> float:
-    default = 0 if app.testing else DEFAULT_SECONDS
-    return float(app.config.get("PAGE_CACHE_SECONDS", default) or 0)
+    """Does this app keep pages or catalogue counts (settings in marketplace/config.py)?"""
+    return app.config["PAGE_CACHE_SECONDS"] > 0 or app.config["CATALOG_CACHE_SECONDS"] > 0
 
 
 # ---------------------------------------------------------------- views
@@ -184,20 +180,15 @@ def cache_page(view: Callable) -> Callable:
 # ---------------------------------------------------------------- the middleware
 
 
-def _now() -> float:
-    return time.monotonic()
-
-
 class _Entry:
-    __slots__ = ("body", "expires", "headers", "stamp", "status", "stored")
+    __slots__ = ("body", "headers", "stamp", "status", "stored")
 
-    def __init__(self, status, headers, body, stamp, stored, expires) -> None:
+    def __init__(self, status, headers, body, stamp, stored) -> None:
         self.status = status
         self.headers = headers
         self.body = body
-        self.stamp = stamp
+        self.stamp = stamp  # the content stamp the page was rendered under
         self.stored = stored
-        self.expires = expires
 
 
 class PageCache:
@@ -214,14 +205,10 @@ class PageCache:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.wsgi_app = wsgi_app
-        self.seconds = seconds
         self.stamp = stamp
         self.private_cookies = frozenset(private_cookies)
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple, _Entry] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        # Pages weigh their size in bytes.
+        self._pages = TTLCache(seconds, max_entries=max_entries, max_weight=max_bytes)
         self.hits = 0
         self.misses = 0
 
@@ -247,37 +234,8 @@ class PageCache:
 
     # -- the store
 
-    def _lookup(self, key: tuple, stamp: tuple[int, int], now: float) -> _Entry | None:
-        with self._lock:
-            entry = self._pages.get(key)
-            if entry is None:
-                return None
-            if entry.expires <= now or entry.stamp != stamp:
-                self._drop(key)
-                return None
-            self._pages.move_to_end(key)
-            return entry
-
-    def _store(self, key: tuple, entry: _Entry) -> None:
-        size = len(entry.body)
-        with self._lock:
-            self._drop(key)
-            while self._pages and (
-                len(self._pages) >= self.max_entries or self._bytes + size > self.max_bytes
-            ):
-                self._drop(next(iter(self._pages)))
-            self._pages[key] = entry
-            self._bytes += size
-
-    def _drop(self, key: tuple) -> None:
-        entry = self._pages.pop(key, None)
-        if entry is not None:
-            self._bytes -= len(entry.body)
-
     def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
+        self._pages.clear()
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -289,9 +247,9 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         stamp = self.stamp.current()
-        now = _now()
-        entry = self._lookup(key, stamp, now)
-        if entry is not None:
+        now = cache.clock()
+        entry = self._pages.get(key)
+        if entry is not None and entry.stamp == stamp:
             self.hits += 1
             age = str(int(now - entry.stored))
             start_response(entry.status, [*entry.headers, ("Age", age), ("X-Cache", "HIT")])
@@ -317,12 +275,8 @@ class PageCache:
                 close()
         body = b"".join(chunks)
         if len(body) <= MAX_PAGE_BYTES:
-            self._store(
-                key,
-                _Entry(
-                    captured["status"], captured["headers"], body, stamp, now, now + self.seconds
-                ),
-            )
+            entry = _Entry(captured["status"], captured["headers"], body, stamp, now)
+            self._pages.put(key, entry, weight=len(body))
         return [body]
 
     @staticmethod
@@ -341,13 +295,12 @@ class PageCache:
 
 def init_app(app: Flask) -> None:
     """Wrap the application in the page cache (when enabled) and watch content changes."""
-    app.config.setdefault("PAGE_CACHE_SECONDS", 0 if app.testing else DEFAULT_SECONDS)
     if _caching_enabled(app):
         _listen()
-    seconds = page_seconds(app)
+    seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
         return
-    cache = PageCache(
+    pages = PageCache(
         app.wsgi_app,
         seconds=seconds,
         stamp=stamp_for(app),
@@ -358,5 +311,5 @@ def init_app(app: Flask) -> None:
         max_entries=int(app.config.get("PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)),
         max_bytes=int(app.config.get("PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)),
     )
-    app.extensions[EXTENSION_KEY] = cache
-    app.wsgi_app = cache
+    app.extensions[EXTENSION_KEY] = pages
+    app.wsgi_app = pages

@@ -22,7 +22,6 @@ import hmac
 import io
 import logging
 import statistics
-import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +43,7 @@ from marketplace.catalog.models import (
     SolutionRevision,
     SolutionStatus,
 )
+from marketplace.core.cache import TTLCache
 from marketplace.core.database import utcnow
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
@@ -122,30 +122,15 @@ def _visitor_hash(visitor: str, day: dt.date) -> str:
     return hmac.new(key, f"{day.isoformat()}|{visitor}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-class _RecentMarks:
+def _recent_marks() -> TTLCache:
     """The view marks this process wrote lately: a repeated view costs no database write.
 
-    Only an optimisation: the unique mark in the database decides what counts.
+    Only an optimisation: the unique mark in the database decides what counts. Marks name
+    their day, so a day and a bit is long enough to keep them.
     """
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._marks: dict[tuple, None] = {}
-        self._lock = threading.Lock()
-
-    def __contains__(self, mark: tuple) -> bool:
-        with self._lock:
-            return mark in self._marks
-
-    def add(self, mark: tuple) -> None:
-        with self._lock:
-            self._marks[mark] = None
-            while len(self._marks) > self.size:
-                del self._marks[next(iter(self._marks))]
-
-
-def _recent_marks() -> _RecentMarks:
-    return current_app.extensions.setdefault("recent_view_marks", _RecentMarks())
+    return current_app.extensions.setdefault(
+        "recent_view_marks", TTLCache(26 * 3600, max_entries=20_000, max_weight=20_000)
+    )
 
 
 def record_view(solution_id: int, visitor: str, *, day: dt.date | None = None) -> bool:
@@ -176,12 +161,12 @@ def record_view_after_response(response: Response, solution_id: int, visitor: st
     def write() -> None:
         with app.app_context():
             seen = (day, solution_id, _visitor_hash(visitor, day))
-            if seen in _recent_marks():
+            if _recent_marks().get(seen):
                 return
             try:
                 record_view(solution_id, visitor, day=day)
                 db.session.commit()
-                _recent_marks().add(seen)
+                _recent_marks().put(seen, True)
             except SQLAlchemyError:
                 db.session.rollback()
                 log.warning("view of solution %s not counted", solution_id, exc_info=True)
@@ -645,17 +630,6 @@ def parse_range(args: MutableMapping, *, today: dt.date | None = None) -> DateRa
     return DateRange(start, end)
 
 
-def vendor_solutions(vendor_id: int) -> list[Solution]:
-    """The vendor's own solutions that have been on the marketplace (not drafts)."""
-    return list(
-        db.session.scalars(
-            select(Solution)
-            .where(Solution.vendor_id == vendor_id, Solution.status != SolutionStatus.DRAFT)
-            .order_by(Solution.name, Solution.id)
-        )
-    )
-
-
 def _selected(solutions: list[Solution], raw: Any) -> Solution | None:
     """Return the chosen solution; 404 for an id that is not one of the vendor's."""
     if raw in (None, ""):
@@ -677,7 +651,7 @@ def build_vendor_insights(
     if not can_view_vendor_insights(user):
         deny()
     period = parse_range(args, today=today)
-    solutions = vendor_solutions(user.organization_id)
+    solutions = queries.vendor_solutions(user.organization_id)
     selected = _selected(solutions, args.get("solution"))
     scope = [selected] if selected else solutions
     ids = [s.id for s in scope]

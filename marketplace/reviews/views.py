@@ -125,8 +125,7 @@ def write(slug: str):
             review = services.record_review(current_user, solution, form.to_input())
         except services.ReviewValidationError as err:
             db.session.rollback()
-            for name, message in err.errors.items():
-                form.attach_error(name, message)
+            form.attach_errors(err.errors)
         except services.ReviewError as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -200,8 +199,7 @@ def reply(review_id: int):
             services.save_reply(current_user, review, form.body.data)
         except services.ReviewValidationError as err:
             db.session.rollback()
-            for name, message in err.errors.items():
-                form.attach_error(name, message)
+            form.attach_errors(err.errors)
         else:
             db.session.commit()
             flash(
@@ -233,8 +231,7 @@ def report(review_id: int):
             return redirect(services.public_link(review))
         except services.ReviewValidationError as err:
             db.session.rollback()
-            for name, message in err.errors.items():
-                form.attach_error(name, message)
+            form.attach_errors(err.errors)
         else:
             db.session.commit()
             flash(_("Đã gửi báo cáo vi phạm. Kiểm duyệt viên sẽ xem xét nhận xét này."), "success")

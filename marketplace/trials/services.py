@@ -365,17 +365,6 @@ def new_request_count(vendor_id: int | None) -> int:
     )
 
 
-def vendor_solutions(vendor_id: int) -> list[Solution]:
-    """Return the vendor's own solutions, for the inbox's solution filter."""
-    return list(
-        db.session.scalars(
-            select(Solution)
-            .where(Solution.vendor_id == vendor_id, Solution.status != SolutionStatus.DRAFT)
-            .order_by(Solution.name, Solution.id)
-        )
-    )
-
-
 def my_trials_query(org_id: int) -> Select:
     """Return the enterprise's trials, newest first, with their timelines."""
     return (

@@ -63,8 +63,7 @@ def request_trial(slug: str):
             return redirect(url_for("trials.my_trials"))
         except services.TrialValidationError as err:
             db.session.rollback()
-            for name, message in err.errors.items():
-                form.attach_error(name, message)
+            form.attach_errors(err.errors)
         except services.TrialError as err:
             db.session.rollback()
             flash(err.message, "danger")
@@ -209,7 +208,7 @@ def inbox():
         pagination=pagination,
         filters=filters,
         counts=services.inbox_counts(_vendor_id(), solution_id=filters.solution_id),
-        solutions=services.vendor_solutions(_vendor_id()),
+        solutions=queries.vendor_solutions(_vendor_id()),
         statuses=list(TrialStatus),
         today=services.local_today(),
     )

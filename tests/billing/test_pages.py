@@ -98,20 +98,13 @@ def _sale(buyer_org, plan, *, amount=None, status="paid", days_ago=0) -> Payment
 
 
 def _subscription(buyer_org, plan, n: int, status="active") -> Subscription:
-    sub = Subscription(
-        organization_id=buyer_org.id,
-        vendor_id=plan.solution.vendor_id,
-        solution_id=plan.solution_id,
-        plan_id=plan.id,
-        stripe_subscription_id=f"sub_page_{n}",
+    return factories.make_subscription(
+        buyer_org.id,
+        plan,
+        stripe_id=f"sub_page_{n}",
         status=status,
-        amount_vnd=plan.price_vnd,
-        period=plan.period,
         current_period_end=utcnow() + dt.timedelta(days=n),
     )
-    db.session.add(sub)
-    db.session.commit()
-    return sub
 
 
 def test_vendor_sales_show_only_its_own_plans(

@@ -248,7 +248,9 @@ def test_the_regex_tokenizer_matches_the_character_loop(text):
 
 def test_the_cache_expires_and_stays_within_its_bounds(monkeypatch):
     clock = [100.0]
-    monkeypatch.setattr(queries.time, "monotonic", lambda: clock[0])
+    from marketplace.core import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "clock", lambda: clock[0])
     cache = queries.TTLCache(10, max_entries=3, max_weight=5)
     calls = []
 

@@ -201,10 +201,10 @@ def test_the_catalogue_counts_follow_the_stamp(cached, listings, vendor):
 
 
 def test_pages_expire_with_time(cached, listings, monkeypatch):
-    from marketplace.core import pagecache
+    from marketplace.core import cache
 
     clock = [1000.0]
-    monkeypatch.setattr(pagecache, "_now", lambda: clock[0])
+    monkeypatch.setattr(cache, "clock", lambda: clock[0])
     client = cached(PAGE_CACHE_SECONDS=30).test_client()
     client.get("/")
     clock[0] += 29

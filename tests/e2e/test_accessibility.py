@@ -167,7 +167,6 @@ def targets(seeded_client) -> dict[str, int]:
     """The seeded rows the pages show, plus what the demo data lacks: a verification
     request, a live subscription and an unverified vendor."""
     from marketplace.accounts.models import User, VerificationRequest
-    from marketplace.billing.models import Subscription
     from marketplace.catalog.models import Solution
 
     vendor = db.session.scalar(select(User).where(User.email == VENDOR))
@@ -214,19 +213,12 @@ def targets(seeded_client) -> dict[str, int]:
     db.session.add(verification)
     # A live monthly subscription of the demo enterprise (written as the webhook would).
     plan = next(p for s in solutions for p in s.plans if p.period == "month" and p.price_vnd)
-    subscription = Subscription(
-        organization_id=enterprise.organization_id,
-        vendor_id=vendor.organization_id,
-        solution_id=plan.solution_id,
-        plan_id=plan.id,
-        stripe_subscription_id="sub_test_a11y",
-        status="active",
-        amount_vnd=plan.price_vnd,
-        period="month",
+    subscription = factories.make_subscription(
+        enterprise.organization_id,
+        plan,
+        stripe_id="sub_test_a11y",
         current_period_end=utcnow() + dt.timedelta(days=20),
     )
-    db.session.add(subscription)
-    db.session.commit()
     found["pending_verification"] = verification.id
     found["subscription"] = subscription.id
     # The order summary of a plan of another listing (one the enterprise does not have).

@@ -842,7 +842,7 @@ def test_billing_checkout(world, data):
 def subscriptions(world):
     """Two live subscriptions, the acting enterprise's and the victim's, and online payment
     pointed at a local fake of the Stripe API (which knows both)."""
-    from marketplace.billing.models import Subscription
+    from marketplace.catalog.models import Plan
     from marketplace.core.database import utcnow
     from tests.billing.fake_stripe import FakeStripe
 
@@ -866,20 +866,13 @@ def subscriptions(world):
     ):
         plan = db.session.execute(text(monthly), {"v": vendor}).first()
         stripe_id = f"sub_test_{who}"
-        subscription = Subscription(
-            organization_id=org,
-            vendor_id=vendor,
-            solution_id=plan.solution_id,
-            plan_id=plan.id,
-            stripe_subscription_id=stripe_id,
+        subscription = factories.make_subscription(
+            org,
+            db.session.get(Plan, plan.id),
+            stripe_id=stripe_id,
             stripe_customer_id=f"cus_test_{who}",
-            status="active",
-            amount_vnd=plan.price_vnd,
-            period="month",
             current_period_end=utcnow() + dt.timedelta(days=20),
         )
-        db.session.add(subscription)
-        db.session.commit()
         fake.subscriptions[stripe_id] = {
             "id": stripe_id,
             "object": "subscription",
