@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -137,25 +136,23 @@ def _after_commit(session: Session) -> None:
         content_changed()
 
 
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: Session, _previous_transaction) -> None:
     session.info.pop(_SESSION_FLAG, None)
 
 
-_listening = False
-_listening_lock = threading.Lock()
+_LISTENERS = (
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _on_execute),
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_rollback),
+)
 
 
 def _listen() -> None:
     """Install the session listeners once per process (they serve every app)."""
-    global _listening
-    with _listening_lock:
-        if _listening:
-            return
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _on_execute)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
-        _listening = True
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 def _caching_enabled(app: Flask) -> bool:
