@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g, request
 from flask.wrappers import Response
+from werkzeug.exceptions import MethodNotAllowed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The browsable documentation lives beside the versioned API, at /api/docs.
@@ -33,7 +34,18 @@ def _api_headers(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)
+    if response.status_code == 405 and "Allow" not in response.headers:
+        # The app-wide error page drops werkzeug's Allow header; RFC 9110 requires it.
+        response.headers["Allow"] = ", ".join(allowed_methods())
     return ratelimit.add_headers(response)
+
+
+def allowed_methods() -> list[str]:
+    """Return the methods the requested /api/v1 address answers (for `Allow`)."""
+    error = request.routing_exception
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        return sorted(error.valid_methods)
+    return ["GET", "HEAD", "OPTIONS"]
 
 
 def init_app(app: Flask) -> None:

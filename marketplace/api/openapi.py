@@ -1,382 +1,84 @@
-"""The OpenAPI 3.1 document of the JSON API v1, built in code, and its browsable form.
+"""The OpenAPI 3.1 document of API v1, generated from the shapes in shapes.py, and its page.
 
-The same dict is served at /api/v1/openapi.json, rendered at /api/docs and used by the
-tests to validate every response, so the document cannot drift from what is answered.
+Response schemas and query parameters come from the pydantic models the views answer
+and read with, so the document cannot drift from what is answered. The same dict is
+served at /api/v1/openapi.json and rendered at /api/docs.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from marketplace.catalog.queries import DEPLOYMENTS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS
+from marketplace.api import schemas as shapes
+from marketplace.api.params import property_schema
+from marketplace.api.schemas import LANGS, PERIODS  # noqa: F401 - part of this module's API
 
-API_VERSION = "1.0.0"
-LANGS = ("vi", "en")
-PERIODS = ("month", "year", "once")
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+API_VERSION = "1.1.0"
+REF_PREFIX = "#/components/schemas/"
 
 
-def _nullable(type_name: str, **extra: Any) -> dict[str, Any]:
-    return {"type": [type_name, "null"], **extra}
+class _Generator(GenerateJsonSchema):
+    """Pydantic's JSON Schema (draft 2020-12, as OpenAPI 3.1 uses) without generated titles."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def model_schema(self, schema: Any) -> dict[str, Any]:
+        generated = super().model_schema(schema)
+        generated.pop("title", None)
+        return generated
 
 
-def _object(properties: dict[str, Any], description: str = "", **extra: Any) -> dict[str, Any]:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-    if description:
-        schema["description"] = description
-    schema.update(extra)
-    return schema
-
-
-# ---------------------------------------------------------------- schemas
-
-_SOLUTION_PROPERTIES: dict[str, Any] = {
-    "slug": {"type": "string", "description": "Stable identifier used in URLs."},
-    "name": {"type": "string"},
-    "tagline": {"type": "string"},
-    "vendor": _ref("Vendor"),
-    "category": {"oneOf": [_ref("CategoryRef"), {"type": "null"}]},
-    "deployment": {"type": "string", "enum": list(DEPLOYMENTS)},
-    "has_trial": {"type": "boolean", "description": "At least one plan offers a free trial."},
-    "min_price_vnd": _nullable(
-        "integer", minimum=0, description="Lowest active plan price in VND; null without plans."
-    ),
-    "rating": _ref("Rating"),
-    "url": {"type": "string", "format": "uri", "description": "The solution's public page."},
-}
-
-
-def _schemas() -> dict[str, Any]:
-    detail = copy.deepcopy(_SOLUTION_PROPERTIES)
-    detail.update(
-        {
-            "vendor": _ref("VendorDetail"),
-            "rating": _ref("RatingDetail"),
-            "description": {"type": "string", "description": "Markdown source."},
-            "description_html": {
-                "type": "string",
-                "description": "The description rendered to sanitised HTML.",
-            },
-            "plans": {"type": "array", "items": _ref("Plan")},
-            "features": {"type": "array", "items": _ref("Feature")},
-            "published_at": _nullable(
-                "string", format="date-time", description="ISO 8601, UTC (ends in Z)."
-            ),
-        }
+def _component_schemas() -> dict[str, Any]:
+    _, top = models_json_schema(
+        [(model, "serialization") for model in shapes.COMPONENTS],
+        by_alias=True,
+        ref_template=REF_PREFIX + "{model}",
+        schema_generator=_Generator,
     )
-    stars = {str(n): {"type": "integer", "minimum": 0} for n in range(1, 6)}
-    return {
-        "Vendor": _object(
-            {"name": {"type": "string"}, "verified": {"type": "boolean"}},
-            "The organisation that offers a solution.",
-        ),
-        "VendorDetail": _object(
-            {
-                "name": {"type": "string"},
-                "verified": {"type": "boolean"},
-                "locality": _nullable("string", description="Locality code of the province."),
-                "website": _nullable("string"),
-            },
-            "The vendor, with its contact details.",
-        ),
-        "CategoryRef": _object(
-            {
-                "slug": {"type": "string"},
-                "name": {"type": "string", "description": "In the language of `lang`."},
-            },
-            "The category a solution is listed in.",
-        ),
-        "Rating": _object(
-            {
-                "average": _nullable(
-                    "number",
-                    minimum=0,
-                    maximum=5,
-                    description="Average of published reviews; null without reviews.",
-                ),
-                "count": {"type": "integer", "minimum": 0},
-            },
-            "Summary of published reviews.",
-        ),
-        "RatingDetail": _object(
-            {
-                "average": _nullable("number", minimum=0, maximum=5),
-                "count": {"type": "integer", "minimum": 0},
-                "distribution": _object(
-                    stars,
-                    "Number of published reviews per star (1–5); hidden reviews are not counted.",
-                ),
-            },
-            "Summary of published reviews with the count per star.",
-        ),
-        "Plan": _object(
-            {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "price_vnd": {"type": "integer", "minimum": 0},
-                "period": {"type": "string", "enum": list(PERIODS)},
-                "trial_days": {"type": "integer", "minimum": 0},
-                "limits": {"type": "string"},
-            },
-            "An active pricing plan. Prices are whole VND (no minor unit).",
-        ),
-        "Feature": _object(
-            {
-                "key": {"type": "string"},
-                "label": {"type": "string", "description": "In the language of `lang`."},
-                "value": {"type": "string", "description": "`yes`/`no` or a short value."},
-            },
-            "A comparable feature of a solution.",
-        ),
-        "Solution": _object(_SOLUTION_PROPERTIES, "A published solution, as listed."),
-        "SolutionDetail": _object(detail, "A published solution with everything its page shows."),
-        "SolutionList": _object(
-            {
-                "items": {"type": "array", "items": _ref("Solution")},
-                "page": {"type": "integer", "minimum": 1},
-                "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                "total": {"type": "integer", "minimum": 0},
-            },
-            "One page of published solutions and the number of all matches.",
-        ),
-        "CompareFeature": _object(
-            {
-                "key": {"type": "string"},
-                "label": {"type": "string"},
-                "values": {
-                    "type": "object",
-                    "description": "Solution slug → value; null when it does not list it.",
-                    "additionalProperties": _nullable("string"),
-                },
-            },
-            "One line of the comparison matrix.",
-        ),
-        "Compare": _object(
-            {
-                "solutions": {
-                    "type": "array",
-                    "items": _ref("Solution"),
-                    "minItems": 2,
-                    "maxItems": 4,
-                },
-                "features": {"type": "array", "items": _ref("CompareFeature")},
-                "messages": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": "Notes on slugs that were repeated or are not public.",
-                },
-            },
-            "Two to four solutions side by side.",
-        ),
-        "Category": _object(
-            {
-                "slug": {"type": "string"},
-                "name": {"type": "string", "description": "In the language of `lang`."},
-                "name_en": {"type": "string"},
-                "count": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "Published solutions, including those of its children.",
-                },
-                "children": {"type": "array", "items": _ref("Category")},
-            },
-            "A node of the category tree.",
-        ),
-        "CategoryTree": {
-            "type": "array",
-            "items": _ref("Category"),
-            "description": "The top-level categories with their children.",
-        },
-        "Stats": _object(
-            {
-                "solutions": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "Published solutions.",
-                },
-                "vendors": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "Active vendors with at least one published solution.",
-                },
-                "enterprises": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "Active enterprises registered on the marketplace.",
-                },
-                **_DASHBOARD_PROPERTIES,
-            },
-            "Counts of the public marketplace; with `include=dashboard`, the province "
-            "dashboard's figures too.",
-            required=["solutions", "vendors", "enterprises"],
-        ),
-        "Error": _object(
-            {
-                "error": {
-                    "type": "object",
-                    "properties": {
-                        "code": {
-                            "type": "string",
-                            "description": "Machine-readable: bad_request, not_found, "
-                            "method_not_allowed, rate_limited…",
-                        },
-                        "message": {"type": "string", "description": "For people."},
-                        "details": {
-                            "type": "object",
-                            "description": "Parameter name → what is wrong with it.",
-                            "additionalProperties": {"type": "string"},
-                        },
-                    },
-                    "required": ["code", "message"],
-                    "additionalProperties": False,
-                }
-            },
-            "The shape of every error.",
-        ),
-        "OpenAPIDocument": {
-            "type": "object",
-            "required": ["openapi", "info", "paths"],
-            "description": "This document.",
-        },
-    }
+    return top["$defs"]
 
 
-# ---------------------------------------------------------------- parameters and responses
-
-
-def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "schema": schema, "description": description, **extra}
-
-
-_COUNT = {"type": "integer", "minimum": 0}
-_SMALL_CELL = {"type": ["integer", "null"], "minimum": 5}
-_DASHBOARD_PROPERTIES: dict[str, Any] = {
-    "trials": {**_COUNT, "description": "Trial requests, all time (with include=dashboard)."},
-    "purchases": {**_COUNT, "description": "Paid checkouts, all time (with include=dashboard)."},
-    "months": {
-        "type": "array",
-        "description": "Trials and purchases per month (Asia/Ho_Chi_Minh), last 12 months.",
-        "items": _object(
+def _parameters(model: type[shapes.Query], *, path: list[str] = ()) -> list[dict[str, Any]]:
+    """Describe an operation's query parameters from the model it reads them with."""
+    required = set(model.model_json_schema().get("required", []))
+    parameters = []
+    for name in path:
+        parameters.append(
             {
-                "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
-                "trials": _COUNT,
-                "purchases": _COUNT,
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "pattern": shapes.SLUG_PATTERN},
+                "description": "The solution's slug; one that names no public solution "
+                "answers 404.",
+                "example": "hoa-don-dien-tu-song-hong",
             }
-        ),
-    },
-    "funnel": _object(
-        {"viewed": _COUNT, "trial": _COUNT, "paid": _COUNT},
-        "Views (once per visitor and day), trial requests and purchases, last 12 months.",
-    ),
-    "breakdowns": {
-        "type": "object",
-        "description": "Enterprises with a trial or a purchase, by locality, industry, size "
-        "and category; `organizations` is null for a cell under 5 (shown as <5).",
-        "additionalProperties": {
-            "type": "array",
-            "items": _object({"label": {"type": "string"}, "organizations": _SMALL_CELL}),
-        },
-    },
-    "ratings": {
-        "type": "array",
-        "description": "Average rating by category; null under 5 reviewing organisations.",
-        "items": _object(
-            {
-                "category": {"type": "string"},
-                "average": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
-                "reviews": _SMALL_CELL,
-            }
-        ),
-    },
-}
-
-
-def _parameters() -> dict[str, Any]:
-    boolean = {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no", "on", "off"]}
-    return {
-        "lang": _query(
-            "lang",
-            {"type": "string", "enum": list(LANGS), "default": "vi"},
-            "Language of names and labels.",
-        ),
-        "include": _query(
-            "include",
-            {"type": "string", "enum": ["dashboard"]},
-            "`dashboard` adds the province dashboard's figures.",
-        ),
-        "q": _query(
-            "q",
-            {"type": "string"},
-            f"Full-text search; Vietnamese is folded (`hoa don` finds `Hóa đơn`). "
-            f"Only the first {MAX_QUERY} characters are used.",
-            example="hóa đơn điện tử",
-        ),
-        "category": _query(
-            "category",
-            {"type": "string"},
-            "Category slug; a top-level category includes its children.",
-            example="hoa-don-dien-tu",
-        ),
-        "deployment": _query(
-            "deployment", {"type": "string", "enum": list(DEPLOYMENTS)}, "Deployment model."
-        ),
-        "has_trial": _query("has_trial", boolean, "Only solutions with a free trial."),
-        "verified": _query("verified", boolean, "Only solutions of verified vendors."),
-        "min_rating": _query(
-            "min_rating",
-            {"type": "integer", "minimum": 1, "maximum": 5},
-            "Minimum average rating (only rated solutions).",
-        ),
-        "max_price": _query(
-            "max_price",
-            {"type": "integer", "minimum": 0, "maximum": 100_000_000_000},
-            "Maximum lowest plan price, in VND.",
-        ),
-        "sort": _query(
-            "sort",
-            {"type": "string", "enum": list(SORTS)},
-            "Order: `relevance` (with `q`; the default then), `rating` (the default "
-            "otherwise), `reviews`, `newest`, `price_asc`, `price_desc`.",
-        ),
-        "page": _query(
-            "page",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
-            "Page number.",
-        ),
-        "per_page": _query(
-            "per_page",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
-            "Results per page.",
-        ),
-        "slug": {
-            "name": "slug",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string"},
-            "description": "The solution's slug.",
-            "example": "hoa-don-dien-tu-song-hong",
-        },
-        "s": _query(
-            "s",
-            {"type": "string"},
-            "Two to four solution slugs, separated by commas.",
-            required=True,
-            example="slug-a,slug-b",
-        ),
-    }
+        )
+    for name in model.model_fields:
+        schema = property_schema(model, name)
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": "query",
+            "description": schema.pop("description", ""),
+            "schema": {k: v for k, v in schema.items() if k not in ("title", "examples")},
+        }
+        if name in required:
+            parameter["required"] = True
+        if schema.get("type") == "array":
+            parameter.update(style="form", explode=False)
+        if "examples" in schema:
+            example = schema["examples"][0]
+            parameter["example"] = ",".join(example) if isinstance(example, list) else example
+        parameters.append(parameter)
+    return parameters
 
 
 def _headers() -> dict[str, Any]:
@@ -394,31 +96,29 @@ def _headers() -> dict[str, Any]:
     }
 
 
-def _json(schema_name: str) -> dict[str, Any]:
-    return {"application/json": {"schema": _ref(schema_name)}}
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
 
 
-def _ok(schema_name: str, description: str) -> dict[str, Any]:
-    names = ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "X-RateLimit-Limit")
-    return {
-        "description": description,
-        "headers": {n: {"$ref": f"#/components/headers/{n}"} for n in names},
-        "content": _json(schema_name),
-    }
+def _ref(model: type) -> dict[str, str]:
+    return {"$ref": REF_PREFIX + model.__name__}
 
 
 def _responses() -> dict[str, Any]:
+    error = _json(_ref(shapes.Error))
     return {
         "NotModified": {"description": "Not modified: the ETag sent in If-None-Match matches."},
         "BadRequest": {
-            "description": "A parameter is invalid; `details` names each one.",
-            "content": _json("Error"),
+            "description": "A parameter is not what this document allows (a value outside "
+            "its enum or range, not ASCII digits, not a slug, given twice); `details` "
+            "names each one.",
+            "content": error,
         },
-        "NotFound": {"description": "Not found.", "content": _json("Error")},
+        "NotFound": {"description": "Not found.", "content": error},
         "TooManyRequests": {
             "description": "Rate limit exceeded for this client.",
             "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
-            "content": _json("Error"),
+            "content": error,
         },
     }
 
@@ -427,47 +127,45 @@ def _operation(
     operation_id: str,
     summary: str,
     description: str,
-    parameters: list[str],
-    ok: tuple[str, str],
-    errors: list[str],
+    ok: tuple[dict[str, Any], str],
+    *,
+    query: type[shapes.Query] | None = None,
+    path: list[str] = (),
+    not_found: str = "",
     example: str,
 ) -> dict[str, Any]:
+    names = ("ETag", "Cache-Control", "Access-Control-Allow-Origin", "X-RateLimit-Limit")
+    schema, ok_description = ok
     responses: dict[str, Any] = {
-        "200": _ok(*ok),
+        "200": {
+            "description": ok_description,
+            "headers": {n: {"$ref": f"#/components/headers/{n}"} for n in names},
+            "content": _json(schema),
+        },
         "304": {"$ref": "#/components/responses/NotModified"},
     }
-    for status, name in (("400", "BadRequest"), ("404", "NotFound")):
-        if name in errors:
-            responses[status] = {"$ref": f"#/components/responses/{name}"}
+    parameters = _parameters(query, path=path) if query is not None else []
+    if parameters:
+        responses["400"] = {"$ref": "#/components/responses/BadRequest"}
+    if not_found:
+        responses["404"] = {"description": not_found, "content": _json(_ref(shapes.Error))}
     responses["429"] = {"$ref": "#/components/responses/TooManyRequests"}
     return {
         "operationId": operation_id,
         "summary": summary,
         "description": description,
         "tags": ["v1"],
-        "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parameters],
+        "parameters": parameters,
         "responses": responses,
         "x-example": example,
     }
 
 
-LIST_PARAMETERS = [
-    "q",
-    "category",
-    "deployment",
-    "has_trial",
-    "verified",
-    "min_rating",
-    "max_price",
-    "sort",
-    "page",
-    "per_page",
-    "lang",
-]
+LIST_PARAMETERS = list(shapes.ListQuery.model_fields)
 
 
-def build_document() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of API v1."""
+@functools.cache
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -481,8 +179,11 @@ def build_document() -> dict[str, Any]:
                 "matching `If-None-Match`) and `Cache-Control: public, max-age=60`. Any "
                 "origin may call the API (`Access-Control-Allow-Origin: *`; preflight "
                 "requests are answered for GET). Each client IP has a fixed-window rate "
-                "limit; over it the API answers `429` with `Retry-After`. Errors have the "
-                'shape `{"error": {"code": "not_found", "message": "…"}}`.'
+                "limit; over it the API answers `429` with `Retry-After`. Query parameters "
+                "are checked against this document: a value it does not allow answers "
+                "`400`; parameters it does not list are ignored. Another method than GET, "
+                "HEAD or OPTIONS answers `405` with `Allow`. Errors have the shape "
+                '`{"error": {"code": "not_found", "message": "…"}}`.'
             ),
             "license": {"name": "Public data", "identifier": "CC-BY-4.0"},
         },
@@ -495,10 +196,9 @@ def build_document() -> dict[str, Any]:
                     "Danh sách giải pháp",
                     "Search and filter published solutions, as the catalogue page does: "
                     "same filters, same sorts, same search.",
-                    LIST_PARAMETERS,
-                    ("SolutionList", "One page of solutions."),
-                    ["BadRequest"],
-                    "/solutions?"
+                    (_ref(shapes.SolutionList), "One page of solutions."),
+                    query=shapes.ListQuery,
+                    example="/solutions?"
                     + urlencode(
                         {"category": "hoa-don-dien-tu", "has_trial": 1, "sort": "price_asc"}
                     ),
@@ -509,10 +209,11 @@ def build_document() -> dict[str, Any]:
                     "getSolution",
                     "Chi tiết giải pháp",
                     "A published solution with its plans, features, rating and vendor.",
-                    ["slug", "lang"],
-                    ("SolutionDetail", "The solution."),
-                    ["BadRequest", "NotFound"],
-                    "/solutions/hoa-don-dien-tu-song-hong",
+                    (_ref(shapes.SolutionDetail), "The solution."),
+                    query=shapes.LangQuery,
+                    path=["slug"],
+                    not_found="No public solution has this slug.",
+                    example="/solutions/hoa-don-dien-tu-song-hong",
                 )
             },
             "/compare": {
@@ -520,12 +221,13 @@ def build_document() -> dict[str, Any]:
                     "compareSolutions",
                     "So sánh giải pháp",
                     "Two to four published solutions side by side, with the feature matrix. "
-                    "Slugs that are not public are dropped (see `messages`); fewer than two "
-                    "or more than four answer 400.",
-                    ["s", "lang"],
-                    ("Compare", "The comparison."),
-                    ["BadRequest"],
-                    "/compare?s=slug-a,slug-b",
+                    "Named solutions that are not public are dropped (see `messages`); "
+                    "fewer than two, more than four or repeated slugs answer 400, fewer "
+                    "than two public ones 404.",
+                    (_ref(shapes.Compare), "The comparison."),
+                    query=shapes.CompareQuery,
+                    not_found="Fewer than two of the named solutions are public.",
+                    example="/compare?s=slug-a,slug-b",
                 )
             },
             "/categories": {
@@ -533,10 +235,9 @@ def build_document() -> dict[str, Any]:
                     "listCategories",
                     "Danh mục",
                     "The category tree with the number of published solutions in each.",
-                    ["lang"],
-                    ("CategoryTree", "The category tree."),
-                    ["BadRequest"],
-                    "/categories",
+                    (_ref(shapes.CategoryTree), "The category tree."),
+                    query=shapes.LangQuery,
+                    example="/categories",
                 )
             },
             "/stats": {
@@ -545,10 +246,13 @@ def build_document() -> dict[str, Any]:
                     "Thống kê",
                     "Counts of published solutions, vendors and enterprises; with "
                     "`include=dashboard`, the province dashboard's figures.",
-                    ["include"],
-                    ("Stats", "The counts."),
-                    [],
-                    "/stats",
+                    (
+                        {"oneOf": [_ref(shapes.Stats), _ref(shapes.StatsDashboard)]},
+                        "The counts (`Stats`), or with `include=dashboard` the counts "
+                        "and the dashboard (`StatsDashboard`).",
+                    ),
+                    query=shapes.StatsQuery,
+                    example="/stats",
                 )
             },
             "/openapi.json": {
@@ -556,20 +260,22 @@ def build_document() -> dict[str, Any]:
                     "getOpenAPI",
                     "Tài liệu OpenAPI",
                     "This document (OpenAPI 3.1).",
-                    [],
-                    ("OpenAPIDocument", "The OpenAPI document."),
-                    [],
-                    "/openapi.json",
+                    (_ref(shapes.OpenAPIDocument), "The OpenAPI document."),
+                    example="/openapi.json",
                 )
             },
         },
         "components": {
-            "schemas": _schemas(),
-            "parameters": _parameters(),
+            "schemas": _component_schemas(),
             "headers": _headers(),
             "responses": _responses(),
         },
     }
+
+
+def build_document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of API v1 (a copy: callers may change it)."""
+    return copy.deepcopy(_document())
 
 
 # ---------------------------------------------------------------- the browsable page

@@ -1,4 +1,4 @@
-"""Turn catalogue objects into the JSON shapes of API v1 (see openapi.py for each schema)."""
+"""Turn catalogue objects into the JSON shapes of API v1 (each shape is a model in schemas.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 
 from marketplace.accounts.models import Organization
+from marketplace.api import schemas as shapes
 from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
@@ -26,124 +27,144 @@ def isoformat(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def vendor_summary(org: Organization) -> dict[str, Any]:
-    return {"name": org.name, "verified": org.verified_at is not None}
+def vendor_summary(org: Organization) -> shapes.Vendor:
+    return shapes.Vendor(name=org.name, verified=org.verified_at is not None)
 
 
-def vendor_detail(org: Organization) -> dict[str, Any]:
-    return {**vendor_summary(org), "locality": org.locality, "website": org.website}
+def vendor_detail(org: Organization) -> shapes.VendorDetail:
+    return shapes.VendorDetail(
+        name=org.name,
+        verified=org.verified_at is not None,
+        locality=org.locality,
+        website=org.website,
+    )
 
 
-def category_ref(category: Category | None) -> dict[str, Any] | None:
+def category_ref(category: Category | None) -> shapes.CategoryRef | None:
     if category is None:
         return None
-    return {"slug": category.slug, "name": category.name}
+    return shapes.CategoryRef(slug=category.slug, name=category.name)
 
 
-def rating_summary(solution: Solution) -> dict[str, Any]:
+def rating_summary(solution: Solution) -> shapes.Rating:
     count = int(solution.rating_count or 0)
     average = round(float(solution.rating_avg or 0), 2) if count else None
-    return {"average": average, "count": count}
+    return shapes.Rating(average=average, count=count)
 
 
-def rating_distribution(solution: Solution) -> dict[str, int]:
+def rating_distribution(solution: Solution) -> shapes.Distribution:
     """Return the number of published reviews per star, "1" to "5" (hidden ones excluded)."""
-    return reviews.distributions([solution.id])[solution.id]
+    return shapes.Distribution.model_validate(reviews.distributions([solution.id])[solution.id])
 
 
-def solution_summary(solution: Solution) -> dict[str, Any]:
-    """Describe a solution as lists show it (vendor and category must be loaded)."""
+def solution_url(solution: Solution) -> str:
+    """Return the absolute address of a solution's public page."""
+    return url_for("catalog.solution", slug=solution.slug, _external=True)
+
+
+def _listed(solution: Solution) -> dict[str, Any]:
+    """The fields a listed solution and its detail share (vendor and category loaded)."""
     return {
         "slug": solution.slug,
         "name": solution.name,
         "tagline": solution.tagline or "",
-        "vendor": vendor_summary(solution.vendor),
         "category": category_ref(solution.category),
-        "deployment": solution.deployment,
+        "deployment": str(solution.deployment),
         "has_trial": solution.has_trial,
         "min_price_vnd": solution.min_price_vnd,
-        "rating": rating_summary(solution),
-        "url": url_for("catalog.solution", slug=solution.slug, _external=True),
+        "url": solution_url(solution),
     }
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
-        "id": plan.id,
-        "name": plan.name,
-        "price_vnd": plan.price_vnd,
-        "period": plan.period,
-        "trial_days": plan.trial_days,
-        "limits": plan.limits or "",
-    }
+def solution_summary(solution: Solution) -> shapes.Solution:
+    """Describe a solution as lists show it (vendor and category must be loaded)."""
+    return shapes.Solution(
+        **_listed(solution),
+        vendor=vendor_summary(solution.vendor),
+        rating=rating_summary(solution),
+    )
 
 
-def solution_detail(solution: Solution) -> dict[str, Any]:
+def plan_json(plan: Plan) -> shapes.Plan:
+    return shapes.Plan(
+        id=plan.id,
+        name=plan.name,
+        price_vnd=plan.price_vnd,
+        period=str(plan.period),
+        trial_days=plan.trial_days,
+        limits=plan.limits or "",
+    )
+
+
+def solution_detail(solution: Solution) -> shapes.SolutionDetail:
     """Describe a solution with its plans, features, rating and vendor, as its page does."""
     view = describe(content_of(solution))
-    data = solution_summary(solution)
-    data.update(
-        {
-            "vendor": vendor_detail(solution.vendor),
-            "rating": {**rating_summary(solution), "distribution": rating_distribution(solution)},
-            "description": solution.description or "",
-            "description_html": view.description_html,
-            "plans": [plan_json(p) for p in solution.active_plans],
-            "features": [{"key": f.key, "label": f.label, "value": f.value} for f in view.features],
-            "published_at": isoformat(solution.published_at),
-        }
+    rating = rating_summary(solution)
+    return shapes.SolutionDetail(
+        **_listed(solution),
+        vendor=vendor_detail(solution.vendor),
+        rating=shapes.RatingDetail(
+            average=rating.average, count=rating.count, distribution=rating_distribution(solution)
+        ),
+        description=solution.description or "",
+        description_html=view.description_html,
+        plans=[plan_json(p) for p in solution.active_plans],
+        features=[shapes.Feature(key=f.key, label=f.label, value=f.value) for f in view.features],
+        published_at=isoformat(solution.published_at),
     )
-    return data
 
 
-def comparison_json(comparison: Comparison) -> dict[str, Any]:
-    return {
-        "solutions": [solution_summary(s) for s in comparison.solutions],
-        "features": [
-            {"key": line.key, "label": line.label, "values": dict(line.values)}
+def comparison_json(comparison: Comparison) -> shapes.Compare:
+    return shapes.Compare(
+        solutions=[solution_summary(s) for s in comparison.solutions],
+        features=[
+            shapes.CompareFeature(key=line.key, label=line.label, values=dict(line.values))
             for line in comparison.features
         ],
-        "messages": [str(m) for m in comparison.messages],
-    }
+        messages=[str(m) for m in comparison.messages],
+    )
 
 
-def category_tree_json(nodes: list[CategoryNode]) -> list[dict[str, Any]]:
+def _category_nodes(nodes: list[CategoryNode]) -> list[shapes.Category]:
     return [
-        {
-            "slug": node.category.slug,
-            "name": node.category.name,
-            "name_en": node.category.name_en,
-            "count": node.count,
-            "children": category_tree_json(node.children),
-        }
+        shapes.Category(
+            slug=node.category.slug,
+            name=node.category.name,
+            name_en=node.category.name_en,
+            count=node.count,
+            children=_category_nodes(node.children),
+        )
         for node in nodes
     ]
 
 
-def totals_json(totals: Totals) -> dict[str, int]:
-    return {
-        "solutions": totals.solutions,
-        "vendors": totals.vendors,
-        "enterprises": totals.enterprises,
-    }
+def category_tree_json(nodes: list[CategoryNode]) -> shapes.CategoryTree:
+    return shapes.CategoryTree(_category_nodes(nodes))
 
 
-def dashboard_json(board: Dashboard) -> dict[str, Any]:
+def totals_json(totals: Totals) -> shapes.Stats:
+    return shapes.Stats(
+        solutions=totals.solutions, vendors=totals.vendors, enterprises=totals.enterprises
+    )
+
+
+def dashboard_json(board: Dashboard) -> shapes.StatsDashboard:
     """The province dashboard; a cell under 5 organisations is null (shown as "<5")."""
-    return {
-        **totals_json(board.totals),
-        "trials": board.trials_total,
-        "purchases": board.purchases_total,
-        "months": [
-            {"month": f"{p.month:%Y-%m}", "trials": p.trials, "purchases": p.purchases}
+    return shapes.StatsDashboard(
+        **totals_json(board.totals).model_dump(),
+        trials=board.trials_total,
+        purchases=board.purchases_total,
+        months=[
+            shapes.Month(month=f"{p.month:%Y-%m}", trials=p.trials, purchases=p.purchases)
             for p in board.months
         ],
-        "funnel": dict(board.funnel),
-        "breakdowns": {
-            b.key: [{"label": c.label, "organizations": c.orgs} for c in b.cells]
+        funnel=shapes.Funnel(**board.funnel),
+        breakdowns={
+            b.key: [shapes.BreakdownCell(label=str(c.label), organizations=c.orgs) for c in b.cells]
             for b in board.breakdowns
         },
-        "ratings": [
-            {"category": r.label, "average": r.average, "reviews": r.reviews} for r in board.ratings
+        ratings=[
+            shapes.CategoryRating(category=str(r.label), average=r.average, reviews=r.reviews)
+            for r in board.ratings
         ],
-    }
+    )

@@ -1,8 +1,9 @@
 """JSON API v1: catalogue, solution, comparison, categories, statistics and the document.
 
-Every view reads its parameters strictly (400 with `details` for anything it cannot
-use), answers only published solutions of active vendors, and goes through the same
-query code as the HTML pages.
+Every view reads its query parameters through its model in schemas.py (400 with `details`
+for anything the document does not allow), answers a shape of schemas.py, answers only
+published solutions of active vendors, and goes through the same query code as the HTML
+pages.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
+from marketplace.api import schemas as shapes
+from marketplace.api.params import BadParameters, parse_query
 from marketplace.catalog import queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
@@ -29,8 +32,7 @@ from marketplace.extensions import db
 from marketplace.insights import services as insights
 
 CACHE_CONTROL = "public, max-age=60"
-# What a slug can be (see core.text.slugify); anything else cannot name a solution.
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG_RE = re.compile(shapes.SLUG_PATTERN)
 
 
 # ---------------------------------------------------------------- responses
@@ -40,9 +42,9 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_response(data: Any) -> Response:
-    """Answer 200 with a strong ETag and public caching; 304 when If-None-Match matches."""
-    body = _dumps(data)
+def json_response(shape: shapes.Shape | shapes.ListShape | shapes.OpenAPIDocument) -> Response:
+    """Answer 200 with a shape, a strong ETag and public caching; 304 when If-None-Match matches."""
+    body = _dumps(shape.json_data())
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest())
     response.headers["Cache-Control"] = CACHE_CONTROL
@@ -53,10 +55,12 @@ def error_response(
     status: int, message: str, details: dict[str, str] | None = None
 ) -> tuple[Response, int]:
     """Answer an error in the API's shape, with `details` per parameter when given."""
-    error: dict[str, Any] = {"code": ERROR_CODES.get(status, "error"), "message": message}
-    if details:
-        error["details"] = details
-    response = current_app.response_class(_dumps({"error": error}), mimetype="application/json")
+    error = shapes.Error(
+        error=shapes.ErrorBody(
+            code=ERROR_CODES.get(status, "error"), message=str(message), details=details or None
+        )
+    )
+    response = current_app.response_class(_dumps(error.json_data()), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response, status
 
@@ -65,61 +69,64 @@ def bad_request(details: dict[str, str], message: str | None = None):
     return error_response(400, message or _("Tham số không hợp lệ."), details)
 
 
-class BadParameters(Exception):
-    def __init__(self, details: dict[str, str]) -> None:
-        super().__init__(details)
-        self.details = details
+def with_query(model: type[shapes.Query]) -> Callable:
+    """Read the view's query parameters through `model` and run it in the language of `lang`.
 
+    The language is never the visitor's cookie: answers are public and cached.
+    """
 
-def _lang() -> str:
-    raw = request.args.get("lang")
-    if raw is None or raw == "":
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if raw not in openapi.LANGS:
-        raise BadParameters({"lang": "must be one of " + ", ".join(openapi.LANGS)})
-    return raw
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                query = parse_query(model, request.args)
+            except BadParameters as err:
+                return bad_request(err.details)
+            lang = getattr(query, "lang", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+            with force_locale(lang):
+                return view(query, *args, **kwargs)
 
+        return wrapper
 
-def localised(view: Callable) -> Callable:
-    """Run a view in the language of `lang`, never the visitor's cookie: answers are public."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            lang = _lang()
-        except BadParameters as err:
-            return bad_request(err.details)
-        with force_locale(lang):
-            return view(*args, **kwargs)
-
-    return wrapper
+    return decorate
 
 
 # ---------------------------------------------------------------- endpoints
 
 
+def _catalog_args(query: shapes.ListQuery) -> dict[str, str]:
+    """The catalogue's own parameters from validated ones (flags as the catalogue reads them)."""
+    args = query.model_dump(exclude={"lang"}, exclude_none=True)
+    for flag in ("has_trial", "verified"):
+        if flag in args:
+            args[flag] = "1" if args[flag] in shapes.TRUE_FLAGS else ""
+    return {name: str(value) for name, value in args.items()}
+
+
 @bp.get("/solutions")
-@localised
-def list_solutions():
-    params = queries.parse_params(request.args, default_per_page=current_app.config["PER_PAGE"])
-    if params.errors:
-        return bad_request(dict(params.errors))
+@with_query(shapes.ListQuery)
+def list_solutions(query: shapes.ListQuery):
+    params = queries.parse_params(
+        _catalog_args(query), default_per_page=current_app.config["PER_PAGE"]
+    )
     result = queries.run_catalog(params, with_facets=False)
-    if params.errors:  # an unknown category is only found out while querying
-        return bad_request(dict(params.errors))
+    # A slug that names no category matches nothing (documented): an empty page, not a 400.
+    unknown_category = "category" in params.errors
     return json_response(
-        {
-            "items": [serializers.solution_summary(s) for s in result.items],
-            "page": params.page,
-            "per_page": params.per_page,
-            "total": result.total,
-        }
+        shapes.SolutionList(
+            items=[]
+            if unknown_category
+            else [serializers.solution_summary(s) for s in result.items],
+            page=params.page,
+            per_page=params.per_page,
+            total=0 if unknown_category else result.total,
+        )
     )
 
 
 @bp.get("/solutions/<slug>")
-@localised
-def get_solution(slug: str):
+@with_query(shapes.LangQuery)
+def get_solution(query: shapes.LangQuery, slug: str):
     solution = queries.public_solution(slug) if SLUG_RE.match(slug) else None
     if solution is None:
         return error_response(404, _("Không tìm thấy giải pháp “%(slug)s”.", slug=slug[:100]))
@@ -127,24 +134,9 @@ def get_solution(slug: str):
 
 
 @bp.get("/compare")
-@localised
-def compare_solutions():
-    raw = request.args.get("s")
-    if not raw or not raw.strip():
-        return bad_request({"s": "required: 2 to 4 slugs separated by commas"})
-    slugs, messages = compare.parse_slugs(raw)
-    if len(slugs) > compare.MAX_ITEMS:
-        return bad_request(
-            {"s": f"at most {compare.MAX_ITEMS} slugs"},
-            _("Chỉ so sánh được tối đa %(n)d giải pháp.", n=compare.MAX_ITEMS),
-        )
-    # A string that cannot be a slug names no solution: it is reported as not found.
-    comparison = compare.build_comparison([s for s in slugs if SLUG_RE.match(s)])
-    comparison.messages[:0] = messages + [
-        _("Không tìm thấy giải pháp “%(slug)s” (có thể đã ngừng hiển thị).", slug=s)
-        for s in slugs
-        if not SLUG_RE.match(s)
-    ]
+@with_query(shapes.CompareQuery)
+def compare_solutions(query: shapes.CompareQuery):
+    comparison = compare.build_comparison(query.s)
     if not comparison.ready:
         message = _(
             "Cần từ %(low)d đến %(high)d giải pháp đang hiển thị để so sánh.",
@@ -152,18 +144,18 @@ def compare_solutions():
             high=compare.MAX_ITEMS,
         )
         found = len(comparison.solutions)
-        return bad_request(
-            {
-                "s": f"needs {compare.MIN_ITEMS} to {compare.MAX_ITEMS} public solutions, {found} found"
-            },
-            " ".join([message, *comparison.messages]),
+        # Well-formed slugs that name too few public solutions: those are not found.
+        return error_response(
+            404,
+            " ".join([message, *map(str, comparison.messages)]),
+            {"s": f"needs {compare.MIN_ITEMS} public solutions, {found} found"},
         )
     return json_response(serializers.comparison_json(comparison))
 
 
 @bp.get("/categories")
-@localised
-def list_categories():
+@with_query(shapes.LangQuery)
+def list_categories(query: shapes.LangQuery):
     counts = dict(
         db.session.execute(
             queries._base()
@@ -176,9 +168,10 @@ def list_categories():
 
 
 @bp.get("/stats")
-def stats():
+@with_query(shapes.StatsQuery)
+def stats(query: shapes.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
-    if request.args.get("include") == "dashboard":
+    if query.include == "dashboard":
         return json_response(serializers.dashboard_json(insights.build_dashboard()))
     return json_response(serializers.totals_json(insights.marketplace_totals()))
 
@@ -193,7 +186,7 @@ def rate_limited(err):
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return json_response(openapi.build_document())
+    return json_response(shapes.OpenAPIDocument.model_validate(openapi.build_document()))
 
 
 @docs_bp.get("/docs")

@@ -37,11 +37,14 @@ def schema_for(path: str, status: int) -> dict | None:
     """Return the JSON schema the document gives for `path` answering `status`."""
     responses = DOCUMENT["paths"][path]["get"]["responses"]
     assert str(status) in responses, f"{path} answered an undocumented {status}"
-    response = resolve(DOCUMENT, responses[str(status)])
-    schema = response.get("content", {}).get("application/json", {}).get("schema")
-    if schema is None:
+    response = responses[str(status)]
+    pointer = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + f"/get/responses/{status}"
+    if "$ref" in response:
+        pointer = response["$ref"]
+    response = resolve(DOCUMENT, response)
+    if response.get("content", {}).get("application/json", {}).get("schema") is None:
         return None
-    return {"$ref": "urn:api" + schema["$ref"]}
+    return {"$ref": f"urn:api{pointer}/content/application~1json/schema"}
 
 
 def conforms(path: str, response) -> dict | None:
@@ -260,9 +263,23 @@ def test_list_filters_and_pages(client, catalogue):
         ("min_rating=6", {"min_rating"}),
         ("max_price=-1", {"max_price"}),
         ("deployment=moon", {"deployment"}),
-        ("category=khong-co", {"category"}),
+        ("category=Khong Co", {"category"}),
         ("lang=fr", {"lang"}),
+        ("lang=", {"lang"}),
         ("page=1.5", {"page"}),
+        # Conformance findings: values outside the documented enums were accepted.
+        ("verified=AAA", {"verified"}),
+        ("has_trial=maybe", {"has_trial"}),
+        ("has_trial=", {"has_trial"}),
+        # Integers are ASCII digits only, bounded, given once.
+        ("page=%EF%BC%91%EF%BC%92", {"page"}),
+        ("page=%D9%A3", {"page"}),
+        ("page=%205", {"page"}),
+        ("page=+5", {"page"}),
+        ("page=10001", {"page"}),
+        ("max_price=100000000001", {"max_price"}),
+        ("per_page=" + "9" * 30, {"per_page"}),
+        ("page=1&page=2", {"page"}),
     ],
 )
 def test_bad_parameters_answer_400_naming_each(client, query, fields):
@@ -271,6 +288,16 @@ def test_bad_parameters_answer_400_naming_each(client, query, fields):
     body = conforms("/solutions", response)
     assert body["error"]["code"] == "bad_request"
     assert set(body["error"]["details"]) == fields
+
+
+def test_unknown_category_is_an_empty_page_not_an_error(client, catalogue):
+    """A well-formed slug naming no category matches nothing (documented), never all."""
+    body = conforms("/solutions", client.get("/api/v1/solutions?category=khong-co"))
+    assert body == {"items": [], "page": 1, "per_page": 20, "total": 0}
+    parameter = next(
+        p for p in DOCUMENT["paths"]["/solutions"]["get"]["parameters"] if p["name"] == "category"
+    )
+    assert "matches nothing" in parameter["description"]
 
 
 def test_search_goes_through_the_catalogue_search(client, catalogue):
@@ -346,6 +373,18 @@ def test_unknown_slug_and_unknown_path_answer_json_404(client):
     assert response.get_json()["error"]["code"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+@pytest.mark.parametrize(
+    "path", ["/solutions", "/solutions/abc", "/compare", "/categories", "/stats", "/openapi.json"]
+)
+def test_every_405_says_which_methods_are_allowed(client, method, path):
+    """Conformance finding: 405 answers came without the Allow header RFC 9110 requires."""
+    response = client.open("/api/v1" + path, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
 # ---------------------------------------------------------------- compare, categories, stats
 
 
@@ -370,10 +409,13 @@ def test_compare_drops_hidden_solutions_and_needs_two_to_four(client, catalogue)
 
     for query in (
         f"s={a.slug}",
-        f"s={a.slug},{hidden.slug}",
         f"s={a.slug},{a.slug}",
+        f"s={a.slug},,{b.slug}",
+        f"s={a.slug}, {b.slug}",
+        f"s={a.slug},Not-A-Slug",
         "s=",
         "",
+        f"s={a.slug}&s={b.slug}",
         "s=" + ",".join(catalogue[k].slug for k in (*PUBLIC, "draft")),
     ):
         response = client.get(f"/api/v1/compare?{query}")
@@ -381,6 +423,12 @@ def test_compare_drops_hidden_solutions_and_needs_two_to_four(client, catalogue)
         body = conforms("/compare", response)
         assert body["error"]["code"] == "bad_request" and body["error"]["message"]
         assert "s" in body["error"]["details"]
+    # Well-formed slugs naming fewer than two public solutions: not found (documented).
+    for query in (f"s={a.slug},{hidden.slug}", "s=khong-co,khong-co-nua"):
+        response = client.get(f"/api/v1/compare?{query}")
+        assert response.status_code == 404, query
+        body = conforms("/compare", response)
+        assert body["error"]["code"] == "not_found" and "s" in body["error"]["details"]
 
 
 def test_categories_tree_counts_public_solutions_including_children(client, catalogue):
@@ -410,6 +458,17 @@ def test_stats_count_public_solutions_vendors_and_enterprises(client, catalogue,
     db.session.commit()
     body = conforms("/stats", client.get("/api/v1/stats"))
     assert body == {"solutions": 2, "vendors": 1, "enterprises": 2}
+
+
+def test_stats_with_the_dashboard_and_only_documented_includes(client, catalogue):
+    body = conforms("/stats", client.get("/api/v1/stats?include=dashboard"))
+    assert body["solutions"] == 4 and {"trials", "months", "funnel", "breakdowns"} <= set(body)
+    for query in ("include=AAA", "include=", "include=dashboard&include=dashboard"):
+        response = client.get(f"/api/v1/stats?{query}")
+        assert response.status_code == 400, query
+        assert conforms("/stats", response)["error"]["details"] == {
+            "include": response.get_json()["error"]["details"]["include"]
+        }
 
 
 # ---------------------------------------------------------------- HTTP behaviour
@@ -669,7 +728,7 @@ def test_generated_compare_parameters_never_fail(roomy_client, small_catalogue):
         if lang is not None:
             args["lang"] = lang
         response = roomy_client.get("/api/v1/compare", query_string=args)
-        assert response.status_code in (200, 400), response.status_code
+        assert response.status_code in (200, 400, 404), response.status_code
         _never_shows(conforms("/compare", response), small_catalogue["hidden"])
 
     check()

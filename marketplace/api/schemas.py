@@ -1,0 +1,395 @@
+"""Every JSON shape of API v1, defined once as pydantic models.
+
+The serializers build these models (so an answer that does not fit its shape fails where
+it is made, never reaches a client), the OpenAPI document is generated from them
+(openapi.py) and the query parameters of each operation are read through them (params.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+
+from marketplace.catalog.queries import DEPLOYMENTS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS
+
+LANGS = ("vi", "en")
+PERIODS = ("month", "year", "once")
+MAX_PRICE = 100_000_000_000
+# What a slug can be (see core.text.slugify); anything else cannot name a solution.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+COMPARE_MIN, COMPARE_MAX = 2, 4
+# The whole application refuses NUL characters (core.errors.reject_nul_bytes).
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+Deployment = Literal[DEPLOYMENTS]  # type: ignore[valid-type]
+Period = Literal[PERIODS]  # type: ignore[valid-type]
+Sort = Literal[SORTS]  # type: ignore[valid-type]
+Lang = Literal[LANGS]  # type: ignore[valid-type]
+Flag = Literal["1", "0", "true", "false", "yes", "no", "on", "off"]
+TRUE_FLAGS = frozenset({"1", "true", "yes", "on"})
+Count = Annotated[int, Ge(0)]
+
+
+class Shape(BaseModel):
+    """Base of the response shapes: every field required, nothing else allowed, no coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    def json_data(self) -> Any:
+        """Return the JSON-ready data of this shape (field aliases as keys)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class ListShape(RootModel):
+    """Base of the shapes that are a JSON array."""
+
+    model_config = ConfigDict(strict=True)
+
+    def json_data(self) -> Any:
+        """Return the JSON-ready data of this shape."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+# ---------------------------------------------------------------- solutions
+
+
+class Vendor(Shape):
+    """The organisation that offers a solution."""
+
+    name: str
+    verified: bool
+
+
+class VendorDetail(Shape):
+    """The vendor, with its contact details."""
+
+    name: str
+    verified: bool
+    locality: str | None = Field(description="Locality code of the province.")
+    website: str | None
+
+
+class CategoryRef(Shape):
+    """The category a solution is listed in."""
+
+    slug: str
+    name: str = Field(description="In the language of `lang`.")
+
+
+class Rating(Shape):
+    """Summary of published reviews."""
+
+    average: Annotated[float, Ge(0), Le(5)] | None = Field(
+        description="Average of published reviews; null without reviews."
+    )
+    count: Count
+
+
+class Distribution(Shape):
+    """Number of published reviews per star (1–5); hidden reviews are not counted."""
+
+    one: Count = Field(alias="1")
+    two: Count = Field(alias="2")
+    three: Count = Field(alias="3")
+    four: Count = Field(alias="4")
+    five: Count = Field(alias="5")
+
+
+class RatingDetail(Shape):
+    """Summary of published reviews with the count per star."""
+
+    average: Annotated[float, Ge(0), Le(5)] | None
+    count: Count
+    distribution: Distribution
+
+
+class Plan(Shape):
+    """An active pricing plan. Prices are whole VND (no minor unit)."""
+
+    id: int
+    name: str
+    price_vnd: Count
+    period: Period
+    trial_days: Count
+    limits: str
+
+
+class Feature(Shape):
+    """A comparable feature of a solution."""
+
+    key: str
+    label: str = Field(description="In the language of `lang`.")
+    value: str = Field(description="`yes`/`no` or a short value.")
+
+
+class Solution(Shape):
+    """A published solution, as listed."""
+
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str
+    tagline: str
+    vendor: Vendor
+    category: CategoryRef | None
+    deployment: Deployment
+    has_trial: bool = Field(description="At least one plan offers a free trial.")
+    min_price_vnd: Count | None = Field(
+        description="Lowest active plan price in VND; null without plans."
+    )
+    rating: Rating
+    url: str = Field(json_schema_extra={"format": "uri"}, description="The solution's public page.")
+
+
+class SolutionDetail(Solution):
+    """A published solution with everything its page shows."""
+
+    vendor: VendorDetail  # type: ignore[assignment]
+    rating: RatingDetail  # type: ignore[assignment]
+    description: str = Field(description="Markdown source.")
+    description_html: str = Field(description="The description rendered to sanitised HTML.")
+    plans: list[Plan]
+    features: list[Feature]
+    published_at: str | None = Field(
+        json_schema_extra={"format": "date-time"}, description="ISO 8601, UTC (ends in Z)."
+    )
+
+
+class SolutionList(Shape):
+    """One page of published solutions and the number of all matches."""
+
+    items: list[Solution]
+    page: Annotated[int, Ge(1), Le(MAX_PAGE)]
+    per_page: Annotated[int, Ge(1), Le(MAX_PER_PAGE)]
+    total: Count
+
+
+# ---------------------------------------------------------------- compare, categories, stats
+
+
+class CompareFeature(Shape):
+    """One line of the comparison matrix."""
+
+    key: str
+    label: str
+    values: dict[str, str | None] = Field(
+        description="Solution slug → value; null when it does not list it."
+    )
+
+
+class Compare(Shape):
+    """Two to four solutions side by side."""
+
+    solutions: list[Solution] = Field(min_length=COMPARE_MIN, max_length=COMPARE_MAX)
+    features: list[CompareFeature]
+    messages: list[str] = Field(description="Notes on slugs that were repeated or are not public.")
+
+
+class Category(Shape):
+    """A node of the category tree."""
+
+    slug: str
+    name: str = Field(description="In the language of `lang`.")
+    name_en: str
+    count: Count = Field(description="Published solutions, including those of its children.")
+    children: list[Category]
+
+
+class CategoryTree(ListShape):
+    """The top-level categories with their children."""
+
+    root: list[Category]
+
+
+class Stats(Shape):
+    """Counts of the public marketplace."""
+
+    solutions: Count = Field(description="Published solutions.")
+    vendors: Count = Field(description="Active vendors with at least one published solution.")
+    enterprises: Count = Field(description="Active enterprises registered on the marketplace.")
+
+
+SmallCell = Annotated[int, Ge(5)] | None
+
+
+class Month(Shape):
+    """Trials and purchases of one month."""
+
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$")
+    trials: Count
+    purchases: Count
+
+
+class Funnel(Shape):
+    """Views (once per visitor and day), trial requests and purchases, last 12 months."""
+
+    viewed: Count
+    trial: Count
+    paid: Count
+
+
+class BreakdownCell(Shape):
+    """Enterprises in one cell of a breakdown; null under 5 (shown as <5)."""
+
+    label: str
+    organizations: SmallCell
+
+
+class CategoryRating(Shape):
+    """Average rating of a category; null under 5 reviewing organisations."""
+
+    category: str
+    average: Annotated[float, Ge(1), Le(5)] | None
+    reviews: SmallCell
+
+
+class StatsDashboard(Stats):
+    """The counts with the province dashboard's figures (`include=dashboard`)."""
+
+    trials: Count = Field(description="Trial requests, all time.")
+    purchases: Count = Field(description="Paid checkouts, all time.")
+    months: list[Month] = Field(
+        description="Trials and purchases per month (Asia/Ho_Chi_Minh), last 12 months."
+    )
+    funnel: Funnel
+    breakdowns: dict[str, list[BreakdownCell]] = Field(
+        description="Enterprises with a trial or a purchase, by locality, industry, size "
+        "and category."
+    )
+    ratings: list[CategoryRating] = Field(description="Average rating by category.")
+
+
+class ErrorBody(Shape):
+    """What went wrong."""
+
+    code: str = Field(
+        description="Machine-readable: bad_request, not_found, method_not_allowed, rate_limited…"
+    )
+    message: str = Field(description="For people.")
+    details: dict[str, str] | None = Field(
+        default=None, description="Parameter name → what is wrong with it."
+    )
+
+
+class Error(Shape):
+    """The shape of every error."""
+
+    error: ErrorBody
+
+    def json_data(self) -> Any:
+        """Return the JSON-ready data; `details` only when there are some."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class OpenAPIDocument(BaseModel):
+    """This document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+
+    def json_data(self) -> Any:
+        """Return the document as it was given."""
+        return self.model_dump(mode="json")
+
+
+# ---------------------------------------------------------------- query parameters
+
+
+def _ascii_digits(value: Any) -> Any:
+    """Accept a whole number written in ASCII digits only (no sign, space or other script)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) <= 20):
+        raise ValueError("not ASCII digits")
+    return value
+
+
+def QueryInt(low: int, high: int) -> Any:  # noqa: N802 - reads as a type
+    """An integer query parameter from `low` to `high`, ASCII digits only."""
+    return Annotated[int, Ge(low), Le(high), BeforeValidator(_ascii_digits)]
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+
+class Query(BaseModel):
+    """Base of the query parameters of an operation; unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class LangQuery(Query):
+    lang: Lang = Field(default="vi", description="Language of names and labels.")
+
+
+class ListQuery(LangQuery):
+    q: str | None = Field(
+        default=None,
+        pattern=NO_NUL_PATTERN,
+        description="Full-text search; Vietnamese is folded (`hoa don` finds `Hóa đơn`). "
+        f"Only the first {MAX_QUERY} characters are used.",
+        examples=["hóa đơn điện tử"],
+    )
+    category: Slug | None = Field(
+        default=None,
+        description="Category slug; a top-level category includes its children. A slug "
+        "that names no category matches nothing (an empty page, not an error).",
+        examples=["hoa-don-dien-tu"],
+    )
+    deployment: Deployment | None = Field(default=None, description="Deployment model.")
+    has_trial: Flag | None = Field(default=None, description="Only solutions with a free trial.")
+    verified: Flag | None = Field(default=None, description="Only solutions of verified vendors.")
+    min_rating: QueryInt(1, 5) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Minimum average rating (only rated solutions)."
+    )
+    max_price: QueryInt(0, MAX_PRICE) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Maximum lowest plan price, in VND."
+    )
+    sort: Sort | None = Field(
+        default=None,
+        description="Order: `relevance` (with `q`; the default then), `rating` (the default "
+        "otherwise), `reviews`, `newest`, `price_asc`, `price_desc`.",
+    )
+    page: QueryInt(1, MAX_PAGE) = Field(default=1, description="Page number.")  # type: ignore[valid-type]
+    # Without it, the configured PER_PAGE (20 unless changed).
+    per_page: QueryInt(1, MAX_PER_PAGE) | None = Field(  # type: ignore[valid-type]
+        default=None, json_schema_extra={"default": 20}, description="Results per page."
+    )
+
+
+class CompareQuery(LangQuery):
+    s: list[Slug] = Field(
+        min_length=COMPARE_MIN,
+        max_length=COMPARE_MAX,
+        json_schema_extra={"uniqueItems": True},
+        description="Two to four distinct solution slugs, separated by commas.",
+        examples=[["slug-a", "slug-b"]],
+    )
+
+    @field_validator("s")
+    @classmethod
+    def _distinct(cls, slugs: list[str]) -> list[str]:
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("repeated slug")
+        return slugs
+
+
+class StatsQuery(Query):
+    include: Literal["dashboard"] | None = Field(
+        default=None, description="`dashboard` adds the province dashboard's figures."
+    )
+
+
+# Shapes listed in the document's components, in this order.
+COMPONENTS: tuple[type[BaseModel], ...] = (
+    Solution,
+    SolutionDetail,
+    SolutionList,
+    Compare,
+    CategoryTree,
+    Stats,
+    StatsDashboard,
+    Error,
+    OpenAPIDocument,
+)
