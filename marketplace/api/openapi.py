@@ -75,8 +75,7 @@ def _parameters(model: type[shapes.Query], *, path: list[str] = ()) -> list[dict
         if schema.get("type") == "array":
             parameter.update(style="form", explode=False)
         if "examples" in schema:
-            example = schema["examples"][0]
-            parameter["example"] = ",".join(example) if isinstance(example, list) else example
+            parameter["example"] = schema["examples"][0]
         parameters.append(parameter)
     return parameters
 
@@ -227,7 +226,7 @@ def _document() -> dict[str, Any]:
                     (_ref(shapes.Compare), "The comparison."),
                     query=shapes.CompareQuery,
                     not_found="Fewer than two of the named solutions are public.",
-                    example="/compare?s=slug-a,slug-b",
+                    example="/compare?s=" + ",".join(shapes.COMPARE_EXAMPLE),
                 )
             },
             "/categories": {

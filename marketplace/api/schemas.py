@@ -20,6 +20,7 @@ MAX_PRICE = 100_000_000_000
 # What a slug can be (see core.text.slugify); anything else cannot name a solution.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 COMPARE_MIN, COMPARE_MAX = 2, 4
+COMPARE_EXAMPLE = ["hoa-don-dien-tu-song-hong", "may-chu-dam-may-bach-dang"]
 # The whole application refuses NUL characters (core.errors.reject_nul_bytes).
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
@@ -364,7 +365,7 @@ class CompareQuery(LangQuery):
         max_length=COMPARE_MAX,
         json_schema_extra={"uniqueItems": True},
         description="Two to four distinct solution slugs, separated by commas.",
-        examples=[["slug-a", "slug-b"]],
+        examples=[COMPARE_EXAMPLE],
     )
 
     @field_validator("s")
