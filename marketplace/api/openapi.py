@@ -301,8 +301,9 @@ def type_label(schema: dict[str, Any]) -> str:
         return "any"
     if name := ref_name(schema):
         return name
-    if "oneOf" in schema:
-        return " | ".join(type_label(s) for s in schema["oneOf"])
+    for combined in ("oneOf", "anyOf"):
+        if combined in schema:
+            return " | ".join(type_label(s) for s in schema[combined])
     kind = schema.get("type", "object")
     kinds = kind if isinstance(kind, list) else [kind]
     labels = []
@@ -374,9 +375,18 @@ class SchemaDoc:
 
 def _constraints(schema: dict[str, Any]) -> str:
     parts = []
-    for key, label in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "max length")):
+    for key, label in (
+        ("minimum", "≥"),
+        ("maximum", "≤"),
+        ("maxLength", "max length"),
+        ("minItems", "at least"),
+        ("maxItems", "at most"),
+        ("pattern", "pattern"),
+    ):
         if key in schema:
             parts.append(f"{label} {schema[key]}")
+    if schema.get("uniqueItems"):
+        parts.append("distinct")
     if "default" in schema:
         parts.append(f"default {schema['default']}")
     return ", ".join(parts)

@@ -38,9 +38,9 @@ class Shape(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
-    def json_data(self) -> Any:
-        """Return the JSON-ready data of this shape (field aliases as keys)."""
-        return self.model_dump(mode="json", by_alias=True)
+    def to_json(self) -> str:
+        """Return this shape as compact UTF-8 JSON text (field aliases as keys)."""
+        return self.model_dump_json(by_alias=True)
 
 
 class ListShape(RootModel):
@@ -48,9 +48,9 @@ class ListShape(RootModel):
 
     model_config = ConfigDict(strict=True)
 
-    def json_data(self) -> Any:
-        """Return the JSON-ready data of this shape."""
-        return self.model_dump(mode="json", by_alias=True)
+    def to_json(self) -> str:
+        """Return this shape as compact UTF-8 JSON text."""
+        return self.model_dump_json(by_alias=True)
 
 
 # ---------------------------------------------------------------- solutions
@@ -277,9 +277,9 @@ class Error(Shape):
 
     error: ErrorBody
 
-    def json_data(self) -> Any:
-        """Return the JSON-ready data; `details` only when there are some."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+    def to_json(self) -> str:
+        """Return the error as JSON text; `details` only when there are some."""
+        return self.model_dump_json(by_alias=True, exclude_none=True)
 
 
 class OpenAPIDocument(BaseModel):
@@ -291,9 +291,9 @@ class OpenAPIDocument(BaseModel):
     info: dict[str, Any]
     paths: dict[str, Any]
 
-    def json_data(self) -> Any:
-        """Return the document as it was given."""
-        return self.model_dump(mode="json")
+    def to_json(self) -> str:
+        """Return the document as JSON text."""
+        return self.model_dump_json()
 
 
 # ---------------------------------------------------------------- query parameters

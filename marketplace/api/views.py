@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 from collections.abc import Callable
-from typing import Any
 
 from flask import current_app, render_template, request
 from flask.wrappers import Response
@@ -38,13 +36,10 @@ SLUG_RE = re.compile(shapes.SLUG_PATTERN)
 # ---------------------------------------------------------------- responses
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
 def json_response(shape: shapes.Shape | shapes.ListShape | shapes.OpenAPIDocument) -> Response:
     """Answer 200 with a shape, a strong ETag and public caching; 304 when If-None-Match matches."""
-    body = _dumps(shape.json_data())
+    # pydantic writes compact UTF-8 JSON, as json.dumps(ensure_ascii=False) did, faster.
+    body = shape.to_json()
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest())
     response.headers["Cache-Control"] = CACHE_CONTROL
@@ -60,7 +55,7 @@ def error_response(
             code=ERROR_CODES.get(status, "error"), message=str(message), details=details or None
         )
     )
-    response = current_app.response_class(_dumps(error.json_data()), mimetype="application/json")
+    response = current_app.response_class(error.to_json(), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response, status
 
