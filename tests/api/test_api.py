@@ -14,10 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from pydantic import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import text
 
+from marketplace.api import schemas as shapes
 from marketplace.api.openapi import LIST_PARAMETERS, build_document, resolve
 from marketplace.catalog import queries
 from marketplace.catalog.content import FeatureInput, PlanInput
@@ -149,6 +151,35 @@ def test_openapi_document_is_a_valid_openapi_3_1_document():
         "SolutionList",
     ):
         assert name in DOCUMENT["components"]["schemas"]
+
+
+def test_the_document_is_generated_from_the_shapes_the_api_answers():
+    components = DOCUMENT["components"]["schemas"]
+    for model in (shapes.Solution, shapes.SolutionDetail, shapes.Plan, shapes.Compare):
+        schema = components[model.__name__]
+        assert schema["required"] == [f.alias or n for n, f in model.model_fields.items()]
+        assert schema["additionalProperties"] is False
+    assert components["RatingDetail"]["properties"]["distribution"] == {
+        "$ref": "#/components/schemas/Distribution"
+    }
+    assert components["Distribution"]["required"] == ["1", "2", "3", "4", "5"]
+
+
+def test_a_shape_refuses_what_it_does_not_declare():
+    """A serializer that drifts from its shape fails where it builds the answer."""
+    rating = {"average": 4.5, "count": 3}
+    assert shapes.Rating(**rating).to_json() == '{"average":4.5,"count":3}'
+    for wrong in (
+        {**rating, "count": "3"},  # no coercion
+        {**rating, "count": -1},
+        {**rating, "average": 5.5},
+        {**rating, "extra": 1},
+        {"average": None},
+    ):
+        with pytest.raises(ValidationError):
+            shapes.Rating(**wrong)
+    with pytest.raises(ValidationError):
+        shapes.Plan(id=1, name="Gói", price_vnd=0, period="week", trial_days=0, limits="")
 
 
 def test_the_served_document_is_the_built_one(client):
