@@ -18,7 +18,6 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from marketplace.api import schemas as shapes
 from marketplace.api.params import property_schema
-from marketplace.api.schemas import LANGS, PERIODS  # noqa: F401 - part of this module's API
 
 API_VERSION = "1.1.0"
 REF_PREFIX = "#/components/schemas/"

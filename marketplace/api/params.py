@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from marketplace.api.schemas import Query
+from marketplace.api.schemas import SLUG_PATTERN, Query
 
 Q = TypeVar("Q", bound=Query)
 
@@ -52,7 +52,7 @@ def describe_expected(schema: Mapping[str, Any]) -> str:
         return "must be one of " + ", ".join(str(v) for v in schema["enum"])
     if schema.get("type") == "integer":
         return f"must be a whole number from {schema['minimum']} to {schema['maximum']}"
-    if schema.get("pattern", "").startswith("^[a-z0-9]"):
+    if schema.get("pattern") == SLUG_PATTERN:
         return "must be a slug: lowercase letters, digits and hyphens"
     return "is not valid"
 

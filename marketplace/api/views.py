@@ -122,7 +122,7 @@ def list_solutions(query: shapes.ListQuery):
 @bp.get("/solutions/<slug>")
 @with_query(shapes.LangQuery)
 def get_solution(query: shapes.LangQuery, slug: str):
-    solution = queries.public_solution(slug) if SLUG_RE.match(slug) else None
+    solution = queries.public_solution(slug) if SLUG_RE.fullmatch(slug) else None
     if solution is None:
         return error_response(404, _("Không tìm thấy giải pháp “%(slug)s”.", slug=slug[:100]))
     return json_response(serializers.solution_detail(solution))
