@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import url_for
-
 from marketplace.accounts.models import Organization
 from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.queries import CategoryNode
 from marketplace.compare.services import Comparison
+from marketplace.core.urls import public_url
 from marketplace.insights.services import Dashboard, Totals
 from marketplace.reviews import services as reviews
 
@@ -63,7 +62,7 @@ def solution_summary(solution: Solution) -> dict[str, Any]:
         "has_trial": solution.has_trial,
         "min_price_vnd": solution.min_price_vnd,
         "rating": rating_summary(solution),
-        "url": url_for("catalog.solution", slug=solution.slug, _external=True),
+        "url": public_url("catalog.solution", slug=solution.slug),
     }
 
 

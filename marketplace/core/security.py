@@ -117,9 +117,37 @@ class SessionInterface(SecureCookieSessionInterface):
         ):
             session.accessed = False
         super().save_session(app, session, response)
+        # The session is saved after every after_request hook (Flask-Login's remember-me
+        # cookie included), so this is where every cookie of the answer is known.
+        if request.is_secure:
+            mark_cookies_secure(response)
+
+
+def mark_cookies_secure(response: Response) -> None:
+    """Add `Secure` to each cookie the response sets: it was asked for over HTTPS."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies or all(_is_secure_cookie(c) for c in cookies):
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        response.headers.add(
+            "Set-Cookie", cookie if _is_secure_cookie(cookie) else cookie + "; Secure"
+        )
+
+
+def _is_secure_cookie(cookie: str) -> bool:
+    return any(part.strip().lower() == "secure" for part in cookie.split(";")[1:])
+
+
+def secure_cookies_from_site_url(app: Flask) -> None:
+    """Mark the session and remember-me cookies Secure when the public address is https."""
+    if str(app.config.get("SITE_URL") or "").lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def init_app(app: Flask) -> None:
+    secure_cookies_from_site_url(app)
     app.session_interface = SessionInterface()
     app.after_request(add_security_headers)
     app.jinja_env.globals["preference_csrf_field"] = preference_csrf_field
