@@ -104,6 +104,46 @@ def preference_csrf_field() -> Markup:
     return field
 
 
+EXPIRED_TOKEN = "The CSRF token has expired."
+
+
+def _kept_field(name: str) -> bool:
+    # Secrets are never written back into a page; the form asks for them again.
+    lowered = name.lower()
+    return name != "csrf_token" and not any(
+        word in lowered for word in ("password", "confirm", "secret", "token")
+    )
+
+
+def resend_expired_form(err: CSRFError):
+    """Offer to send a form again whose token expired while it stood open, typed text kept.
+
+    Only for a form sent from one of this site's own pages (the browser says so; another
+    site cannot), so a forged request never gets a fresh token wrapped around its values.
+    Returns None when the ordinary error page should be shown instead.
+    """
+    from flask import render_template
+
+    from marketplace.core.errors import wants_json
+
+    if (
+        err.description != EXPIRED_TOKEN
+        or request.method != "POST"
+        or wants_json()
+        or same_origin() is not True
+    ):
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True) if _kept_field(name)]
+    dropped = any(not _kept_field(name) for name in request.form if name != "csrf_token")
+    page = render_template(
+        "errors/csrf_expired.html",
+        action=request.full_path.rstrip("?"),
+        fields=fields,
+        dropped=dropped or bool(request.files),
+    )
+    return page, 400
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that an answer which does not depend on the
     visitor's cookies (a view sets `g.cookie_independent`, as the JSON API does) does not
