@@ -7,7 +7,8 @@ Policy (numbers from the configuration; README "Đăng nhập: chống dò mật
   other accounts from the same address (a shared NAT), are not affected.
 - Failures are also counted per account from every address: beyond `LOGIN_ACCOUNT_LIMIT`
   (50 per 15 minutes) the account is slowed, not locked: one attempt per
-  `LOGIN_SLOWDOWN_SECONDS` (10 s) from anywhere, so the owner still gets in.
+  `LOGIN_SLOWDOWN_SECONDS` (10 s) from anywhere, so the owner still gets in; an address
+  the account signed in from in the last 30 days is not slowed at all.
 - Per address over every account, beyond `LOGIN_ADDRESS_LIMIT` (300 per 15 minutes), that
   address is slowed the same way (credential stuffing from one machine).
 
@@ -32,6 +33,8 @@ from flask import Flask, current_app
 from limits import parse
 
 EXTENSION_KEY = "login_throttle"
+# How long an address an account signed in from skips that account's slow-down.
+KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600
 DEFAULTS = {
     "LOGIN_PAIR_LIMIT": "5 per 15 minutes",
     "LOGIN_ACCOUNT_LIMIT": "50 per 15 minutes",
@@ -64,6 +67,11 @@ class MemoryCounters:
             count = max(0, count + amount)
             self._counts[key] = (count, expires)
             return count, expires - now
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            return count if expires > _now() else 0
 
     def clear(self, key: str) -> None:
         with self._lock:
@@ -99,6 +107,9 @@ class RedisCounters:
             keys=[self._prefix + key], args=[max(1, int(seconds * 1000)), amount]
         )
         return int(count), int(ttl) / 1000
+
+    def get(self, key: str) -> int:
+        return int(self._redis.get(self._prefix + key) or 0)
 
     def clear(self, key: str) -> None:
         self._redis.delete(self._prefix + key)
@@ -176,6 +187,9 @@ def begin_attempt(email: str, address: str) -> Verdict:
     count, left = counters.incr(f"pair:{account}:{address}", window)
     if count > amount:
         return Verdict(False, "locked", max(1, int(left + 0.999)))
+    # An address this account signed in from lately is not slowed by attacks from elsewhere.
+    if counters.get(f"known:{account}:{address}"):
+        return Verdict(True)
     for kind, key, limit_name in (
         ("account", account, "LOGIN_ACCOUNT_LIMIT"),
         ("address", address, "LOGIN_ADDRESS_LIMIT"),
@@ -191,11 +205,15 @@ def attempt_succeeded(email: str, address: str) -> None:
     account, address = account_key(email), _digest(address or "unknown")
     counters = _counters()
     counters.clear(f"pair:{account}:{address}")
-    for kind, key, limit_name in (
-        ("account", account, "LOGIN_ACCOUNT_LIMIT"),
-        ("address", address, "LOGIN_ADDRESS_LIMIT"),
-    ):
-        counters.incr(f"{kind}:{key}", _limit(limit_name)[1], amount=-1)
+    known = f"known:{account}:{address}"
+    if not counters.get(known):
+        # The first success in the window only: the others were never counted.
+        for kind, key, limit_name in (
+            ("account", account, "LOGIN_ACCOUNT_LIMIT"),
+            ("address", address, "LOGIN_ADDRESS_LIMIT"),
+        ):
+            counters.incr(f"{kind}:{key}", _limit(limit_name)[1], amount=-1)
+    counters.incr(known, KNOWN_ADDRESS_SECONDS)
 
 
 def begin_registration(address: str) -> Verdict:

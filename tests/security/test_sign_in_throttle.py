@@ -113,6 +113,16 @@ def test_many_failures_on_one_account_slow_it_down_without_locking_it(
     assert _post(c, owner.email, factories.PASSWORD, "198.51.100.7").status_code == 302
 
 
+def test_an_address_the_owner_signed_in_from_is_not_slowed(app_factory, app):
+    owner = factories.make_user("enterprise")
+    c = app_factory(LOGIN_ACCOUNT_LIMIT="3 per 15 minutes").test_client()
+    assert _post(c, owner.email, factories.PASSWORD, "198.51.100.7").status_code == 302
+    c.post("/auth/logout")
+    statuses = [_post(c, owner.email, WRONG, f"203.0.113.{n}").status_code for n in range(6)]
+    assert statuses == [400] * 4 + [429] * 2  # attackers elsewhere are slowed
+    assert _post(c, owner.email, factories.PASSWORD, "198.51.100.7").status_code == 302
+
+
 def test_a_correct_password_gives_its_count_back(app_factory, app):
     owner = factories.make_user("enterprise")
     c = app_factory().test_client()
