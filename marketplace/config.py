@@ -77,7 +77,8 @@ class Config:
         self.LANGUAGES = ["vi", "en"]
         self.BOOTSTRAP_SERVE_LOCAL = True
         self.WTF_CSRF_ENABLED = True
-        self.WTF_CSRF_TIME_LIMIT = None
+        # Form tokens expire: a form left open longer asks to be sent again (8 hours).
+        self.WTF_CSRF_TIME_LIMIT = int(env.get("WTF_CSRF_TIME_LIMIT", 8 * 3600))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"))
@@ -100,10 +101,18 @@ class Config:
         self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads")
         self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         self.PER_PAGE = 20
-        # Absolute links in e-mails.
+        # The public address: absolute links in e-mails and in API answers (never the
+        # request's Host). An https address also marks every cookie Secure.
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
-        self.LOGIN_ACCOUNT_LIMIT = env.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
-        self.LOGIN_ADDRESS_LIMIT = env.get("LOGIN_ADDRESS_LIMIT", "30 per 15 minutes")
+        # Sign-in throttle (accounts/throttle.py): failures per (account, address) before
+        # that pair waits; per account and per address before attempts are slowed to one
+        # per LOGIN_SLOWDOWN_SECONDS. Sign-ups: accounts created per address.
+        self.LOGIN_PAIR_LIMIT = env.get("LOGIN_PAIR_LIMIT", "5 per 15 minutes")
+        self.LOGIN_ACCOUNT_LIMIT = env.get("LOGIN_ACCOUNT_LIMIT", "50 per 15 minutes")
+        self.LOGIN_ADDRESS_LIMIT = env.get("LOGIN_ADDRESS_LIMIT", "300 per 15 minutes")
+        self.LOGIN_SLOWDOWN_SECONDS = int(env.get("LOGIN_SLOWDOWN_SECONDS", "10"))
+        self.REGISTER_LIMIT = env.get("REGISTER_LIMIT", "5 per hour")
+        self.REDIS_URL = env.get("REDIS_URL", "")
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")

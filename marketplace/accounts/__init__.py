@@ -10,10 +10,11 @@ account_bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.accounts import cli, services, views  # noqa: F401
+    from marketplace.accounts import cli, services, throttle, views  # noqa: F401
     from marketplace.core.errors import wants_json
     from marketplace.extensions import login_manager
 
+    throttle.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"

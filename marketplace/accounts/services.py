@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -67,11 +69,23 @@ def _dummy_hash() -> str:
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """Return the one stored form of an e-mail address, so that variants find one account.
+
+    NFKC folds compatibility forms (full-width `ｄｅｍｏ.ｖｎ` is `demo.vn`), the address is
+    lower-cased whole (as it always was here: e-mails are unique whatever their case), and an
+    internationalised domain is kept in its IDNA (`xn--…`) form. Text that is not an e-mail
+    address is only folded and lower-cased: it can match no account.
+    """
+    text = unicodedata.normalize("NFKC", (email or "").strip()).lower()
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except (EmailNotValidError, UnicodeError, ValueError):
+        return text
+    return f"{checked.local_part}@{checked.ascii_domain}".lower()
 
 
 def find_user_by_email(email: str) -> User | None:
-    """Return the user with this e-mail, whatever its case."""
+    """Return the user with this e-mail, whatever its case or Unicode variant."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
@@ -102,6 +116,8 @@ def register_account(
     if kind not in (OrgKind.ENTERPRISE, OrgKind.VENDOR):
         raise AccountError("kind", _("Loại tài khoản không hợp lệ."))
     email = normalise_email(email)
+    if len(email) > 254 or "@" not in email:
+        raise AccountError("email", _("Địa chỉ e-mail không hợp lệ."))
     if email_taken(email):
         raise AccountError("email", _("E-mail này đã được dùng cho một tài khoản khác."))
     problem = password_problem(password, email=email)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.accounts import account_bp, auth_bp, services, throttle
@@ -48,6 +49,19 @@ def _start_session(user, remember: bool) -> None:
     services.record_login(user)
 
 
+def _registration_refused(form, verdict: throttle.Verdict):
+    """Answer 429 on the sign-up page itself, with everything typed still in the form."""
+    message = _(
+        "Đã có quá nhiều tài khoản được tạo từ địa chỉ mạng của bạn. "
+        "Vui lòng thử lại sau %(wait)s.",
+        wait=_wait_text(verdict.retry_after),
+    )
+    flash(message, "danger")
+    response = make_response(render_template("accounts/register.html", form=form), 429)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 @auth_bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -56,6 +70,10 @@ def register():
     if request.method == "GET" and request.args.get("kind") == OrgKind.VENDOR:
         form.kind.data = OrgKind.VENDOR
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        verdict = throttle.begin_registration(address)
+        if not verdict.allowed:
+            return _registration_refused(form, verdict)
         try:
             user = services.register_account(
                 kind=form.kind.data,
@@ -67,6 +85,7 @@ def register():
             )
         except services.AccountError as err:
             db.session.rollback()
+            throttle.registration_abandoned(address)
             _attach_error(form, err)
         else:
             db.session.commit()
@@ -88,6 +107,29 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
+def _wait_text(seconds: int) -> str:
+    if seconds >= 60:
+        minutes = (seconds + 59) // 60
+        return ngettext("%(num)d phút", "%(num)d phút", minutes)
+    return ngettext("%(num)d giây", "%(num)d giây", seconds)
+
+
+def _throttle_message(verdict: throttle.Verdict) -> str:
+    # The password-reset page does not exist yet: the way back is through an administrator.
+    wait = _wait_text(verdict.retry_after)
+    if verdict.reason == "slowed":
+        return _(
+            "Tài khoản này đang bị thử mật khẩu nhiều lần. Vui lòng thử lại sau %(wait)s. "
+            "Nếu bạn quên mật khẩu, hãy liên hệ quản trị viên.",
+            wait=wait,
+        )
+    return _(
+        "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s. "
+        "Nếu bạn quên mật khẩu, hãy liên hệ quản trị viên.",
+        wait=wait,
+    )
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = request.values.get("next")
@@ -96,17 +138,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        if throttle.is_blocked(form.email.data, address):
-            form.password.errors = [
-                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
-            ]
-            return render_template("accounts/login.html", form=form, next_url=next_url), 429
+        verdict = throttle.begin_attempt(form.email.data, address)
+        if not verdict.allowed:
+            form.password.errors = [_throttle_message(verdict)]
+            response = make_response(
+                render_template("accounts/login.html", form=form, next_url=next_url), 429
+            )
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            throttle.record_failure(form.email.data, address)
             form.password.errors = [_("E-mail hoặc mật khẩu không đúng.")]
         else:
-            throttle.clear_account(form.email.data)
+            throttle.attempt_succeeded(form.email.data, address)
             _start_session(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Xin chào %(name)s!", name=user.name), "success")

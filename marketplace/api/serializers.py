@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import url_for
-
 from marketplace.accounts.models import Organization
 from marketplace.api import schemas as shapes
 from marketplace.catalog.content import content_of
@@ -14,6 +12,7 @@ from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.queries import CategoryNode
 from marketplace.compare.services import Comparison
+from marketplace.core.urls import public_url
 from marketplace.insights.services import Dashboard, Totals
 from marketplace.reviews import services as reviews
 
@@ -59,7 +58,7 @@ def rating_distribution(solution: Solution) -> shapes.Distribution:
 
 def solution_url(solution: Solution) -> str:
     """Return the absolute address of a solution's public page."""
-    return url_for("catalog.solution", slug=solution.slug, _external=True)
+    return public_url("catalog.solution", slug=solution.slug)
 
 
 def _listed(solution: Solution) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from marketplace.catalog import queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
 from marketplace.core.errors import ERROR_CODES
+from marketplace.core.urls import site_root
 from marketplace.extensions import db
 from marketplace.insights import services as insights
 
@@ -192,5 +193,5 @@ def docs():
         document=document,
         endpoints=openapi.endpoints(document),
         schemas=openapi.schemas(document),
-        base_url=request.host_url.rstrip("/") + bp.url_prefix,
+        base_url=site_root() + bp.url_prefix,
     )

@@ -86,6 +86,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):
+        from marketplace.core.security import resend_expired_form
+
+        kept = resend_expired_form(err)
+        if kept is not None:
+            return kept
         return render_error(
             400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.")
         )

@@ -104,6 +104,46 @@ def preference_csrf_field() -> Markup:
     return field
 
 
+EXPIRED_TOKEN = "The CSRF token has expired."
+
+
+def _kept_field(name: str) -> bool:
+    # Secrets are never written back into a page; the form asks for them again.
+    lowered = name.lower()
+    return name != "csrf_token" and not any(
+        word in lowered for word in ("password", "confirm", "secret", "token")
+    )
+
+
+def resend_expired_form(err: CSRFError):
+    """Offer to send a form again whose token expired while it stood open, typed text kept.
+
+    Only for a form sent from one of this site's own pages (the browser says so; another
+    site cannot), so a forged request never gets a fresh token wrapped around its values.
+    Returns None when the ordinary error page should be shown instead.
+    """
+    from flask import render_template
+
+    from marketplace.core.errors import wants_json
+
+    if (
+        err.description != EXPIRED_TOKEN
+        or request.method != "POST"
+        or wants_json()
+        or same_origin() is not True
+    ):
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True) if _kept_field(name)]
+    dropped = any(not _kept_field(name) for name in request.form if name != "csrf_token")
+    page = render_template(
+        "errors/csrf_expired.html",
+        action=request.full_path.rstrip("?"),
+        fields=fields,
+        dropped=dropped or bool(request.files),
+    )
+    return page, 400
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that an answer which does not depend on the
     visitor's cookies (a view sets `g.cookie_independent`, as the JSON API does) does not
@@ -117,9 +157,37 @@ class SessionInterface(SecureCookieSessionInterface):
         ):
             session.accessed = False
         super().save_session(app, session, response)
+        # The session is saved after every after_request hook (Flask-Login's remember-me
+        # cookie included), so this is where every cookie of the answer is known.
+        if request.is_secure:
+            mark_cookies_secure(response)
+
+
+def mark_cookies_secure(response: Response) -> None:
+    """Add `Secure` to each cookie the response sets: it was asked for over HTTPS."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies or all(_is_secure_cookie(c) for c in cookies):
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        response.headers.add(
+            "Set-Cookie", cookie if _is_secure_cookie(cookie) else cookie + "; Secure"
+        )
+
+
+def _is_secure_cookie(cookie: str) -> bool:
+    return any(part.strip().lower() == "secure" for part in cookie.split(";")[1:])
+
+
+def secure_cookies_from_site_url(app: Flask) -> None:
+    """Mark the session and remember-me cookies Secure when the public address is https."""
+    if str(app.config.get("SITE_URL") or "").lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def init_app(app: Flask) -> None:
+    secure_cookies_from_site_url(app)
     app.session_interface = SessionInterface()
     app.after_request(add_security_headers)
     app.jinja_env.globals["preference_csrf_field"] = preference_csrf_field

@@ -20,3 +20,29 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def site_root() -> str:
+    """Return the public address the site is served at, never taken from request headers.
+
+    `SITE_URL` when set; else the configured `SERVER_NAME` with `PREFERRED_URL_SCHEME`;
+    else "" (links stay relative). A proxy or client can forge `Host` and `X-Forwarded-Host`,
+    and answers may be cached and served to others, so neither is ever believed here.
+    """
+    from flask import current_app
+
+    config = current_app.config
+    site = (config.get("SITE_URL") or "").strip().rstrip("/")
+    if site:
+        return site
+    server = (config.get("SERVER_NAME") or "").strip()
+    if server:
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{server}"
+    return ""
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Build an absolute address of `endpoint` on the public site (see `site_root`)."""
+    from flask import url_for
+
+    return site_root() + url_for(endpoint, **values)

@@ -236,7 +236,7 @@ def test_list_answers_only_public_solutions_in_the_documented_shape(client, cata
     assert item["category"] == {"slug": "hoa-don-dien-tu", "name": "Hóa đơn điện tử"}
     assert item["has_trial"] is True and item["min_price_vnd"] == 1_200_000
     assert item["rating"] == {"average": None, "count": 0}
-    assert item["url"] == f"http://localhost/solutions/{catalogue['invoice'].slug}"
+    assert item["url"] == f"http://127.0.0.1:5000/solutions/{catalogue['invoice'].slug}"  # SITE_URL
     # Vietnamese stays UTF-8, not \u escapes.
     assert "Hóa đơn điện tử Sông Hồng".encode() in response.get_data()
 
