@@ -310,6 +310,7 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
     if request.status != "pending":
         raise AccountError("form", _("Yêu cầu này đã được xử lý."))
     org = request.organization
+    old_name = org.name
     request.status = "approved" if approve else "rejected"
     request.reason = reason
     request.decided_at = utcnow()
@@ -325,7 +326,8 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
         "verification.approve" if approve else "verification.reject",
         org,
         reason=reason,
-        data={"request_id": request.id},
+        # Verification may rename the organisation to its legal name: an identity change.
+        data={"request_id": request.id, "old_name": old_name, "new_name": org.name},
     )
     title = (
         _("Nhà cung cấp %(name)s đã được xác thực.", name=org.name)
