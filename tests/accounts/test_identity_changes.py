@@ -376,3 +376,19 @@ def test_the_service_refuses_a_non_member(app, vendor, enterprise):
             ),
         )
     assert db.session.scalar(select(func.count(OrganizationChange.id))) == 0
+
+
+def test_an_unverified_rename_while_a_tax_code_change_waits(client_for, enterprise, moderator):
+    org = enterprise.organization
+    c = client_for(enterprise)
+    assert c.post("/account/organization", data=org_form(org, tax_code=NEW_TAX_CODE)).status_code
+    [change] = changes_of(org)
+    # The form shows the live tax code; renaming alone applies at once.
+    response = c.post("/account/organization", data=org_form(org, org_name="Công ty TNHH An Phát"))
+    assert response.status_code == 302
+    assert reload(org).name == "Công ty TNHH An Phát"
+    assert [x.id for x in changes_of(org)] == [change.id]
+    # The moderator compares the request with the live identity.
+    table = soup(client_for(moderator).get(f"/moderation/organization-changes/{change.id}"))
+    cells = table.find(id="change-table").get_text(" ", strip=True)
+    assert "Công ty TNHH An Phát" in cells and NEW_TAX_CODE in cells
