@@ -181,9 +181,18 @@ def get_own_change(actor: User, change_id: int) -> OrganizationChange:
     return change
 
 
+def _lock(change: OrganizationChange) -> None:
+    # Two people deciding at once: the second one reads the first one's decision.
+    db.session.execute(
+        select(OrganizationChange.id).where(OrganizationChange.id == change.id).with_for_update()
+    )
+    db.session.refresh(change)
+
+
 def withdraw_change(actor: User, change: OrganizationChange) -> None:
     """Take back the organisation's pending change before a moderator decides."""
     permissions.require_edit_organization(actor, change.organization)
+    _lock(change)
     if not change.is_pending:
         raise AccountError("form", _("Thay đổi này đã được xử lý."))
     change.status = ChangeStatus.WITHDRAWN
@@ -205,6 +214,7 @@ def decide_change(
         raise AccountError("reason", _("Vui lòng nhập lý do."))
     if reason and len(reason) > MAX_REASON:
         raise AccountError("reason", _("Lý do tối đa 1000 ký tự."))
+    _lock(change)
     if not change.is_pending:
         raise AccountError("form", _("Yêu cầu này đã được xử lý."))
     org = change.organization
@@ -219,7 +229,12 @@ def decide_change(
     change.reason = reason
     change.decided_at = utcnow()
     change.decided_by_id = moderator.id
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        # A concurrent sign-up or approval took the tax code between the check and now.
+        raise AccountError("form", _("Mã số thuế này đã được đăng ký trên Chợ.")) from exc
     if approve and org.is_vendor:
         resync_vendor(org.id)
     record_audit(

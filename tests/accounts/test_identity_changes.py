@@ -392,3 +392,22 @@ def test_an_unverified_rename_while_a_tax_code_change_waits(client_for, enterpri
     table = soup(client_for(moderator).get(f"/moderation/organization-changes/{change.id}"))
     cells = table.find(id="change-table").get_text(" ", strip=True)
     assert "Công ty TNHH An Phát" in cells and NEW_TAX_CODE in cells
+
+
+def test_approval_losing_a_race_for_the_tax_code_is_refused_not_a_500(
+    monkeypatch, client_for, enterprise, moderator
+):
+    org = enterprise.organization
+    client_for(enterprise).post("/account/organization", data=org_form(org, tax_code=NEW_TAX_CODE))
+    [change] = changes_of(org)
+    factories.make_org("enterprise", tax_code=NEW_TAX_CODE)
+    db.session.commit()
+    # As if the other organisation took the code between the check and the write.
+    monkeypatch.setattr(organizations, "_check_org_unique", lambda *args, **kwargs: None)
+    response = client_for(moderator).post(
+        f"/moderation/organization-changes/{change.id}/approve", data={"reason": ""}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(OrganizationChange, change.id).status == "pending"
+    assert reload(org).tax_code != NEW_TAX_CODE
