@@ -152,6 +152,20 @@ TABLE = {
         "/moderation/verifications/{verification_id}/reject",
         staff_only(),
     ),
+    # The owner vendor's organisation asked for a new name: only moderators decide, only
+    # its members withdraw (everyone else's organisation page never mentions it).
+    ("moderation.organization_change", "GET"): (
+        "/moderation/organization-changes/{organization_change_id}",
+        staff_only(),
+    ),
+    ("moderation.decide_organization_change", "POST"): (
+        "/moderation/organization-changes/{organization_change_id}/reject",
+        staff_only(),
+    ),
+    ("account.withdraw_organization_change", "POST"): (
+        "/account/organization/changes/{organization_change_id}/withdraw",
+        signed_in(404, owner_vendor="ok", moderator=403, admin=403),
+    ),
     ("vendor.index", "GET"): ("/vendor/", vendors_only()),
     ("vendor.new_solution", "GET"): ("/vendor/solutions/new", vendors_only()),
     ("vendor.new_solution", "POST"): ("/vendor/solutions/new", vendors_only()),
@@ -250,7 +264,7 @@ def _png() -> bytes:
 
 @pytest.fixture
 def world(app, tmp_path, web_app) -> World:
-    from marketplace.accounts.models import VerificationRequest
+    from marketplace.accounts.models import OrganizationChange, VerificationRequest
     from marketplace.catalog import services
     from marketplace.catalog.models import Upload
     from marketplace.notifications.models import Notification
@@ -296,7 +310,14 @@ def world(app, tmp_path, web_app) -> World:
         representative="Y",
     )
     note = Notification(user_id=users["enterprise"].id, kind="test", title="Thông báo", link="/")
-    db.session.add_all([request_row, note])
+    change = OrganizationChange(
+        organization_id=owner.organization_id,
+        requested_by_id=owner.id,
+        old_name=owner.organization.name,
+        old_tax_code=owner.organization.tax_code,
+        new_name="Tên mới chờ duyệt",
+    )
+    db.session.add_all([request_row, note, change])
     db.session.commit()
     subscription = _subscription(users["enterprise"], published)
     trial_id, review_id = _trial_and_review(app, users["enterprise"], owner, published)
@@ -312,6 +333,7 @@ def world(app, tmp_path, web_app) -> World:
         "revision_id": revision.id,
         "verification_id": request_row.id,
         "notification_id": note.id,
+        "organization_change_id": change.id,
         "private_upload": private.filename,
         "trial_id": trial_id,
         "review_id": review_id,

@@ -161,3 +161,62 @@ class VerificationRequest(db.Model):
 
     organization: Mapped[Organization] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+
+
+class ChangeStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+_PENDING_CHANGE_SQL = "status = 'pending'"
+
+
+class OrganizationChange(db.Model):
+    """A requested change of an organisation's identity (name, tax code) awaiting a moderator.
+
+    The live name and tax code stay as they are until a moderator approves; a field left
+    None is not part of the request.
+    """
+
+    __tablename__ = "organization_changes"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("new_name IS NOT NULL OR new_tax_code IS NOT NULL", name="has_change"),
+        # One pending change per organisation (a decided one does not block a new request).
+        Index(
+            "uq_organization_changes_pending",
+            "organization_id",
+            unique=True,
+            sqlite_where=text(_PENDING_CHANGE_SQL),
+            postgresql_where=text(_PENDING_CHANGE_SQL),
+        ),
+        Index("ix_organization_changes_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The identity when the change was asked for, so the moderator sees what it replaces.
+    old_name: Mapped[str] = mapped_column(String(200))
+    old_tax_code: Mapped[str] = mapped_column(String(14))
+    new_name: Mapped[str | None] = mapped_column(String(200))
+    new_tax_code: Mapped[str | None] = mapped_column(String(14))
+    status: Mapped[str] = mapped_column(String(20), default=ChangeStatus.PENDING)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organization: Mapped[Organization] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeStatus.PENDING

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.accounts import permissions
 from marketplace.accounts.models import (
     STAFF_ROLES,
     Organization,
@@ -187,31 +186,6 @@ def update_profile(actor: User, *, name: str, locale: str) -> None:
     db.session.flush()
 
 
-def update_organization(actor: User, org: Organization, details: OrgDetails) -> None:
-    """Change an organisation's profile; the tax code is frozen once a vendor is verified."""
-    permissions.require_edit_organization(actor, org)
-    phone = normalise_phone(details.phone)
-    if phone is None:
-        raise AccountError("phone", _("Số điện thoại không hợp lệ."))
-    if details.tax_code != org.tax_code:
-        if org.is_verified:
-            raise AccountError(
-                "tax_code",
-                _("Không thể đổi mã số thuế của nhà cung cấp đã xác thực."),
-            )
-        _check_org_unique(org.kind, details.tax_code, exclude_id=org.id)
-    org.name = details.name
-    org.tax_code = details.tax_code
-    org.locality = details.locality or None
-    org.industry = details.industry or None
-    org.size_band = details.size_band or None
-    org.website = details.website or None
-    org.phone = phone
-    db.session.flush()
-    if org.is_vendor:
-        resync_vendor(org.id)
-
-
 def change_password(actor: User, *, current: str, new: str) -> None:
     """Replace the actor's password and end every other session."""
     if not check_password_hash(actor.password_hash, current or ""):
@@ -352,6 +326,7 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
     if request.status != "pending":
         raise AccountError("form", _("Yêu cầu này đã được xử lý."))
     org = request.organization
+    old_name = org.name
     request.status = "approved" if approve else "rejected"
     request.reason = reason
     request.decided_at = utcnow()
@@ -367,7 +342,8 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
         "verification.approve" if approve else "verification.reject",
         org,
         reason=reason,
-        data={"request_id": request.id},
+        # Verification may rename the organisation to its legal name: an identity change.
+        data={"request_id": request.id, "old_name": old_name, "new_name": org.name},
     )
     title = (
         _("Nhà cung cấp %(name)s đã được xác thực.", name=org.name)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import account_bp, auth_bp, services, throttle
+from marketplace.accounts import account_bp, auth_bp, organizations, services, throttle
 from marketplace.accounts.choices import ROLE_LABELS
 from marketplace.accounts.forms import (
     LoginForm,
@@ -215,16 +215,45 @@ def organization():
         form.website.data = org.website
     if form.validate_on_submit():
         try:
-            services.update_organization(current_user, org, _org_details(form))
+            change = organizations.update_organization(current_user, org, _org_details(form))
         except services.AccountError as err:
             db.session.rollback()
             _attach_error(form, err)
         else:
             db.session.commit()
-            flash(_("Đã lưu hồ sơ tổ chức."), "success")
+            if change is not None:
+                flash(
+                    _(
+                        "Đã lưu hồ sơ tổ chức. Thay đổi tên / mã số thuế đang chờ kiểm duyệt "
+                        "viên phê duyệt; tên và mã số thuế hiện tại vẫn được giữ đến lúc đó."
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("Đã lưu hồ sơ tổ chức."), "success")
             return redirect(url_for("account.organization"))
     status = 400 if form.is_submitted() else 200
-    return render_template("accounts/organization.html", form=form, org=org), status
+    return render_template(
+        "accounts/organization.html",
+        form=form,
+        org=org,
+        pending=organizations.pending_change(org),
+    ), status
+
+
+@account_bp.post("/organization/changes/<int:change_id>/withdraw")
+@role_required("enterprise", "vendor")
+def withdraw_organization_change(change_id: int):
+    change = organizations.get_own_change(current_user, change_id)
+    try:
+        organizations.withdraw_change(current_user, change)
+    except services.AccountError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã rút lại yêu cầu thay đổi tên / mã số thuế."), "success")
+    return redirect(url_for("account.organization"))
 
 
 @account_bp.route("/password", methods=["GET", "POST"])

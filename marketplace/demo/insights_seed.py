@@ -290,6 +290,7 @@ def _review(rng: random.Random, trial: TrialRequest, user: User, when: dt.dateti
         Review(
             solution_id=trial.solution_id,
             organization_id=trial.organization_id,
+            organization_name=trial.organization.name,
             author_id=user.id,
             overall=overall,
             ease_of_use=near(),

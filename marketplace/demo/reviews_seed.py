@@ -381,6 +381,7 @@ def seed_reviews(password_hash: str) -> int:
         review = Review(
             solution_id=solution.id,
             organization_id=org.id,
+            organization_name=org.name,
             author_id=author.id,
             overall=spec.overall,
             ease_of_use=ease,

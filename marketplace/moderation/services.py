@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace.accounts.models import Organization, User, VerificationRequest
+from marketplace.accounts import organizations
+from marketplace.accounts.models import (
+    Organization,
+    OrganizationChange,
+    User,
+    VerificationRequest,
+)
 from marketplace.catalog.content import ListingContent, content_of
 from marketplace.catalog.models import (
     RevisionStatus,
@@ -55,6 +61,11 @@ ACTION_LABELS = {
     "trial.end": _l("Kết thúc dùng thử"),
     "trial.convert": _l("Chuyển sang trả phí"),
     "trial.cancel": _l("Hủy yêu cầu dùng thử"),
+    "organization.rename": _l("Đổi tên tổ chức"),
+    "organization_change.request": _l("Yêu cầu đổi tên / mã số thuế"),
+    "organization_change.approve": _l("Phê duyệt đổi tên / mã số thuế"),
+    "organization_change.reject": _l("Từ chối đổi tên / mã số thuế"),
+    "organization_change.withdraw": _l("Rút lại yêu cầu đổi tên / mã số thuế"),
     "review.hide": _l("Ẩn nhận xét"),
     "review.restore": _l("Hiển thị lại nhận xét"),
     "review.dismiss_reports": _l("Bỏ qua báo cáo vi phạm"),
@@ -71,16 +82,21 @@ class Queues:
     revisions: list[SolutionRevision]
     verifications: list[VerificationRequest]
     reports: list[ReviewReport]
+    organization_changes: list[OrganizationChange] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return (
-            len(self.solutions) + len(self.revisions) + len(self.verifications) + len(self.reports)
+            len(self.solutions)
+            + len(self.revisions)
+            + len(self.verifications)
+            + len(self.reports)
+            + len(self.organization_changes)
         )
 
 
 def queues(limit: int = 100) -> Queues:
-    """Return what waits for a decision, oldest first, in four queries."""
+    """Return what waits for a decision, oldest first, in five queries."""
     solutions = db.session.scalars(
         select(Solution)
         .options(joinedload(Solution.vendor), joinedload(Solution.category))
@@ -103,7 +119,13 @@ def queues(limit: int = 100) -> Queues:
         .limit(limit)
     ).all()
     reports = reviews.open_reports(limit)
-    return Queues(list(solutions), list(revisions), list(verifications), reports)
+    return Queues(
+        list(solutions),
+        list(revisions),
+        list(verifications),
+        reports,
+        organizations.pending_changes(limit),
+    )
 
 
 @dataclass

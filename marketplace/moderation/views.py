@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace.accounts import organizations
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import VerificationRequest
+from marketplace.accounts.models import OrganizationChange, VerificationRequest
 from marketplace.catalog import services as catalog
 from marketplace.catalog.forms import ReasonForm, RequiredReasonForm
 from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
@@ -216,6 +217,40 @@ def decide_verification(request_id: int, decision: str):
         _("Đã xác thực nhà cung cấp.") if approve else _("Đã từ chối."),
         url_for("moderation.verification", request_id=item.id),
         _verification_page,
+    )
+
+
+def _organization_change_page(item: OrganizationChange, **forms):
+    return render_template(
+        "moderation/organization_change.html",
+        item=item,
+        org=item.organization,
+        **_forms(**forms),
+    )
+
+
+@bp.get("/organization-changes/<int:change_id>")
+@role_required(*STAFF)
+def organization_change(change_id: int):
+    return _organization_change_page(_get(OrganizationChange, change_id))
+
+
+@bp.post("/organization-changes/<int:change_id>/<any(approve, reject):decision>")
+@role_required(*STAFF)
+def decide_organization_change(change_id: int, decision: str):
+    item = _get(OrganizationChange, change_id)
+    approve = decision == "approve"
+
+    def act(moderator, change, reason):
+        organizations.decide_change(moderator, change, approve=approve, reason=reason)
+
+    return _decide(
+        item,
+        act,
+        ReasonForm if approve else RequiredReasonForm,
+        _("Đã phê duyệt thay đổi tên / mã số thuế.") if approve else _("Đã từ chối."),
+        url_for("moderation.organization_change", change_id=item.id),
+        _organization_change_page,
     )
 
 

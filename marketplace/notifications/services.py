@@ -37,19 +37,30 @@ def notify(
     link: str | None = None,
     email: bool = True,
     dedupe_key: str | None = None,
+    replace_unread: bool = False,
 ) -> Notification | None:
     """Notify a user in the app and, if `email` and the user is active, queue an e-mail.
 
     With a `dedupe_key`, a second call for the same key creates nothing and returns None.
     The key is stored on the queued e-mail (unique there); when no e-mail is queued, an
     existing notification of the same kind and link for the user counts as the duplicate.
+
+    With `replace_unread`, the user's unread notification of the same kind and link (the
+    same object) is rewritten and moved to the top instead of adding another, so repeated
+    changes leave at most one unread notification per object; once read, the next change
+    notifies afresh.
     """
     title = _one_line(title)[:200]
     send_email = bool(email and user.active and user.email)
     if dedupe_key is not None and _already_notified(user, kind, link, dedupe_key, send_email):
         return None
-    notification = Notification(user_id=user.id, kind=kind, title=title, body=body, link=link)
-    db.session.add(notification)
+    notification = _unread_for(user, kind, link) if replace_unread else None
+    if notification is None:
+        notification = Notification(user_id=user.id, kind=kind, title=title, body=body, link=link)
+        db.session.add(notification)
+    else:
+        notification.title, notification.body = title, body
+        notification.created_at = utcnow()
     if send_email:
         db.session.add(
             EmailOutbox(
@@ -108,6 +119,21 @@ def _already_notified(
                 )
             )
         )
+    )
+
+
+def _unread_for(user: User, kind: str, link: str | None) -> Notification | None:
+    same_link = Notification.link.is_(None) if link is None else Notification.link == link
+    return db.session.scalar(
+        select(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.kind == kind,
+            same_link,
+            Notification.read_at.is_(None),
+        )
+        .order_by(Notification.id.desc())
+        .limit(1)
     )
 
 

@@ -62,6 +62,9 @@ class Review(db.Model):
     )
     # The member who last wrote it.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The organisation's name when the review was last written: a later rename does not
+    # change who signed it (None: unknown, the current name is shown).
+    organization_name: Mapped[str | None] = mapped_column(String(200))
     overall: Mapped[int] = mapped_column(Integer)
     ease_of_use: Mapped[int] = mapped_column(Integer)
     features: Mapped[int] = mapped_column(Integer)
@@ -101,6 +104,14 @@ class Review(db.Model):
     @property
     def edited(self) -> bool:
         return self.updated_at is not None and self.updated_at > self.created_at
+
+    @property
+    def former_name(self) -> str | None:
+        """Return the name the review was signed with when the organisation has since renamed."""
+        signed = self.organization_name
+        if signed and self.organization is not None and signed != self.organization.name:
+            return signed
+        return None
 
     def aspects(self) -> dict[str, int]:
         return {a: getattr(self, a) for a in ASPECTS}

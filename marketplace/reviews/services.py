@@ -489,10 +489,13 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
     body = _normalise(data.body)
     now = utcnow()
     values = {**data.scores(), "title": title, "body": body}
+    # Who signs the review: the organisation's name as it is now, kept past a rename.
+    signed_as = actor.organization.name
     if review is None:
         review = Review(
             solution_id=solution.id,
             organization_id=actor.organization_id,
+            organization_name=signed_as,
             author_id=actor.id,
             verified=verified,
             status=ReviewStatus.PUBLISHED,
@@ -521,6 +524,7 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
     for name, value in values.items():
         setattr(review, name, value)
     review.author_id = actor.id
+    review.organization_name = signed_as
     review.verified = verified
     review.updated_at = now
     db.session.flush()
@@ -530,6 +534,11 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
 
 
 def _tell_vendor(review: Review, solution: Solution, *, created: bool) -> None:
+    """Tell the vendor about a new review (once) or a rewrite (every rewrite).
+
+    A rewrite rewrites the vendor's unread "updated" notification of that review rather
+    than adding another, so a busy reviewer cannot flood the vendor's notification list.
+    """
     if not review.is_published:
         return
     link = f"/solutions/{solution.slug}#review-{review.id}"
@@ -537,22 +546,28 @@ def _tell_vendor(review: Review, solution: Solution, *, created: bool) -> None:
         title = _(
             "Nhận xét mới về “%(name)s”: %(stars)d/5 sao", name=solution.name, stars=review.overall
         )
-        key = f"review:{review.id}:created"
-    else:
-        title = _(
-            "Nhận xét về “%(name)s” vừa được cập nhật: %(stars)d/5 sao",
-            name=solution.name,
-            stars=review.overall,
+        notifications.notify_organization(
+            solution.vendor,
+            kind="review.created",
+            title=title,
+            body=review.title,
+            link=link,
+            dedupe_key=f"review:{review.id}:created",
         )
-        key = f"review:{review.id}:updated:{review.updated_at.timestamp():.0f}"
+        return
+    title = _(
+        "Nhận xét về “%(name)s” vừa được cập nhật: %(stars)d/5 sao",
+        name=solution.name,
+        stars=review.overall,
+    )
     notifications.notify_organization(
         solution.vendor,
-        kind="review.created" if created else "review.updated",
+        kind="review.updated",
         title=title,
         body=review.title,
         link=link,
-        email=created,
-        dedupe_key=key,
+        email=False,
+        replace_unread=True,
     )
 
 
@@ -624,29 +639,31 @@ def save_reply(actor: User, review: Review, body: str | None) -> ReviewReply:
         reply.author_id = actor.id
         reply.updated_at = now
     db.session.flush()
+    _tell_reviewers(review, text, created=created)
+    return reply
+
+
+def _tell_reviewers(review: Review, text: str, *, created: bool) -> None:
+    """Tell the review's organisation about the vendor's reply, and again on each edit.
+
+    The first reply is also e-mailed; an edit rewrites the organisation's unread reply
+    notification of that review (or adds one once it was read), never piling them up.
+    """
     solution = review.solution
+    args = {"vendor": solution.vendor.name, "name": solution.name}
+    if created:
+        title = _("%(vendor)s đã phản hồi nhận xét của bạn về “%(name)s”", **args)
+    else:
+        title = _("%(vendor)s đã sửa phản hồi nhận xét của bạn về “%(name)s”", **args)
     notifications.notify_organization(
         review.organization,
         kind="review.reply",
-        title=(
-            _(
-                "%(vendor)s đã phản hồi nhận xét của bạn về “%(name)s”",
-                vendor=solution.vendor.name,
-                name=solution.name,
-            )
-            if created
-            else _(
-                "%(vendor)s đã sửa phản hồi nhận xét của bạn về “%(name)s”",
-                vendor=solution.vendor.name,
-                name=solution.name,
-            )
-        ),
+        title=title,
         body=text[:500],
         link=public_link(review),
         email=created,
-        dedupe_key=f"review:{review.id}:reply:{now.timestamp():.0f}",
+        replace_unread=True,
     )
-    return reply
 
 
 # ---------------------------------------------------------------- abuse reports

@@ -82,25 +82,5 @@ def test_members_edit_their_organisation(client_for, enterprise):
     assert org.phone == "02203700111"
 
 
-def test_verified_vendor_cannot_change_tax_code(client_for, vendor):
-    c = client_for(vendor)
-    org = vendor.organization
-    response = c.post(
-        "/account/organization",
-        data={
-            "org_name": org.name,
-            "tax_code": "0100000777",
-            "industry": "ict",
-            "phone": "0912345678",
-            "locality": "",
-            "size_band": "",
-        },
-    )
-    assert response.status_code == 400
-    assert "đã xác thực" in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert db.session.get(User, vendor.id).organization.tax_code == org.tax_code
-
-
 def test_staff_have_no_organisation_page(client_for, moderator):
     assert client_for(moderator).get("/account/organization").status_code == 403

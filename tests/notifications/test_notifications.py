@@ -443,3 +443,15 @@ def test_failing_smtp_retries_then_marks_failed(app, enterprise, smtp):
     # A failed e-mail is not tried again.
     assert "Sent 0, failed 0" in runner.invoke(args=["outbox", "send"]).output
     assert smtp.sent == []
+
+
+def test_replace_unread_moves_the_notification_to_the_top(app, enterprise):
+    old = services.notify(enterprise, kind="k", title="Cũ", link="/x", email=False)
+    other = services.notify(enterprise, kind="k", title="Khác", link="/y", email=False)
+    before = utcnow()
+    again = services.notify(
+        enterprise, kind="k", title="Mới", link="/x", email=False, replace_unread=True
+    )
+    assert again.id == old.id and again.title == "Mới" and again.created_at >= before
+    newest = db.session.scalars(services.notifications_for(enterprise)).first()
+    assert newest.id == old.id and other.id != old.id
