@@ -12,7 +12,7 @@ they had, which no sign-in can reach any more, and their ids are printed for an
 administrator to review.
 
 Revision ID: 0014_email_normalised
-Revises: 0011_review_order_index
+Revises: 0012_identity_changes
 Create Date: 2026-12-02 07:00:00
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 from email_validator import EmailNotValidError, validate_email
 
 revision = "0014_email_normalised"
-down_revision = "0011_review_order_index"
+down_revision = "0012_identity_changes"
 branch_labels = None
 depends_on = None
 
