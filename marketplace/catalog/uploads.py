@@ -59,10 +59,6 @@ _PENDING_KEY = "marketplace.pending_upload_files"
 _DOOMED_KEY = "marketplace.doomed_upload_files"
 PURGE_BATCH = 500
 
-# Pillow warns (and goes on decoding) between its limit and twice it: refuse instead.
-# The limit itself is set to UPLOAD_MAX_PIXELS before each upload is opened.
-warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
-
 
 class UploadError(Exception):
     """An upload was refused; `message` is shown to the user."""
@@ -106,7 +102,7 @@ def store_image(actor: User, file: FileStorage, *, purpose: str = "image") -> Up
     org_id = actor.organization_id
     data = _read_limited(file)
     # A full organisation is refused before any decoding work is spent on it.
-    _check_quota(used=_bytes_used(org_id), adding=0)
+    _check_quota(used=_bytes_used(org_id), adding=1)
     image = _decode(data, MAX_STORED_SIDE_BY_PURPOSE.get(purpose, MAX_STORED_SIDE))
     encoded = _reencode(image)
     # Counted again under a lock, so that parallel uploads cannot overrun the quota together.
@@ -195,7 +191,11 @@ def _decode(data: bytes, max_side: int) -> Image.Image:
     # Pillow's own guard at the same limit, for any image opened in this process.
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it (and would go on): refuse.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        with probe:
             # Image.open reads the header only: a small file may declare a huge canvas.
             width, height = probe.size
             if (
