@@ -150,8 +150,9 @@ def _check_quota(*, used: int, adding: int) -> None:
         raise UploadError(
             _(
                 "Tổ chức đã dùng hết dung lượng lưu trữ ảnh (tối đa %(mb)d MB). Ảnh không "
-                "gắn với giải pháp nào được tự động xóa sau 24 giờ.",
+                "gắn với giải pháp nào được tự động xóa sau %(hours)d giờ.",
                 mb=max(1, quota // (1024 * 1024)),
+                hours=max(1, round(_orphan_age().total_seconds() / 3600)),
             )
         )
 
