@@ -356,7 +356,7 @@ def purge_orphan_uploads(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or utcnow()) - _orphan_age()
     removed, last_id = 0, 0
     while True:
-        # Batches by id, so a batch kept whole (every upload in an open revision) ends the loop.
+        # Keyset batches by id: uploads kept (say, in an open revision) are not read twice.
         batch = list(
             db.session.scalars(
                 select(Upload.id)
