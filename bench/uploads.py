@@ -4,9 +4,11 @@
 
 For each case the parent writes the input image to a temporary file; a child process
 builds the app on a throw-away SQLite database, creates a vendor, reads the file, then
-stores it with `store_image` and reports how far its peak resident memory rose
-above the resident memory before the call (Linux `VmHWM`, reset first) and the wall-clock time of that one call. Refused uploads are reported
-as such (the time is then the time to refuse).
+stores it with `store_image` and reports how far its peak resident memory rose above
+the resident memory before the call (Linux `VmHWM`, reset first) and the wall-clock
+time of that one call. Refused uploads are reported as such (the time is then the time
+to refuse). `--repeat N` runs each case N times (the peak is the highest, the time the
+median).
 """
 
 from __future__ import annotations
