@@ -100,6 +100,13 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "no-reply@chogiaiphapso.vn")
         self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads")
         self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+        # Largest canvas an upload may declare (width × height), checked from the header
+        # before anything is decoded: 24 megapixels is a 6000 × 4000 camera photo.
+        self.UPLOAD_MAX_PIXELS = int(env.get("UPLOAD_MAX_PIXELS", 24_000_000))
+        # Stored image bytes per organisation, counted from the uploads table.
+        self.UPLOAD_QUOTA_BYTES = int(env.get("UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024))
+        # Uploads attached to nothing are removed by `flask uploads purge` after this long.
+        self.UPLOAD_ORPHAN_HOURS = float(env.get("UPLOAD_ORPHAN_HOURS", "24"))
         self.PER_PAGE = 20
         # The public address: absolute links in e-mails and in API answers (never the
         # request's Host). An https address also marks every cookie Secure.

@@ -152,7 +152,9 @@ class VerificationRequest(db.Model):
     representative: Mapped[str] = mapped_column(String(120))
     business_license_no: Mapped[str] = mapped_column(String(60), default="")
     # The scanned registration certificate (an image upload).
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     reason: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,8 +11,10 @@ catalog_bp = Blueprint("catalog", __name__, url_prefix="/solutions")
 
 def init_app(app: Flask) -> None:
     from marketplace.catalog import media_views, models, public_views, search, vendor_views  # noqa: F401
+    from marketplace.catalog.cli import uploads_cli
 
     app.register_blueprint(vendor_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(catalog_bp)
     app.cli.add_command(search.search_cli)
+    app.cli.add_command(uploads_cli)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from marketplace.catalog.models import Plan, Screenshot, Solution, SolutionFeature
+from marketplace.catalog.uploads import release_uploads
 from marketplace.extensions import db
 
 EXTRA_PREFIX = "x-"
@@ -85,7 +86,11 @@ def content_of(solution: Solution) -> ListingContent:
 
 
 def apply_content(solution: Solution, content: ListingContent) -> None:
-    """Write content into a solution's rows. Plans keep their ids; removed ones are retired."""
+    """Write content into a solution's rows. Plans keep their ids; removed ones are retired.
+
+    Images the content no longer shows are removed unless something else still uses them.
+    """
+    shown_before = {solution.logo_id, *(s.upload_id for s in solution.screenshots)}
     solution.name = content.name
     solution.tagline = content.tagline
     solution.description = content.description
@@ -132,3 +137,8 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
     solution.min_price_vnd = min((p.price_vnd for p in content.plans), default=None)
     solution.max_trial_days = max((p.trial_days for p in content.plans), default=0)
     db.session.flush()
+    # A replaced logo or removed screenshot: its file goes once this commits, unless an
+    # open revision or another listing still shows it.
+    release_uploads(
+        shown_before - {content.logo_id, *content.screenshot_ids}, org_id=solution.vendor_id
+    )

@@ -142,7 +142,7 @@ class Upload(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(20), default="image")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     organization: Mapped[Organization] = relationship()
 
@@ -176,7 +176,9 @@ class Solution(db.Model):
     )
     deployment: Mapped[str] = mapped_column(String(20), default=Deployment.CLOUD)
     website: Mapped[str | None] = mapped_column(String(255))
-    logo_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    logo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL"), index=True
+    )
     # Last moderator reason (rejection or suspension) shown to the vendor.
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,7 +12,7 @@ they had, which no sign-in can reach any more, and their ids are printed for an
 administrator to review.
 
 Revision ID: 0014_email_normalised
-Revises: 0012_identity_changes
+Revises: 0013_upload_hygiene
 Create Date: 2026-12-02 07:00:00
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 from email_validator import EmailNotValidError, validate_email
 
 revision = "0014_email_normalised"
-down_revision = "0012_identity_changes"
+down_revision = "0013_upload_hygiene"
 branch_labels = None
 depends_on = None
 
