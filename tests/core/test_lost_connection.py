@@ -20,6 +20,7 @@ def failing(web_app, monkeypatch):
     """Add routes whose connection dies mid-request; the rollback and close then fail too."""
 
     @web_app.get("/_test/lost-connection")
+    @web_app.get("/api/v1/_test/lost-connection", endpoint="api_lost_connection")
     def lost_connection():
         db.session.execute(text("SELECT 1"))
         monkeypatch.setattr(Session, "rollback", _lost)
@@ -70,6 +71,16 @@ def test_a_json_client_gets_a_json_503(client, failing):
     assert response.get_json()["error"]["code"] == "unavailable"
     failing.undo()
     _assert_recovers(client)
+
+
+def test_the_api_answers_its_json_error(client, failing):
+    response = client.get("/api/v1/_test/lost-connection")
+    assert response.status_code == 503
+    assert response.get_json() == {
+        "error": {"code": "unavailable", "message": "Vui lòng thử lại sau ít phút."}
+    }
+    failing.undo()
+    assert client.get("/api/v1/categories").status_code == 200
 
 
 def test_a_close_failing_at_teardown_does_not_escape_the_request(client, failing):
