@@ -95,7 +95,7 @@ def _locale_without_database() -> str:
 
 
 def render_unavailable(status: int = 503, message: str | None = None):
-    """Answer while the database is unusable: no query, no user, nothing from a session.
+    """Answer while the database is unusable: no query, no user, no database session.
 
     The language is taken first (from what the request already knows), then the session
     is discarded, so that neither the page nor the teardown touches the dead connection.
