@@ -45,21 +45,34 @@ def load_localities(path: str | None) -> list[tuple[str, str]]:
 
 
 def instance_secret_key(instance_path: str) -> str:
-    """Return the instance's secret key, generating it once on first use."""
+    """Return the instance's secret key, generating it once on first use.
+
+    The key is written to a private temporary file and linked into place, so a process
+    starting at the same time never reads a file created but not yet written (it would
+    sign sessions and visitor marks with an empty key). An empty key file is refused.
+    """
     path = Path(instance_path) / "secret_key"
     if path.exists():
         key = path.read_text(encoding="utf-8").strip()
         if key:
             return key
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    # Create with owner-only permissions; another process may win the race, so re-read.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
+        fh.write(secrets.token_hex(32))
+    try:
+        os.link(tmp, path)  # fails if another process (or an earlier run) made the file
+    except FileExistsError:
+        pass
+    except OSError:  # a filesystem without hard links
+        if not path.exists():
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it to generate a new key, or set SECRET_KEY")
     return key
 
 
@@ -68,7 +81,9 @@ class Config:
 
     def __init__(self, instance_path: str) -> None:
         env = os.environ
-        self.SECRET_KEY = env.get("SECRET_KEY") or instance_secret_key(instance_path)
+        # A blank SECRET_KEY would sign sessions with a key anyone knows: use the instance's.
+        secret_key = env.get("SECRET_KEY") or ""
+        self.SECRET_KEY = secret_key if secret_key.strip() else instance_secret_key(instance_path)
         default_db = "sqlite:///" + str(Path(instance_path) / "marketplace.db")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

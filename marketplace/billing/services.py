@@ -513,12 +513,14 @@ def confirm_return(actor: User, session_id: str | None) -> Payment | None:
 
 
 def receive_event(event: dict[str, Any]) -> str:
-    """Handle a verified Stripe event once; return "duplicate", "processed" or "ignored".
+    """Handle a verified Stripe event once; return "duplicate", "processed", "ignored" or "missing".
 
     The event id is stored first (unique): a repeated or concurrent delivery of the same
     event finds it and changes nothing. Raises PaymentUnavailable when Stripe cannot be
     asked: the caller rolls back (forgetting the event) and answers 503 so Stripe retries.
-    The caller commits.
+    When Stripe answers that the event's object no longer exists, a retry cannot help:
+    whatever the handler changed is undone, the event is recorded as handled with nothing
+    to do ("missing") and acknowledged. The caller commits.
     """
     event_id = str(event["id"])[:255]
     if db.session.scalar(select(WebhookEvent.id).where(WebhookEvent.stripe_event_id == event_id)):
@@ -536,9 +538,22 @@ def receive_event(event: dict[str, Any]) -> str:
         row.processed_at = utcnow()
         return "ignored"
     try:
-        handler(obj, row.type)
+        # A savepoint: an object gone half-way through leaves no half-applied change.
+        with db.session.begin_nested():
+            handler(obj, row.type)
     except StripeGatewayError as err:
-        raise _unavailable(err) from err
+        if not err.is_missing:
+            raise _unavailable(err) from err
+        log.warning(
+            "Stripe event %s (%s): %s no longer exists at Stripe; nothing to do (%s)",
+            event_id,
+            row.type,
+            obj.get("id"),
+            err,
+        )
+        row.processed_at = utcnow()
+        db.session.flush()
+        return "missing"
     row.processed_at = utcnow()
     db.session.flush()
     return "processed"

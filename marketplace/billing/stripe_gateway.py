@@ -25,6 +25,11 @@ class StripeGatewayError(Exception):
         self.status = status
         self.code = code
 
+    @property
+    def is_missing(self) -> bool:
+        """Tell whether Stripe answered that the object does not exist (no retry will help)."""
+        return self.code == "resource_missing" or self.status == 404
+
 
 class InvalidWebhook(Exception):
     """The webhook's signature, timestamp or body is not acceptable."""
@@ -111,9 +116,17 @@ def gateway() -> StripeGateway | None:
 
 
 def construct_event(payload: bytes, sig_header: str | None, secret: str) -> dict[str, Any]:
-    """Verify a webhook's signature and age (default tolerance) and return the event as a dict."""
+    """Verify a webhook's signature and age (default tolerance) and return the event as a dict.
+
+    An empty secret refuses every event before the library is asked: some versions of the
+    library accept a signature made with the empty key, which anyone can compute.
+    """
+    if not (secret or "").strip():
+        raise InvalidWebhook("no webhook signing secret is configured (STRIPE_WEBHOOK_SECRET)")
+    if not sig_header:
+        raise InvalidWebhook("no Stripe-Signature header")
     try:
-        event = stripe.Webhook.construct_event(payload, sig_header, secret)
+        event = stripe.Webhook.construct_event(payload, sig_header, secret.strip())
     except (stripe.SignatureVerificationError, ValueError, TypeError, AttributeError) as err:
         # A body that is not UTF-8 JSON, or JSON that is not an event object.
         raise InvalidWebhook(str(err)) from err

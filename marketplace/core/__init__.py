@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    database.install_session_teardown(app)
     database.install_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)

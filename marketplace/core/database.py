@@ -1,14 +1,28 @@
-"""Database helpers: SQLite pragmas, UTC timestamps, the current time."""
+"""Database helpers: SQLite pragmas, UTC timestamps, the current time, a session that
+survives a lost connection."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from flask import Flask
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, exc
 from sqlalchemy.types import TypeDecorator
 
 from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Errors that mean the database cannot be used right now (not a bug in a query): lost or
+# refused connections, a pool with no free connection, a session left broken by one.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.DisconnectionError,
+    exc.TimeoutError,
+    exc.PendingRollbackError,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -56,14 +70,79 @@ def install_sqlite_pragmas(app: Flask) -> None:
         cur.close()
 
 
+def _invalidate_session() -> None:
+    """Close the session invalidating its connections, then forget it; never raise."""
+    registry = db.session.registry
+    try:
+        if registry.has():
+            registry().invalidate()
+    except Exception:
+        log.warning("Invalidating the session's connections failed", exc_info=True)
+    registry.clear()
+
+
+def rollback_session() -> None:
+    """Roll back the current transaction, keeping the session; never raise.
+
+    If the connection is gone, the session is invalidated and dropped instead (the next
+    use of `db.session` starts a new one).
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # the driver's error when the connection is gone
+        log.warning("Rollback failed; invalidating the session's connections", exc_info=True)
+        _invalidate_session()
+
+
+def discard_session() -> None:
+    """Roll back and drop the current session without ever raising.
+
+    With the connection gone, the rollback itself fails: the session's connections are
+    then invalidated, so the pool opens new ones (after its pre-ping) for the next request
+    instead of handing the dead one out again.
+    """
+    try:
+        db.session.rollback()
+        db.session.remove()
+    except Exception:  # the driver's error when the connection is gone
+        log.warning("Rollback failed; invalidating the session's connections", exc_info=True)
+        _invalidate_session()
+
+
+def install_session_teardown(app: Flask) -> None:
+    """End each app context's session without raising.
+
+    Registered after Flask-SQLAlchemy's teardown, so it runs first: a close that fails
+    (the rollback on a lost connection) would otherwise escape the request as the server's
+    bare 500. Flask-SQLAlchemy's own teardown then finds no session to close.
+    """
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except Exception:
+            log.warning("Closing the session failed; invalidating it", exc_info=True)
+            _invalidate_session()
+
+
 def ping_database() -> bool:
     """Return whether the database answers a trivial query."""
     try:
         db.session.execute(db.text("SELECT 1")).scalar_one()
         return True
     except Exception:  # any driver error means unreachable
-        db.session.rollback()
+        discard_session()
         return False
 
 
-__all__ = ["UTCDateTime", "install_sqlite_pragmas", "ping_database", "utcnow"]
+__all__ = [
+    "UNAVAILABLE_ERRORS",
+    "UTCDateTime",
+    "discard_session",
+    "install_session_teardown",
+    "install_sqlite_pragmas",
+    "ping_database",
+    "rollback_session",
+    "utcnow",
+]

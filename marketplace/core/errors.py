@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, session
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from marketplace.extensions import db
+from marketplace.core.database import UNAVAILABLE_ERRORS, discard_session, rollback_session
+
+# Seconds a client (or a proxy) should wait before asking again when the database is down.
+RETRY_AFTER_SECONDS = 30
 
 ERROR_CODES = {
     400: "bad_request",
@@ -61,13 +66,58 @@ def error_messages() -> dict[int, tuple[str, str]]:
 
 
 def render_error(status: int, message: str | None = None):
-    """Render an error as JSON or as a page, in the user's language."""
-    title, text = error_messages().get(status, (str(status), ""))
-    if wants_json():
-        code = ERROR_CODES.get(status, "error")
-        return jsonify({"error": {"code": code, "message": message or text}}), status
-    template = "errors/error.html"
-    return render_template(template, status=status, title=title, text=message or text), status
+    """Render an error as JSON or as a page, in the user's language.
+
+    The page shows the signed-in user's navbar; when the database fails while it is
+    rendered, the database-free page of `render_unavailable` is given instead.
+    """
+    try:
+        title, text = error_messages().get(status, (str(status), ""))
+        if wants_json():
+            code = ERROR_CODES.get(status, "error")
+            return jsonify({"error": {"code": code, "message": message or text}}), status
+        template = "errors/error.html"
+        return render_template(template, status=status, title=title, text=message or text), status
+    except SQLAlchemyError:
+        current_app.logger.warning("The database failed while rendering a %s page", status)
+        return render_unavailable(status, message)
+
+
+def _locale_without_database() -> str:
+    """Return the request's language, without asking the database if it is not known yet."""
+    try:
+        return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    except Exception:  # loading the signed-in user needs the database
+        lang = session.get("lang")
+        if lang in current_app.config["LANGUAGES"]:
+            return lang
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def render_unavailable(status: int = 503, message: str | None = None):
+    """Answer while the database is unusable: no query, no user, no database session.
+
+    The language is taken first (from what the request already knows), then the session
+    is discarded, so that neither the page nor the teardown touches the dead connection.
+    """
+    lang = _locale_without_database()
+    discard_session()
+    with force_locale(lang):
+        title, text = error_messages().get(status, (str(status), ""))
+        text = message or text
+        if wants_json():
+            code = ERROR_CODES.get(status, "error")
+            response = jsonify({"error": {"code": code, "message": text}})
+        else:
+            # Straight from the environment: context processors would query the database.
+            page = current_app.jinja_env.get_template("errors/unavailable.html")
+            response = current_app.make_response(
+                page.render(lang=lang, status=status, title=title, text=text)
+            )
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def reject_nul_bytes():
@@ -101,10 +151,19 @@ def init_app(app: Flask) -> None:
             return err
         return render_error(err.code)
 
+    def _database_unavailable(err: Exception):
+        app.logger.error(
+            "Database unavailable on %s %s: %s", request.method, request.path, err, exc_info=True
+        )
+        return render_unavailable(503)
+
+    for error_class in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error_class, _database_unavailable)
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         if isinstance(err, HTTPException):
             return _http(err)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        rollback_session()
         return render_error(InternalServerError.code)

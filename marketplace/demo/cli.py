@@ -10,7 +10,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import RevisionStatus, Solution, SolutionRevision, SolutionStatus
 from marketplace.core.database import utcnow
-from marketplace.demo import seed
+from marketplace.demo import guard, seed
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.reviews_seed import seed_reviews
@@ -65,12 +65,24 @@ def settle_notifications(*, since) -> int:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Seed only when the database has no users yet.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Seed even in a production configuration or beside data the seed did not create.",
+)
 @with_appcontext
-def seed_demo_command(if_empty: bool) -> None:
-    """Create the demo data (idempotent) and print the demo accounts."""
+def seed_demo_command(if_empty: bool, force: bool) -> None:
+    """Create the demo data (idempotent) and print the demo accounts.
+
+    Refuses (exit status 1) when the configuration says production or the database holds
+    organisations or staff the demo seed did not create, unless --force is given.
+    """
     if if_empty and not seed.database_is_empty():
         click.echo("Database already has data; demo seed skipped.")
     else:
+        reason = None if force else guard.refusal()
+        if reason:
+            raise click.ClickException(reason + " Run with --force to seed anyway.")
         seed_demo()
         db.session.commit()
     click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")

@@ -144,6 +144,11 @@ def _local_day(value: dt.datetime) -> dt.date:
     return value.astimezone(TIMEZONE).date()
 
 
+def history_tax_code(i: int) -> str:
+    """Return the fictional tax code of the i-th history enterprise (0-based)."""
+    return f"0802{i + 1:06d}"
+
+
 def _history_orgs(rng: random.Random, password_hash: str) -> list[tuple[Organization, User]]:
     result = []
     for i in range(ORG_COUNT):
@@ -157,7 +162,7 @@ def _history_orgs(rng: random.Random, password_hash: str) -> list[tuple[Organiza
             DemoOrg(
                 kind="enterprise",
                 name=name,
-                tax_code=f"0802{i + 1:06d}",
+                tax_code=history_tax_code(i),
                 locality=_weighted(rng, LOCALITIES),
                 industry=industry,
                 size_band=_weighted(rng, SIZES),
