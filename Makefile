@@ -32,7 +32,7 @@ db: setup
 	$(FLASK) db upgrade
 
 seed: db
-	$(FLASK) seed-demo
+	$(FLASK) seed-demo --skip-refused
 
 run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)

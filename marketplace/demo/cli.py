@@ -70,21 +70,30 @@ def settle_notifications(*, since) -> int:
     is_flag=True,
     help="Seed even in a production configuration or beside data the seed did not create.",
 )
+@click.option(
+    "--skip-refused",
+    is_flag=True,
+    help="When the seed refuses, say why and leave the data as it is (exit status 0).",
+)
 @with_appcontext
-def seed_demo_command(if_empty: bool, force: bool) -> None:
+def seed_demo_command(if_empty: bool, force: bool, skip_refused: bool) -> None:
     """Create the demo data (idempotent) and print the demo accounts.
 
     Refuses (exit status 1) when the configuration says production or the database holds
-    organisations or staff the demo seed did not create, unless --force is given.
+    organisations or staff the demo seed did not create, unless --force is given;
+    with --skip-refused (what `make run` uses) it says why and leaves the data alone.
     """
     if if_empty and not seed.database_is_empty():
         click.echo("Database already has data; demo seed skipped.")
     else:
         reason = None if force else guard.refusal()
-        if reason:
+        if reason and skip_refused:
+            click.echo(reason + " Demo data left as it is (--force seeds anyway).")
+        elif reason:
             raise click.ClickException(reason + " Run with --force to seed anyway.")
-        seed_demo()
-        db.session.commit()
+        else:
+            seed_demo()
+            db.session.commit()
     click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")
     for spec in seed.DEMO_USERS:
         click.echo(f"  {spec.role:<11} {spec.email}")

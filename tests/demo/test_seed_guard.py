@@ -90,3 +90,12 @@ def test_force_seeds_anyway_and_leaves_the_other_data_alone(app, monkeypatch):
     assert _admin_exists()
     db.session.expire_all()
     assert db.session.get(Organization, org.id).name == "Công ty Thật Sự"
+
+
+def test_skip_refused_says_why_and_leaves_the_data_alone(app):
+    """`make run` passes --skip-refused: a developer's own organisation never stops the server."""
+    factories.make_org(name="Công ty Của Tôi")
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--skip-refused"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data left as it is" in result.output
+    assert not _admin_exists()
