@@ -183,6 +183,9 @@ def _validate_plans(content: ListingContent) -> None:
     if len(content.plans) > MAX_PLANS:
         raise ListingError(_("Tối đa %(n)d gói dịch vụ.", n=MAX_PLANS), "plans")
     periods = {p.value for p in BillingPeriod}
+    plan_ids = [p.id for p in content.plans if p.id is not None]
+    if len(plan_ids) != len(set(plan_ids)):
+        raise ListingError(_("Hai gói dịch vụ trùng nhau, vui lòng tải lại trang."), "plans")
     for plan in content.plans:
         if not plan.name or len(plan.name) > 80:
             raise ListingError(_("Tên gói cần từ 1 đến 80 ký tự."), "plans")
@@ -197,7 +200,7 @@ def _validate_plans(content: ListingContent) -> None:
 
 
 def _validate_uploads(actor: User, content: ListingContent) -> None:
-    if len(content.screenshot_ids) > MAX_SCREENSHOTS:
+    if len(set(content.screenshot_ids)) > MAX_SCREENSHOTS:
         raise ListingError(_("Tối đa %(n)d ảnh chụp màn hình.", n=MAX_SCREENSHOTS), "screenshots")
     ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
     if not ids:
