@@ -275,3 +275,15 @@ class RequiredReasonForm(PageForm):
         filters=[strip],
         validators=[DataRequired(_l("Vui lòng nhập lý do.")), Length(max=1000)],
     )
+
+
+class DecisionForm(ReasonForm):
+    """A moderator's decision on a listing or revision, with the content version it saw."""
+
+    version = HiddenField(validators=[DataRequired()])
+
+
+class RequiredDecisionForm(RequiredReasonForm):
+    """A decision that needs a reason, with the content version the moderator saw."""
+
+    version = HiddenField(validators=[DataRequired()])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -54,6 +56,13 @@ class ListingError(Exception):
 
 class TransitionError(ListingError):
     """The listing is not in a state that allows this action."""
+
+
+class StaleContentError(TransitionError):
+    """The listing or revision changed after the moderator opened it: nothing was decided."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Nội dung đã thay đổi, vui lòng xem lại."))
 
 
 # ---------------------------------------------------------------- reading
@@ -126,6 +135,40 @@ def vocabulary(category_id: int | None) -> list[FeatureDefinition]:
             .order_by(FeatureDefinition.position)
         )
     )
+
+
+# ---------------------------------------------------------------- content versions
+
+
+def _digest(*parts: object) -> str:
+    raw = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def solution_version(solution: Solution) -> str:
+    """Return a fingerprint of the content a moderator sees on the listing's page."""
+    return _digest("solution", solution.id, content_of(solution).to_json())
+
+
+def revision_version(revision: SolutionRevision) -> str:
+    """Return a fingerprint of a revision and the live version it is compared with."""
+    proposed = ListingContent.from_json(revision.content).to_json()
+    return _digest("revision", revision.id, proposed, content_of(revision.solution).to_json())
+
+
+def _lock(*rows: Solution | SolutionRevision) -> None:
+    """Lock the rows (solution first, then revision) and re-read them (no-op lock on SQLite).
+
+    A decision then sees what a concurrent withdraw or save committed, never a stale copy.
+    """
+    for row in rows:
+        db.session.refresh(row, with_for_update=True)
+
+
+def _check_version(seen: str | None, current: str) -> None:
+    # None: a caller that does not act from a page it showed (seed data, the command line).
+    if seen is not None and seen != current:
+        raise StaleContentError()
 
 
 # ---------------------------------------------------------------- validation
@@ -374,9 +417,16 @@ def _decide(
     action: str,
     kind: str,
     title: str,
+    version: str | None,
 ) -> None:
-    """Apply one moderator decision on a listing: check, move, re-index, audit, tell the vendor."""
+    """Apply one moderator decision on a listing: check, move, re-index, audit, tell the vendor.
+
+    `version` is the solution_version of the page the moderator decided on; a listing
+    changed since then raises StaleContentError and nothing is decided.
+    """
     permissions.require_moderator(moderator)
+    _lock(solution)
+    _check_version(version, solution_version(solution))
     reason = _clean_reason(reason, required=reason_required)
     _move(solution, allowed, target)
     if target == SolutionStatus.PUBLISHED:
@@ -388,7 +438,9 @@ def _decide(
     _tell_vendor(solution, kind, title, reason)
 
 
-def approve_solution(moderator: User, solution: Solution, reason: str | None = None) -> None:
+def approve_solution(
+    moderator: User, solution: Solution, reason: str | None = None, *, version: str | None = None
+) -> None:
     """Publish a pending listing."""
     _decide(
         moderator,
@@ -401,10 +453,13 @@ def approve_solution(moderator: User, solution: Solution, reason: str | None = N
         action="solution.approve",
         kind="solution.approved",
         title=_("Giải pháp “%(name)s” đã được phê duyệt và xuất bản.", name=solution.name),
+        version=version,
     )
 
 
-def reject_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def reject_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Send a pending listing back to its vendor with the reason."""
     _decide(
         moderator,
@@ -417,14 +472,21 @@ def reject_solution(moderator: User, solution: Solution, reason: str | None) -> 
         action="solution.reject",
         kind="solution.rejected",
         title=_("Giải pháp “%(name)s” bị từ chối.", name=solution.name),
+        version=version,
     )
 
 
 def approve_revision(
-    moderator: User, revision: SolutionRevision, reason: str | None = None
+    moderator: User,
+    revision: SolutionRevision,
+    reason: str | None = None,
+    *,
+    version: str | None = None,
 ) -> None:
     """Replace the live version with the revision, all in the caller's transaction."""
     permissions.require_moderator(moderator)
+    _lock(revision.solution, revision)
+    _check_version(version, revision_version(revision))
     reason = _clean_reason(reason, required=False)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
@@ -452,9 +514,13 @@ def approve_revision(
     )
 
 
-def reject_revision(moderator: User, revision: SolutionRevision, reason: str | None) -> None:
+def reject_revision(
+    moderator: User, revision: SolutionRevision, reason: str | None, *, version: str | None = None
+) -> None:
     """Refuse a revision; the live version is untouched."""
     permissions.require_moderator(moderator)
+    _lock(revision.solution, revision)
+    _check_version(version, revision_version(revision))
     reason = _clean_reason(reason, required=True)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
@@ -475,7 +541,9 @@ def reject_revision(moderator: User, revision: SolutionRevision, reason: str | N
     )
 
 
-def suspend_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def suspend_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Hide a published listing from the public, with the reason."""
     _decide(
         moderator,
@@ -488,10 +556,13 @@ def suspend_solution(moderator: User, solution: Solution, reason: str | None) ->
         action="solution.suspend",
         kind="solution.suspended",
         title=_("Giải pháp “%(name)s” bị tạm ngưng.", name=solution.name),
+        version=version,
     )
 
 
-def restore_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def restore_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Put a suspended listing back on the marketplace, with the reason."""
     _decide(
         moderator,
@@ -504,6 +575,7 @@ def restore_solution(moderator: User, solution: Solution, reason: str | None) ->
         action="solution.restore",
         kind="solution.restored",
         title=_("Giải pháp “%(name)s” đã được khôi phục.", name=solution.name),
+        version=version,
     )
 
 
