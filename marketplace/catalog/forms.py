@@ -13,7 +13,9 @@ from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import FeatureDefinition
 from marketplace.core.forms import REQUIRED, ChoiceField, strip
 from marketplace.core.forms import Form as PageForm
-from marketplace.core.ids import parse_id, parse_id_list
+from marketplace.core.ids import MAX_ROW_ID
+from marketplace.core.ids import parse_id as _parse_any_id
+from marketplace.core.ids import parse_id_list as _parse_any_id_list
 
 DEPLOYMENTS = [
     ("cloud", _l("Điện toán đám mây")),
@@ -37,6 +39,15 @@ def parse_vnd(raw: str | None) -> int | None:
 def _parse_int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
+
+
+def parse_id(raw: object) -> int | None:
+    """Read the id of a row (category, upload, plan): ids past the INTEGER range are none."""
+    return _parse_any_id(raw, maximum=MAX_ROW_ID)
+
+
+def parse_id_list(raw: str | None) -> list[int] | None:
+    return _parse_any_id_list(raw, maximum=MAX_ROW_ID)
 
 
 def feature_field_name(definition: FeatureDefinition) -> str:
@@ -213,7 +224,11 @@ class SolutionForm(PageForm):
         return parse_id_list(self.screenshot_ids.data) or []
 
     def chosen_category_id(self) -> int | None:
-        return parse_id(self.category_id.data)
+        """Return the chosen category's id, or None when the value is not one of the choices."""
+        raw = str(self.category_id.data or "")
+        if not any(value and str(value) == raw for value, _label in self.category_id.choices):
+            return None
+        return parse_id(raw)
 
     def to_content(self) -> ListingContent:
         features = [FeatureInput(key=k, value=v) for k, v in self.feature_values.items()]

@@ -7,7 +7,8 @@ import itertools
 import json
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
@@ -31,6 +32,7 @@ from marketplace.catalog.models import (
     Upload,
 )
 from marketplace.core.database import utcnow
+from marketplace.core.ids import MAX_ROW_ID
 from marketplace.core.permissions import deny
 from marketplace.core.text import slugify
 from marketplace.extensions import db
@@ -43,6 +45,7 @@ MAX_SCREENSHOTS = 6
 MAX_TRIAL_DAYS = 90
 MAX_PRICE_VND = 10_000_000_000  # 10 tỷ đồng: a typo guard, not a business limit
 MAX_REASON = 1000
+SLUG_ATTEMPTS = 5
 
 
 class ListingError(Exception):
@@ -156,13 +159,23 @@ def revision_version(revision: SolutionRevision) -> str:
     return _digest("revision", revision.id, proposed, content_of(revision.solution).to_json())
 
 
-def _lock(*rows: Solution | SolutionRevision) -> None:
-    """Lock the rows (solution first, then revision) and re-read them (no-op lock on SQLite).
+def _lock(solution: Solution, revision: SolutionRevision | None = None) -> None:
+    """Hold the listing until the transaction ends, then re-read it (and its revision).
 
-    A decision then sees what a concurrent withdraw or save committed, never a stale copy.
+    Every change of a listing (its rows, plans, screenshots, revision, status) and every
+    decision on it starts here, so concurrent ones run one after the other and each sees
+    what the other committed. An UPDATE takes the row lock on PostgreSQL and the write
+    lock on SQLite (where SELECT … FOR UPDATE does not exist).
     """
-    for row in rows:
-        db.session.refresh(row, with_for_update=True)
+    db.session.execute(
+        update(Solution)
+        .where(Solution.id == solution.id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(solution)
+    if revision is not None:
+        db.session.refresh(revision)
 
 
 def _check_version(seen: str | None, current: str) -> None:
@@ -248,6 +261,8 @@ def _validate_uploads(actor: User, content: ListingContent) -> None:
     ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
     if not ids:
         return
+    if any(not isinstance(i, int) or not 1 <= i <= MAX_ROW_ID for i in ids):
+        raise ListingError(_("Ảnh không hợp lệ."), "screenshots")
     owned = set(
         db.session.scalars(
             select(Upload.id).where(Upload.id.in_(ids), Upload.org_id == actor.organization_id)
@@ -261,13 +276,17 @@ def _validate_uploads(actor: User, content: ListingContent) -> None:
 # ---------------------------------------------------------------- vendor actions
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, max_length=80)
-    taken = set(
+def _taken_slugs(base: str) -> set[str]:
+    return set(
         db.session.scalars(
             select(Solution.slug).where((Solution.slug == base) | Solution.slug.like(f"{base}-%"))
         )
     )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, max_length=80)
+    taken = _taken_slugs(base)
     if base not in taken:
         return base
     for n in itertools.count(2):
@@ -282,14 +301,24 @@ def create_solution(actor: User, content: ListingContent) -> Solution:
     if actor.role != "vendor" or actor.organization_id is None:
         deny()
     validate_content(actor, content, for_submission=False)
-    solution = Solution(
-        vendor_id=actor.organization_id,
-        slug=_unique_slug(content.name),
-        status=SolutionStatus.DRAFT,
-        name=content.name,
-    )
-    db.session.add(solution)
-    db.session.flush()
+    for _attempt in range(SLUG_ATTEMPTS):
+        solution = Solution(
+            vendor_id=actor.organization_id,
+            slug=_unique_slug(content.name),
+            status=SolutionStatus.DRAFT,
+            name=content.name,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(solution)
+                db.session.flush()
+        except IntegrityError:
+            # A concurrent create took the slug between the look-up and the insert: the
+            # savepoint undid only this insert; look again and take the next free one.
+            continue
+        break
+    else:
+        raise ListingError(_("Hệ thống đang bận, vui lòng lưu lại sau giây lát."), "name")
     apply_content(solution, content)
     record_audit(actor, "solution.create", solution)
     return solution
@@ -300,6 +329,7 @@ def save_solution(
 ) -> SolutionRevision | None:
     """Save an edit: drafts change in place; a live listing gets a revision to review."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     validate_content(actor, content, for_submission=False)
     if solution.status in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
         apply_content(solution, content)
@@ -311,8 +341,22 @@ def save_solution(
                 _("Bản chỉnh sửa đang chờ duyệt. Hãy rút lại trước khi sửa tiếp.")
             )
         if revision is None:
-            revision = SolutionRevision(solution=solution, author_id=actor.id)
-            db.session.add(revision)
+            revision = SolutionRevision(
+                solution_id=solution.id, author_id=actor.id, content=content.to_json()
+            )
+            try:
+                with db.session.begin_nested():
+                    db.session.add(revision)
+                    db.session.flush()
+            except IntegrityError:
+                # Another save opened the revision first (one open revision per listing).
+                revision = open_revision(solution)
+                if revision is None:
+                    raise
+                if revision.status == RevisionStatus.PENDING:
+                    raise TransitionError(
+                        _("Bản chỉnh sửa đang chờ duyệt. Hãy rút lại trước khi sửa tiếp.")
+                    ) from None
         revision.content = content.to_json()
         revision.author_id = actor.id
         db.session.flush()
@@ -325,6 +369,7 @@ def save_solution(
 def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
     """Send a draft (or the open revision of a live listing) to the moderators."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     content, revision = working_content(solution)
     if revision is not None:
         if revision.status != RevisionStatus.DRAFT:
@@ -350,6 +395,7 @@ def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
 def withdraw_submission(actor: User, solution: Solution) -> None:
     """Take a pending listing or revision back to draft so it can be edited again."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     revision = open_revision(solution)
     if revision is not None and revision.status == RevisionStatus.PENDING:
         revision.status = RevisionStatus.DRAFT
@@ -368,6 +414,7 @@ def withdraw_submission(actor: User, solution: Solution) -> None:
 def discard_revision(actor: User, solution: Solution) -> None:
     """Drop the draft edit of a live listing; the live version stays as it is."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     revision = open_revision(solution)
     if revision is None or revision.status != RevisionStatus.DRAFT:
         raise TransitionError(_("Không có bản chỉnh sửa nháp để hủy."))
@@ -378,6 +425,7 @@ def discard_revision(actor: User, solution: Solution) -> None:
 def archive_solution(actor: User, solution: Solution) -> None:
     """Take the vendor's own published listing off the marketplace for good."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.ARCHIVED)
     revision = open_revision(solution)
     if revision is not None:

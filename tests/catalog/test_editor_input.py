@@ -97,17 +97,18 @@ def test_malformed_ids_are_field_errors_never_500(client_for, vendor, raw):
     assert db.session.scalar(select(func.count(Solution.id))) == 0
 
 
-def test_unknown_ids_in_range_are_refused_or_ignored(client_for, vendor):
-    """2³¹ overflows a PostgreSQL integer column: it may be compared, never stored."""
+def test_ids_past_the_integer_range_are_field_errors(client_for, vendor):
+    """2³¹ overflows a PostgreSQL INTEGER key: it may not even be compared, so it is refused."""
     c = client_for(vendor)
-    for field in ("category_id", "logo_id", "screenshot_ids"):
+    for field in ("category_id", "logo_id", "screenshot_ids", "plans-0-id"):
         response = c.post("/vendor/solutions/new", data=editor_form(**{field: str(2**31)}))
         assert response.status_code == 400, field
-    # An unknown plan id is not this listing's plan: the row becomes a new plan.
-    response = c.post("/vendor/solutions/new", data=editor_form(**{"plans-0-id": str(2**31)}))
+        assert any(m in response.get_data(as_text=True) for m in MESSAGES), field
+    # The largest INTEGER id is an id: an unknown plan id becomes a new plan of this listing.
+    response = c.post("/vendor/solutions/new", data=editor_form(**{"plans-0-id": str(2**31 - 1)}))
     assert response.status_code == 302
     plan = db.session.scalar(select(Plan))
-    assert plan.id != 2**31 and plan.price_vnd == 1_200_000
+    assert plan.id != 2**31 - 1 and plan.price_vnd == 1_200_000
 
 
 @pytest.mark.parametrize("raw", ["²", str(2**63), str(10**20), "4,²"])
@@ -185,3 +186,10 @@ def test_repeated_extra_feature_labels_are_refused(client_for, vendor):
     )
     assert response.status_code == 400
     assert "Tính năng bổ sung bị trùng tên." in response.get_data(as_text=True)
+
+
+def test_the_service_refuses_upload_ids_no_row_can_have(app, vendor):
+    content = factories.listing_content(logo_id=2**31, screenshot_ids=[2**63])
+    with app.test_request_context(), pytest.raises(services.ListingError) as err:
+        services.create_solution(vendor, content)
+    assert err.value.message == "Ảnh không hợp lệ."

@@ -47,3 +47,13 @@ def test_parse_id_list_keeps_order_drops_repeats_and_refuses_a_bad_item():
     assert parse_id_list(None) == []
     assert parse_id_list("4,²") is None
     assert parse_id_list(f"4,{2**63}") is None
+
+
+def test_a_narrower_maximum_for_integer_keys():
+    from marketplace.core.ids import MAX_ROW_ID
+
+    assert parse_id(str(MAX_ROW_ID), maximum=MAX_ROW_ID) == MAX_ROW_ID
+    assert parse_id(str(2**31), maximum=MAX_ROW_ID) is None
+    assert parse_id_list(f"1,{2**31}", maximum=MAX_ROW_ID) is None
+    assert parse_id("5", maximum=2**70) == 5  # never wider than 2⁶³−1
+    assert parse_id(str(2**63), maximum=2**70) is None
