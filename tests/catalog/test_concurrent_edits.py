@@ -122,3 +122,47 @@ def test_a_revision_opened_by_a_concurrent_save_is_updated_not_duplicated(app, v
     revisions = db.session.scalars(select(SolutionRevision)).all()
     assert [r.id for r in revisions] == [first.id] and second.id == first.id
     assert revisions[0].content["tagline"] == "Bản chỉnh sửa thứ hai"
+
+
+def test_two_simultaneous_saves_of_a_draft_with_screenshots_never_500(
+    app_factory, app, vendor, monkeypatch
+):
+    """Both saves rewrite the same screenshot and feature rows (unique per listing).
+
+    The listing lock runs them one after the other. (The interleaving that broke this is
+    not forced here, so the test guards the outcome rather than reproducing the race.)
+    """
+    from marketplace.catalog.models import Upload
+
+    shots = [
+        Upload(
+            org_id=vendor.organization_id,
+            filename=f"s{n}.png",
+            content_type="image/png",
+            size_bytes=1,
+            width=1,
+            height=1,
+        )
+        for n in range(2)
+    ]
+    db.session.add_all(shots)
+    db.session.commit()
+    ids = ",".join(str(s.id) for s in shots)
+    solution = factories.make_solution(vendor, status="draft", screenshot_ids=[shots[0].id])
+    barrier = threading.Barrier(2)
+    monkeypatch.setattr(
+        permissions,
+        "require_edit_solution",
+        _first_call_waits(permissions.require_edit_solution, barrier),
+    )
+    statuses = _post_together(
+        app_factory,
+        vendor,
+        f"/vendor/solutions/{solution.id}/edit",
+        [editor_form(name=solution.name, screenshot_ids=ids) for _ in range(2)],
+    )
+    assert sorted(statuses) == [302, 302], statuses
+    db.session.expire_all()
+    assert [s.upload_id for s in db.session.get(Solution, solution.id).screenshots] == [
+        s.id for s in shots
+    ]
