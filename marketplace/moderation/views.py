@@ -194,7 +194,11 @@ def revision(revision_id: int):
 
 
 def _decide_revision(revision_id: int, action, form_class, success: str):
-    item = _open_revision(revision_id)
+    item = _get(SolutionRevision, revision_id)
+    if item.status == "draft":
+        # Withdrawn since the moderator opened it: the vendor is rewriting it.
+        flash(str(catalog.StaleContentError()), "warning")
+        return _solution_page(item.solution), 409
     back = url_for("moderation.revision", revision_id=item.id)
     return _decide(item, action, form_class, success, back, _revision_page)
 

@@ -169,3 +169,22 @@ def test_the_service_checks_the_version_too(app, vendor, moderator):
         services.approve_solution(moderator, solution, version=seen)
     db.session.rollback()
     assert reload(solution).status == "pending"
+
+
+def test_a_decision_on_a_revision_withdrawn_meanwhile_is_refused(client_for, vendor, moderator):
+    solution = factories.make_solution(vendor, status="published")
+    v = client_for(vendor)
+    _edit_and_submit_revision(v, solution, "Khẩu hiệu mới, đã được xem")
+    revision = db.session.scalar(select(SolutionRevision))
+    m = client_for(moderator)
+    old = seen_version(m, f"/moderation/revisions/{revision.id}")
+    assert v.post(f"/vendor/solutions/{solution.id}/withdraw").status_code == 302
+    for action, reason in (("approve", ""), ("reject", "Không rõ")):
+        response = m.post(
+            f"/moderation/revisions/{revision.id}/{action}",
+            data={"reason": reason, "version": old},
+        )
+        assert response.status_code == 409
+        assert STALE in response.get_data(as_text=True)
+    assert db.session.get(SolutionRevision, revision.id).status == "draft"
+    assert sorted(decisions("revision.%")) == ["revision.submit", "revision.withdraw"]
