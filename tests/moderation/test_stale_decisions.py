@@ -186,5 +186,6 @@ def test_a_decision_on_a_revision_withdrawn_meanwhile_is_refused(client_for, ven
         )
         assert response.status_code == 409
         assert STALE in response.get_data(as_text=True)
+    db.session.expire_all()
     assert db.session.get(SolutionRevision, revision.id).status == "draft"
     assert sorted(decisions("revision.%")) == ["revision.submit", "revision.withdraw"]
