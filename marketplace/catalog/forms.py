@@ -295,10 +295,12 @@ class RequiredReasonForm(PageForm):
 class DecisionForm(ReasonForm):
     """A moderator's decision on a listing or revision, with the content version it saw."""
 
-    version = HiddenField(validators=[DataRequired()])
+    # No id: a page shows two decision forms, and ids must be unique in a document.
+    version = HiddenField(validators=[DataRequired()], render_kw={"id": False})
 
 
 class RequiredDecisionForm(RequiredReasonForm):
     """A decision that needs a reason, with the content version the moderator saw."""
 
-    version = HiddenField(validators=[DataRequired()])
+    # No id: a page shows two decision forms, and ids must be unique in a document.
+    version = HiddenField(validators=[DataRequired()], render_kw={"id": False})
