@@ -102,7 +102,9 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
     solution.screenshots.clear()
     solution.features.clear()
     db.session.flush()  # delete the old rows before unique keys are reused
-    for position, upload_id in enumerate(content.screenshot_ids):
+    # dict.fromkeys keeps the order and drops repeats: revisions saved before the editor
+    # de-duplicated ids may carry one twice, which the unique (solution, upload) key refuses.
+    for position, upload_id in enumerate(dict.fromkeys(content.screenshot_ids)):
         solution.screenshots.append(Screenshot(upload_id=upload_id, position=position))
     for position, feature in enumerate(content.features):
         solution.features.append(
@@ -117,7 +119,9 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
     existing = {plan.id: plan for plan in solution.plans}
     kept: set[int] = set()
     for position, item in enumerate(content.plans):
-        plan = existing.get(item.id) if item.id is not None else None
+        # A plan id given twice updates its plan once; the repeat becomes a plan of its own
+        # rather than silently overwriting the first row.
+        plan = existing.get(item.id) if item.id is not None and item.id not in kept else None
         if plan is None:
             plan = Plan()
             solution.plans.append(plan)
@@ -134,11 +138,17 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
         if plan_id not in kept:
             # Trials and sales may point at a plan: retire it rather than delete it.
             plan.active = False
-    solution.min_price_vnd = min((p.price_vnd for p in content.plans), default=None)
-    solution.max_trial_days = max((p.trial_days for p in content.plans), default=0)
+    refresh_plan_summary(solution)
     db.session.flush()
     # A replaced logo or removed screenshot: its file goes once this commits, unless an
     # open revision or another listing still shows it.
     release_uploads(
         shown_before - {content.logo_id, *content.screenshot_ids}, org_id=solution.vendor_id
     )
+
+
+def refresh_plan_summary(solution: Solution) -> None:
+    """Recompute the cached lowest price and longest trial from the solution's stored plans."""
+    active = [p for p in solution.plans if p.active]
+    solution.min_price_vnd = min((p.price_vnd for p in active), default=None)
+    solution.max_trial_days = max((p.trial_days for p in active), default=0)

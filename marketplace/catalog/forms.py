@@ -13,6 +13,9 @@ from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import FeatureDefinition
 from marketplace.core.forms import REQUIRED, ChoiceField, strip
 from marketplace.core.forms import Form as PageForm
+from marketplace.core.ids import MAX_ROW_ID
+from marketplace.core.ids import parse_id as _parse_any_id
+from marketplace.core.ids import parse_id_list as _parse_any_id_list
 
 DEPLOYMENTS = [
     ("cloud", _l("Điện toán đám mây")),
@@ -36,6 +39,15 @@ def parse_vnd(raw: str | None) -> int | None:
 def _parse_int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
+
+
+def parse_id(raw: object) -> int | None:
+    """Read the id of a row (category, upload, plan): ids past the INTEGER range are none."""
+    return _parse_any_id(raw, maximum=MAX_ROW_ID)
+
+
+def parse_id_list(raw: str | None) -> list[int] | None:
+    return _parse_any_id_list(raw, maximum=MAX_ROW_ID)
 
 
 def feature_field_name(definition: FeatureDefinition) -> str:
@@ -73,10 +85,13 @@ class PlanForm(Form):
         if days is None or days > 90:
             raise ValidationError(_l("Số ngày dùng thử từ 0 đến 90."))
 
+    def validate_id(self, field) -> None:
+        if field.data and parse_id(field.data) is None:
+            raise ValidationError(_l("Gói không hợp lệ, vui lòng tải lại trang."))
+
     def to_input(self) -> PlanInput:
-        plan_id = _parse_int(self.id.data)
         return PlanInput(
-            id=plan_id,
+            id=parse_id(self.id.data),
             name=self.name.data,
             price_vnd=parse_vnd(self.price_vnd.data) or 0,
             period=self.period.data,
@@ -140,6 +155,53 @@ class SolutionForm(PageForm):
         self.feature_errors: dict[str, str] = {}
         self.feature_values: dict[str, str] = {}
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate the fields, then the rows taken together (plans, extra features)."""
+        valid = super().validate(extra_validators)
+        return self._check_plan_ids() and self._check_extra_labels() and valid
+
+    def _check_plan_ids(self) -> bool:
+        # Two rows with one plan id would write one plan while the cached price came
+        # from the other: refuse rather than guess which row the vendor meant.
+        seen: set[int] = set()
+        ok = True
+        for entry in self.plans.entries:
+            plan_id = parse_id(entry.form.id.data)
+            if entry.form.is_blank() or plan_id is None:
+                continue
+            if plan_id in seen:
+                entry.form.id.errors = [
+                    *list(entry.form.id.errors),
+                    _l("Gói này trùng với một gói khác trong bảng, vui lòng tải lại trang."),
+                ]
+                ok = False
+            seen.add(plan_id)
+        return ok
+
+    def _check_extra_labels(self) -> bool:
+        seen: set[str] = set()
+        ok = True
+        for entry in self.extras.entries:
+            label = (entry.form.label.data or "").casefold()
+            if not label or not entry.form.value.data:
+                continue
+            if label in seen:
+                entry.form.label.errors = [
+                    *list(entry.form.label.errors),
+                    _l("Tính năng bổ sung bị trùng tên."),
+                ]
+                ok = False
+            seen.add(label)
+        return ok
+
+    def validate_logo_id(self, field) -> None:
+        if field.data and parse_id(field.data) is None:
+            raise ValidationError(_l("Ảnh không hợp lệ."))
+
+    def validate_screenshot_ids(self, field) -> None:
+        if parse_id_list(field.data) is None:
+            raise ValidationError(_l("Ảnh không hợp lệ."))
+
     def validate_website(self, field) -> None:
         if field.data and not field.data.lower().startswith(("http://", "https://")):
             raise ValidationError(_l("Địa chỉ trang web cần bắt đầu bằng http:// hoặc https://."))
@@ -158,10 +220,17 @@ class SolutionForm(PageForm):
             self.feature_values[definition.key] = raw[:200]
 
     def id_list(self) -> list[int]:
-        return [int(x) for x in (self.screenshot_ids.data or "").split(",") if x.strip().isdigit()]
+        """Return the screenshot ids in order, each once (a repeat is dropped, not refused)."""
+        return parse_id_list(self.screenshot_ids.data) or []
+
+    def chosen_category_id(self) -> int | None:
+        """Return the chosen category's id, or None when the value is not one of the choices."""
+        raw = str(self.category_id.data or "")
+        if not any(value and str(value) == raw for value, _label in self.category_id.choices):
+            return None
+        return parse_id(raw)
 
     def to_content(self) -> ListingContent:
-        category = self.category_id.data
         features = [FeatureInput(key=k, value=v) for k, v in self.feature_values.items()]
         for n, extra in enumerate(self.extras.entries):
             if extra.form.label.data and extra.form.value.data:
@@ -170,15 +239,14 @@ class SolutionForm(PageForm):
                         key=f"x-{n + 1}", label=extra.form.label.data, value=extra.form.value.data
                     )
                 )
-        logo_id = self.logo_id.data
         return ListingContent(
             name=self.name.data or "",
             tagline=self.tagline.data or "",
             description=(self.description.data or "").replace("\r\n", "\n"),
-            category_id=int(category) if category and str(category).isdigit() else None,
+            category_id=self.chosen_category_id(),
             deployment=self.deployment.data or "cloud",
             website=self.website.data or None,
-            logo_id=int(logo_id) if logo_id and str(logo_id).isdigit() else None,
+            logo_id=parse_id(self.logo_id.data),
             screenshot_ids=self.id_list(),
             features=features,
             plans=[e.form.to_input() for e in self.plans.entries if not e.form.is_blank()],
@@ -222,3 +290,17 @@ class RequiredReasonForm(PageForm):
         filters=[strip],
         validators=[DataRequired(_l("Vui lòng nhập lý do.")), Length(max=1000)],
     )
+
+
+class DecisionForm(ReasonForm):
+    """A moderator's decision on a listing or revision, with the content version it saw."""
+
+    # No id: a page shows two decision forms, and ids must be unique in a document.
+    version = HiddenField(validators=[DataRequired()], render_kw={"id": False})
+
+
+class RequiredDecisionForm(RequiredReasonForm):
+    """A decision that needs a reason, with the content version the moderator saw."""
+
+    # No id: a page shows two decision forms, and ids must be unique in a document.
+    version = HiddenField(validators=[DataRequired()], render_kw={"id": False})

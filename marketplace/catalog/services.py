@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
@@ -29,6 +32,7 @@ from marketplace.catalog.models import (
     Upload,
 )
 from marketplace.core.database import utcnow
+from marketplace.core.ids import MAX_ROW_ID
 from marketplace.core.permissions import deny
 from marketplace.core.text import slugify
 from marketplace.extensions import db
@@ -41,6 +45,7 @@ MAX_SCREENSHOTS = 6
 MAX_TRIAL_DAYS = 90
 MAX_PRICE_VND = 10_000_000_000  # 10 tỷ đồng: a typo guard, not a business limit
 MAX_REASON = 1000
+SLUG_ATTEMPTS = 5
 
 
 class ListingError(Exception):
@@ -54,6 +59,13 @@ class ListingError(Exception):
 
 class TransitionError(ListingError):
     """The listing is not in a state that allows this action."""
+
+
+class StaleContentError(TransitionError):
+    """The listing or revision changed after the moderator opened it: nothing was decided."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Nội dung đã thay đổi, vui lòng xem lại."))
 
 
 # ---------------------------------------------------------------- reading
@@ -128,6 +140,50 @@ def vocabulary(category_id: int | None) -> list[FeatureDefinition]:
     )
 
 
+# ---------------------------------------------------------------- content versions
+
+
+def _digest(*parts: object) -> str:
+    raw = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def solution_version(solution: Solution) -> str:
+    """Return a fingerprint of the content a moderator sees on the listing's page."""
+    return _digest("solution", solution.id, content_of(solution).to_json())
+
+
+def revision_version(revision: SolutionRevision) -> str:
+    """Return a fingerprint of a revision and the live version it is compared with."""
+    proposed = ListingContent.from_json(revision.content).to_json()
+    return _digest("revision", revision.id, proposed, content_of(revision.solution).to_json())
+
+
+def _lock(solution: Solution, revision: SolutionRevision | None = None) -> None:
+    """Hold the listing until the transaction ends, then re-read it (and its revision).
+
+    Every change of a listing (its rows, plans, screenshots, revision, status) and every
+    decision on it starts here, so concurrent ones run one after the other and each sees
+    what the other committed. An UPDATE takes the row lock on PostgreSQL and the write
+    lock on SQLite (where SELECT … FOR UPDATE does not exist).
+    """
+    db.session.execute(
+        update(Solution)
+        .where(Solution.id == solution.id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(solution)
+    if revision is not None:
+        db.session.refresh(revision)
+
+
+def _check_version(seen: str | None, current: str) -> None:
+    # None: a caller that does not act from a page it showed (seed data, the command line).
+    if seen is not None and seen != current:
+        raise StaleContentError()
+
+
 # ---------------------------------------------------------------- validation
 
 
@@ -183,6 +239,9 @@ def _validate_plans(content: ListingContent) -> None:
     if len(content.plans) > MAX_PLANS:
         raise ListingError(_("Tối đa %(n)d gói dịch vụ.", n=MAX_PLANS), "plans")
     periods = {p.value for p in BillingPeriod}
+    plan_ids = [p.id for p in content.plans if p.id is not None]
+    if len(plan_ids) != len(set(plan_ids)):
+        raise ListingError(_("Hai gói dịch vụ trùng nhau, vui lòng tải lại trang."), "plans")
     for plan in content.plans:
         if not plan.name or len(plan.name) > 80:
             raise ListingError(_("Tên gói cần từ 1 đến 80 ký tự."), "plans")
@@ -197,11 +256,13 @@ def _validate_plans(content: ListingContent) -> None:
 
 
 def _validate_uploads(actor: User, content: ListingContent) -> None:
-    if len(content.screenshot_ids) > MAX_SCREENSHOTS:
+    if len(set(content.screenshot_ids)) > MAX_SCREENSHOTS:
         raise ListingError(_("Tối đa %(n)d ảnh chụp màn hình.", n=MAX_SCREENSHOTS), "screenshots")
     ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
     if not ids:
         return
+    if any(not isinstance(i, int) or not 1 <= i <= MAX_ROW_ID for i in ids):
+        raise ListingError(_("Ảnh không hợp lệ."), "screenshots")
     owned = set(
         db.session.scalars(
             select(Upload.id).where(Upload.id.in_(ids), Upload.org_id == actor.organization_id)
@@ -215,13 +276,17 @@ def _validate_uploads(actor: User, content: ListingContent) -> None:
 # ---------------------------------------------------------------- vendor actions
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, max_length=80)
-    taken = set(
+def _taken_slugs(base: str) -> set[str]:
+    return set(
         db.session.scalars(
             select(Solution.slug).where((Solution.slug == base) | Solution.slug.like(f"{base}-%"))
         )
     )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, max_length=80)
+    taken = _taken_slugs(base)
     if base not in taken:
         return base
     for n in itertools.count(2):
@@ -236,14 +301,24 @@ def create_solution(actor: User, content: ListingContent) -> Solution:
     if actor.role != "vendor" or actor.organization_id is None:
         deny()
     validate_content(actor, content, for_submission=False)
-    solution = Solution(
-        vendor_id=actor.organization_id,
-        slug=_unique_slug(content.name),
-        status=SolutionStatus.DRAFT,
-        name=content.name,
-    )
-    db.session.add(solution)
-    db.session.flush()
+    for _attempt in range(SLUG_ATTEMPTS):
+        solution = Solution(
+            vendor_id=actor.organization_id,
+            slug=_unique_slug(content.name),
+            status=SolutionStatus.DRAFT,
+            name=content.name,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(solution)
+                db.session.flush()
+        except IntegrityError:
+            # A concurrent create took the slug between the look-up and the insert: the
+            # savepoint undid only this insert; look again and take the next free one.
+            continue
+        break
+    else:
+        raise ListingError(_("Hệ thống đang bận, vui lòng lưu lại sau giây lát."), "name")
     apply_content(solution, content)
     record_audit(actor, "solution.create", solution)
     return solution
@@ -254,6 +329,7 @@ def save_solution(
 ) -> SolutionRevision | None:
     """Save an edit: drafts change in place; a live listing gets a revision to review."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     validate_content(actor, content, for_submission=False)
     if solution.status in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
         apply_content(solution, content)
@@ -265,8 +341,22 @@ def save_solution(
                 _("Bản chỉnh sửa đang chờ duyệt. Hãy rút lại trước khi sửa tiếp.")
             )
         if revision is None:
-            revision = SolutionRevision(solution=solution, author_id=actor.id)
-            db.session.add(revision)
+            revision = SolutionRevision(
+                solution_id=solution.id, author_id=actor.id, content=content.to_json()
+            )
+            try:
+                with db.session.begin_nested():
+                    db.session.add(revision)
+                    db.session.flush()
+            except IntegrityError:
+                # Another save opened the revision first (one open revision per listing).
+                revision = open_revision(solution)
+                if revision is None:
+                    raise
+                if revision.status == RevisionStatus.PENDING:
+                    raise TransitionError(
+                        _("Bản chỉnh sửa đang chờ duyệt. Hãy rút lại trước khi sửa tiếp.")
+                    ) from None
         revision.content = content.to_json()
         revision.author_id = actor.id
         db.session.flush()
@@ -279,6 +369,7 @@ def save_solution(
 def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
     """Send a draft (or the open revision of a live listing) to the moderators."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     content, revision = working_content(solution)
     if revision is not None:
         if revision.status != RevisionStatus.DRAFT:
@@ -304,6 +395,7 @@ def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
 def withdraw_submission(actor: User, solution: Solution) -> None:
     """Take a pending listing or revision back to draft so it can be edited again."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     revision = open_revision(solution)
     if revision is not None and revision.status == RevisionStatus.PENDING:
         revision.status = RevisionStatus.DRAFT
@@ -322,6 +414,7 @@ def withdraw_submission(actor: User, solution: Solution) -> None:
 def discard_revision(actor: User, solution: Solution) -> None:
     """Drop the draft edit of a live listing; the live version stays as it is."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     revision = open_revision(solution)
     if revision is None or revision.status != RevisionStatus.DRAFT:
         raise TransitionError(_("Không có bản chỉnh sửa nháp để hủy."))
@@ -332,6 +425,7 @@ def discard_revision(actor: User, solution: Solution) -> None:
 def archive_solution(actor: User, solution: Solution) -> None:
     """Take the vendor's own published listing off the marketplace for good."""
     permissions.require_edit_solution(actor, solution)
+    _lock(solution)
     _move(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.ARCHIVED)
     revision = open_revision(solution)
     if revision is not None:
@@ -371,9 +465,16 @@ def _decide(
     action: str,
     kind: str,
     title: str,
+    version: str | None,
 ) -> None:
-    """Apply one moderator decision on a listing: check, move, re-index, audit, tell the vendor."""
+    """Apply one moderator decision on a listing: check, move, re-index, audit, tell the vendor.
+
+    `version` is the solution_version of the page the moderator decided on; a listing
+    changed since then raises StaleContentError and nothing is decided.
+    """
     permissions.require_moderator(moderator)
+    _lock(solution)
+    _check_version(version, solution_version(solution))
     reason = _clean_reason(reason, required=reason_required)
     _move(solution, allowed, target)
     if target == SolutionStatus.PUBLISHED:
@@ -385,7 +486,9 @@ def _decide(
     _tell_vendor(solution, kind, title, reason)
 
 
-def approve_solution(moderator: User, solution: Solution, reason: str | None = None) -> None:
+def approve_solution(
+    moderator: User, solution: Solution, reason: str | None = None, *, version: str | None = None
+) -> None:
     """Publish a pending listing."""
     _decide(
         moderator,
@@ -398,10 +501,13 @@ def approve_solution(moderator: User, solution: Solution, reason: str | None = N
         action="solution.approve",
         kind="solution.approved",
         title=_("Giải pháp “%(name)s” đã được phê duyệt và xuất bản.", name=solution.name),
+        version=version,
     )
 
 
-def reject_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def reject_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Send a pending listing back to its vendor with the reason."""
     _decide(
         moderator,
@@ -414,14 +520,21 @@ def reject_solution(moderator: User, solution: Solution, reason: str | None) -> 
         action="solution.reject",
         kind="solution.rejected",
         title=_("Giải pháp “%(name)s” bị từ chối.", name=solution.name),
+        version=version,
     )
 
 
 def approve_revision(
-    moderator: User, revision: SolutionRevision, reason: str | None = None
+    moderator: User,
+    revision: SolutionRevision,
+    reason: str | None = None,
+    *,
+    version: str | None = None,
 ) -> None:
     """Replace the live version with the revision, all in the caller's transaction."""
     permissions.require_moderator(moderator)
+    _lock(revision.solution, revision)
+    _check_version(version, revision_version(revision))
     reason = _clean_reason(reason, required=False)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
@@ -449,9 +562,13 @@ def approve_revision(
     )
 
 
-def reject_revision(moderator: User, revision: SolutionRevision, reason: str | None) -> None:
+def reject_revision(
+    moderator: User, revision: SolutionRevision, reason: str | None, *, version: str | None = None
+) -> None:
     """Refuse a revision; the live version is untouched."""
     permissions.require_moderator(moderator)
+    _lock(revision.solution, revision)
+    _check_version(version, revision_version(revision))
     reason = _clean_reason(reason, required=True)
     if revision.status != RevisionStatus.PENDING:
         raise TransitionError(_("Bản chỉnh sửa này không ở trạng thái chờ duyệt."))
@@ -472,7 +589,9 @@ def reject_revision(moderator: User, revision: SolutionRevision, reason: str | N
     )
 
 
-def suspend_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def suspend_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Hide a published listing from the public, with the reason."""
     _decide(
         moderator,
@@ -485,10 +604,13 @@ def suspend_solution(moderator: User, solution: Solution, reason: str | None) ->
         action="solution.suspend",
         kind="solution.suspended",
         title=_("Giải pháp “%(name)s” bị tạm ngưng.", name=solution.name),
+        version=version,
     )
 
 
-def restore_solution(moderator: User, solution: Solution, reason: str | None) -> None:
+def restore_solution(
+    moderator: User, solution: Solution, reason: str | None, *, version: str | None = None
+) -> None:
     """Put a suspended listing back on the marketplace, with the reason."""
     _decide(
         moderator,
@@ -501,6 +623,7 @@ def restore_solution(moderator: User, solution: Solution, reason: str | None) ->
         action="solution.restore",
         kind="solution.restored",
         title=_("Giải pháp “%(name)s” đã được khôi phục.", name=solution.name),
+        version=version,
     )
 
 

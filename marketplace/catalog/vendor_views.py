@@ -152,8 +152,7 @@ def _edit(solution: Solution | None):
 
     valid = form.validate()
     uploads_ok = _store_uploads(form)
-    category = form.category_id.data
-    definitions = services.vocabulary(int(category)) if category and str(category).isdigit() else []
+    definitions = services.vocabulary(form.chosen_category_id())
     form.read_features(request.form, definitions)
     action = request.form.get("action", "save")
     if action == "preview":

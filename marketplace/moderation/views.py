@@ -13,7 +13,12 @@ from marketplace.accounts import organizations
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganizationChange, VerificationRequest
 from marketplace.catalog import services as catalog
-from marketplace.catalog.forms import ReasonForm, RequiredReasonForm
+from marketplace.catalog.forms import (
+    DecisionForm,
+    ReasonForm,
+    RequiredDecisionForm,
+    RequiredReasonForm,
+)
 from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
 from marketplace.catalog.presenters import describe, media_url
 from marketplace.core.permissions import role_required
@@ -60,6 +65,21 @@ def _forms(**given) -> dict:
     }
 
 
+def _content_forms(version: str, **given) -> dict:
+    """The decision forms of a listing or revision page, carrying the version shown.
+
+    A form given back (typed reason kept) gets the current version too: the page shows
+    the current content again, and that is what the next decision is about.
+    """
+    forms = {
+        "approve_form": given.get("approve_form") or DecisionForm(formdata=None),
+        "reason_form": given.get("reason_form") or RequiredDecisionForm(formdata=None),
+    }
+    for form in forms.values():
+        form.version.data = version
+    return forms
+
+
 def _solution_page(item: Solution, **forms):
     _content, revision = catalog.working_content(item)
     return render_template(
@@ -68,7 +88,7 @@ def _solution_page(item: Solution, **forms):
         view=describe(catalog.content_of(item)),
         revision=revision,
         history=catalog.history(item),
-        **_forms(**forms),
+        **_content_forms(catalog.solution_version(item), **forms),
     )
 
 
@@ -85,13 +105,25 @@ def _decide(obj, action, form_class, success: str, back: str, page):
     the moderator typed (`page` renders it with the given form).
     """
     form = form_class()
+    slot = "approve_form" if form_class in (ReasonForm, DecisionForm) else "reason_form"
+    versioned = hasattr(form, "version")
     if not form.validate_on_submit():
-        if not form.reason.errors:
+        if versioned and form.version.errors:
+            # Posted without the version of a page: the moderator has not seen this content.
+            flash(str(catalog.StaleContentError()), "warning")
+        elif not form.reason.errors:
             form.reason.errors = [_("Vui lòng nhập lý do.")]
-        slot = "approve_form" if form_class is ReasonForm else "reason_form"
         return page(obj, **{slot: form}), 400
     try:
-        action(current_user, obj, form.reason.data)
+        if versioned:
+            action(current_user, obj, form.reason.data, version=form.version.data)
+        else:
+            action(current_user, obj, form.reason.data)
+    except catalog.StaleContentError as err:
+        # Nothing was decided; show what the listing holds now, with the typed reason kept.
+        db.session.rollback()
+        flash(err.message, "warning")
+        return page(obj, **{slot: form}), 409
     except (catalog.ListingError, accounts.AccountError) as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -111,7 +143,7 @@ def _decide_solution(solution_id: int, action, form_class, success: str):
 @role_required(*STAFF)
 def approve_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.approve_solution, ReasonForm, _("Đã phê duyệt và xuất bản.")
+        solution_id, catalog.approve_solution, DecisionForm, _("Đã phê duyệt và xuất bản.")
     )
 
 
@@ -119,7 +151,7 @@ def approve_solution(solution_id: int):
 @role_required(*STAFF)
 def reject_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.reject_solution, RequiredReasonForm, _("Đã từ chối.")
+        solution_id, catalog.reject_solution, RequiredDecisionForm, _("Đã từ chối.")
     )
 
 
@@ -127,7 +159,7 @@ def reject_solution(solution_id: int):
 @role_required(*STAFF)
 def suspend_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.suspend_solution, RequiredReasonForm, _("Đã tạm ngưng.")
+        solution_id, catalog.suspend_solution, RequiredDecisionForm, _("Đã tạm ngưng.")
     )
 
 
@@ -135,7 +167,7 @@ def suspend_solution(solution_id: int):
 @role_required(*STAFF)
 def restore_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.restore_solution, RequiredReasonForm, _("Đã khôi phục.")
+        solution_id, catalog.restore_solution, RequiredDecisionForm, _("Đã khôi phục.")
     )
 
 
@@ -145,7 +177,7 @@ def _revision_page(item: SolutionRevision, **forms):
         revision=item,
         solution=item.solution,
         diff=services.revision_diff(item),
-        **_forms(**forms),
+        **_content_forms(catalog.revision_version(item), **forms),
     )
 
 
@@ -163,7 +195,11 @@ def revision(revision_id: int):
 
 
 def _decide_revision(revision_id: int, action, form_class, success: str):
-    item = _open_revision(revision_id)
+    item = _get(SolutionRevision, revision_id)
+    if item.status == "draft":
+        # Withdrawn since the moderator opened it: the vendor is rewriting it.
+        flash(str(catalog.StaleContentError()), "warning")
+        return _solution_page(item.solution), 409
     back = url_for("moderation.revision", revision_id=item.id)
     return _decide(item, action, form_class, success, back, _revision_page)
 
@@ -172,7 +208,7 @@ def _decide_revision(revision_id: int, action, form_class, success: str):
 @role_required(*STAFF)
 def approve_revision(revision_id: int):
     return _decide_revision(
-        revision_id, catalog.approve_revision, ReasonForm, _("Đã phê duyệt bản chỉnh sửa.")
+        revision_id, catalog.approve_revision, DecisionForm, _("Đã phê duyệt bản chỉnh sửa.")
     )
 
 
@@ -180,7 +216,7 @@ def approve_revision(revision_id: int):
 @role_required(*STAFF)
 def reject_revision(revision_id: int):
     return _decide_revision(
-        revision_id, catalog.reject_revision, RequiredReasonForm, _("Đã từ chối bản chỉnh sửa.")
+        revision_id, catalog.reject_revision, RequiredDecisionForm, _("Đã từ chối bản chỉnh sửa.")
     )
 
 

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from marketplace.catalog.content import PlanInput
 from marketplace.extensions import db
 from tests import factories
+from tests.moderation.decisions import decide
 
 HIDDEN_STATES = ["draft", "pending", "rejected", "suspended", "archived"]
 
@@ -282,15 +283,11 @@ def test_moderator_decisions_update_search_in_the_same_transaction(
 ):
     solution = factories.make_solution(vendor, status="pending", name="Chữ ký số Đông Triều")
     assert names(client.get("/solutions?q=chu ky so")) == []
-    client_for(moderator).post(f"/moderation/solutions/{solution.id}/approve")
+    decide(client_for(moderator), f"/moderation/solutions/{solution.id}/approve")
     assert names(client.get("/solutions?q=chu ky so")) == ["Chữ ký số Đông Triều"]
-    client_for(moderator).post(
-        f"/moderation/solutions/{solution.id}/suspend", data={"reason": "Kiểm tra lại"}
-    )
+    decide(client_for(moderator), f"/moderation/solutions/{solution.id}/suspend", "Kiểm tra lại")
     assert names(client.get("/solutions?q=dong trieu")) == []
-    client_for(moderator).post(
-        f"/moderation/solutions/{solution.id}/restore", data={"reason": "Ổn"}
-    )
+    decide(client_for(moderator), f"/moderation/solutions/{solution.id}/restore", "Ổn")
     assert names(client.get("/solutions?q=dong trieu")) == ["Chữ ký số Đông Triều"]
     client_for(vendor).post(f"/vendor/solutions/{solution.id}/archive")
     assert names(client.get("/solutions?q=dong trieu")) == []

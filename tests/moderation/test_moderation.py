@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import EmailOutbox, Notification
 from tests import factories
+from tests.moderation.decisions import decide, seen_version
 
 
 def reload(solution) -> Solution:
@@ -44,9 +45,7 @@ def test_queue_lists_pending_items_oldest_first(client_for, vendor, moderator):
 
 def test_approve_publishes_notifies_and_audits(client_for, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending")
-    response = client_for(moderator).post(
-        f"/moderation/solutions/{solution.id}/approve", data={"reason": ""}
-    )
+    response = decide(client_for(moderator), f"/moderation/solutions/{solution.id}/approve", "")
     assert response.status_code == 302
     solution = reload(solution)
     assert solution.status == "published" and solution.published_at is not None
@@ -66,7 +65,7 @@ def test_approve_publishes_notifies_and_audits(client_for, vendor, moderator):
 def test_reject_requires_a_reason(client_for, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending")
     c = client_for(moderator)
-    response = c.post(f"/moderation/solutions/{solution.id}/reject", data={"reason": "   "})
+    response = decide(c, f"/moderation/solutions/{solution.id}/reject", "   ")
     assert response.status_code == 400
     assert reload(solution).status == "pending"
     # The page comes back with the error under the reject field, not under approve.
@@ -77,14 +76,12 @@ def test_reject_requires_a_reason(client_for, vendor, moderator):
     assert soup.find("textarea", id="reason-approve").get("aria-invalid") is None
     # A reason too long keeps what the moderator typed.
     typed = "Mô tả <b>chưa</b> rõ ràng. " * 60
-    response = c.post(f"/moderation/solutions/{solution.id}/reject", data={"reason": typed})
+    response = decide(c, f"/moderation/solutions/{solution.id}/reject", typed)
     assert response.status_code == 400
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert soup.find("textarea", id="reason-reject").get_text() == typed.strip()
     assert reload(solution).status == "pending"
-    response = c.post(
-        f"/moderation/solutions/{solution.id}/reject", data={"reason": "Thiếu bảng giá chi tiết"}
-    )
+    response = decide(c, f"/moderation/solutions/{solution.id}/reject", "Thiếu bảng giá chi tiết")
     assert response.status_code == 302
     solution = reload(solution)
     assert solution.status == "rejected" and solution.status_reason == "Thiếu bảng giá chi tiết"
@@ -119,7 +116,8 @@ def test_rejected_listing_can_be_fixed_and_resubmitted(client_for, vendor, moder
 def test_illegal_transitions_are_refused(client_for, vendor, moderator, status, action):
     solution = factories.make_solution(vendor, status=status)
     response = client_for(moderator).post(
-        f"/moderation/solutions/{solution.id}/{action}", data={"reason": "Lý do kiểm tra"}
+        f"/moderation/solutions/{solution.id}/{action}",
+        data={"reason": "Lý do kiểm tra", "version": services.solution_version(solution)},
     )
     assert response.status_code == 302
     assert reload(solution).status == status
@@ -148,7 +146,9 @@ def test_service_refuses_a_vendor_approving_its_own_listing(app, vendor):
 
 def test_admin_can_decide_too(client_for, vendor, admin):
     solution = factories.make_solution(vendor, status="pending")
-    assert client_for(admin).post(f"/moderation/solutions/{solution.id}/approve").status_code == 302
+    assert (
+        decide(client_for(admin), f"/moderation/solutions/{solution.id}/approve").status_code == 302
+    )
     assert reload(solution).status == "published"
 
 
@@ -203,7 +203,7 @@ def test_editing_a_live_listing_creates_a_revision_and_keeps_the_live_version(
     assert "1.500.000 ₫" in page and "1.200.000 ₫" in page
     # Approving replaces the live version; the plan keeps its id.
     assert (
-        client_for(moderator).post(f"/moderation/revisions/{revision.id}/approve").status_code
+        decide(client_for(moderator), f"/moderation/revisions/{revision.id}/approve").status_code
         == 302
     )
     solution = reload(solution)
@@ -226,13 +226,12 @@ def test_rejected_revision_leaves_the_live_version_untouched(client_for, vendor,
     c.post(f"/vendor/solutions/{solution.id}/submit")
     revision = db.session.scalar(select(SolutionRevision))
     m = client_for(moderator)
-    refused = m.post(f"/moderation/revisions/{revision.id}/reject", data={"reason": ""})
+    version = seen_version(m, f"/moderation/revisions/{revision.id}")
+    refused = decide(m, f"/moderation/revisions/{revision.id}/reject", "")
     assert refused.status_code == 400
     assert 'id="reason-reject-err"' in refused.get_data(as_text=True)
     assert (
-        m.post(
-            f"/moderation/revisions/{revision.id}/reject", data={"reason": "Giá không rõ ràng"}
-        ).status_code
+        decide(m, f"/moderation/revisions/{revision.id}/reject", "Giá không rõ ràng").status_code
         == 302
     )
     solution = reload(solution)
@@ -240,7 +239,10 @@ def test_rejected_revision_leaves_the_live_version_untouched(client_for, vendor,
     assert [p.price_vnd for p in solution.plans if p.active] == [1_200_000]
     assert db.session.get(SolutionRevision, revision.id).status == "rejected"
     # A second decision on the same revision is refused (replayed post).
-    m.post(f"/moderation/revisions/{revision.id}/approve")
+    replay = m.post(
+        f"/moderation/revisions/{revision.id}/approve", data={"reason": "", "version": version}
+    )
+    assert replay.status_code == 302
     assert reload(solution).tagline == "Phát hành hóa đơn điện tử đúng Nghị định 123 trong 5 phút"
 
 
@@ -290,16 +292,11 @@ def test_one_open_revision_per_solution_is_a_database_rule(app, vendor):
 def test_suspend_and_restore_need_reasons(client_for, vendor, moderator):
     solution = factories.make_solution(vendor, status="published")
     m = client_for(moderator)
-    assert (
-        m.post(f"/moderation/solutions/{solution.id}/suspend", data={"reason": ""}).status_code
-        == 400
-    )
+    assert decide(m, f"/moderation/solutions/{solution.id}/suspend", "").status_code == 400
     assert reload(solution).status == "published"
-    m.post(
-        f"/moderation/solutions/{solution.id}/suspend", data={"reason": "Khiếu nại về bản quyền"}
-    )
+    decide(m, f"/moderation/solutions/{solution.id}/suspend", "Khiếu nại về bản quyền")
     assert reload(solution).status == "suspended"
-    m.post(f"/moderation/solutions/{solution.id}/restore", data={"reason": "Đã xác minh bản quyền"})
+    decide(m, f"/moderation/solutions/{solution.id}/restore", "Đã xác minh bản quyền")
     assert reload(solution).status == "published"
     assert audit_actions(solution)[-2:] == ["solution.suspend", "solution.restore"]
 
@@ -336,8 +333,8 @@ def test_audit_log_is_browsable_and_filterable_by_staff_only(
     a = factories.make_solution(vendor, status="pending", name="Giải pháp Lọc A")
     b = factories.make_solution(vendor, status="pending", name="Giải pháp Lọc B")
     m = client_for(moderator)
-    m.post(f"/moderation/solutions/{a.id}/approve")
-    m.post(f"/moderation/solutions/{b.id}/reject", data={"reason": "Trùng lặp"})
+    decide(m, f"/moderation/solutions/{a.id}/approve")
+    decide(m, f"/moderation/solutions/{b.id}/reject", "Trùng lặp")
     html = m.get("/moderation/audit?action=solution.reject").get_data(as_text=True)
     assert "Giải pháp Lọc B" in html and "Trùng lặp" in html and "Giải pháp Lọc A" not in html
     html = m.get(f"/moderation/audit?actor={moderator.email}").get_data(as_text=True)

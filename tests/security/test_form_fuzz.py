@@ -28,6 +28,7 @@ from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from tests import factories
+from tests.moderation.decisions import decide
 
 DEMO_PASSWORD = "demo-pass-2026"
 VICTIM_VENDOR_TAX = "0107654321"  # Công ty Cổ phần Dữ liệu và Điện toán Đám mây Bạch Đằng
@@ -928,8 +929,8 @@ def test_the_snapshot_sees_a_change(world):
     """The oracle itself: suspending a victim's listing does show in the snapshot."""
     before = world.snapshot()
     moderator = world.client("moderator@demo.vn")
-    response = moderator.post(
-        f"/moderation/solutions/{world.victim_published[0]}/suspend", data={"reason": "Kiểm tra."}
+    response = decide(
+        moderator, f"/moderation/solutions/{world.victim_published[0]}/suspend", "Kiểm tra."
     )
     assert response.status_code == 302
     assert world.snapshot()["solutions"] != before["solutions"]
