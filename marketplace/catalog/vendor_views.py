@@ -13,6 +13,7 @@ from marketplace.catalog import permissions, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
 from marketplace.catalog.models import FeatureDefinition, Solution, Upload
 from marketplace.catalog.presenters import describe, media_url
+from marketplace.core.params import parse_id
 from marketplace.core.permissions import role_required
 from marketplace.core.text import render_markdown
 from marketplace.extensions import db
@@ -152,8 +153,8 @@ def _edit(solution: Solution | None):
 
     valid = form.validate()
     uploads_ok = _store_uploads(form)
-    category = form.category_id.data
-    definitions = services.vocabulary(int(category)) if category and str(category).isdigit() else []
+    category = parse_id(form.category_id.data)
+    definitions = services.vocabulary(category) if category else []
     form.read_features(request.form, definitions)
     action = request.form.get("action", "save")
     if action == "preview":

@@ -45,6 +45,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.cache import TTLCache
 from marketplace.core.database import utcnow
+from marketplace.core.params import date_args, parse_id
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
@@ -527,6 +528,9 @@ def dashboard_csv(board: Dashboard) -> str:
 class DateRange:
     start: dt.date
     end: dt.date
+    # By param name: why a typed date was not used, and the text as typed.
+    errors: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
 
     @property
     def days(self) -> list[dt.date]:
@@ -607,36 +611,30 @@ def can_view_vendor_insights(user: User | None) -> bool:
     )
 
 
-def _parse_day(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw.strip()[:10], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_range(args: MutableMapping, *, today: dt.date | None = None) -> DateRange:
-    """Read `from` and `to` (yyyy-mm-dd or dd/mm/yyyy); default to the last 90 days."""
+    """Read `from` and `to` (yyyy-mm-dd or dd/mm/yyyy); default to the last 90 days.
+
+    A date that is not one, or lies outside the supported years, is replaced by its default
+    and named in `errors` for the page to show by its field.
+    """
     today = today or local_today()
-    end = _parse_day(args.get("to")) or today
-    start = _parse_day(args.get("from")) or end - dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    dates, errors = date_args("from", "to", args=args)
+    end = dates["to"] or today
+    start = dates["from"] or end - dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
         start, end = end, start
     if (end - start).days >= MAX_RANGE_DAYS:
         start = end - dt.timedelta(days=MAX_RANGE_DAYS - 1)
-    return DateRange(start, end)
+    raw = {name: str(args.get(name) or "")[:40] for name in errors}
+    return DateRange(start, end, errors=errors, raw=raw)
 
 
 def _selected(solutions: list[Solution], raw: Any) -> Solution | None:
     """Return the chosen solution; 404 for an id that is not one of the vendor's."""
     if raw in (None, ""):
         return None
-    try:
-        wanted = int(raw)
-    except (TypeError, ValueError):
+    wanted = parse_id(raw)
+    if wanted is None:
         deny(hide=True)
     for solution in solutions:
         if solution.id == wanted:
