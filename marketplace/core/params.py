@@ -31,7 +31,7 @@ class ParamError(BadRequest):
 
     def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
-        self.name = name
+        self.param = name
         self.public_message = message
 
 
