@@ -34,6 +34,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
 
     from marketplace import core
+    from marketplace.core.params import install_converters
 
+    # Before any blueprint adds its routes: every `<int:…>` is then a bounded id.
+    install_converters(app)
     core.init_app(app)
     return app

@@ -146,6 +146,9 @@ class Config:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
+        # Views and comparison adds: how many anonymous visitors (address + browser) of one
+        # address count per solution and day; the rest are ignored (made-up User-Agents).
+        self.COUNTER_ADDRESS_CAP = int(env.get("COUNTER_ADDRESS_CAP", "50"))
 
 
 class TestConfig(Config):

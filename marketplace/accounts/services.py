@@ -24,6 +24,7 @@ from marketplace.accounts.validation import normalise_phone, password_problem
 from marketplace.catalog.models import Upload
 from marketplace.catalog.services import resync_vendor
 from marketplace.core.database import utcnow
+from marketplace.core.params import parse_id, parse_int
 from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
 from marketplace.moderation.audit import record_audit
@@ -224,10 +225,11 @@ def create_staff_user(*, role: str, email: str, name: str, password: str) -> Use
 def load_user(user_id: str) -> User | None:
     """Resolve a session's `id:version` to a user, refusing stale sessions."""
     raw_id, _, raw_version = (user_id or "").partition(":")
-    if not raw_id.isdigit() or not raw_version.isdigit():
+    user_pk, version = parse_id(raw_id), parse_int(raw_version, low=0, high=2**31 - 1)
+    if user_pk is None or version is None:
         return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or user.session_version != int(raw_version):
+    user = db.session.get(User, user_pk)
+    if user is None or user.session_version != version:
         return None
     return user
 

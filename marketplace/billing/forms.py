@@ -5,15 +5,12 @@ from __future__ import annotations
 from wtforms import HiddenField
 
 from marketplace.core.forms import Form, strip
+from marketplace.core.params import parse_id as core_parse_id
 
 
 def parse_id(value: object) -> int | None:
-    """Return a positive id from a form or query value, or None for anything else."""
-    text = strip(value) if isinstance(value, str) else ""
-    if not text or not text.isascii() or not text.isdigit() or len(text) > 12:
-        return None
-    number = int(text)
-    return number or None
+    """Return an id (1..2³¹−1) from a form or query value, or None for anything else."""
+    return core_parse_id(value) if isinstance(value, str) else None
 
 
 class CheckoutForm(Form):

@@ -22,6 +22,7 @@ from marketplace.billing import bp, permissions, services, stripe_gateway
 from marketplace.billing.forms import CancelSubscriptionForm, CheckoutForm, parse_id
 from marketplace.catalog.models import SolutionStatus
 from marketplace.core.formatting import format_date
+from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.core.security import CONTENT_SECURITY_POLICY
 from marketplace.extensions import csrf, db, login_manager
@@ -147,12 +148,7 @@ def checkout_cancelled():
 @role_required("enterprise")
 def index():
     org_id = current_user.organization_id
-    pagination = db.paginate(
-        services.organization_payments_query(org_id),
-        page=request.args.get("page", 1, type=int),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = paginate(services.organization_payments_query(org_id), per_page=PER_PAGE)
     return render_template(
         "billing/index.html",
         subscriptions=services.organization_subscriptions(org_id),
@@ -198,12 +194,7 @@ def cancel_subscription(subscription_id: int):
 @role_required("vendor")
 def vendor_sales():
     vendor_id = current_user.organization_id
-    pagination = db.paginate(
-        services.sales_query(vendor_id),
-        page=request.args.get("page", 1, type=int),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = paginate(services.sales_query(vendor_id), per_page=PER_PAGE)
     subscriptions = db.session.scalars(
         services.live_subscriptions_query(vendor_id).limit(LIVE_SUBSCRIPTIONS_SHOWN)
     ).all()

@@ -41,8 +41,6 @@ def solution(slug: str):
         )
     )
     # Counted after the response is sent: the page runs no extra query for it.
-    visitor = insights.visitor_key(
-        current_user, request.remote_addr, request.headers.get("User-Agent")
-    )
-    insights.record_view_after_response(response, item.id, visitor)
+    visitor, address = insights.visitor_of(current_user)
+    insights.record_view_after_response(response, item.id, visitor, address=address)
     return response

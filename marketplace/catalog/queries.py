@@ -18,6 +18,7 @@ from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.core import pagecache
 from marketplace.core.cache import TTLCache
+from marketplace.core.params import parse_int
 from marketplace.extensions import db
 
 SORTS = ("relevance", "rating", "reviews", "newest", "price_asc", "price_desc")
@@ -88,13 +89,10 @@ class CatalogParams:
 
 
 def _int(raw: str | None, *, low: int, high: int) -> int | None:
-    raw = (raw or "").strip()
-    if not raw:
+    if not (raw or "").strip():
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise ValueError(raw)
-    value = int(raw)
-    if not low <= value <= high:
+    value = parse_int(raw, low=low, high=high)
+    if value is None:
         raise ValueError(raw)
     return value
 

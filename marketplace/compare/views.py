@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from marketplace.compare import bp, services
 from marketplace.core.pagecache import cache_page
@@ -60,7 +61,10 @@ def add():
     except services.CompareError as err:
         flash(err.message, "warning")
     else:
-        insights.record_compare_add(solution.id, already_in_tray=solution.slug in before)
+        visitor, address = insights.visitor_of(current_user)
+        insights.record_compare_add(
+            solution.id, already_in_tray=solution.slug in before, visitor=visitor, address=address
+        )
         db.session.commit()
         flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")
     return _back(url_for("catalog.index"))

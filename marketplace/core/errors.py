@@ -149,7 +149,8 @@ def init_app(app: Flask) -> None:
     def _http(err: HTTPException):
         if err.code is None or err.code < 400:
             return err
-        return render_error(err.code)
+        # Only our own exceptions carry a message meant for the visitor (core.params).
+        return render_error(err.code, getattr(err, "public_message", None))
 
     def _database_unavailable(err: Exception):
         app.logger.error(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from marketplace.core.params import parse_int
 
 # The largest id any backend stores (a signed 64-bit integer); a bigger number would
 # overflow the driver (SQLite raises OverflowError) instead of simply finding nothing.
@@ -10,9 +10,6 @@ MAX_ID = 2**63 - 1
 # The largest id of a row whose primary key is an INTEGER column: 32 bits on PostgreSQL,
 # which refuses to even compare a bigger parameter ("integer out of range").
 MAX_ROW_ID = 2**31 - 1
-
-# ASCII digits only: str.isdigit() also accepts "²", "٣" or "①", which int() then refuses.
-_ID_RE = re.compile(r"[0-9]{1,19}")
 
 
 def parse_id(raw: object, *, maximum: int = MAX_ID) -> int | None:
@@ -27,11 +24,8 @@ def parse_id(raw: object, *, maximum: int = MAX_ID) -> int | None:
         return raw if 1 <= raw <= maximum else None
     if not isinstance(raw, str):
         return None
-    text = raw.strip(" \t\r\n")
-    if not _ID_RE.fullmatch(text):
-        return None
-    value = int(text)
-    return value if 1 <= value <= maximum else None
+    # ASCII digits only (core.params): str.isdigit() also accepts "²", "٣" or "①".
+    return parse_int(raw, low=1, high=maximum)
 
 
 def parse_id_list(

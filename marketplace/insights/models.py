@@ -60,14 +60,19 @@ class DailyCounter(db.Model):
 class ViewMark(db.Model):
     """That a visitor (a salted hash, never the raw key) saw a solution on a day.
 
-    Only today's marks matter; `flask insights purge` deletes the older ones.
+    Also marks additions to the comparison tray (the metric is salted into the hash). An
+    anonymous visitor's mark carries its address group's hash, so that one address counts
+    at most COUNTER_ADDRESS_CAP visitors. Only today's marks matter; `flask insights purge`
+    deletes the older ones.
     """
 
     __tablename__ = "view_marks"
     __table_args__ = (
         PrimaryKeyConstraint("day", "solution_id", "visitor_hash", name="pk_view_marks"),
+        Index("ix_view_marks_address", "day", "solution_id", "address_hash"),
     )
 
     day: Mapped[dt.date] = mapped_column(Date)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"))
     visitor_hash: Mapped[str] = mapped_column(String(32))
+    address_hash: Mapped[str | None] = mapped_column(String(32))

@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import ipaddress
 import logging
 import statistics
 from collections.abc import Callable, MutableMapping
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, delete, func, literal_column, select, union
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,6 +46,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.cache import TTLCache
 from marketplace.core.database import utcnow
+from marketplace.core.params import date_args, parse_id
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
@@ -109,17 +111,46 @@ def visitor_key(user: User | None, address: str | None, user_agent: str | None) 
     Nothing is stored in the visitor's browser for this (no cookie, so public pages stay
     shareable between visitors), and a client that keeps no cookies — a crawler — counts
     once a day, not once a request. People behind one address with the same browser count
-    as one; the key is only ever kept hashed with the day (`_visitor_hash`).
+    as one; the key is only ever kept hashed with the day (`_visitor_hash`). A client
+    making up a new browser name for each request is held by the address cap
+    (`record_view`).
     """
     if user is not None and getattr(user, "is_authenticated", False):
         return f"u:{user.id}"
     return f"a:{address or ''}|{(user_agent or '')[:300]}"
 
 
+def visitor_of(user: User | None) -> tuple[str, str | None]:
+    """Return the current request's visitor key, and its address when the cap applies.
+
+    Signed-in users count once each; only anonymous visitors are capped by address.
+    """
+    key = visitor_key(user, request.remote_addr, request.headers.get("User-Agent"))
+    return key, None if key.startswith("u:") else (request.remote_addr or "")
+
+
 def _visitor_hash(visitor: str, day: dt.date) -> str:
     # Salted with the secret key and the day: a mark says nothing about who or when else.
     key = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, f"{day.isoformat()}|{visitor}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def address_group(address: str | None) -> str | None:
+    """Return what the address cap counts by: an IPv4 address, or an IPv6 address's /64.
+
+    One subscriber usually holds a whole IPv6 /64, so its addresses are one group.
+    """
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _recent_marks() -> TTLCache:
@@ -133,23 +164,68 @@ def _recent_marks() -> TTLCache:
     )
 
 
-def record_view(solution_id: int, visitor: str, *, day: dt.date | None = None) -> bool:
-    """Count a view of the solution unless this visitor was counted today; True if counted."""
-    day = day or local_today()
+def _mark_once(
+    solution_id: int, metric: str, visitor: str, *, address: str | None, day: dt.date
+) -> bool:
+    """Mark that the visitor did `metric` to the solution on `day`; True if the mark is new.
+
+    An anonymous visitor (`address` given) is refused once COUNTER_ADDRESS_CAP visitors of
+    its address group are marked for this solution, metric and day; the refused one leaves
+    no row, so made-up User-Agents cannot grow the table either. Two requests at the same
+    moment may both pass the count: the overshoot is bounded by the concurrency.
+    """
+    # Views keep the original hash; other metrics are salted apart from them.
+    salt = "" if metric == Metric.VIEW else f"{Metric(metric).value}|"
+    address_hash = None
+    group = address_group(address)
+    if group is not None:
+        address_hash = _visitor_hash(f"{salt}address|{group}", day)
+        cap = int(current_app.config["COUNTER_ADDRESS_CAP"])
+        marked = (
+            select(ViewMark.visitor_hash)
+            .where(
+                ViewMark.day == day,
+                ViewMark.solution_id == solution_id,
+                ViewMark.address_hash == address_hash,
+            )
+            .limit(cap)
+            .subquery()
+        )
+        if db.session.scalar(select(func.count()).select_from(marked)) >= cap:
+            return False
     mark = (
         _insert(ViewMark)
-        .values(day=day, solution_id=solution_id, visitor_hash=_visitor_hash(visitor, day))
+        .values(
+            day=day,
+            solution_id=solution_id,
+            visitor_hash=_visitor_hash(salt + visitor, day),
+            address_hash=address_hash,
+        )
         .on_conflict_do_nothing(index_elements=["day", "solution_id", "visitor_hash"])
         .returning(ViewMark.day)
     )
     # RETURNING says whether the row was new (rowcount is not reliable on every driver).
-    if db.session.execute(mark).first() is None:
+    return db.session.execute(mark).first() is not None
+
+
+def record_view(
+    solution_id: int, visitor: str, *, day: dt.date | None = None, address: str | None = None
+) -> bool:
+    """Count a view of the solution unless this visitor was counted today; True if counted.
+
+    Pass `address` for an anonymous visitor: its address then counts at most
+    COUNTER_ADDRESS_CAP visitors per solution and day.
+    """
+    day = day or local_today()
+    if not _mark_once(solution_id, Metric.VIEW, visitor, address=address, day=day):
         return False
     increment_counter(solution_id, Metric.VIEW, day=day)
     return True
 
 
-def record_view_after_response(response: Response, solution_id: int, visitor: str) -> None:
+def record_view_after_response(
+    response: Response, solution_id: int, visitor: str, *, address: str | None = None
+) -> None:
     """Count the view once the response has been sent.
 
     The page itself runs no extra query and its latency does not include the write; a
@@ -164,7 +240,7 @@ def record_view_after_response(response: Response, solution_id: int, visitor: st
             if _recent_marks().get(seen):
                 return
             try:
-                record_view(solution_id, visitor, day=day)
+                record_view(solution_id, visitor, day=day, address=address)
                 db.session.commit()
                 _recent_marks().put(seen, True)
             except SQLAlchemyError:
@@ -174,10 +250,27 @@ def record_view_after_response(response: Response, solution_id: int, visitor: st
     response.call_on_close(write)
 
 
-def record_compare_add(solution_id: int, *, already_in_tray: bool) -> None:
-    """Count an addition to the comparison tray (not a repeated click on the same one)."""
-    if not already_in_tray:
-        increment_counter(solution_id, Metric.COMPARE_ADD)
+def record_compare_add(
+    solution_id: int,
+    *,
+    already_in_tray: bool,
+    visitor: str,
+    address: str | None = None,
+    day: dt.date | None = None,
+) -> bool:
+    """Count an addition to the comparison tray once per visitor and day; True if counted.
+
+    A repeated click on one already in the tray never counts; an anonymous visitor's
+    `address` counts at most COUNTER_ADDRESS_CAP visitors per solution and day (a client
+    without cookies has an empty tray on every request).
+    """
+    if already_in_tray:
+        return False
+    day = day or local_today()
+    if not _mark_once(solution_id, Metric.COMPARE_ADD, visitor, address=address, day=day):
+        return False
+    increment_counter(solution_id, Metric.COMPARE_ADD, day=day)
+    return True
 
 
 def record_purchase(payment: Payment) -> None:
@@ -527,6 +620,9 @@ def dashboard_csv(board: Dashboard) -> str:
 class DateRange:
     start: dt.date
     end: dt.date
+    # By param name: why a typed date was not used, and the text as typed.
+    errors: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
 
     @property
     def days(self) -> list[dt.date]:
@@ -607,36 +703,30 @@ def can_view_vendor_insights(user: User | None) -> bool:
     )
 
 
-def _parse_day(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw.strip()[:10], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_range(args: MutableMapping, *, today: dt.date | None = None) -> DateRange:
-    """Read `from` and `to` (yyyy-mm-dd or dd/mm/yyyy); default to the last 90 days."""
+    """Read `from` and `to` (yyyy-mm-dd or dd/mm/yyyy); default to the last 90 days.
+
+    A date that is not one, or lies outside the supported years, is replaced by its default
+    and named in `errors` for the page to show by its field.
+    """
     today = today or local_today()
-    end = _parse_day(args.get("to")) or today
-    start = _parse_day(args.get("from")) or end - dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    dates, errors = date_args("from", "to", args=args)
+    end = dates["to"] or today
+    start = dates["from"] or end - dt.timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:
         start, end = end, start
     if (end - start).days >= MAX_RANGE_DAYS:
         start = end - dt.timedelta(days=MAX_RANGE_DAYS - 1)
-    return DateRange(start, end)
+    raw = {name: str(args.get(name) or "")[:40] for name in errors}
+    return DateRange(start, end, errors=errors, raw=raw)
 
 
 def _selected(solutions: list[Solution], raw: Any) -> Solution | None:
     """Return the chosen solution; 404 for an id that is not one of the vendor's."""
     if raw in (None, ""):
         return None
-    try:
-        wanted = int(raw)
-    except (TypeError, ValueError):
+    wanted = parse_id(raw)
+    if wanted is None:
         deny(hide=True)
     for solution in solutions:
         if solution.id == wanted:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +19,7 @@ from marketplace.catalog.forms import (
 )
 from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
 from marketplace.catalog.presenters import describe, media_url
+from marketplace.core.params import date_args, paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db
 from marketplace.moderation import bp, services
@@ -49,10 +48,8 @@ def solutions():
     if status not in {s.value for s in SolutionStatus}:
         status = ""
     q = request.args.get("q", "")[:100]
-    page = db.paginate(
-        services.solutions_query(status or None, q or None),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
+    page = paginate(
+        services.solutions_query(status or None, q or None), per_page=current_app.config["PER_PAGE"]
     )
     return render_template("moderation/solutions.html", page=page, status=status, q=q)
 
@@ -290,26 +287,18 @@ def decide_organization_change(change_id: int, decision: str):
     )
 
 
-def _parse_date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @bp.get("/audit")
 @role_required(*STAFF)
 def audit():
+    dates, date_errors = date_args("from", "to")
     filters = services.AuditFilter(
         action=request.args.get("action", "")[:60],
         object_type=request.args.get("object_type", "")[:40],
         actor=request.args.get("actor", "")[:254],
-        date_from=_parse_date(request.args.get("from")),
-        date_to=_parse_date(request.args.get("to")),
+        date_from=dates["from"],
+        date_to=dates["to"],
     )
-    page = db.paginate(
-        services.audit_query(filters), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+    page = paginate(services.audit_query(filters), per_page=current_app.config["PER_PAGE"])
     object_types = db.session.scalars(select(AuditLog.object_type).distinct()).all()
     return render_template(
         "moderation/audit.html",
@@ -317,4 +306,6 @@ def audit():
         filters=filters,
         actions=services.ACTION_LABELS,
         object_types=sorted(object_types),
+        date_errors=date_errors,
+        raw_dates={name: request.args.get(name, "")[:40] for name in ("from", "to")},
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace.core.params import paginate
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 from marketplace.notifications import bp, services
@@ -17,8 +18,7 @@ PER_PAGE = 20
 @bp.get("/")
 @login_required
 def index():
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(services.notifications_for(current_user), page=page, per_page=PER_PAGE)
+    pagination = paginate(services.notifications_for(current_user), per_page=PER_PAGE)
     return render_template("notifications/index.html", pagination=pagination)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import Organization, User
 from marketplace.catalog.models import Solution
 from marketplace.core.database import utcnow
+from marketplace.core.params import page_arg
 from marketplace.extensions import db
 from marketplace.moderation.audit import record_audit
 from marketplace.moderation.models import AuditLog
@@ -348,9 +349,7 @@ def parse_list_params(args: Mapping[str, str]) -> ListParams:
     if sort in SORTS:
         params.sort = sort
     params.stars = parse_score(args.get("stars"))
-    raw = (args.get("page") or "").strip()
-    if raw.isascii() and raw.isdigit() and 0 < len(raw) < 6:
-        params.page = max(1, int(raw))
+    params.page = page_arg(args=args)
     return params
 
 

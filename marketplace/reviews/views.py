@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db, login_manager
@@ -254,11 +255,7 @@ def moderation_list():
         reported=request.args.get("reported") == "1",
         q=request.args.get("q", "")[:100],
     )
-    page = db.paginate(
-        services.moderation_query(filters),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(services.moderation_query(filters), per_page=current_app.config["PER_PAGE"])
     return render_template(
         "reviews/moderation_list.html",
         page=page,

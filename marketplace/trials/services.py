@@ -38,6 +38,7 @@ from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution, SolutionStatus
 from marketplace.core.database import utcnow
 from marketplace.core.formatting import format_date
+from marketplace.core.params import id_arg
 from marketplace.extensions import db
 from marketplace.insights import services as insights
 from marketplace.moderation.audit import record_audit
@@ -309,18 +310,18 @@ class InboxFilters:
 
 
 def parse_inbox_filters(args, vendor_id: int) -> InboxFilters:
-    """Read `status` and `solution` from the query string; unknown values are ignored.
+    """Read `status` and `solution` from the query string; an unknown status is ignored.
 
-    A solution filter only keeps the vendor's own solutions.
+    A solution filter only keeps the vendor's own solutions; one that is not an id is a 400.
     """
     filters = InboxFilters()
     status = (args.get("status") or "").strip()
     if status in set(TrialStatus):
         filters.status = status
-    raw = (args.get("solution") or "").strip()
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+    wanted = id_arg("solution", args=args)
+    if wanted is not None:
         owned = db.session.scalar(
-            select(Solution.id).where(Solution.id == int(raw), Solution.vendor_id == vendor_id)
+            select(Solution.id).where(Solution.id == wanted, Solution.vendor_id == vendor_id)
         )
         filters.solution_id = owned
     return filters

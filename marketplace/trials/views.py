@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.catalog import queries
+from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db, login_manager
 from marketplace.trials import bp, permissions, services
@@ -114,13 +115,7 @@ def _prefill(form: TrialRequestForm, today) -> None:
 @bp.get("/account/trials")
 @role_required("enterprise")
 def my_trials():
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(
-        services.my_trials_query(current_user.organization_id),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = paginate(services.my_trials_query(current_user.organization_id), per_page=PER_PAGE)
     return render_template(
         "trials/my_trials.html",
         pagination=pagination,
@@ -196,13 +191,7 @@ def _vendor_id() -> int:
 @role_required("vendor")
 def inbox():
     filters = services.parse_inbox_filters(request.args, _vendor_id())
-    page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(
-        services.inbox_query(_vendor_id(), filters),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = paginate(services.inbox_query(_vendor_id(), filters), per_page=PER_PAGE)
     return render_template(
         "trials/inbox.html",
         pagination=pagination,

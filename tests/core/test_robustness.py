@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 ODD_VALUES = [
     "1",
@@ -32,7 +33,7 @@ def _urls(app) -> list[tuple[str, str]]:
                 for arg in rule.arguments:
                     converter = rule._converters.get(arg)
                     kind = type(converter).__name__
-                    if kind == "IntegerConverter":
+                    if isinstance(converter, IntegerConverter):  # the app's bounded subclass
                         values[arg] = odd if odd.isdigit() else "2"
                     elif kind == "AnyConverter":
                         values[arg] = (
