@@ -166,7 +166,7 @@ def compare_solutions():
 def list_categories():
     counts = dict(
         db.session.execute(
-            queries._base()
+            queries.solutions_with_vendor()
             .where(*queries.visible())
             .with_only_columns(Solution.category_id, func.count())
             .group_by(Solution.category_id)

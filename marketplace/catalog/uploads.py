@@ -20,6 +20,7 @@ from werkzeug.datastructures import FileStorage
 from marketplace.accounts.models import User
 from marketplace.catalog import permissions
 from marketplace.catalog.models import Upload
+from marketplace.core.errors import DomainError
 from marketplace.core.permissions import require
 from marketplace.extensions import db
 
@@ -39,7 +40,7 @@ SAFE_FILENAME_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,79}")
 _PENDING_KEY = "marketplace.pending_upload_files"
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """An upload was refused; `message` is shown to the user."""
 
     def __init__(self, message: str) -> None:

@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from marketplace.compare import bp, services
+from marketplace.core import events
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
-from marketplace.insights import services as insights
 from marketplace.reviews import services as reviews
 from marketplace.trials import services as trials
 
@@ -60,7 +60,7 @@ def add():
     except services.CompareError as err:
         flash(err.message, "warning")
     else:
-        insights.record_compare_add(solution.id, already_in_tray=solution.slug in before)
+        events.solution_compared.send(solution, already_in_tray=solution.slug in before)
         db.session.commit()
         flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")
     return _back(url_for("catalog.index"))

@@ -15,17 +15,14 @@ SMALL_CELL organisations is shown as "<5" and never exported as a number.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import logging
 import statistics
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
 from flask_babel import gettext as _
@@ -43,12 +40,14 @@ from marketplace.catalog.models import (
     SolutionRevision,
     SolutionStatus,
 )
+from marketplace.core.audit import AuditLog
 from marketplace.core.cache import TTLCache
+from marketplace.core.clock import local_midnight, local_today
+from marketplace.core.csv_export import csv_writer, safe_cell
 from marketplace.core.database import utcnow
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
-from marketplace.moderation.models import AuditLog
 from marketplace.reviews.models import Review, ReviewStatus
 from marketplace.trials.models import TrialRequest
 
@@ -65,16 +64,7 @@ RESPONSE_SAMPLE = 5000
 LOCAL_OFFSET_HOURS = 7
 
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """Return today's date in Asia/Ho_Chi_Minh."""
-    return (now or utcnow()).astimezone(TIMEZONE).date()
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=TIMEZONE)
+# TIMEZONE, local_today and local_midnight come from core.clock (imported above).
 
 
 # ---------------------------------------------------------------- write path
@@ -241,17 +231,6 @@ def _paid_purchase() -> list:
     return [Payment.status == PaymentStatus.PAID, Payment.attempt_key.is_not(None)]
 
 
-def _csv_writer() -> tuple[io.StringIO, Any]:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads the file as UTF-8 only with the byte-order mark.
-    return out, csv.writer(out, lineterminator="\r\n")
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}".replace(".", ",")
 
@@ -317,7 +296,7 @@ class Dashboard:
 
 def marketplace_totals() -> Totals:
     """Count public solutions, their vendors and the active enterprises (two queries)."""
-    public = queries._base().where(*queries.visible())
+    public = queries.solutions_with_vendor().where(*queries.visible())
     solutions, vendors = db.session.execute(
         public.with_only_columns(func.count(Solution.id), func.count(Solution.vendor_id.distinct()))
     ).one()
@@ -467,7 +446,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
 def _category_ratings(names: dict[int, str]) -> list[CategoryRating]:
     """Average published rating of public solutions by category (one query)."""
     rows = db.session.execute(
-        queries._base()
+        queries.solutions_with_vendor()
         .join(Review, Review.solution_id == Solution.id)
         .where(*queries.visible(), Review.status == ReviewStatus.PUBLISHED)
         .with_only_columns(
@@ -494,7 +473,7 @@ def _category_ratings(names: dict[int, str]) -> list[CategoryRating]:
 
 def dashboard_csv(board: Dashboard) -> str:
     """Return the dashboard as CSV: section, item, value (suppressed cells say "<5")."""
-    out, writer = _csv_writer()
+    out, writer = csv_writer()
     writer.writerow([_("Mục"), _("Chỉ tiêu"), _("Giá trị")])
     section = _("Tổng quan")
     writer.writerow([section, _("Nhà cung cấp"), board.totals.vendors])
@@ -513,10 +492,10 @@ def dashboard_csv(board: Dashboard) -> str:
     for breakdown in board.breakdowns:
         title = _("Doanh nghiệp theo %(d)s", d=breakdown.title.lower())
         for cell in breakdown.cells:
-            writer.writerow([title, _cell(cell.label), cell.display])
+            writer.writerow([title, safe_cell(cell.label), cell.display])
     for rating in board.ratings:
         value = SUPPRESSED if rating.average is None else f"{rating.average:.2f}".replace(".", ",")
-        writer.writerow([_("Điểm đánh giá trung bình"), _cell(rating.label), value])
+        writer.writerow([_("Điểm đánh giá trung bình"), safe_cell(rating.label), value])
     return out.getvalue()
 
 
@@ -779,7 +758,7 @@ def _rating_trend(ids: list[int], period: DateRange) -> list[RatingPoint]:
 
 def vendor_csv(data: VendorInsights) -> str:
     """Return the vendor's figures per solution (and the total) as CSV."""
-    out, writer = _csv_writer()
+    out, writer = csv_writer()
     writer.writerow(
         [
             _("Giải pháp"),
@@ -805,7 +784,7 @@ def vendor_csv(data: VendorInsights) -> str:
         )
         writer.writerow(
             [
-                _cell(row.name),
+                safe_cell(row.name),
                 start,
                 end,
                 row.views,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,10 +15,11 @@ from marketplace.catalog import services as catalog
 from marketplace.catalog.forms import ReasonForm, RequiredReasonForm
 from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
 from marketplace.catalog.presenters import describe, media_url
+from marketplace.core import actions, panels
+from marketplace.core.audit import AuditLog
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db
 from marketplace.moderation import bp, services
-from marketplace.moderation.models import AuditLog
 
 STAFF = ("moderator", "admin")
 
@@ -33,7 +34,11 @@ def _get(model, object_id: int):
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    return render_template("moderation/index.html", queues=services.queues())
+    return render_template(
+        "moderation/index.html",
+        queues=services.queues(),
+        panels=panels.collect(panels.MODERATION_DESK),
+    )
 
 
 @bp.get("/solutions")
@@ -84,20 +89,23 @@ def _decide(obj, action, form_class, success: str, back: str, page):
     the moderator typed (`page` renders it with the given form).
     """
     form = form_class()
-    if not form.validate_on_submit():
+
+    def rerender():
         if not form.reason.errors:
             form.reason.errors = [_("Vui lòng nhập lý do.")]
         slot = "approve_form" if form_class is ReasonForm else "reason_form"
         return page(obj, **{slot: form}), 400
-    try:
-        action(current_user, obj, form.reason.data)
-    except (catalog.ListingError, accounts.AccountError) as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("moderation.index"))
+
+    return actions.perform(
+        lambda: action(current_user, obj, form.reason.data),
+        form=form,
+        rerender=rerender,
+        errors=(catalog.ListingError, accounts.AccountError),
+        field_errors=False,
+        success=success,
+        next_url=url_for("moderation.index"),
+        error_url=back,
+    )
 
 
 def _decide_solution(solution_id: int, action, form_class, success: str):
