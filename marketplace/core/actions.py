@@ -32,8 +32,9 @@ def perform(
     the browser goes to `error_url` (or `next_url`). Otherwise the change is committed, the
     `success` message flashed and the browser sent to `next_url`.
     """
+    if form is not None and rerender is None:
+        raise ValueError("a form needs `rerender`, the page that shows its errors")
     if form is not None and not form.validate_on_submit():
-        assert rerender is not None, "a form needs a page to show its errors on"
         return rerender()
     try:
         act()
