@@ -33,10 +33,37 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_object(config)
 
-    from marketplace import core
+    from marketplace import (
+        accounts,
+        api,
+        billing,
+        catalog,
+        compare,
+        core,
+        demo,
+        insights,
+        moderation,
+        notifications,
+        reviews,
+        trials,
+    )
     from marketplace.core.params import install_converters
 
-    # Before any blueprint adds its routes: every `<int:…>` is then a bounded id.
+    # The composition root: core first, then every domain, each wiring its own blueprints,
+    # event receivers and page panels. Before any blueprint adds its routes: every `<int:…>`
+    # is then a bounded id.
     install_converters(app)
     core.init_app(app)
+    accounts.init_app(app)
+    catalog.init_app(app)
+    compare.init_app(app)
+    api.init_app(app)
+    moderation.init_app(app)
+    notifications.init_app(app)
+    trials.init_app(app)
+    billing.init_app(app)
+    reviews.init_app(app)
+    insights.init_app(app)
+    demo.init_app(app)
+    core.finish_app(app)
     return app

@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
         size_label=lambda code: choices.label(choices.SIZE_BANDS, code),
         kind_label=lambda code: choices.label(choices.ORG_KINDS, code),
     )
+    from marketplace.core import panels
+
+    panels.contribute(app, panels.HOME, "counts", services.public_counts)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.cli.add_command(cli.users)

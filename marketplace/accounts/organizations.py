@@ -30,16 +30,14 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.services import AccountError, OrgDetails, _check_org_unique
 from marketplace.accounts.validation import is_valid_tax_code, normalise_phone
-from marketplace.catalog.services import resync_vendor
+from marketplace.core import events
+from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.permissions import require
+from marketplace.core.text import clean_reason
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
 from marketplace.notifications import services as notifications
-
-MAX_REASON = 1000
-MODERATION_LINK = "/moderation/organization-changes/{id}"
-OWNER_LINK = "/account/organization"
 
 
 def pending_change(org: Organization | None) -> OrganizationChange | None:
@@ -88,7 +86,7 @@ def update_organization(
     permissions.require_edit_organization(actor, org)
     phone = normalise_phone(details.phone)
     if phone is None:
-        raise AccountError("phone", _("Số điện thoại không hợp lệ."))
+        raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
     change = _identity_change(actor, org, name=details.name, tax_code=details.tax_code)
     org.locality = details.locality or None
     org.industry = details.industry or None
@@ -107,8 +105,8 @@ def _identity_change(
     if new_tax_code is not None:
         if not is_valid_tax_code(new_tax_code):
             raise AccountError(
-                "tax_code",
                 _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh)."),
+                "tax_code",
             )
         _check_org_unique(org.kind, new_tax_code, exclude_id=org.id)
     direct_name = new_name if new_name is not None and not org.is_verified else None
@@ -124,7 +122,7 @@ def _identity_change(
             actor, "organization.rename", org, data={"old_name": old_name, "new_name": org.name}
         )
         if org.is_vendor:
-            resync_vendor(org.id)
+            events.vendor_changed.send(org)
     return change
 
 
@@ -136,11 +134,11 @@ def _request_change(
         if (pending.new_name, pending.new_tax_code) == (name, tax_code):
             return pending  # the same request sent again: nothing new to review
         raise AccountError(
-            "org_name" if name is not None else "tax_code",
             _(
                 "Tổ chức đang có một thay đổi tên hoặc mã số thuế chờ kiểm duyệt. "
                 "Hãy rút lại thay đổi đó trước khi gửi thay đổi khác."
             ),
+            "org_name" if name is not None else "tax_code",
         )
     change = OrganizationChange(
         organization_id=org.id,
@@ -158,14 +156,14 @@ def _request_change(
     except IntegrityError as exc:
         # A colleague's concurrent request became the pending one first.
         raise AccountError(
-            "org_name" if name is not None else "tax_code",
             _("Tổ chức đang có một thay đổi tên hoặc mã số thuế chờ kiểm duyệt."),
+            "org_name" if name is not None else "tax_code",
         ) from exc
     record_audit(actor, "organization_change.request", org, data=_identity_data(change))
     notifications.notify_staff(
         kind="moderation.queue",
         title=_("Yêu cầu đổi tên / mã số thuế: %(name)s", name=org.name),
-        link=MODERATION_LINK.format(id=change.id),
+        link=path_for("moderation.organization_change", change_id=change.id),
         email=False,
     )
     return change
@@ -194,7 +192,7 @@ def withdraw_change(actor: User, change: OrganizationChange) -> None:
     permissions.require_edit_organization(actor, change.organization)
     _lock(change)
     if not change.is_pending:
-        raise AccountError("form", _("Thay đổi này đã được xử lý."))
+        raise AccountError(_("Thay đổi này đã được xử lý."), "form")
     change.status = ChangeStatus.WITHDRAWN
     change.decided_at = utcnow()
     change.decided_by_id = actor.id
@@ -209,14 +207,10 @@ def decide_change(
 ) -> None:
     """Apply the change, or reject it with a reason; the requester is told either way."""
     require(moderator.is_authenticated and moderator.is_staff)
-    reason = (reason or "").strip() or None
-    if not approve and not reason:
-        raise AccountError("reason", _("Vui lòng nhập lý do."))
-    if reason and len(reason) > MAX_REASON:
-        raise AccountError("reason", _("Lý do tối đa 1000 ký tự."))
+    reason = clean_reason(reason, required=not approve, error=AccountError)
     _lock(change)
     if not change.is_pending:
-        raise AccountError("form", _("Yêu cầu này đã được xử lý."))
+        raise AccountError(_("Yêu cầu này đã được xử lý."), "form")
     org = change.organization
     if approve:
         if change.new_tax_code is not None:
@@ -234,9 +228,9 @@ def decide_change(
             db.session.flush()
     except IntegrityError as exc:
         # A concurrent sign-up or approval took the tax code between the check and now.
-        raise AccountError("form", _("Mã số thuế này đã được đăng ký trên Chợ.")) from exc
+        raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "form") from exc
     if approve and org.is_vendor:
-        resync_vendor(org.id)
+        events.vendor_changed.send(org)
     record_audit(
         moderator,
         "organization_change.approve" if approve else "organization_change.reject",
@@ -258,7 +252,7 @@ def _tell_requester(change: OrganizationChange, *, approve: bool, reason: str | 
         "kind": "organization_change.decided",
         "title": title,
         "body": _("Lý do: %(reason)s", reason=reason) if reason else "",
-        "link": OWNER_LINK,
+        "link": path_for("account.organization"),
     }
     requester = change.requested_by
     if requester is not None and requester.active and requester.organization_id == org.id:

@@ -21,23 +21,19 @@ from marketplace.accounts.models import (
     VerificationRequest,
 )
 from marketplace.accounts.validation import normalise_phone, password_problem
-from marketplace.catalog.models import Upload
-from marketplace.catalog.services import resync_vendor
+from marketplace.core import events
+from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
+from marketplace.core.media import upload_owner_id
 from marketplace.core.params import parse_id, parse_int
 from marketplace.core.permissions import deny, require
+from marketplace.core.text import clean_reason
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
-from marketplace.notifications import services as notifications
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -101,11 +97,11 @@ def _check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) -
         query = query.where(Organization.id != exclude_id)
     if db.session.scalar(query) is not None:
         raise AccountError(
-            "tax_code",
             _(
                 "Mã số thuế này đã được đăng ký trên Chợ. Vui lòng liên hệ người quản lý "
                 "tài khoản của tổ chức bạn."
             ),
+            "tax_code",
         )
 
 
@@ -114,18 +110,18 @@ def register_account(
 ) -> User:
     """Create an organisation of `kind` and its first user; vendors start unverified."""
     if kind not in (OrgKind.ENTERPRISE, OrgKind.VENDOR):
-        raise AccountError("kind", _("Loại tài khoản không hợp lệ."))
+        raise AccountError(_("Loại tài khoản không hợp lệ."), "kind")
     email = normalise_email(email)
     if len(email) > 254 or "@" not in email:
-        raise AccountError("email", _("Địa chỉ e-mail không hợp lệ."))
+        raise AccountError(_("Địa chỉ e-mail không hợp lệ."), "email")
     if email_taken(email):
-        raise AccountError("email", _("E-mail này đã được dùng cho một tài khoản khác."))
+        raise AccountError(_("E-mail này đã được dùng cho một tài khoản khác."), "email")
     problem = password_problem(password, email=email)
     if problem:
-        raise AccountError("password", problem)
+        raise AccountError(problem, "password")
     phone = normalise_phone(org.phone)
     if phone is None:
-        raise AccountError("phone", _("Số điện thoại không hợp lệ."))
+        raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
     _check_org_unique(kind, org.tax_code)
 
     organization = Organization(
@@ -155,9 +151,9 @@ def register_account(
         text = str(exc.orig).lower()
         if "email" in text:
             raise AccountError(
-                "email", _("E-mail này đã được dùng cho một tài khoản khác.")
+                _("E-mail này đã được dùng cho một tài khoản khác."), "email"
             ) from exc
-        raise AccountError("tax_code", _("Mã số thuế này đã được đăng ký trên Chợ.")) from exc
+        raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "tax_code") from exc
     return user
 
 
@@ -190,10 +186,10 @@ def update_profile(actor: User, *, name: str, locale: str) -> None:
 def change_password(actor: User, *, current: str, new: str) -> None:
     """Replace the actor's password and end every other session."""
     if not check_password_hash(actor.password_hash, current or ""):
-        raise AccountError("current_password", _("Mật khẩu hiện tại không đúng."))
+        raise AccountError(_("Mật khẩu hiện tại không đúng."), "current_password")
     problem = password_problem(new, email=actor.email)
     if problem:
-        raise AccountError("password", problem)
+        raise AccountError(problem, "password")
     actor.password_hash = hash_password(new)
     end_all_sessions(actor)
 
@@ -207,15 +203,15 @@ def end_all_sessions(user: User) -> None:
 def create_staff_user(*, role: str, email: str, name: str, password: str) -> User:
     """Create a moderator or administrator (command line only)."""
     if role not in STAFF_ROLES:
-        raise AccountError("role", "role must be moderator or admin")
+        raise AccountError("role must be moderator or admin", "role")
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise AccountError("email", "a valid e-mail is required")
+        raise AccountError("a valid e-mail is required", "email")
     if email_taken(email):
-        raise AccountError("email", f"{email} is already registered")
+        raise AccountError(f"{email} is already registered", "email")
     problem = password_problem(password, email=email)
     if problem:
-        raise AccountError("password", problem)
+        raise AccountError(problem, "password")
     user = User(email=email, name=name, password_hash=hash_password(password), role=role)
     db.session.add(user)
     db.session.flush()
@@ -284,17 +280,16 @@ def request_verification(actor: User, details: VerificationDetails):
     if actor.role != Role.VENDOR or org is None:
         deny()
     if org.is_verified:
-        raise AccountError("form", _("Nhà cung cấp đã được xác thực."))
+        raise AccountError(_("Nhà cung cấp đã được xác thực."), "form")
     latest = latest_verification(org)
     if latest is not None and latest.status == "pending":
-        raise AccountError("form", _("Yêu cầu xác thực trước đó đang chờ duyệt."))
+        raise AccountError(_("Yêu cầu xác thực trước đó đang chờ duyệt."), "form")
     if details.tax_code != org.tax_code:
-        raise AccountError("tax_code", _("Mã số thuế phải trùng với mã số thuế của tổ chức."))
+        raise AccountError(_("Mã số thuế phải trùng với mã số thuế của tổ chức."), "tax_code")
     if details.document_id is None:
-        raise AccountError("document", _("Vui lòng tải lên giấy chứng nhận đăng ký doanh nghiệp."))
-    document = db.session.get(Upload, details.document_id)
-    if document is None or document.org_id != org.id:
-        raise AccountError("document", _("Tài liệu không hợp lệ."))
+        raise AccountError(_("Vui lòng tải lên giấy chứng nhận đăng ký doanh nghiệp."), "document")
+    if upload_owner_id(details.document_id) != org.id:
+        raise AccountError(_("Tài liệu không hợp lệ."), "document")
     request = VerificationRequest(
         organization_id=org.id,
         submitted_by_id=actor.id,
@@ -308,25 +303,16 @@ def request_verification(actor: User, details: VerificationDetails):
     db.session.add(request)
     db.session.flush()
     record_audit(actor, "verification.request", org, data={"request_id": request.id})
-    notifications.notify_staff(
-        kind="moderation.queue",
-        title=_("Yêu cầu xác thực nhà cung cấp: %(name)s", name=org.name),
-        link="/moderation/",
-        email=False,
-    )
+    events.verification_requested.send(request)
     return request
 
 
 def decide_verification(moderator: User, request, *, approve: bool, reason: str | None) -> None:
     """Verify the vendor, or reject its request with a reason; the vendor is told either way."""
     require(moderator.is_authenticated and moderator.is_staff)
-    reason = (reason or "").strip() or None
-    if not approve and not reason:
-        raise AccountError("reason", _("Vui lòng nhập lý do."))
-    if reason and len(reason) > 1000:
-        raise AccountError("reason", _("Lý do tối đa 1000 ký tự."))
+    reason = clean_reason(reason, required=not approve, error=AccountError)
     if request.status != "pending":
-        raise AccountError("form", _("Yêu cầu này đã được xử lý."))
+        raise AccountError(_("Yêu cầu này đã được xử lý."), "form")
     org = request.organization
     old_name = org.name
     request.status = "approved" if approve else "rejected"
@@ -338,7 +324,7 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
         org.name = request.legal_name or org.name
     db.session.flush()
     if approve:
-        resync_vendor(org.id)
+        events.vendor_changed.send(org)
     record_audit(
         moderator,
         "verification.approve" if approve else "verification.reject",
@@ -347,15 +333,4 @@ def decide_verification(moderator: User, request, *, approve: bool, reason: str 
         # Verification may rename the organisation to its legal name: an identity change.
         data={"request_id": request.id, "old_name": old_name, "new_name": org.name},
     )
-    title = (
-        _("Nhà cung cấp %(name)s đã được xác thực.", name=org.name)
-        if approve
-        else _("Yêu cầu xác thực của %(name)s bị từ chối.", name=org.name)
-    )
-    notifications.notify_organization(
-        org,
-        kind="verification.decided",
-        title=title,
-        body=_("Lý do: %(reason)s", reason=reason) if reason else "",
-        link="/vendor/verification",
-    )
+    events.verification_decided.send(request, approve=approve, reason=reason)

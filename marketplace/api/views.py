@@ -154,7 +154,7 @@ def compare_solutions(query: shapes.CompareQuery):
 def list_categories(query: shapes.LangQuery):
     counts = dict(
         db.session.execute(
-            queries._base()
+            queries.solutions_with_vendor()
             .where(*queries.visible())
             .with_only_columns(Solution.category_id, func.count())
             .group_by(Solution.category_id)

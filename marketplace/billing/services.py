@@ -48,11 +48,13 @@ from marketplace.billing.models import (
 )
 from marketplace.billing.stripe_gateway import StripeGateway, StripeGatewayError
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
+from marketplace.core import events
+from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
 from marketplace.core.formatting import format_date, format_vnd
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.insights import services as insights
-from marketplace.moderation.audit import record_audit
 from marketplace.notifications import services as notifications
 from marketplace.trials import services as trials
 from marketplace.trials.models import TrialRequest, TrialStatus
@@ -71,14 +73,8 @@ S = SubscriptionStatus
 P = PaymentStatus
 
 
-class BillingError(Exception):
+class BillingError(DomainError):
     """A rule was broken or payment is not possible now; `message` is shown to the user."""
-
-    status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class BillingDisabled(BillingError):
@@ -760,7 +756,7 @@ def _set_payment_status(
     db.session.refresh(payment)
     _audit_payment(payment, source, target, actor=actor)
     if target == P.PAID:
-        insights.record_purchase(payment)
+        events.order_paid.send(payment)
         _tell_paid(payment)
         _convert_trial(payment)
     elif target == P.FAILED:
@@ -812,7 +808,7 @@ def _tell_paid(payment: Payment) -> None:
         kind="billing.paid",
         title=_("Đã nhận thanh toán %(amount)s cho “%(name)s”", amount=amount, name=payment.name),
         body=_("Cảm ơn bạn. Chi tiết có trong mục “Thanh toán”."),
-        link="/billing/",
+        link=path_for("billing.index"),
         dedupe_key=f"payment:{payment.id}:paid",
     )
     notifications.notify_organization(
@@ -833,7 +829,7 @@ def _tell_paid(payment: Payment) -> None:
                 amount=amount,
             )
         ),
-        link="/vendor/sales",
+        link=path_for("billing.vendor_sales"),
         email=not payment.is_renewal,
         dedupe_key=f"payment:{payment.id}:paid:vendor",
     )
@@ -849,7 +845,7 @@ def _tell_failed(payment: Payment) -> None:
             "Stripe sẽ tự thử lại.",
             amount=format_vnd(payment.amount_vnd),
         ),
-        link="/billing/",
+        link=path_for("billing.index"),
         dedupe_key=f"payment:{payment.id}:failed",
     )
 
@@ -1002,7 +998,7 @@ def _tell_status(subscription: Subscription, source: str) -> None:
                 "Stripe chưa thu được tiền gia hạn. Vui lòng cập nhật phương thức thanh toán "
                 "để không bị gián đoạn dịch vụ."
             ),
-            link="/billing/",
+            link=path_for("billing.index"),
             dedupe_key=f"subscription:{subscription.id}:past_due:{stamp}",
         )
     elif status == S.CANCELED and source != S.CANCELED:
@@ -1010,7 +1006,7 @@ def _tell_status(subscription: Subscription, source: str) -> None:
             subscription.organization,
             kind="billing.canceled",
             title=_("Gói “%(name)s” đã kết thúc", name=subscription.name),
-            link="/billing/",
+            link=path_for("billing.index"),
             dedupe_key=f"subscription:{subscription.id}:canceled",
         )
         notifications.notify_organization(
@@ -1021,7 +1017,7 @@ def _tell_status(subscription: Subscription, source: str) -> None:
                 org=subscription.organization.name,
                 name=subscription.name,
             ),
-            link="/vendor/sales",
+            link=path_for("billing.vendor_sales"),
             email=False,
             dedupe_key=f"subscription:{subscription.id}:canceled:vendor",
         )
@@ -1064,7 +1060,7 @@ def cancel_subscription(actor: User, subscription: Subscription) -> None:
         body=_("Gói kết thúc vào %(date)s.", date=format_date(subscription.current_period_end))
         if subscription.current_period_end
         else "",
-        link="/vendor/sales",
+        link=path_for("billing.vendor_sales"),
         email=False,
         dedupe_key=f"subscription:{subscription.id}:cancel_scheduled:{period}",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Response,
     abort,
@@ -233,3 +235,26 @@ def webhook():
         current_app.logger.warning("Stripe event %s not handled yet: %s", event.get("id"), err)
         return jsonify(error={"code": "unavailable", "message": "retry later"}), 503
     return jsonify(received=True, outcome=outcome)
+
+
+# ---------------------------------------------------------------- the solution page's section
+
+
+@dataclass(frozen=True)
+class BuyPanel:
+    """What the solution page shows of buying: whether to show the buttons, whether payment
+    is on, and which plans the visitor's organisation already holds."""
+
+    show: bool
+    enabled: bool
+    owned: frozenset[int]
+
+
+def buy_panel(solution) -> BuyPanel:
+    """Decide the buy buttons of a solution page for the current visitor."""
+    user = current_user if current_user.is_authenticated else None
+    show = user is None or permissions.can_buy(user)
+    if not show:
+        return BuyPanel(False, False, frozenset())
+    owned = services.owned_plan_ids(current_user, [p.id for p in solution.active_plans])
+    return BuyPanel(True, services.payments_enabled(), frozenset(owned))

@@ -18,3 +18,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.cli.add_command(search.search_cli)
     app.cli.add_command(uploads_cli)
+
+    from marketplace.catalog import services
+    from marketplace.core import events
+
+    events.solution_changed.connect(services.reindex_solution)
+    events.vendor_changed.connect(services.reindex_vendor)
+
+    from marketplace.catalog import queries
+    from marketplace.core import panels
+
+    panels.contribute(app, panels.HOME, "sections", queries.home_sections)

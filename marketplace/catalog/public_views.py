@@ -8,8 +8,8 @@ from flask_login import current_user
 from marketplace.catalog import catalog_bp, queries
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
+from marketplace.core import events, panels
 from marketplace.core.pagecache import cache_page
-from marketplace.insights import services as insights
 
 
 @catalog_bp.get("", strict_slashes=False)
@@ -38,9 +38,15 @@ def solution(slug: str):
             solution=item,
             view=describe(content_of(item)),
             others=queries.vendor_others(item),
+            panels=panels.collect(panels.SOLUTION, solution=item),
         )
     )
     # Counted after the response is sent: the page runs no extra query for it.
-    visitor, address = insights.visitor_of(current_user)
-    insights.record_view_after_response(response, item.id, visitor, address=address)
+    events.solution_viewed.send(
+        item,
+        response=response,
+        user=current_user,
+        address=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+    )
     return response

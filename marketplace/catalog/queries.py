@@ -142,8 +142,13 @@ def visible() -> list:
     return [Solution.status == SolutionStatus.PUBLISHED, Organization.active.is_(True)]
 
 
-def _base() -> Select:
+def solutions_with_vendor() -> Select:
+    """Return a query of solutions joined to their vendor, for `visible()` and vendor filters."""
     return select(Solution).join(Organization, Solution.vendor_id == Organization.id)
+
+
+# The old private name, kept while branches that still use it are merged.
+_base = solutions_with_vendor
 
 
 def _visible_without_join() -> list:
@@ -545,7 +550,7 @@ def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
 
 
 def _visible_list(order, limit: int, *extra) -> list[Solution]:
-    # Without the join of `_base()`: SQLite would build a Bloom filter of every
+    # Without the join of `solutions_with_vendor()`: SQLite would build a Bloom filter of every
     # organisation for it, which costs more than the four rows a list shows.
     query = (
         select(Solution)
@@ -614,7 +619,7 @@ def public_solution(slug: str) -> Solution | None:
     from sqlalchemy.orm import selectinload
 
     rows = db.session.scalars(
-        _base()
+        solutions_with_vendor()
         .where(*visible(), Solution.slug == slug[:100])
         .options(
             joinedload(Solution.vendor),

@@ -31,30 +31,26 @@ from marketplace.catalog.models import (
     SolutionStatus,
     Upload,
 )
+from marketplace.core import events
+from marketplace.core.audit import AuditLog, record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
 from marketplace.core.ids import MAX_ROW_ID
 from marketplace.core.permissions import deny
-from marketplace.core.text import slugify
+from marketplace.core.text import clean_reason, slugify
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications import services as notifications
 
 MAX_PLANS = 5
 MAX_SCREENSHOTS = 6
 MAX_TRIAL_DAYS = 90
 MAX_PRICE_VND = 10_000_000_000  # 10 tỷ đồng: a typo guard, not a business limit
-MAX_REASON = 1000
 SLUG_ATTEMPTS = 5
 
 
-class ListingError(Exception):
+class ListingError(DomainError):
     """A rule was broken; `field` names the form field the message belongs to (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class TransitionError(ListingError):
@@ -431,7 +427,7 @@ def archive_solution(actor: User, solution: Solution) -> None:
     if revision is not None:
         db.session.delete(revision)
     db.session.flush()
-    search.sync_solution(solution)
+    events.solution_changed.send(solution)
     record_audit(actor, "solution.archive", solution)
 
 
@@ -445,12 +441,7 @@ def _move(solution: Solution, allowed: set[str], target: str) -> None:
 
 
 def _clean_reason(reason: str | None, *, required: bool) -> str | None:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise ListingError(_("Vui lòng nhập lý do."), "reason")
-    if len(reason) > MAX_REASON:
-        raise ListingError(_("Lý do tối đa %(n)d ký tự.", n=MAX_REASON), "reason")
-    return reason or None
+    return clean_reason(reason, required=required, error=ListingError)
 
 
 def _decide(
@@ -481,7 +472,7 @@ def _decide(
         solution.published_at = solution.published_at or utcnow()
     solution.status_reason = reason if keep_reason else None
     db.session.flush()
-    search.sync_solution(solution)
+    events.solution_changed.send(solution)
     record_audit(moderator, action, solution, reason=reason)
     _tell_vendor(solution, kind, title, reason)
 
@@ -546,7 +537,7 @@ def approve_revision(
     revision.decided_by_id = moderator.id
     revision.reason = reason
     db.session.flush()
-    search.sync_solution(solution)
+    events.solution_changed.send(solution)
     record_audit(
         moderator,
         "revision.approve",
@@ -634,13 +625,13 @@ def _tell_vendor(solution: Solution, kind: str, title: str, reason: str | None) 
         kind=kind,
         title=title,
         body=body,
-        link=f"/vendor/solutions/{solution.id}",
+        link=path_for("vendor.solution_detail", solution_id=solution.id),
     )
 
 
 def _tell_staff(solution: Solution, title: str) -> None:
     notifications.notify_staff(
-        kind="moderation.queue", title=title, link="/moderation/", email=False
+        kind="moderation.queue", title=title, link=path_for("moderation.index"), email=False
     )
 
 
@@ -651,6 +642,16 @@ def count_by_status(org_id: int) -> dict[str, int]:
         .group_by(Solution.status)
     ).all()
     return dict(rows)
+
+
+def reindex_solution(solution: Solution, **_details) -> None:
+    """Re-index a listing whose public face changed (receiver of `solution_changed`)."""
+    search.sync_solution(solution)
+
+
+def reindex_vendor(organization, **_details) -> None:
+    """Re-index a vendor's public listings (receiver of `vendor_changed`)."""
+    resync_vendor(organization.id)
 
 
 def resync_vendor(org_id: int) -> None:

@@ -34,6 +34,7 @@ from marketplace.catalog.models import (
     Upload,
 )
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
 from marketplace.core.permissions import require
 from marketplace.extensions import db
 
@@ -60,7 +61,7 @@ _DOOMED_KEY = "marketplace.doomed_upload_files"
 PURGE_BATCH = 500
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """An upload was refused; `message` is shown to the user."""
 
     def __init__(self, message: str) -> None:

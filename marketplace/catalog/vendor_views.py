@@ -13,6 +13,7 @@ from marketplace.catalog import permissions, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
 from marketplace.catalog.models import FeatureDefinition, Solution, Upload
 from marketplace.catalog.presenters import describe, media_url
+from marketplace.core import actions, panels
 from marketplace.core.permissions import role_required
 from marketplace.core.text import render_markdown
 from marketplace.extensions import db
@@ -38,6 +39,7 @@ def index():
     return render_template(
         "vendor/index.html",
         org=current_user.organization,
+        panels=panels.collect(panels.VENDOR_HOME, organization=current_user.organization),
         solutions=solutions,
         revisions=revisions,
         verification=_latest_verification(),
@@ -206,15 +208,12 @@ def edit_solution(solution_id: int):
 
 def _act(solution_id: int, action, success: str):
     solution = _own_solution(solution_id)
-    try:
-        action(current_user, solution)
-    except services.ListingError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("vendor.solution_detail", solution_id=solution.id))
+    return actions.perform(
+        lambda: action(current_user, solution),
+        errors=services.ListingError,
+        success=success,
+        next_url=url_for("vendor.solution_detail", solution_id=solution.id),
+    )
 
 
 @vendor_bp.post("/solutions/<int:solution_id>/submit")

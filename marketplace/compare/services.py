@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.catalog import queries
 from marketplace.catalog.models import Category, FeatureDefinition, Plan, Solution
+from marketplace.core.errors import DomainError
 from marketplace.core.text import fold
 from marketplace.extensions import db
 
@@ -19,10 +20,8 @@ MIN_ITEMS = 2
 SESSION_KEY = "compare"
 
 
-class CompareError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CompareError(DomainError):
+    """The comparison cannot be made; `message` is shown to the user."""
 
 
 # ---------------------------------------------------------------- the tray
@@ -38,7 +37,7 @@ def _public(slugs: list[str]) -> list[Solution]:
     if not slugs:
         return []
     rows = db.session.scalars(
-        queries._base().where(*queries.visible(), Solution.slug.in_(slugs))
+        queries.solutions_with_vendor().where(*queries.visible(), Solution.slug.in_(slugs))
     ).all()
     by_slug = {s.slug: s for s in rows}
     return [by_slug[s] for s in slugs if s in by_slug]
@@ -131,7 +130,7 @@ def build_comparison(slugs: list[str]) -> Comparison:
         slugs = slugs[:MAX_ITEMS]
     rows = (
         db.session.scalars(
-            queries._base()
+            queries.solutions_with_vendor()
             .where(*queries.visible(), Solution.slug.in_(slugs))
             .options(
                 joinedload(Solution.vendor),

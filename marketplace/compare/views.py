@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.compare import bp, services
+from marketplace.core import events
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
-from marketplace.insights import services as insights
 from marketplace.reviews import services as reviews
 from marketplace.trials import services as trials
 
@@ -61,9 +61,12 @@ def add():
     except services.CompareError as err:
         flash(err.message, "warning")
     else:
-        visitor, address = insights.visitor_of(current_user)
-        insights.record_compare_add(
-            solution.id, already_in_tray=solution.slug in before, visitor=visitor, address=address
+        events.solution_compared.send(
+            solution,
+            already_in_tray=solution.slug in before,
+            user=current_user,
+            address=request.remote_addr,
+            user_agent=request.headers.get("User-Agent"),
         )
         db.session.commit()
         flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")

@@ -1,4 +1,8 @@
-"""Cross-domain plumbing: extensions, i18n, formatting, errors, health and home page."""
+"""What every domain uses: extensions, i18n, formatting, errors, the audit log, events, the
+view action helper, panels, clock, CSV; the health check and the home page's frame.
+
+Core imports no domain: `marketplace.create_app` registers the domains after `init_app`
+and calls `finish_app` once they are in place."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ bp = Blueprint("core", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Bind extensions, register every domain's blueprint and CLI, install error handlers."""
+    """Bind extensions, install error handlers and register core's own pages."""
     from marketplace.core import (  # noqa: F401
+        audit,
         database,
         errors,
         i18n,
@@ -31,33 +36,13 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-
-    from marketplace import (
-        accounts,
-        api,
-        billing,
-        catalog,
-        compare,
-        demo,
-        insights,
-        moderation,
-        notifications,
-        reviews,
-        trials,
-    )
-
     app.register_blueprint(bp)
-    accounts.init_app(app)
-    catalog.init_app(app)
-    compare.init_app(app)
-    api.init_app(app)
-    moderation.init_app(app)
-    notifications.init_app(app)
-    trials.init_app(app)
-    billing.init_app(app)
-    reviews.init_app(app)
-    insights.init_app(app)
-    demo.init_app(app)
+
+
+def finish_app(app: Flask) -> None:
+    """Wrap the application once every domain is registered: page cache, then proxies."""
+    from marketplace.core import pagecache
+
     # Pages kept for anonymous visitors are served before Flask runs.
     pagecache.init_app(app)
     # Outermost: behind a reverse proxy, the client's address, scheme and host.

@@ -28,6 +28,21 @@ ERROR_CODES = {
 }
 
 
+class DomainError(Exception):
+    """Report a broken business rule: `message` is shown to the user, next to `field` when the
+    form has one, and `status` is the HTTP status a view answers with (400 unless a subclass or
+    the raiser says otherwise)."""
+
+    status: int = 400
+
+    def __init__(self, message: str, field: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+
 def wants_json() -> bool:
     """Tell whether the client expects JSON rather than a page."""
     if request.path.startswith("/api/"):

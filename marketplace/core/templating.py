@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
 from marketplace.core import formatting
 from marketplace.core.i18n import LANGUAGE_NAMES
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Tell whether a view exists, so layouts can link to features as they land."""
-    return endpoint in current_app.view_functions
 
 
 def url_for_page(page: int) -> str:
@@ -31,7 +26,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["vnd"] = formatting.format_vnd
     app.jinja_env.filters["date_vn"] = formatting.format_date
     app.jinja_env.filters["datetime_vn"] = formatting.format_datetime
-    app.jinja_env.globals["has_endpoint"] = has_endpoint
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale

@@ -7,6 +7,9 @@ import unicodedata
 
 import markdown as md
 import nh3
+from flask_babel import gettext as _
+
+from marketplace.core.errors import DomainError
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -48,3 +51,60 @@ def render_markdown(text: str | None) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
+
+
+MAX_REASON = 1000
+
+
+def clean_text(
+    text: str | None,
+    *,
+    limit: int,
+    required: bool,
+    error: type[DomainError] = DomainError,
+    field: str | None = None,
+    missing: str | None = None,
+    too_long: str | None = None,
+) -> str | None:
+    """Trim `text` and return it (None when empty), or raise `error` on `field` when it is
+    missing but `required`, or longer than `limit` characters."""
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise error(missing or _("Vui lòng nhập thông tin này."), field)
+        return None
+    if len(text) > limit:
+        raise error(
+            (too_long or _("Nội dung không được dài quá %(n)d ký tự.")) % {"n": limit}, field
+        )
+    return text
+
+
+def reason_problem(
+    text: str | None, *, required: bool = True, limit: int = MAX_REASON
+) -> str | None:
+    """Return what is wrong with a decision's reason, or None when it is acceptable."""
+    text = (text or "").strip()
+    if not text:
+        return _("Vui lòng nhập lý do.") if required else None
+    if len(text) > limit:
+        return _("Lý do không được dài quá %(n)d ký tự.", n=limit)
+    return None
+
+
+def clean_reason(
+    text: str | None,
+    *,
+    required: bool,
+    error: type[DomainError] = DomainError,
+    field: str = "reason",
+    limit: int = MAX_REASON,
+    missing: str | None = None,
+) -> str | None:
+    """Trim a decision's reason and return it (None when empty), or raise `error` on `field`."""
+    if required and not (text or "").strip() and missing:
+        raise error(missing, field)
+    problem = reason_problem(text, required=required, limit=limit)
+    if problem:
+        raise error(problem, field)
+    return (text or "").strip() or None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import current_app, has_request_context, url_for
+
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Return `target` if it is a path on this site, else `fallback`."""
@@ -46,3 +48,13 @@ def public_url(endpoint: str, **values) -> str:
     from flask import url_for
 
     return site_root() + url_for(endpoint, **values)
+
+
+def path_for(endpoint: str, *, _anchor: str | None = None, **values) -> str:
+    """Return the site path of `endpoint`, in a request or not (links kept in notifications,
+    which the command line's tasks write too)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return f"{path}#{_anchor}" if _anchor else path

@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from marketplace.accounts import services as accounts
-from marketplace.catalog import queries
-from marketplace.core import bp
+from marketplace.core import bp, panels
 from marketplace.core.database import ping_database
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
@@ -18,9 +16,8 @@ from marketplace.extensions import csrf, db
 @bp.get("/")
 @cache_page
 def home():
-    return render_template(
-        "core/home.html", counts=accounts.public_counts(), sections=queries.home_sections()
-    )
+    # The sections (counts, listings) come from the domains that own them.
+    return render_template("core/home.html", **panels.collect(panels.HOME))
 
 
 @bp.get("/healthz")

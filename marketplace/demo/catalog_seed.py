@@ -10,11 +10,11 @@ from marketplace.accounts.models import Organization, Role, User
 from marketplace.catalog import services
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import Category, Solution, SolutionStatus
+from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
 
 
 def _content(item: dict, categories: dict[str, int]) -> ListingContent:

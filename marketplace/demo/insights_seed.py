@@ -26,12 +26,12 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import Organization, Role, User
 from marketplace.billing.models import CheckoutMode, Payment, PaymentStatus
 from marketplace.catalog.models import BillingPeriod, Solution, SolutionStatus
+from marketplace.core.audit import record_audit
+from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric
-from marketplace.insights.services import TIMEZONE, local_today
-from marketplace.moderation.audit import record_audit
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import refresh_aggregates
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus

@@ -464,7 +464,7 @@ def _seed_votes(reviews: dict[tuple[str, str], Review], now: dt.datetime) -> Non
             )
             voted.add(user.id)
         db.session.flush()
-        services._recount_votes(review)
+        services.recount_votes(review)
 
 
 def _seed_replies(

@@ -17,12 +17,12 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Organization, Role, User
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core.audit import record_audit
+from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus
-from marketplace.trials.services import TIMEZONE, local_today
 
 DEMO_ENTERPRISE = "0801234567"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh (enterprise@demo.vn)
 

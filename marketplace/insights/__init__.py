@@ -6,6 +6,8 @@ import click
 from flask import Blueprint, Flask
 from flask.cli import AppGroup, with_appcontext
 
+from marketplace.core import panels
+
 # Its pages live where they belong: /dashboard (public) and /vendor/insights.
 bp = Blueprint("insights", __name__)
 
@@ -30,4 +32,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(insights_cli)
-    app.jinja_env.globals.update(moderation_figures=services.moderation_figures)
+    panels.contribute(app, panels.MODERATION_DESK, "figures", services.moderation_figures)
+
+    from marketplace.insights import receivers
+
+    receivers.connect()

@@ -15,20 +15,17 @@ SMALL_CELL organisations is shown as "<5" and never exported as a number.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import ipaddress
 import logging
 import statistics
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, delete, func, literal_column, select, union
 from sqlalchemy.exc import SQLAlchemyError
@@ -44,13 +41,15 @@ from marketplace.catalog.models import (
     SolutionRevision,
     SolutionStatus,
 )
+from marketplace.core.audit import AuditLog
 from marketplace.core.cache import TTLCache
+from marketplace.core.clock import local_midnight, local_today
+from marketplace.core.csv_export import csv_writer, safe_cell
 from marketplace.core.database import utcnow
 from marketplace.core.params import date_args, parse_id
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
-from marketplace.moderation.models import AuditLog
 from marketplace.reviews.models import Review, ReviewStatus
 from marketplace.trials.models import TrialRequest
 
@@ -67,16 +66,7 @@ RESPONSE_SAMPLE = 5000
 LOCAL_OFFSET_HOURS = 7
 
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """Return today's date in Asia/Ho_Chi_Minh."""
-    return (now or utcnow()).astimezone(TIMEZONE).date()
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=TIMEZONE)
+# TIMEZONE, local_today and local_midnight come from core.clock (imported above).
 
 
 # ---------------------------------------------------------------- write path
@@ -120,13 +110,15 @@ def visitor_key(user: User | None, address: str | None, user_agent: str | None) 
     return f"a:{address or ''}|{(user_agent or '')[:300]}"
 
 
-def visitor_of(user: User | None) -> tuple[str, str | None]:
-    """Return the current request's visitor key, and its address when the cap applies.
+def visitor_of(
+    user: User | None, address: str | None, user_agent: str | None
+) -> tuple[str, str | None]:
+    """Return a visitor's key, and its address when the cap applies.
 
     Signed-in users count once each; only anonymous visitors are capped by address.
     """
-    key = visitor_key(user, request.remote_addr, request.headers.get("User-Agent"))
-    return key, None if key.startswith("u:") else (request.remote_addr or "")
+    key = visitor_key(user, address, user_agent)
+    return key, None if key.startswith("u:") else (address or "")
 
 
 def _visitor_hash(visitor: str, day: dt.date) -> str:
@@ -334,17 +326,6 @@ def _paid_purchase() -> list:
     return [Payment.status == PaymentStatus.PAID, Payment.attempt_key.is_not(None)]
 
 
-def _csv_writer() -> tuple[io.StringIO, Any]:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads the file as UTF-8 only with the byte-order mark.
-    return out, csv.writer(out, lineterminator="\r\n")
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}".replace(".", ",")
 
@@ -410,7 +391,7 @@ class Dashboard:
 
 def marketplace_totals() -> Totals:
     """Count public solutions, their vendors and the active enterprises (two queries)."""
-    public = queries._base().where(*queries.visible())
+    public = queries.solutions_with_vendor().where(*queries.visible())
     solutions, vendors = db.session.execute(
         public.with_only_columns(func.count(Solution.id), func.count(Solution.vendor_id.distinct()))
     ).one()
@@ -560,7 +541,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
 def _category_ratings(names: dict[int, str]) -> list[CategoryRating]:
     """Average published rating of public solutions by category (one query)."""
     rows = db.session.execute(
-        queries._base()
+        queries.solutions_with_vendor()
         .join(Review, Review.solution_id == Solution.id)
         .where(*queries.visible(), Review.status == ReviewStatus.PUBLISHED)
         .with_only_columns(
@@ -587,7 +568,7 @@ def _category_ratings(names: dict[int, str]) -> list[CategoryRating]:
 
 def dashboard_csv(board: Dashboard) -> str:
     """Return the dashboard as CSV: section, item, value (suppressed cells say "<5")."""
-    out, writer = _csv_writer()
+    out, writer = csv_writer()
     writer.writerow([_("Mục"), _("Chỉ tiêu"), _("Giá trị")])
     section = _("Tổng quan")
     writer.writerow([section, _("Nhà cung cấp"), board.totals.vendors])
@@ -606,10 +587,10 @@ def dashboard_csv(board: Dashboard) -> str:
     for breakdown in board.breakdowns:
         title = _("Doanh nghiệp theo %(d)s", d=breakdown.title.lower())
         for cell in breakdown.cells:
-            writer.writerow([title, _cell(cell.label), cell.display])
+            writer.writerow([title, safe_cell(cell.label), cell.display])
     for rating in board.ratings:
         value = SUPPRESSED if rating.average is None else f"{rating.average:.2f}".replace(".", ",")
-        writer.writerow([_("Điểm đánh giá trung bình"), _cell(rating.label), value])
+        writer.writerow([_("Điểm đánh giá trung bình"), safe_cell(rating.label), value])
     return out.getvalue()
 
 
@@ -869,7 +850,7 @@ def _rating_trend(ids: list[int], period: DateRange) -> list[RatingPoint]:
 
 def vendor_csv(data: VendorInsights) -> str:
     """Return the vendor's figures per solution (and the total) as CSV."""
-    out, writer = _csv_writer()
+    out, writer = csv_writer()
     writer.writerow(
         [
             _("Giải pháp"),
@@ -895,7 +876,7 @@ def vendor_csv(data: VendorInsights) -> str:
         )
         writer.writerow(
             [
-                _cell(row.name),
+                safe_cell(row.name),
                 start,
                 end,
                 row.views,

@@ -26,8 +26,8 @@ from marketplace.catalog.models import (
     SolutionStatus,
 )
 from marketplace.catalog.presenters import describe
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.reviews import services as reviews
 from marketplace.reviews.models import ReviewReport
 

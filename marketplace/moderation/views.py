@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,11 +19,12 @@ from marketplace.catalog.forms import (
 )
 from marketplace.catalog.models import Solution, SolutionRevision, SolutionStatus, Upload
 from marketplace.catalog.presenters import describe, media_url
+from marketplace.core import actions, panels
+from marketplace.core.audit import AuditLog
 from marketplace.core.params import date_args, paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db
 from marketplace.moderation import bp, services
-from marketplace.moderation.models import AuditLog
 
 STAFF = ("moderator", "admin")
 
@@ -38,7 +39,11 @@ def _get(model, object_id: int):
 @bp.get("/")
 @role_required(*STAFF)
 def index():
-    return render_template("moderation/index.html", queues=services.queues())
+    return render_template(
+        "moderation/index.html",
+        queues=services.queues(),
+        panels=panels.collect(panels.MODERATION_DESK),
+    )
 
 
 @bp.get("/solutions")
@@ -104,30 +109,37 @@ def _decide(obj, action, form_class, success: str, back: str, page):
     form = form_class()
     slot = "approve_form" if form_class in (ReasonForm, DecisionForm) else "reason_form"
     versioned = hasattr(form, "version")
-    if not form.validate_on_submit():
+
+    def rerender():
         if versioned and form.version.errors:
             # Posted without the version of a page: the moderator has not seen this content.
             flash(str(catalog.StaleContentError()), "warning")
         elif not form.reason.errors:
             form.reason.errors = [_("Vui lòng nhập lý do.")]
         return page(obj, **{slot: form}), 400
-    try:
+
+    def act():
         if versioned:
             action(current_user, obj, form.reason.data, version=form.version.data)
         else:
             action(current_user, obj, form.reason.data)
-    except catalog.StaleContentError as err:
+
+    def stale(err):
         # Nothing was decided; show what the listing holds now, with the typed reason kept.
-        db.session.rollback()
         flash(err.message, "warning")
         return page(obj, **{slot: form}), 409
-    except (catalog.ListingError, accounts.AccountError) as err:
-        db.session.rollback()
-        flash(err.message, "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("moderation.index"))
+
+    return actions.perform(
+        act,
+        form=form,
+        rerender=rerender,
+        errors=(catalog.ListingError, accounts.AccountError),
+        handlers={catalog.StaleContentError: stale},
+        field_errors=False,
+        success=success,
+        next_url=url_for("moderation.index"),
+        error_url=back,
+    )
 
 
 def _decide_solution(solution_id: int, action, form_class, success: str):

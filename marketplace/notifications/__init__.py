@@ -22,7 +22,9 @@ def send_command(limit: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.notifications import models, views  # noqa: F401
+    from marketplace.notifications import models, receivers, views  # noqa: F401
+
+    receivers.connect()
 
     app.register_blueprint(bp)
     app.context_processor(views.inject_unread_count)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from marketplace.core import panels
+
 # Its pages live under the areas they belong to (/solutions, /reviews, /moderation).
 bp = Blueprint("reviews", __name__)
 
@@ -12,8 +14,8 @@ def init_app(app: Flask) -> None:
     from marketplace.reviews import models, services, views  # noqa: F401
 
     app.register_blueprint(bp)
+    panels.contribute(app, panels.SOLUTION, "reviews", views.review_panel)
     app.jinja_env.globals.update(
-        review_panel=views.review_panel,
         review_aspect_labels=services.ASPECT_LABELS,
         review_sort_labels=services.SORT_LABELS,
         review_status_label=services.status_label,

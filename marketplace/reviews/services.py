@@ -24,11 +24,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import Organization, User
 from marketplace.catalog.models import Solution
+from marketplace.core.audit import AuditLog, record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
 from marketplace.core.params import page_arg
+from marketplace.core.text import clean_reason, reason_problem
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.moderation.audit import record_audit
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications import services as notifications
 from marketplace.reviews import permissions
 from marketplace.reviews.models import (
@@ -46,7 +48,6 @@ MAX_TITLE = 120
 MIN_BODY = 20
 MAX_BODY = 5000
 MAX_REPLY = 3000
-MAX_REASON = 1000
 PER_PAGE = 10
 # The Bayesian prior: as if every solution started with C reviews of m stars.
 PRIOR_WEIGHT = 5
@@ -70,13 +71,8 @@ ASPECT_LABELS = {
 SCORE_FIELDS = ("overall", *ASPECTS)
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A rule was broken; `field` names the form field the message belongs to (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class ReviewValidationError(ReviewError):
@@ -163,12 +159,7 @@ def check_reply(value: str | None) -> str | None:
 
 
 def check_reason(value: str | None, *, required: bool = True) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return _("Vui lòng nhập lý do.") if required else None
-    if len(value) > MAX_REASON:
-        return _("Lý do không được dài quá %(n)d ký tự.", n=MAX_REASON)
-    return None
+    return reason_problem(value, required=required)
 
 
 def validate_review(data: ReviewInput) -> dict[str, str]:
@@ -438,15 +429,15 @@ def voted_ids(user_id: int | None, review_ids: Iterable[int]) -> set[int]:
 
 
 def public_link(review: Review) -> str:
-    return f"/solutions/{review.solution.slug}#review-{review.id}"
+    return path_for("catalog.solution", slug=review.solution.slug, _anchor=f"review-{review.id}")
 
 
 def form_link(review: Review) -> str:
-    return f"/solutions/{review.solution.slug}/review"
+    return path_for("reviews.write", slug=review.solution.slug)
 
 
 def moderation_link(review: Review) -> str:
-    return f"/moderation/reviews/{review.id}"
+    return path_for("reviews.moderation_review", review_id=review.id)
 
 
 def _label(review: Review) -> str:
@@ -540,7 +531,7 @@ def _tell_vendor(review: Review, solution: Solution, *, created: bool) -> None:
     """
     if not review.is_published:
         return
-    link = f"/solutions/{solution.slug}#review-{review.id}"
+    link = path_for("catalog.solution", slug=solution.slug, _anchor=f"review-{review.id}")
     if created:
         title = _(
             "Nhận xét mới về “%(name)s”: %(stars)d/5 sao", name=solution.name, stars=review.overall
@@ -595,11 +586,12 @@ def vote_helpful(actor: User, review: Review, *, helpful: bool = True) -> bool:
     elif not helpful and existing is not None:
         db.session.delete(existing)
         db.session.flush()
-    _recount_votes(review)
+    recount_votes(review)
     return helpful
 
 
-def _recount_votes(review: Review) -> None:
+def recount_votes(review: Review) -> None:
+    """Store a review's count of helpful votes from its votes (also used by the demo data)."""
     count = (
         select(func.count(ReviewVote.id)).where(ReviewVote.review_id == review.id).scalar_subquery()
     )
@@ -763,10 +755,7 @@ def _close_reports(review: Review, actor: User, status: str, note: str | None) -
 
 
 def _moderation_reason(reason: str | None, *, required: bool) -> str | None:
-    problem = check_reason(reason, required=required)
-    if problem:
-        raise ReviewError(problem, "reason")
-    return (reason or "").strip() or None
+    return clean_reason(reason, required=required, error=ReviewError)
 
 
 def hide_review(actor: User, review: Review, reason: str | None) -> None:

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import queries
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core import actions
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
@@ -301,20 +302,17 @@ def moderation_review(review_id: int):
 def _decide(review_id: int, prefix: str, action, success: str):
     review = _staff_review(review_id)
     form = DecisionForm(prefix=prefix, required=prefix != "dismiss")
-    if not form.validate_on_submit():
-        return _render_moderation(review, 400, **{f"{prefix}_form": form})
-    try:
-        action(current_user, review, form.reason.data)
-    except services.ReviewError as err:
-        db.session.rollback()
-        if err.field == "reason":
-            form.attach_error("reason", err.message)
-            return _render_moderation(_staff_review(review_id), 400, **{f"{prefix}_form": form})
-        flash(err.message, "warning")
-        return redirect(url_for("reviews.moderation_review", review_id=review_id))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("reviews.moderation_review", review_id=review_id))
+    return actions.perform(
+        lambda: action(current_user, review, form.reason.data),
+        form=form,
+        rerender=lambda: _render_moderation(
+            _staff_review(review_id), 400, **{f"{prefix}_form": form}
+        ),
+        errors=services.ReviewError,
+        error_category="warning",
+        success=success,
+        next_url=url_for("reviews.moderation_review", review_id=review_id),
+    )
 
 
 @bp.post("/moderation/reviews/<int:review_id>/hide")

@@ -7,6 +7,8 @@ import datetime as dt
 from flask import Blueprint, Flask
 from flask_babel import ngettext
 
+from marketplace.core import panels
+
 # Its pages live under the areas they belong to (/solutions, /account, /vendor, /moderation).
 bp = Blueprint("trials", __name__)
 
@@ -28,8 +30,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli.trials_cli)
     app.jinja_env.filters["response_time"] = format_response_time
-    app.jinja_env.globals.update(
-        vendor_response_time=services.vendor_response_time,
-        new_trial_requests=services.new_request_count,
-        trial_status_label=services.status_label,
+    app.jinja_env.globals.update(trial_status_label=services.status_label)
+    panels.contribute(
+        app,
+        panels.SOLUTION,
+        "response_time",
+        lambda solution: services.vendor_response_time(solution.vendor_id),
+    )
+    panels.contribute(
+        app,
+        panels.VENDOR_HOME,
+        "new_trials",
+        lambda organization: services.new_request_count(organization.id),
     )

@@ -17,14 +17,11 @@ trial_days is what the plan offered when the trial was requested.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -36,12 +33,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution, SolutionStatus
+from marketplace.core import events
+from marketplace.core.audit import record_audit
+from marketplace.core.clock import TIMEZONE, local_today
+from marketplace.core.csv_export import csv_writer, safe_cell
 from marketplace.core.database import utcnow
+from marketplace.core.errors import DomainError
 from marketplace.core.formatting import format_date
 from marketplace.core.params import id_arg
+from marketplace.core.text import MAX_REASON, clean_text
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.insights import services as insights
-from marketplace.moderation.audit import record_audit
 from marketplace.notifications import services as notifications
 from marketplace.trials import permissions
 from marketplace.trials.models import (
@@ -52,13 +54,11 @@ from marketplace.trials.models import (
     TrialStatus,
 )
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_START_AHEAD_DAYS = 90
 MAX_USERS = 10_000
 MAX_MESSAGE = 2000
 MAX_CONTACT_NAME = 120
 MAX_INSTRUCTIONS = 4000
-MAX_REASON = 1000
 REMINDER_DAYS = 3
 # Median response time: the vendor's latest answered requests, at most this many.
 RESPONSE_SAMPLE = 200
@@ -80,13 +80,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 PAYMENT_TRANSITIONS: dict[tuple[str, str], str] = {(S.ENDED, S.CONVERTED): "trial.convert"}
 
 
-class TrialError(Exception):
+class TrialError(DomainError):
     """A rule was broken; `field` names the form field the message belongs to (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class TrialValidationError(TrialError):
@@ -126,14 +121,7 @@ class TrialInput:
 # ---------------------------------------------------------------- the clock
 
 
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    """Return today's date in Asia/Ho_Chi_Minh (of `now`, else of the current time)."""
-    return (now or utcnow()).astimezone(TIMEZONE).date()
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """Return the start of `day` in Asia/Ho_Chi_Minh, as an aware datetime."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=TIMEZONE)
+# TIMEZONE and local_today come from core.clock (imported above).
 
 
 # ---------------------------------------------------------------- field rules
@@ -442,11 +430,11 @@ def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
 
 
 def enterprise_link(trial: TrialRequest) -> str:
-    return f"/account/trials/{trial.id}"
+    return path_for("trials.my_trial", trial_id=trial.id)
 
 
 def vendor_link(trial: TrialRequest) -> str:
-    return f"/vendor/trials/{trial.id}"
+    return path_for("trials.vendor_trial", trial_id=trial.id)
 
 
 def _label(trial: TrialRequest) -> str:
@@ -485,6 +473,7 @@ def _move(
     set_committed_value(trial, "status", target)
     set_committed_value(trial, "updated_at", now)
     _record(trial, actor, source, target, action=action, note=note)
+    events.trial_moved.send(trial, status=target)
 
 
 def _record(
@@ -547,14 +536,9 @@ def _illegal_message(trial: TrialRequest, target: str) -> str:
 
 
 def _clean(text: str | None, *, limit: int, required: bool, missing: str, field: str) -> str | None:
-    text = (text or "").strip()
-    if not text:
-        if required:
-            raise TrialError(missing, field)
-        return None
-    if len(text) > limit:
-        raise TrialError(_("Nội dung không được dài quá %(n)d ký tự.", n=limit), field)
-    return text
+    return clean_text(
+        text, limit=limit, required=required, error=TrialError, field=field, missing=missing
+    )
 
 
 def request_trial(
@@ -607,7 +591,7 @@ def request_trial(
         note=trial.message or None,
         data={"plan_id": plan.id},
     )
-    insights.increment_counter(solution.id, "trial_request")
+    events.trial_moved.send(trial, status=S.REQUESTED)
     notifications.notify_organization(
         solution.vendor,
         kind="trial.requested",
@@ -646,7 +630,6 @@ def accept_trial(actor: User, trial: TrialRequest, *, instructions: str | None) 
     _move(trial, actor, S.ACCEPTED)
     trial.access_instructions = text
     _mark_first_response(trial)
-    insights.increment_counter(trial.solution_id, "trial_accept")
     db.session.flush()
     _tell_enterprise(
         trial,
@@ -745,7 +728,6 @@ def convert_trial(
     text = _clean(note, limit=MAX_REASON, required=False, missing="", field="note")
     source = trial.status
     _move(trial, actor, S.CONVERTED, note=text, via_payment=via == "payment")
-    insights.increment_counter(trial.solution_id, "trial_convert")
     db.session.flush()
     _tell_enterprise(
         trial,
@@ -900,9 +882,7 @@ def _remind(trial: TrialRequest, today: dt.date) -> None:
 def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
     """Return the vendor's trials under the filters as CSV text (UTF-8 BOM, dd/mm/yyyy)."""
     trials = db.session.scalars(inbox_query(vendor_id, filters).limit(EXPORT_LIMIT)).unique()
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads the file as UTF-8 only with the byte-order mark.
-    writer = csv.writer(out, lineterminator="\r\n")
+    out, writer = csv_writer()
     writer.writerow(
         [
             _("Mã yêu cầu"),
@@ -930,20 +910,20 @@ def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
                 t.id,
                 _local_date(t.created_at),
                 status_label(t.status),
-                _cell(t.solution.name),
-                _cell(t.plan.name),
+                safe_cell(t.solution.name),
+                safe_cell(t.plan.name),
                 t.trial_days,
-                _cell(t.organization.name),
+                safe_cell(t.organization.name),
                 t.organization.tax_code,
-                _cell(t.contact_name),
+                safe_cell(t.contact_name),
                 t.contact_phone,
                 t.users_count,
                 _date(t.preferred_start),
                 _date(t.start_date),
                 _date(t.end_date),
                 _local_datetime(t.first_response_at),
-                _cell(t.reason or ""),
-                _cell(t.message or ""),
+                safe_cell(t.reason or ""),
+                safe_cell(t.message or ""),
             ]
         )
     return out.getvalue()
@@ -959,8 +939,3 @@ def _local_date(value: dt.datetime | None) -> str:
 
 def _local_datetime(value: dt.datetime | None) -> str:
     return value.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

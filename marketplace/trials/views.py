@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.catalog import queries
+from marketplace.core import actions
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db, login_manager
@@ -91,6 +92,7 @@ def request_trial(slug: str):
             plans=services.trial_plans(solution),
             existing=existing,
             today=today,
+            response_time=services.vendor_response_time(solution.vendor_id),
         ),
         status,
     )
@@ -263,19 +265,14 @@ def _act(
     success: str,
 ):
     trial = _vendor_trial(trial_id)
-    if not form.validate_on_submit():
-        return _render_vendor_trial(trial, 400, **{form_name: form})
-    try:
-        perform(trial, form)
-    except services.TrialError as err:
-        db.session.rollback()
-        if form.attach_error(err.field, err.message):
-            return _render_vendor_trial(_trial_or_404(trial_id), 400, **{form_name: form})
-        flash(err.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("trials.vendor_trial", trial_id=trial_id))
+    return actions.perform(
+        lambda: perform(trial, form),
+        form=form,
+        rerender=lambda: _render_vendor_trial(_trial_or_404(trial_id), 400, **{form_name: form}),
+        errors=services.TrialError,
+        success=success,
+        next_url=url_for("trials.vendor_trial", trial_id=trial_id),
+    )
 
 
 @bp.post("/vendor/trials/<int:trial_id>/accept")

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from marketplace.accounts import organizations
 from marketplace.accounts.models import Organization, OrganizationChange
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import Notification
 from tests import factories
 

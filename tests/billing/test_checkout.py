@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from marketplace.billing.models import Payment, StripeCustomer
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from tests import factories
 from tests.billing.conftest import count, plan_named
 

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from marketplace.billing.models import Payment, Subscription
+from marketplace.core.audit import AuditLog
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from tests import factories
 from tests.billing.conftest import count, plan_named
 

@@ -14,8 +14,8 @@ import stripe
 from sqlalchemy import select
 
 from marketplace.billing.models import Payment, Subscription, WebhookEvent
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from tests.billing.conftest import count, event_payload, plan_named, sign
 
 

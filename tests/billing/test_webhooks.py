@@ -7,8 +7,8 @@ import time
 from sqlalchemy import select
 
 from marketplace.billing.models import Payment, Subscription, WebhookEvent
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import Notification
 from marketplace.trials import services as trials
 from marketplace.trials.models import TrialRequest

@@ -82,7 +82,7 @@ def varied(app, vendor, other_vendor):
 
 def _reference(params: queries.CatalogParams) -> tuple[int, queries.Facets]:
     """Count by hand: every visible listing, each facet under all filters but its own."""
-    rows = db.session.scalars(queries._base().where(*queries.visible())).all()
+    rows = db.session.scalars(queries.solutions_with_vendor().where(*queries.visible())).all()
     if params.q:
         parsed = search.parse_query(params.q)
         matching = set(db.session.scalars(search.match_ids(parsed)))
@@ -218,7 +218,7 @@ def test_a_suspended_listing_leaves_a_cached_page_at_once(app_factory, varied):
 
 def test_bulk_reindex_writes_the_documents_of_one_by_one_indexing(varied):
     solutions = db.session.scalars(
-        queries._base().where(Solution.status == "published").order_by(Solution.id)
+        queries.solutions_with_vendor().where(Solution.status == "published").order_by(Solution.id)
     ).all()
     flat = dict(search._flat_documents(0, 1000))
     assert set(flat) == {s.id for s in solutions}

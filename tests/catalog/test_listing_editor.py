@@ -9,8 +9,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import Plan, Solution, SolutionFeature
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from tests import factories
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from marketplace.core.audit import AuditLog
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.insights import services
-from marketplace.moderation.models import AuditLog
 from tests import factories
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.catalog import services
 from marketplace.catalog.content import PlanInput
 from marketplace.catalog.models import Plan, Solution, SolutionRevision
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import EmailOutbox, Notification
 from tests import factories
 from tests.moderation.decisions import decide, seen_version

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from marketplace.catalog import services
 from marketplace.catalog.models import Solution, SolutionRevision
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from tests import factories
 from tests.catalog.test_listing_editor import editor_form
 from tests.moderation.decisions import seen_version

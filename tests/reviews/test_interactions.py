@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import Notification
 from marketplace.reviews import services
 from marketplace.reviews.models import Review, ReviewReply, ReviewReport, ReviewVote

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.exceptions import Forbidden, NotFound
 
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import Notification
 from marketplace.trials import services
 from marketplace.trials.models import TrialEvent, TrialRequest

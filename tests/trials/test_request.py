@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.notifications.models import EmailOutbox, Notification
 from marketplace.trials import services
 from marketplace.trials.models import TrialEvent, TrialRequest

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization
+from marketplace.core.audit import AuditLog
 from marketplace.demo.cli import seed_demo
 from marketplace.demo.trials_seed import DEMO_ENTERPRISE, seed_trials
 from marketplace.extensions import db
-from marketplace.moderation.models import AuditLog
 from marketplace.trials import services
 from marketplace.trials.models import OPEN_STATUSES, TrialEvent, TrialRequest, TrialStatus
 

@@ -1,16 +1,21 @@
-"""The audit log: every moderation decision and every state change of money or trials."""
+"""The audit log: every moderation decision and every state change of money or trials.
+
+Every domain writes it, so it lives in core; the moderation pages only read it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import User
 from marketplace.core.database import UTCDateTime, utcnow
 from marketplace.extensions import db
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
 
 
 class AuditLog(db.Model):
@@ -29,4 +34,29 @@ class AuditLog(db.Model):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
-    actor: Mapped[User | None] = relationship()
+    # By name: core must not import accounts; the registry resolves it once both are loaded.
+    actor: Mapped[User | None] = relationship("User")
+
+
+def record_audit(
+    actor: Any,
+    action: str,
+    obj: Any,
+    *,
+    reason: str | None = None,
+    label: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Record that `actor` (a user or None) did `action` to `obj` (any model with an id)."""
+    entry = AuditLog(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=obj.__tablename__,
+        object_id=obj.id,
+        object_label=(label or getattr(obj, "name", "") or "")[:200],
+        reason=reason,
+        data=data,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

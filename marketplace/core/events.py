@@ -1,0 +1,56 @@
+"""What happened in one domain that others react to: blinker signals.
+
+A domain announces a change with `signal.send(sender, **details)` inside the service that
+made it, in the caller's transaction; the domains that care connect a receiver in their
+`init_app` (at app creation, so no module imports another domain's services to tell it).
+Receivers run at once, in the same transaction: their writes commit or roll back with the
+change. Each signal says who sends it, what the sender is and who listens today.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+solution_changed = _signals.signal("solution-changed")
+"""What the public sees of a listing changed (published, approved revision, suspended,
+restored, archived). Sender: the `Solution`. Listens: catalog (search index)."""
+
+vendor_changed = _signals.signal("vendor-changed")
+"""A vendor's public name or verification changed. Sender: the `Organization`.
+Listens: catalog (re-indexes the vendor's published listings)."""
+
+verification_requested = _signals.signal("verification-requested")
+"""A vendor filed a verification request. Sender: the `VerificationRequest`.
+Listens: notifications (tells the moderators)."""
+
+verification_decided = _signals.signal("verification-decided")
+"""A moderator decided a verification request. Sender: the `VerificationRequest`;
+`approve` (bool), `reason` (str | None). Listens: notifications (tells the vendor)."""
+
+trial_moved = _signals.signal("trial-moved")
+"""A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
+new status). Listens: insights (the funnel's counters)."""
+
+order_paid = _signals.signal("order-paid")
+"""A payment was received. Sender: the `Payment`. Listens: insights (purchases)."""
+
+solution_viewed = _signals.signal("solution-viewed")
+"""A solution's public page was shown. Sender: the `Solution`; `response` (the page),
+`user`, `address`, `user_agent`. Listens: insights (views, counted after the response)."""
+
+solution_compared = _signals.signal("solution-compared")
+"""A solution was put in the comparison tray. Sender: the `Solution`; `already_in_tray`.
+Listens: insights (additions to the comparison)."""
+
+ALL = (
+    solution_changed,
+    vendor_changed,
+    verification_requested,
+    verification_decided,
+    trial_moved,
+    order_paid,
+    solution_viewed,
+    solution_compared,
+)

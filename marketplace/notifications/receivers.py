@@ -1,0 +1,42 @@
+"""Notifications sent when other domains announce a change (receivers of core.events)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from marketplace.core import events
+from marketplace.core.urls import path_for
+from marketplace.notifications import services
+
+
+def tell_staff_of_verification(request, **_details) -> None:
+    """Tell the moderators that a vendor asks to be verified."""
+    services.notify_staff(
+        kind="moderation.queue",
+        title=_("Yêu cầu xác thực nhà cung cấp: %(name)s", name=request.organization.name),
+        link=path_for("moderation.index"),
+        email=False,
+    )
+
+
+def tell_vendor_of_verification(request, *, approve: bool, reason: str | None, **_details):
+    """Tell the vendor's members how their verification request was decided."""
+    org = request.organization
+    title = (
+        _("Nhà cung cấp %(name)s đã được xác thực.", name=org.name)
+        if approve
+        else _("Yêu cầu xác thực của %(name)s bị từ chối.", name=org.name)
+    )
+    services.notify_organization(
+        org,
+        kind="verification.decided",
+        title=title,
+        body=_("Lý do: %(reason)s", reason=reason) if reason else "",
+        link=path_for("vendor.verification"),
+    )
+
+
+def connect() -> None:
+    """Subscribe to the events this domain reacts to (called at app creation)."""
+    events.verification_requested.connect(tell_staff_of_verification)
+    events.verification_decided.connect(tell_vendor_of_verification)

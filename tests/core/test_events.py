@@ -1,0 +1,342 @@
+"""Domains announce changes through core.events; each event's receivers run, and only them.
+
+For every event: a real action emits it, a recorder sees it, the receiving domain's effect
+happens, and with the receiver disconnected the effect disappears (so the effect comes
+through the event, not through a direct call left behind).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import weakref
+
+import pytest
+from sqlalchemy import func, select, text
+
+from marketplace.accounts.models import Organization, VerificationRequest
+from marketplace.billing import services as billing
+from marketplace.billing.models import PaymentStatus
+from marketplace.catalog import search
+from marketplace.catalog import services as catalog
+from marketplace.catalog.models import Upload
+from marketplace.core import events
+from marketplace.extensions import db
+from marketplace.insights import receivers as insights
+from marketplace.notifications import receivers as notices
+from marketplace.notifications.models import Notification
+from marketplace.trials import services as trials
+from tests import factories
+from tests.conftest import IS_POSTGRES
+from tests.insights.conftest import add_payment, counter
+
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_index(app):
+    """Empty the PostgreSQL index after each test: it is not in the truncated metadata."""
+    yield
+    if IS_POSTGRES:
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM solution_search"))
+        db.session.commit()
+
+
+@contextlib.contextmanager
+def recorded(signal):
+    """Collect (sender, details) of every send of `signal` inside the block."""
+    seen: list[tuple[object, dict]] = []
+
+    def record(sender, **details):
+        seen.append((sender, details))
+
+    with signal.connected_to(record):
+        yield seen
+
+
+def connected(signal) -> list:
+    """Return the receivers connected to `signal` (blinker keeps weak references)."""
+    return [r() if isinstance(r, weakref.ref) else r for r in signal.receivers.values()]
+
+
+@contextlib.contextmanager
+def disconnected(signal, receiver):
+    """Take `receiver` off `signal` for the block, then put it back."""
+    assert receiver in connected(signal)
+    signal.disconnect(receiver)
+    try:
+        yield
+    finally:
+        signal.connect(receiver)
+
+
+def found(word: str) -> set[int]:
+    return set(db.session.scalars(search.match_ids(search.parse_query(word))))
+
+
+def notes_for(user) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user.id)
+    )
+
+
+def test_each_domain_connects_its_receivers_at_app_creation(app):
+    receivers = {
+        events.solution_changed: catalog.reindex_solution,
+        events.vendor_changed: catalog.reindex_vendor,
+        events.verification_requested: notices.tell_staff_of_verification,
+        events.verification_decided: notices.tell_vendor_of_verification,
+        events.trial_moved: insights.count_trial_move,
+        events.order_paid: insights.count_purchase,
+        events.solution_viewed: insights.count_view,
+        events.solution_compared: insights.count_compare_add,
+    }
+    assert set(receivers) == set(events.ALL)
+    for signal, receiver in receivers.items():
+        assert receiver in connected(signal), signal.name
+
+
+# ---------------------------------------------------------------- solution_changed
+
+
+def test_approving_a_listing_reindexes_it_through_the_event(app, vendor, moderator):
+    solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
+    with recorded(events.solution_changed) as seen:
+        catalog.approve_solution(moderator, solution)
+    db.session.commit()
+    assert seen == [(solution, {})]
+    assert solution.id in found("thanh ha")
+
+
+def test_without_the_catalogue_receiver_approval_does_not_reindex(app, vendor, moderator):
+    solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
+    with disconnected(events.solution_changed, catalog.reindex_solution):
+        catalog.approve_solution(moderator, solution)
+    db.session.commit()
+    assert solution.status == "published"
+    assert solution.id not in found("thanh ha")
+
+
+def test_suspending_a_listing_takes_it_out_of_the_index_through_the_event(app, vendor, moderator):
+    solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
+    catalog.approve_solution(moderator, solution)
+    with recorded(events.solution_changed) as seen:
+        catalog.suspend_solution(moderator, solution, "Vi phạm điều khoản")
+    db.session.commit()
+    assert [sender for sender, _ in seen] == [solution]
+    assert solution.id not in found("thanh ha")
+
+
+# ---------------------------------------------------------------- vendor_changed
+
+
+def _pending_verification(vendor_user, legal_name: str) -> VerificationRequest:
+    org = vendor_user.organization
+    request = VerificationRequest(
+        organization_id=org.id,
+        submitted_by_id=vendor_user.id,
+        legal_name=legal_name,
+        tax_code=org.tax_code,
+        address="12 Trần Hưng Đạo",
+        representative="Nguyễn Văn Tâm",
+        business_license_no="0801234567",
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def test_verifying_a_vendor_reindexes_its_listings_under_the_new_name(app, vendor, moderator):
+    from marketplace.accounts import services as accounts
+
+    solution = factories.make_solution(vendor, name="Hóa đơn điện tử")
+    search.sync_solution(solution)
+    request = _pending_verification(vendor, "Công ty Cổ phần Phượng Hoàng")
+    with recorded(events.vendor_changed) as seen:
+        accounts.decide_verification(moderator, request, approve=True, reason=None)
+    db.session.commit()
+    assert seen == [(vendor.organization, {})]
+    assert solution.id in found("phuong hoang")
+
+
+def test_without_the_catalogue_receiver_the_vendor_name_is_not_reindexed(app, vendor, moderator):
+    from marketplace.accounts import services as accounts
+
+    solution = factories.make_solution(vendor, name="Hóa đơn điện tử")
+    search.sync_solution(solution)
+    request = _pending_verification(vendor, "Công ty Cổ phần Phượng Hoàng")
+    with disconnected(events.vendor_changed, catalog.reindex_vendor):
+        accounts.decide_verification(moderator, request, approve=True, reason=None)
+    db.session.commit()
+    assert db.session.get(Organization, vendor.organization_id).name.endswith("Phượng Hoàng")
+    assert solution.id not in found("phuong hoang")
+
+
+# ---------------------------------------------------------------- verification notices
+
+
+def _document(vendor_user) -> int:
+    """Store an upload of the vendor's organisation (not yet verified) and return its id."""
+    vendor_user.organization.verified_at = None
+    upload = Upload(
+        org_id=vendor_user.organization_id,
+        filename="gcn-dkkd.png",
+        content_type="image/png",
+        size_bytes=1,
+        width=1,
+        height=1,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload.id
+
+
+def test_a_verification_request_and_its_decision_notify_through_events(app, vendor, moderator):
+    from marketplace.accounts import services as accounts
+
+    details = accounts.VerificationDetails(
+        legal_name="Công ty Cổ phần Phượng Hoàng",
+        tax_code=vendor.organization.tax_code,
+        address="12 Trần Hưng Đạo",
+        representative="Nguyễn Văn Tâm",
+        document_id=_document(vendor),
+    )
+    with recorded(events.verification_requested) as seen:
+        request = accounts.request_verification(vendor, details)
+    assert seen == [(request, {})]
+    assert notes_for(moderator) == 1
+    with disconnected(events.verification_requested, notices.tell_staff_of_verification):
+        db.session.delete(request)
+        accounts.request_verification(vendor, details)
+    assert notes_for(moderator) == 1
+    request = db.session.scalar(select(VerificationRequest))
+    with recorded(events.verification_decided) as seen:
+        accounts.decide_verification(moderator, request, approve=False, reason="Ảnh mờ")
+    assert seen == [(request, {"approve": False, "reason": "Ảnh mờ"})]
+    note = db.session.scalar(select(Notification).where(Notification.user_id == vendor.id))
+    assert "bị từ chối" in note.title and note.body == "Lý do: Ảnh mờ"
+    assert note.link == "/vendor/verification"
+
+
+def test_a_vendor_cannot_use_another_organisations_upload_as_its_document(
+    app, vendor, other_vendor
+):
+    from marketplace.accounts import services as accounts
+
+    vendor.organization.verified_at = None
+    details = accounts.VerificationDetails(
+        legal_name="Công ty Cổ phần Phượng Hoàng",
+        tax_code=vendor.organization.tax_code,
+        address="12 Trần Hưng Đạo",
+        representative="Nguyễn Văn Tâm",
+        document_id=_document(other_vendor),
+    )
+    with pytest.raises(accounts.AccountError) as info:
+        accounts.request_verification(vendor, details)
+    assert info.value.field == "document"
+    with pytest.raises(accounts.AccountError, match="Tài liệu không hợp lệ"):
+        accounts.request_verification(
+            vendor, accounts.VerificationDetails(**{**details.__dict__, "document_id": 987654})
+        )
+
+
+def test_without_the_notifications_receiver_nobody_is_told(app, vendor, moderator):
+    from marketplace.accounts import services as accounts
+
+    request = _pending_verification(vendor, "Công ty Cổ phần Phượng Hoàng")
+    with disconnected(events.verification_decided, notices.tell_vendor_of_verification):
+        accounts.decide_verification(moderator, request, approve=True, reason=None)
+    assert notes_for(vendor) == 0
+
+
+# ---------------------------------------------------------------- trial_moved
+
+
+def _request_trial(enterprise, solution):
+    plan = next(p for p in solution.plans if p.trial_days)
+    data = trials.TrialInput(
+        plan_id=plan.id,
+        contact_name="Nguyễn Thị Hương",
+        contact_phone="0912345678",
+        preferred_start=TODAY,
+        users_count=5,
+    )
+    return trials.request_trial(enterprise, solution, data, today=TODAY)
+
+
+def test_trial_moves_feed_the_funnel_counters_through_the_event(app, enterprise, vendor):
+    solution = factories.make_solution(vendor)
+    with recorded(events.trial_moved) as seen:
+        trial = _request_trial(enterprise, solution)
+        trials.accept_trial(vendor, trial, instructions="Đăng nhập tại demo.vn")
+    db.session.commit()
+    assert [(sender, details["status"]) for sender, details in seen] == [
+        (trial, "requested"),
+        (trial, "accepted"),
+    ]
+    assert counter(solution.id, "trial_request") == 1
+    assert counter(solution.id, "trial_accept") == 1
+
+
+def test_without_the_insights_receiver_trials_are_not_counted(app, enterprise, vendor):
+    solution = factories.make_solution(vendor)
+    with disconnected(events.trial_moved, insights.count_trial_move):
+        trial = _request_trial(enterprise, solution)
+        trials.accept_trial(vendor, trial, instructions="Đăng nhập tại demo.vn")
+    db.session.commit()
+    assert counter(solution.id, "trial_request") == 0
+    assert counter(solution.id, "trial_accept") == 0
+
+
+# ---------------------------------------------------------------- order_paid
+
+
+def test_a_paid_payment_counts_a_purchase_through_the_event(app, enterprise, vendor):
+    solution = factories.make_solution(vendor)
+    payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
+    with recorded(events.order_paid) as seen:
+        # The webhook's last step (tests/billing drive the whole webhook).
+        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+    assert seen == [(payment, {})]
+    assert counter(solution.id, "purchase") == 1
+
+
+def test_without_the_insights_receiver_a_payment_is_not_counted(app, enterprise, vendor):
+    solution = factories.make_solution(vendor)
+    payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
+    with disconnected(events.order_paid, insights.count_purchase):
+        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+    assert counter(solution.id, "purchase") == 0
+
+
+# ---------------------------------------------------------------- solution_viewed / compared
+
+
+def test_viewing_a_solution_page_counts_through_the_event(client, vendor):
+    solution = factories.make_solution(vendor)
+    db.session.commit()
+    with recorded(events.solution_viewed) as seen:
+        client.get(f"/solutions/{solution.slug}").close()
+    assert [sender.id for sender, _ in seen] == [solution.id]
+    db.session.expire_all()
+    assert counter(solution.id, "view") == 1
+    with disconnected(events.solution_viewed, insights.count_view):
+        client.get(f"/solutions/{solution.slug}", environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    db.session.expire_all()
+    assert counter(solution.id, "view") == 1
+
+
+def test_adding_to_the_comparison_counts_through_the_event(make_client, vendor):
+    solution = factories.make_solution(vendor)
+    db.session.commit()
+    origin = {"Sec-Fetch-Site": "same-origin"}
+    with recorded(events.solution_compared) as seen:
+        make_client().post("/compare/add", data={"slug": solution.slug}, headers=origin)
+    assert [(s.id, d) for s, d in seen] == [(solution.id, {"already_in_tray": False})]
+    db.session.expire_all()
+    assert counter(solution.id, "compare_add") == 1
+    with disconnected(events.solution_compared, insights.count_compare_add):
+        make_client().post("/compare/add", data={"slug": solution.slug}, headers=origin)
+    db.session.expire_all()
+    assert counter(solution.id, "compare_add") == 1
