@@ -35,9 +35,7 @@ from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.permissions import require
 from marketplace.core.text import clean_reason
-from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.notifications import services as notifications
 
 
 def pending_change(org: Organization | None) -> OrganizationChange | None:
@@ -160,12 +158,7 @@ def _request_change(
             "org_name" if name is not None else "tax_code",
         ) from exc
     record_audit(actor, "organization_change.request", org, data=_identity_data(change))
-    notifications.notify_staff(
-        kind="moderation.queue",
-        title=_("Yêu cầu đổi tên / mã số thuế: %(name)s", name=org.name),
-        link=path_for("moderation.organization_change", change_id=change.id),
-        email=False,
-    )
+    events.organization_change_requested.send(change)
     return change
 
 
@@ -238,25 +231,4 @@ def decide_change(
         reason=reason,
         data=_identity_data(change),
     )
-    _tell_requester(change, approve=approve, reason=reason)
-
-
-def _tell_requester(change: OrganizationChange, *, approve: bool, reason: str | None) -> None:
-    org = change.organization
-    title = (
-        _("Thay đổi tên / mã số thuế của %(name)s đã được phê duyệt.", name=org.name)
-        if approve
-        else _("Thay đổi tên / mã số thuế của %(name)s bị từ chối.", name=org.name)
-    )
-    kwargs = {
-        "kind": "organization_change.decided",
-        "title": title,
-        "body": _("Lý do: %(reason)s", reason=reason) if reason else "",
-        "link": path_for("account.organization"),
-    }
-    requester = change.requested_by
-    if requester is not None and requester.active and requester.organization_id == org.id:
-        notifications.notify(requester, **kwargs)
-    else:
-        # The requester left: the organisation still needs to know.
-        notifications.notify_organization(org, **kwargs)
+    events.organization_change_decided.send(change, approve=approve, reason=reason)

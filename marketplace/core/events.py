@@ -29,6 +29,14 @@ verification_decided = _signals.signal("verification-decided")
 """A moderator decided a verification request. Sender: the `VerificationRequest`;
 `approve` (bool), `reason` (str | None). Listens: notifications (tells the vendor)."""
 
+organization_change_requested = _signals.signal("organization-change-requested")
+"""An organisation asked to change its name or tax code. Sender: the `OrganizationChange`.
+Listens: notifications (tells the moderators)."""
+
+organization_change_decided = _signals.signal("organization-change-decided")
+"""A moderator decided a name or tax-code change. Sender: the `OrganizationChange`;
+`approve` (bool), `reason` (str | None). Listens: notifications (tells the requester)."""
+
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
@@ -49,6 +57,8 @@ ALL = (
     vendor_changed,
     verification_requested,
     verification_decided,
+    organization_change_requested,
+    organization_change_decided,
     trial_moved,
     order_paid,
     solution_viewed,

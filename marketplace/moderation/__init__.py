@@ -8,10 +8,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.moderation import (
-        models,  # noqa: F401
-        views,  # noqa: F401
-    )
+    from marketplace.moderation import views  # noqa: F401
     from marketplace.moderation.services import action_label
 
     app.jinja_env.globals["audit_action_label"] = action_label

@@ -36,7 +36,43 @@ def tell_vendor_of_verification(request, *, approve: bool, reason: str | None, *
     )
 
 
+def tell_staff_of_organization_change(change, **_details) -> None:
+    """Tell the moderators that an organisation asks to change its name or tax code."""
+    services.notify_staff(
+        kind="moderation.queue",
+        title=_("Yêu cầu đổi tên / mã số thuế: %(name)s", name=change.organization.name),
+        link=path_for("moderation.organization_change", change_id=change.id),
+        email=False,
+    )
+
+
+def tell_requester_of_organization_change(
+    change, *, approve: bool, reason: str | None, **_details
+) -> None:
+    """Tell whoever asked for a name or tax-code change how it was decided."""
+    org = change.organization
+    title = (
+        _("Thay đổi tên / mã số thuế của %(name)s đã được phê duyệt.", name=org.name)
+        if approve
+        else _("Thay đổi tên / mã số thuế của %(name)s bị từ chối.", name=org.name)
+    )
+    kwargs = {
+        "kind": "organization_change.decided",
+        "title": title,
+        "body": _("Lý do: %(reason)s", reason=reason) if reason else "",
+        "link": path_for("account.organization"),
+    }
+    requester = change.requested_by
+    if requester is not None and requester.active and requester.organization_id == org.id:
+        services.notify(requester, **kwargs)
+    else:
+        # The requester left: the organisation still needs to know.
+        services.notify_organization(org, **kwargs)
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
     events.verification_decided.connect(tell_vendor_of_verification)
+    events.organization_change_requested.connect(tell_staff_of_organization_change)
+    events.organization_change_decided.connect(tell_requester_of_organization_change)

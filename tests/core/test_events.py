@@ -87,6 +87,8 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.vendor_changed: catalog.reindex_vendor,
         events.verification_requested: notices.tell_staff_of_verification,
         events.verification_decided: notices.tell_vendor_of_verification,
+        events.organization_change_requested: notices.tell_staff_of_organization_change,
+        events.organization_change_decided: notices.tell_requester_of_organization_change,
         events.trial_moved: insights.count_trial_move,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
@@ -219,6 +221,39 @@ def test_a_verification_request_and_its_decision_notify_through_events(app, vend
     assert note.link == "/vendor/verification"
 
 
+def test_organisation_changes_reach_moderators_and_requester_through_events(app, vendor, moderator):
+    from marketplace.accounts import organizations
+
+    org = vendor.organization
+    assert org.is_verified
+    details = organizations.OrgDetails(
+        name="Tập đoàn Bưu chính Viễn thông Việt Nam (VNPT)",
+        tax_code=org.tax_code,
+        locality=org.locality,
+        industry=org.industry,
+        size_band=org.size_band,
+        website=org.website,
+        phone=org.phone or "0912345678",
+    )
+    with disconnected(
+        events.organization_change_requested, notices.tell_staff_of_organization_change
+    ):
+        organizations.update_organization(vendor, org, details)
+    assert notes_for(moderator) == 0
+    change = organizations.pending_change(org)
+    organizations.withdraw_change(vendor, change)
+    with recorded(events.organization_change_requested) as seen:
+        organizations.update_organization(vendor, org, details)
+    change = organizations.pending_change(org)
+    assert seen == [(change, {})]
+    assert notes_for(moderator) == 1
+    with recorded(events.organization_change_decided) as seen:
+        organizations.decide_change(moderator, change, approve=False, reason="Không khớp giấy phép")
+    assert seen == [(change, {"approve": False, "reason": "Không khớp giấy phép"})]
+    note = db.session.scalar(select(Notification).where(Notification.user_id == vendor.id))
+    assert "bị từ chối" in note.title and note.link == "/account/organization"
+
+
 def test_a_vendor_cannot_use_another_organisations_upload_as_its_document(
     app, vendor, other_vendor
 ):
@@ -333,7 +368,7 @@ def test_adding_to_the_comparison_counts_through_the_event(make_client, vendor):
     origin = {"Sec-Fetch-Site": "same-origin"}
     with recorded(events.solution_compared) as seen:
         make_client().post("/compare/add", data={"slug": solution.slug}, headers=origin)
-    assert [(s.id, d) for s, d in seen] == [(solution.id, {"already_in_tray": False})]
+    assert [(s.id, d["already_in_tray"]) for s, d in seen] == [(solution.id, False)]
     db.session.expire_all()
     assert counter(solution.id, "compare_add") == 1
     with disconnected(events.solution_compared, insights.count_compare_add):
