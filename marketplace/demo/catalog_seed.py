@@ -9,11 +9,11 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organization, Role, User
 from marketplace.catalog import services
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
-from marketplace.catalog.models import Category, Solution, SolutionStatus
+from marketplace.catalog.models import Category, FeatureDefinition, Solution, SolutionStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data
-from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
+from marketplace.demo.seed import ensure_org, ensure_user
 from marketplace.extensions import db
 
 
@@ -38,24 +38,14 @@ def _content(item: dict, categories: dict[str, int]) -> ListingContent:
 def seed_catalog(password_hash: str) -> int:
     """Create what is missing of the demo catalogue; return how many solutions were added."""
     moderator = db.session.scalar(select(User).where(User.role == Role.MODERATOR).limit(1))
+    data = catalog_data.catalogue()
+    catalog_data.check_vocabulary(data, vocabulary())
     actors: dict[str, User] = {}
-    for spec in catalog_data.VENDORS:
-        org = ensure_org(
-            DemoOrg(
-                kind="vendor",
-                name=spec["name"],
-                tax_code=spec["tax_code"],
-                locality=spec["locality"],
-                industry=spec["industry"],
-                size_band=spec["size_band"],
-                phone=spec["phone"],
-                website=spec["website"],
-                verified=spec["verified"],
-            )
-        )
-        for user in spec["users"]:
-            ensure_user(DemoUser(user["email"], user["name"], Role.VENDOR), org, password_hash)
-        actors[spec["tax_code"]] = db.session.scalar(
+    for vendor in data.vendors:
+        org = ensure_org(vendor.org)
+        for user in vendor.users:
+            ensure_user(user, org, password_hash)
+        actors[vendor.org.tax_code] = db.session.scalar(
             select(User).where(User.organization_id == org.id).order_by(User.id).limit(1)
         )
 
@@ -63,7 +53,7 @@ def seed_catalog(password_hash: str) -> int:
     existing = set(db.session.scalars(select(Solution.slug)))
     added = 0
     now = utcnow()
-    for item in catalog_data.SOLUTIONS:
+    for item in data.solutions:
         if item["slug"] in existing:
             continue
         actor = actors[item["vendor_tax_code"]]
@@ -82,7 +72,7 @@ def seed_catalog(password_hash: str) -> int:
         added += 1
     db.session.flush()
 
-    for change in catalog_data.REVISIONS:
+    for change in data.revisions:
         solution = db.session.scalar(select(Solution).where(Solution.slug == change["slug"]))
         if solution is None or services.open_revision(solution) is not None:
             continue
@@ -100,6 +90,21 @@ def seed_catalog(password_hash: str) -> int:
         services.submit_solution(actor, solution)
     db.session.flush()
     return added
+
+
+def vocabulary() -> dict[str, dict[str, str]]:
+    """Return each category's feature keys and their kinds (category slug → key → kind)."""
+    result: dict[str, dict[str, str]] = {
+        slug: {} for slug in db.session.scalars(select(Category.slug))
+    }
+    rows = db.session.execute(
+        select(Category.slug, FeatureDefinition.key, FeatureDefinition.kind)
+        .join(FeatureDefinition, FeatureDefinition.category_id == Category.id)
+        .order_by(FeatureDefinition.position)
+    )
+    for slug, key, kind in rows:
+        result[slug][key] = kind
+    return result
 
 
 def vendor_org(tax_code: str) -> Organization | None:

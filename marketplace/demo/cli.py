@@ -10,7 +10,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import RevisionStatus, Solution, SolutionRevision, SolutionStatus
 from marketplace.core.database import utcnow
-from marketplace.demo import guard, seed
+from marketplace.demo import catalog_data, guard, seed
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.reviews_seed import seed_reviews
@@ -86,13 +86,21 @@ def seed_demo_command(if_empty: bool, force: bool, skip_refused: bool) -> None:
     if if_empty and not seed.database_is_empty():
         click.echo("Database already has data; demo seed skipped.")
     else:
+        try:
+            catalog_data.catalogue()  # a broken data file stops the seed before any write
+        except catalog_data.DemoDataError as error:
+            raise click.ClickException(f"Demo data file is broken: {error}") from None
         reason = None if force else guard.refusal()
         if reason and skip_refused:
             click.echo(reason + " Demo data left as it is (--force seeds anyway).")
         elif reason:
             raise click.ClickException(reason + " Run with --force to seed anyway.")
         else:
-            seed_demo()
+            try:
+                seed_demo()
+            except catalog_data.DemoDataError as error:
+                db.session.rollback()
+                raise click.ClickException(f"Demo data file is broken: {error}") from None
             db.session.commit()
     click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")
     for spec in seed.DEMO_USERS:

@@ -29,7 +29,7 @@ SHOWN = 5
 def demo_organization_keys() -> set[tuple[str, str]]:
     """Return the (kind, tax code) of every organisation the demo seed creates."""
     keys = {(spec.kind, spec.tax_code) for spec in seed.DEMO_ORGS}
-    keys |= {("vendor", spec["tax_code"]) for spec in catalog_data.VENDORS}
+    keys |= {("vendor", vendor.org.tax_code) for vendor in catalog_data.catalogue().vendors}
     keys |= {(org.kind, org.tax_code) for org, _user in trials_seed.ENTERPRISES}
     keys |= {
         ("enterprise", insights_seed.history_tax_code(i)) for i in range(insights_seed.ORG_COUNT)

@@ -101,9 +101,7 @@ def catalogue_fingerprint() -> tuple[dict[str, int], str]:
         "draft": sum(s.status == "draft" for s in solutions),
         "plans": db.session.scalar(select(func.count(Plan.id))),
         "features": db.session.scalar(select(func.count(SolutionFeature.id))),
-        "categories": db.session.scalar(
-            select(func.count(func.distinct(Solution.category_id)))
-        ),
+        "categories": db.session.scalar(select(func.count(func.distinct(Solution.category_id)))),
         "revisions": db.session.scalar(select(func.count(SolutionRevision.id))),
     }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True)
