@@ -49,6 +49,7 @@ class DemoVendor:
 
 @dataclass(frozen=True)
 class Catalogue:
+    directory: Path
     vendors: tuple[DemoVendor, ...]
     # Dicts as the seed reads them: vendor_tax_code, slug, name, tagline, description,
     # category, deployment, website, features, extras [(label, value)], plans, status,
@@ -287,7 +288,7 @@ def _unique(path: Path, what: str, values: list[str]) -> None:
         seen.add(value)
 
 
-def load_catalogue(directory: Path = DATA_DIR) -> Catalogue:
+def load_catalogue(directory: Path) -> Catalogue:
     """Read and check the catalogue's data files in `directory`."""
     path = directory / VENDORS_FILE
     vendors = [_vendor(path, n, data) for n, data in enumerate(_read(path), start=1)]
@@ -304,14 +305,17 @@ def load_catalogue(directory: Path = DATA_DIR) -> Catalogue:
     slugs = {s["slug"] for s in solutions}
     revisions = [_revision(path, n, data, slugs) for n, data in enumerate(_read(path), start=1)]
     _unique(path, "slug", [r["slug"] for r in revisions])
-    return Catalogue(vendors=tuple(vendors), solutions=tuple(solutions), revisions=tuple(revisions))
+    return Catalogue(
+        directory=directory,
+        vendors=tuple(vendors),
+        solutions=tuple(solutions),
+        revisions=tuple(revisions),
+    )
 
 
-def check_vocabulary(
-    catalogue: Catalogue, vocabulary: dict[str, dict[str, str]], directory: Path = DATA_DIR
-) -> None:
+def check_vocabulary(catalogue: Catalogue, vocabulary: dict[str, dict[str, str]]) -> None:
     """Check categories and features against `vocabulary` (category slug → key → kind)."""
-    path = directory / SOLUTIONS_FILE
+    path = catalogue.directory / SOLUTIONS_FILE
     for n, solution in enumerate(catalogue.solutions, start=1):
         where = f"{path}: solution {n} (“{solution['slug']}”)"
         features = vocabulary.get(solution["category"])
@@ -332,4 +336,4 @@ def check_vocabulary(
 @functools.cache
 def catalogue() -> Catalogue:
     """Return the demo catalogue of the package's data files (read once per process)."""
-    return load_catalogue()
+    return load_catalogue(DATA_DIR)

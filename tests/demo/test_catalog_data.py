@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization, User
 from marketplace.catalog.models import Category, Plan, Solution, SolutionFeature, SolutionRevision
 from marketplace.core.database import utcnow
-from marketplace.demo import seed
-from marketplace.demo.catalog_seed import seed_catalog
+from marketplace.demo import catalog_data, seed
+from marketplace.demo.catalog_seed import seed_catalog, vocabulary
 from marketplace.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Measured from the seed of the Python literals (marketplace/demo/catalog_data.py) before
 # the catalogue moved to marketplace/demo/data/: the data files must give the same catalogue.
@@ -128,3 +133,187 @@ def test_the_seed_gives_the_same_catalogue_as_before(app):
     counts, checksum = catalogue_fingerprint()
     assert counts == EXPECTED_COUNTS
     assert checksum == EXPECTED_CHECKSUM
+
+
+def test_seeding_again_adds_nothing(app):
+    _seed_catalogue()
+    before = catalogue_fingerprint()
+    assert seed_catalog("demo-hash") == 0
+    db.session.commit()
+    assert catalogue_fingerprint() == before
+
+
+def test_the_package_data_files_are_declared_for_installation():
+    """A wheel (or a non-editable install) must carry the data files the seed reads."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["marketplace.demo"]
+    files = sorted(catalog_data.DATA_DIR.iterdir())
+    assert files and all(any(f.match(p) for p in patterns) for f in files)
+
+
+# A small valid catalogue; each broken case below changes one thing in it.
+VENDORS = """\
+- key: sao-khue
+  organisation:
+    name: Công ty Thử nghiệm Sao Khuê
+    tax_code: "0107654321"
+    locality: null
+    industry: ict
+    size_band: small
+    phone: "0912345678"
+    verified: true
+  users:
+  - email: a@sao-khue.vn
+    name: Nguyễn Văn A
+"""
+SOLUTIONS = """\
+- vendor: sao-khue
+  slug: ke-toan-thu
+  name: Kế toán Thử
+  tagline: Kế toán trực tuyến.
+  description: |-
+    Dòng một.
+
+    Dòng hai.
+  category: ke-toan
+  deployment: cloud
+  features:
+    tt133: "yes"
+    users_included: 3 người dùng
+  extras:
+  - label: Đào tạo
+    value: Miễn phí
+  plans:
+  - name: Cơ bản
+    price_vnd: 1500000
+    period: year
+    trial_days: 30
+    limits: 1 người dùng
+  status: published
+  published_days_ago: 10
+"""
+PLANS = SOLUTIONS[SOLUTIONS.index("  plans:") : SOLUTIONS.index("  status:")]
+REVISIONS = """\
+- slug: ke-toan-thu
+  changes:
+    tagline: Kế toán trực tuyến, mới.
+"""
+
+
+def _write(directory, vendors=VENDORS, solutions=SOLUTIONS, revisions=REVISIONS):
+    for name, text in (
+        ("vendors.yaml", vendors),
+        ("solutions.yaml", solutions),
+        ("revisions.yaml", revisions),
+    ):
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_a_small_valid_fixture_loads(tmp_path):
+    data = catalog_data.load_catalogue(_write(tmp_path))
+    (vendor,) = data.vendors
+    assert vendor.org.tax_code == "0107654321" and vendor.org.locality is None
+    assert vendor.org.kind == "vendor" and vendor.org.website is None
+    assert [u.email for u in vendor.users] == ["a@sao-khue.vn"]
+    (solution,) = data.solutions
+    assert solution["vendor_tax_code"] == "0107654321"
+    assert solution["description"] == "Dòng một.\n\nDòng hai."
+    assert solution["extras"] == [("Đào tạo", "Miễn phí")]
+    assert solution["plans"][0]["price_vnd"] == 1500000 and solution["website"] is None
+    assert data.revisions[0]["changes"] == {"tagline": "Kế toán trực tuyến, mới."}
+
+
+BROKEN = [
+    # (file, text replaced, replacement, words the error must contain)
+    ("solutions", "price_vnd: 1500000", "price_vnd: -1", ["plan 1", "price_vnd", "at least 0"]),
+    ("solutions", "price_vnd: 1500000", "price_vnd: 1.500.000", ["price_vnd", "whole number"]),
+    ("solutions", "price_vnd: 1500000", "price_vnd: 1500000.5", ["price_vnd", "whole number"]),
+    ("solutions", "period: year", "period: week", ["period", "month, year, once", "'week'"]),
+    ("solutions", "trial_days: 30", "trial_days: 91", ["trial_days", "between 0 and 90"]),
+    ("solutions", "trial_days: 30", "trial_days: -1", ["trial_days", "between 0 and 90"]),
+    ("solutions", "  name: Kế toán Thử\n", "", ["missing field “name”"]),
+    ("solutions", "  category: ke-toan\n", "", ["missing field “category”"]),
+    ("solutions", "  tagline:", "  taglin:", ["unknown field taglin"]),
+    ("solutions", "vendor: sao-khue", "vendor: hong-ha", ["“vendor” 'hong-ha'", "vendors.yaml"]),
+    ("solutions", "status: published", "status: live", ["status", "'live'"]),
+    ("solutions", "deployment: cloud", "deployment: saas", ["deployment", "'saas'"]),
+    ("solutions", "slug: ke-toan-thu", "slug: Kế Toán", ["slug", "lower-case"]),
+    ("solutions", PLANS, "  plans: Cơ bản\n", ["“plans” must be a list"]),
+    ("solutions", "tagline: Kế toán trực tuyến.", "tagline: 12", ["“tagline” must be text"]),
+    # Unquoted, a tax code of octal digits reads as a number.
+    ("vendors", 'tax_code: "0107654321"', "tax_code: 0107654321", ["tax_code", "quotes"]),
+    ("vendors", "    name: Công ty", "    nam: Công ty", ["vendor 1 (“sao-khue”)", "nam"]),
+    ("vendors", "verified: true", "verified: có", ["verified", "true or false"]),
+    ("vendors", "  - email: a@sao-khue.vn\n", "  - mail: a@sao-khue.vn\n", ["user 1", "mail"]),
+    ("revisions", "slug: ke-toan-thu", "slug: khong-co", ["revision 1", "'khong-co'"]),
+    ("revisions", "    tagline:", "    category:", ["revision 1", "unknown field category"]),
+    (
+        "revisions",
+        "    tagline: Kế toán trực tuyến, mới.",
+        "    plans:\n    - name: A",
+        ["price_vnd"],
+    ),
+    ("solutions", "- vendor", "- vendor: [", ["not valid YAML", "line"]),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "words"), BROKEN)
+def test_a_broken_data_file_names_the_file_and_the_item(tmp_path, file, old, new, words):
+    texts = {"vendors": VENDORS, "solutions": SOLUTIONS, "revisions": REVISIONS}
+    assert old in texts[file]
+    texts[file] = texts[file].replace(old, new, 1)
+    _write(tmp_path, **texts)
+    with pytest.raises(catalog_data.DemoDataError) as error:
+        catalog_data.load_catalogue(tmp_path)
+    message = str(error.value)
+    assert str(tmp_path / f"{file}.yaml") in message
+    for word in words:
+        assert word in message, message
+    item = {"solutions": "solution 1", "vendors": "vendor 1", "revisions": "revision 1"}[file]
+    assert item in message or "YAML" in message
+
+
+def test_duplicate_slugs_and_vendor_keys_are_refused(tmp_path):
+    _write(tmp_path, solutions=SOLUTIONS + SOLUTIONS)
+    with pytest.raises(catalog_data.DemoDataError, match="same slug 'ke-toan-thu'"):
+        catalog_data.load_catalogue(tmp_path)
+    _write(tmp_path, vendors=VENDORS + VENDORS.replace("a@sao", "b@sao"))
+    with pytest.raises(catalog_data.DemoDataError, match="same key 'sao-khue'"):
+        catalog_data.load_catalogue(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("category: ke-toan", "category: ke-toan-x", ["unknown category “ke-toan-x”"]),
+        ('tt133: "yes"', 'tt999: "yes"', ["feature “tt999”", "category “ke-toan”"]),
+        ('tt133: "yes"', "tt133: có", ["yes/no feature “tt133”", "'có'"]),
+    ],
+)
+def test_categories_and_features_are_checked_against_the_vocabulary(app, tmp_path, old, new, words):
+    data = catalog_data.load_catalogue(_write(tmp_path, solutions=SOLUTIONS.replace(old, new)))
+    with pytest.raises(catalog_data.DemoDataError) as error:
+        catalog_data.check_vocabulary(data, vocabulary())
+    message = str(error.value)
+    assert str(tmp_path / "solutions.yaml") in message and "solution 1 (“ke-toan-thu”)" in message
+    for word in words:
+        assert word in message, message
+
+
+def test_the_real_data_files_fit_the_vocabulary(app):
+    catalog_data.check_vocabulary(catalog_data.catalogue(), vocabulary())
+
+
+def test_seed_demo_stops_on_a_broken_data_file_before_writing(app, tmp_path, monkeypatch):
+    _write(tmp_path, solutions=SOLUTIONS.replace("period: year", "period: week"))
+    monkeypatch.setattr(catalog_data, "DATA_DIR", tmp_path)
+    catalog_data.catalogue.cache_clear()
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    finally:
+        catalog_data.catalogue.cache_clear()
+    assert result.exit_code == 1
+    assert "Demo data file is broken" in result.output
+    assert "solutions.yaml: solution 1 (“ke-toan-thu”), plan 1" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
