@@ -1,8 +1,8 @@
 """Demo catalogue: read and check the data files in marketplace/demo/data/.
 
-vendors.yaml (organisations and their users), solutions.yaml (listings in every state, in
-seeding order) and revisions.yaml (edits waiting for a moderator). Every company, product
-and person in them is fictional. A file that cannot be seeded raises DemoDataError naming
+vendors.yaml and enterprises.yaml (organisations and their users), solutions.yaml (listings
+in every state, in seeding order) and revisions.yaml (edits waiting for a moderator). Every
+company, product and person in them is fictional. A file that cannot be seeded raises DemoDataError naming
 the file, the item and the field, before anything is written.
 """
 
@@ -22,6 +22,7 @@ from marketplace.demo.seed import DemoOrg, DemoUser
 
 DATA_DIR = Path(__file__).with_name("data")
 VENDORS_FILE = "vendors.yaml"
+ENTERPRISES_FILE = "enterprises.yaml"
 SOLUTIONS_FILE = "solutions.yaml"
 REVISIONS_FILE = "revisions.yaml"
 
@@ -41,8 +42,8 @@ class DemoDataError(Exception):
 
 
 @dataclass(frozen=True)
-class DemoVendor:
-    key: str
+class DemoOrganisation:
+    key: str | None  # vendors only: how solutions.yaml names them
     org: DemoOrg
     users: tuple[DemoUser, ...]
 
@@ -50,13 +51,25 @@ class DemoVendor:
 @dataclass(frozen=True)
 class Catalogue:
     directory: Path
-    vendors: tuple[DemoVendor, ...]
+    vendors: tuple[DemoOrganisation, ...]
+    enterprises: tuple[DemoOrganisation, ...]
     # Dicts as the seed reads them: vendor_tax_code, slug, name, tagline, description,
     # category, deployment, website, features, extras [(label, value)], plans, status,
     # published_days_ago.
     solutions: tuple[dict[str, Any], ...]
     # {"slug": ..., "changes": {field: value, "plans": [...]}}
     revisions: tuple[dict[str, Any], ...]
+
+    def organisations(self) -> list[DemoOrg]:
+        """Return every demo organisation of the data files."""
+        return [o.org for o in self.vendors + self.enterprises]
+
+    def organisation(self, kind: str, tax_code: str) -> DemoOrg:
+        """Return the demo organisation of this kind and tax code (KeyError if none)."""
+        for org in self.organisations():
+            if org.kind == kind and org.tax_code == tax_code:
+                return org
+        raise KeyError(f"no demo {kind} with tax code {tax_code} in {self.directory}")
 
 
 class _Item:
@@ -158,11 +171,15 @@ def _org_fields() -> dict[str, dataclasses.Field]:
     return {f.name: f for f in dataclasses.fields(DemoOrg) if f.name != "kind"}
 
 
-def _vendor(path: Path, n: int, data: Any) -> DemoVendor:
-    item = _Item(path, f"vendor {n}", data)
-    key = item.text("key")
-    item.label = f"vendor {n} (“{key}”)"
-    item.only(("key", "organisation", "users"))
+def _organisation(path: Path, n: int, data: Any, kind: str) -> DemoOrganisation:
+    item = _Item(path, f"{kind} {n}", data)
+    key = None
+    if kind == "vendor":
+        key = item.text("key")
+        item.label = f"vendor {n} (“{key}”)"
+        item.only(("key", "organisation", "users"))
+    else:
+        item.only(("organisation", "users"))
     org = _Item(path, item.label, item.get("organisation", "map"))
     fields = _org_fields()
     org.only(list(fields), " in “organisation”")
@@ -183,8 +200,9 @@ def _vendor(path: Path, n: int, data: Any) -> DemoVendor:
     for u, user_data in enumerate(item.get("users", "list", default=[]), start=1):
         user = _Item(path, f"{item.label}, user {u}", user_data)
         user.only(("email", "name"))
-        users.append(DemoUser(user.text("email"), user.text("name"), Role.VENDOR))
-    return DemoVendor(key=key, org=DemoOrg(kind="vendor", **values), users=tuple(users))
+        role = Role.VENDOR if kind == "vendor" else Role.ENTERPRISE
+        users.append(DemoUser(user.text("email"), user.text("name"), role))
+    return DemoOrganisation(key=key, org=DemoOrg(kind=kind, **values), users=tuple(users))
 
 
 def _plans(item: _Item, key: str = "plans") -> list[dict[str, Any]]:
@@ -291,11 +309,19 @@ def _unique(path: Path, what: str, values: list[str]) -> None:
 def load_catalogue(directory: Path) -> Catalogue:
     """Read and check the catalogue's data files in `directory`."""
     path = directory / VENDORS_FILE
-    vendors = [_vendor(path, n, data) for n, data in enumerate(_read(path), start=1)]
+    vendors = [
+        _organisation(path, n, data, "vendor") for n, data in enumerate(_read(path), start=1)
+    ]
     _unique(path, "key", [v.key for v in vendors])
     _unique(path, "tax code", [v.org.tax_code for v in vendors])
-    _unique(path, "user e-mail", [u.email.lower() for v in vendors for u in v.users])
     tax_codes = {v.key: v.org.tax_code for v in vendors}
+    path = directory / ENTERPRISES_FILE
+    enterprises = [
+        _organisation(path, n, data, "enterprise") for n, data in enumerate(_read(path), start=1)
+    ]
+    _unique(path, "tax code", [e.org.tax_code for e in enterprises])
+    everyone = [u.email.lower() for o in vendors + enterprises for u in o.users]
+    _unique(directory / "*.yaml", "user e-mail", everyone)
 
     path = directory / SOLUTIONS_FILE
     solutions = [_solution(path, n, data, tax_codes) for n, data in enumerate(_read(path), start=1)]
@@ -308,6 +334,7 @@ def load_catalogue(directory: Path) -> Catalogue:
     return Catalogue(
         directory=directory,
         vendors=tuple(vendors),
+        enterprises=tuple(enterprises),
         solutions=tuple(solutions),
         revisions=tuple(revisions),
     )

@@ -16,7 +16,7 @@ from sqlalchemy import select, tuple_
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.services import normalise_email
-from marketplace.demo import catalog_data, insights_seed, seed, trials_seed
+from marketplace.demo import catalog_data, insights_seed, seed
 from marketplace.extensions import db
 
 # Variables a deployment may use to say it is production (Flask's old FLASK_ENV among them).
@@ -28,9 +28,8 @@ SHOWN = 5
 
 def demo_organization_keys() -> set[tuple[str, str]]:
     """Return the (kind, tax code) of every organisation the demo seed creates."""
-    keys = {(spec.kind, spec.tax_code) for spec in seed.DEMO_ORGS}
-    keys |= {("vendor", vendor.org.tax_code) for vendor in catalog_data.catalogue().vendors}
-    keys |= {(org.kind, org.tax_code) for org, _user in trials_seed.ENTERPRISES}
+    keys = {(spec.kind, spec.tax_code) for spec in seed.demo_orgs()}
+    keys |= {(org.kind, org.tax_code) for org in catalog_data.catalogue().organisations()}
     keys |= {
         ("enterprise", insights_seed.history_tax_code(i)) for i in range(insights_seed.ORG_COUNT)
     }

@@ -24,7 +24,7 @@ from marketplace.accounts.models import Organization, Role, User
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core.database import utcnow
 from marketplace.demo.seed import ensure_user
-from marketplace.demo.trials_seed import DEMO_ENTERPRISE, ENTERPRISES
+from marketplace.demo.trials_seed import DEMO_ENTERPRISE, enterprises
 from marketplace.extensions import db
 from marketplace.reviews import permissions, services
 from marketplace.reviews.models import (
@@ -330,7 +330,7 @@ def seed_reviews(password_hash: str) -> int:
     """Create the demo reviews, votes, replies and an open report; return how many reviews
     were added. The enterprises' members are created if missing (with `password_hash`)."""
     orgs: dict[str, Organization] = {}
-    for org_spec, user_spec in ENTERPRISES:
+    for org_spec, user_spec in enterprises():
         org = db.session.scalar(
             select(Organization).where(
                 Organization.kind == "enterprise", Organization.tax_code == org_spec.tax_code

@@ -35,33 +35,26 @@ class DemoUser:
     org_tax_code: str | None = None
 
 
-DEMO_ORGS = [
-    DemoOrg(
-        kind="enterprise",
-        name="Công ty TNHH Bánh Gai Tứ Kỳ Xanh",
-        tax_code="0801234567",
-        locality="tu-ky",
-        industry="manufacturing",
-        size_band="small",
-        phone="02203852123",
-        website="https://banhgaitukyxanh.vn",
-    ),
-    DemoOrg(
-        kind="vendor",
-        name="Công ty Cổ phần Công nghệ Số Sao Khuê",
-        tax_code="0109876543",
-        locality="tp-hai-duong",
-        industry="ict",
-        size_band="medium",
-        phone="0912345678",
-        website="https://saokhuetech.vn",
-        verified=True,
-    ),
-]
+# The demo accounts' organisations; their fields are in data/enterprises.yaml and
+# data/vendors.yaml.
+DEMO_ENTERPRISE = "0801234567"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh
+DEMO_VENDOR = "0109876543"  # Công ty Cổ phần Công nghệ Số Sao Khuê
+
+
+def demo_orgs() -> list[DemoOrg]:
+    """Return the organisations of the demo accounts, as the data files describe them."""
+    from marketplace.demo import catalog_data  # it imports this module's dataclasses
+
+    data = catalog_data.catalogue()
+    return [
+        data.organisation("enterprise", DEMO_ENTERPRISE),
+        data.organisation("vendor", DEMO_VENDOR),
+    ]
+
 
 DEMO_USERS = [
-    DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, "0801234567"),
-    DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, "0109876543"),
+    DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, DEMO_ENTERPRISE),
+    DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, DEMO_VENDOR),
     DemoUser("moderator@demo.vn", "Lê Thu Trang", Role.MODERATOR),
     DemoUser("admin@demo.vn", "Phạm Quốc Bảo", Role.ADMIN),
 ]
@@ -109,7 +102,7 @@ def ensure_user(spec: DemoUser, org: Organization | None, password_hash: str) ->
 
 def seed_accounts(password_hash: str) -> list[User]:
     """Create the four demo accounts with their organisations."""
-    orgs = {spec.tax_code: ensure_org(spec) for spec in DEMO_ORGS}
+    orgs = {spec.tax_code: ensure_org(spec) for spec in demo_orgs()}
     return [
         ensure_user(spec, orgs.get(spec.org_tax_code or ""), password_hash) for spec in DEMO_USERS
     ]

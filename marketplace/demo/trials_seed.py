@@ -15,127 +15,22 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.accounts.models import Organization, Role, User
+from marketplace.accounts.models import Organization, User
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
+from marketplace.demo import catalog_data
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus
 
 DEMO_ENTERPRISE = "0801234567"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh (enterprise@demo.vn)
 
-ENTERPRISES = [
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Công ty TNHH May mặc Cẩm Giàng Phát",
-            tax_code="0801100101",
-            locality="cam-giang",
-            industry="manufacturing",
-            size_band="medium",
-            phone="02203785101",
-        ),
-        DemoUser("hoa.nguyen@maycamgiangphat.vn", "Nguyễn Thị Hoa", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Hợp tác xã Vải thiều Thanh Hà Xanh",
-            tax_code="0801100102",
-            locality="thanh-ha",
-            industry="agriculture",
-            size_band="small",
-            phone="0983102102",
-        ),
-        DemoUser("vaithieu.thanhha@htxthanhhaxanh.vn", "Phạm Văn Thắng", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Công ty Cổ phần Gốm Nam Sách",
-            tax_code="0801100103",
-            locality="nam-sach",
-            industry="manufacturing",
-            size_band="small",
-            phone="02203755103",
-        ),
-        DemoUser("ketoan@gomnamsach.vn", "Trần Thị Thu Hằng", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Nhà thuốc Minh Tâm",
-            tax_code="0801100104",
-            locality="tp-chi-linh",
-            industry="health",
-            size_band="household",
-            phone="0912104104",
-        ),
-        DemoUser("nhathuocminhtam.cl@gmail.com", "Lê Minh Tâm", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Công ty TNHH Vận tải Kinh Môn",
-            tax_code="0801100105",
-            locality="tx-kinh-mon",
-            industry="logistics",
-            size_band="small",
-            phone="02203825105",
-        ),
-        DemoUser("dieuhanh@vantaikinhmon.vn", "Vũ Đức Long", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Công ty TNHH Thực phẩm Gia Lộc",
-            tax_code="0801100106",
-            locality="gia-loc",
-            industry="retail",
-            size_band="micro",
-            phone="0976106106",
-        ),
-        DemoUser("lan.do@thucphamgialoc.vn", "Đỗ Thị Lan", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Khách sạn Bình Giang Riverside",
-            tax_code="0801100107",
-            locality="binh-giang",
-            industry="hospitality",
-            size_band="small",
-            phone="02203775107",
-        ),
-        DemoUser("letan@binhgiangriverside.vn", "Hoàng Văn Nam", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Công ty Cổ phần Cơ khí Kim Thành",
-            tax_code="0801100108",
-            locality="kim-thanh",
-            industry="manufacturing",
-            size_band="medium",
-            phone="02203725108",
-        ),
-        DemoUser("it@cokhikimthanh.vn", "Bùi Quang Huy", Role.ENTERPRISE),
-    ),
-    (
-        DemoOrg(
-            kind="enterprise",
-            name="Trường Mầm non Tư thục Hoa Sen Ninh Giang",
-            tax_code="0801100109",
-            locality="ninh-giang",
-            industry="education",
-            size_band="micro",
-            phone="0868109109",
-        ),
-        DemoUser("hieutruong@mamnonhoasen.edu.vn", "Nguyễn Thị Mai", Role.ENTERPRISE),
-    ),
-]
+
+def enterprises() -> list[tuple[DemoOrg, DemoUser]]:
+    """Return the demo enterprises of data/enterprises.yaml that have a member, with it."""
+    return [(e.org, e.users[0]) for e in catalog_data.catalogue().enterprises if e.users]
 
 
 @dataclass(frozen=True)
@@ -392,7 +287,7 @@ def seed_trials(password_hash: str) -> int:
     """Create the demo enterprises and their trials; return how many trials were added."""
     orgs: dict[str, Organization] = {}
     members: dict[int, User] = {}
-    for org_spec, user_spec in ENTERPRISES:
+    for org_spec, user_spec in enterprises():
         org = ensure_org(org_spec)
         orgs[org_spec.tax_code] = org
         members[org.id] = ensure_user(user_spec, org, password_hash)

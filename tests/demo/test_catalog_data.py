@@ -166,6 +166,18 @@ VENDORS = """\
   - email: a@sao-khue.vn
     name: Nguyễn Văn A
 """
+ENTERPRISES = """\
+- organisation:
+    name: Nhà thuốc Thử nghiệm
+    tax_code: "0801100104"
+    locality: tp-chi-linh
+    industry: health
+    size_band: household
+    phone: "0912104104"
+  users:
+  - email: b@nhathuoc.vn
+    name: Lê Thị B
+"""
 SOLUTIONS = """\
 - vendor: sao-khue
   slug: ke-toan-thu
@@ -200,9 +212,12 @@ REVISIONS = """\
 """
 
 
-def _write(directory, vendors=VENDORS, solutions=SOLUTIONS, revisions=REVISIONS):
+def _write(
+    directory, vendors=VENDORS, enterprises=ENTERPRISES, solutions=SOLUTIONS, revisions=REVISIONS
+):
     for name, text in (
         ("vendors.yaml", vendors),
+        ("enterprises.yaml", enterprises),
         ("solutions.yaml", solutions),
         ("revisions.yaml", revisions),
     ):
@@ -216,6 +231,10 @@ def test_a_small_valid_fixture_loads(tmp_path):
     assert vendor.org.tax_code == "0107654321" and vendor.org.locality is None
     assert vendor.org.kind == "vendor" and vendor.org.website is None
     assert [u.email for u in vendor.users] == ["a@sao-khue.vn"]
+    (enterprise,) = data.enterprises
+    assert enterprise.org.kind == "enterprise" and enterprise.org.website is None
+    assert [(u.email, u.role) for u in enterprise.users] == [("b@nhathuoc.vn", "enterprise")]
+    assert data.organisation("enterprise", "0801100104") is enterprise.org
     (solution,) = data.solutions
     assert solution["vendor_tax_code"] == "0107654321"
     assert solution["description"] == "Dòng một.\n\nDòng hai."
@@ -246,6 +265,14 @@ BROKEN = [
     ("vendors", "    name: Công ty", "    nam: Công ty", ["vendor 1 (“sao-khue”)", "nam"]),
     ("vendors", "verified: true", "verified: có", ["verified", "true or false"]),
     ("vendors", "  - email: a@sao-khue.vn\n", "  - mail: a@sao-khue.vn\n", ["user 1", "mail"]),
+    (
+        "enterprises",
+        '    tax_code: "0801100104"\n',
+        "",
+        ["enterprise 1", "missing field “tax_code”"],
+    ),
+    ("enterprises", "size_band: household", "size_band: 3", ["enterprise 1", "size_band"]),
+    ("enterprises", "  users:\n", "  key: x\n  users:\n", ["enterprise 1", "unknown field key"]),
     ("revisions", "slug: ke-toan-thu", "slug: khong-co", ["revision 1", "'khong-co'"]),
     ("revisions", "    tagline:", "    category:", ["revision 1", "unknown field category"]),
     (
@@ -260,7 +287,12 @@ BROKEN = [
 
 @pytest.mark.parametrize(("file", "old", "new", "words"), BROKEN)
 def test_a_broken_data_file_names_the_file_and_the_item(tmp_path, file, old, new, words):
-    texts = {"vendors": VENDORS, "solutions": SOLUTIONS, "revisions": REVISIONS}
+    texts = {
+        "vendors": VENDORS,
+        "enterprises": ENTERPRISES,
+        "solutions": SOLUTIONS,
+        "revisions": REVISIONS,
+    }
     assert old in texts[file]
     texts[file] = texts[file].replace(old, new, 1)
     _write(tmp_path, **texts)
@@ -270,7 +302,7 @@ def test_a_broken_data_file_names_the_file_and_the_item(tmp_path, file, old, new
     assert str(tmp_path / f"{file}.yaml") in message
     for word in words:
         assert word in message, message
-    item = {"solutions": "solution 1", "vendors": "vendor 1", "revisions": "revision 1"}[file]
+    item = f"{file.removesuffix('s')} 1"  # e.g. "solution 1"
     assert item in message or "YAML" in message
 
 
@@ -280,6 +312,10 @@ def test_duplicate_slugs_and_vendor_keys_are_refused(tmp_path):
         catalog_data.load_catalogue(tmp_path)
     _write(tmp_path, vendors=VENDORS + VENDORS.replace("a@sao", "b@sao"))
     with pytest.raises(catalog_data.DemoDataError, match="same key 'sao-khue'"):
+        catalog_data.load_catalogue(tmp_path)
+    # One e-mail for a vendor's user and an enterprise's member.
+    _write(tmp_path, enterprises=ENTERPRISES.replace("b@nhathuoc.vn", "a@sao-khue.vn"))
+    with pytest.raises(catalog_data.DemoDataError, match="same user e-mail 'a@sao-khue.vn'"):
         catalog_data.load_catalogue(tmp_path)
 
 
@@ -317,3 +353,23 @@ def test_seed_demo_stops_on_a_broken_data_file_before_writing(app, tmp_path, mon
     assert "Demo data file is broken" in result.output
     assert "solutions.yaml: solution 1 (“ke-toan-thu”), plan 1" in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_the_demo_accounts_organisations_come_from_the_data_files(app, tmp_path, monkeypatch):
+    """Editing an organisation in the data files changes what the seed creates."""
+    for path in catalog_data.DATA_DIR.iterdir():
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('phone: "0912345678"', 'phone: "0999000111"')  # Sao Khuê
+        text = text.replace('phone: "02203852123"', 'phone: "0999000222"')  # Bánh Gai Tứ Kỳ
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(catalog_data, "DATA_DIR", tmp_path)
+    catalog_data.catalogue.cache_clear()
+    try:
+        seed.seed_accounts("demo-hash")
+    finally:
+        catalog_data.catalogue.cache_clear()
+    phones = {
+        u.email: u.organization.phone
+        for u in db.session.scalars(select(User).where(User.organization_id.is_not(None)))
+    }
+    assert phones == {"enterprise@demo.vn": "0999000222", "vendor@demo.vn": "0999000111"}
