@@ -29,7 +29,9 @@ REVISIONS_FILE = "revisions.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PERIODS = ("month", "year", "once")
 DEPLOYMENTS = ("cloud", "on_premise", "hybrid")
-STATUSES = ("draft", "pending", "published")
+STATUSES = ("draft", "pending", "published", "rejected", "suspended", "archived")
+# Statuses a moderator gives with a reason the vendor reads.
+WITH_REASON = ("rejected", "suspended")
 MAX_TRIAL_DAYS = 90
 YES_NO = ("yes", "no")
 # Fields of a listing a revision may change.
@@ -238,6 +240,7 @@ SOLUTION_FIELDS = (
     "extras",
     "plans",
     "status",
+    "status_reason",
     "published_days_ago",
 )
 
@@ -256,6 +259,12 @@ def _solution(path: Path, n: int, data: Any, vendors: dict[str, str]) -> dict[st
     for key, value in features.items():
         if not isinstance(key, str) or not isinstance(value, str):
             item.fail(f"feature {_shown(key)} must be text: text, got {_shown(value)}")
+    status = item.choice("status", STATUSES)
+    reason = item.text("status_reason", default=None)
+    if status in WITH_REASON and not (reason or "").strip():
+        item.fail(f"a {status} solution needs a “status_reason” (the moderator's reason)")
+    if status not in WITH_REASON and reason is not None:
+        item.fail(f"“status_reason” is only for {' or '.join(WITH_REASON)} solutions")
     extras = []
     for e, extra_data in enumerate(item.get("extras", "list", default=[]), start=1):
         extra = _Item(path, f"{item.label}, extra {e}", extra_data)
@@ -273,7 +282,8 @@ def _solution(path: Path, n: int, data: Any, vendors: dict[str, str]) -> dict[st
         "features": dict(features),
         "extras": extras,
         "plans": _plans(item),
-        "status": item.choice("status", STATUSES),
+        "status": status,
+        "status_reason": reason,
         "published_days_ago": item.number("published_days_ago", 0, default=None),
     }
 

@@ -35,6 +35,24 @@ def _content(item: dict, categories: dict[str, int]) -> ListingContent:
     )
 
 
+# Statuses a listing reaches through publication.
+LIVE = (SolutionStatus.PUBLISHED, SolutionStatus.SUSPENDED, SolutionStatus.ARCHIVED)
+
+
+def _finish(
+    status: str, reason: str | None, solution: Solution, actor: User, moderator: User | None
+) -> None:
+    """Take a submitted or published listing to a rejected, suspended or archived status."""
+    if moderator is None:
+        return
+    if status == SolutionStatus.REJECTED:
+        services.reject_solution(moderator, solution, reason)
+    elif status == SolutionStatus.SUSPENDED:
+        services.suspend_solution(moderator, solution, reason)
+    elif status == SolutionStatus.ARCHIVED:
+        services.archive_solution(actor, solution)
+
+
 def seed_catalog(password_hash: str) -> int:
     """Create what is missing of the demo catalogue; return how many solutions were added."""
     moderator = db.session.scalar(select(User).where(User.role == Role.MODERATOR).limit(1))
@@ -62,12 +80,14 @@ def seed_catalog(password_hash: str) -> int:
         days = item.get("published_days_ago") or 3
         created = now - dt.timedelta(days=days + 7)
         solution.created_at = created
-        if item["status"] in (SolutionStatus.PENDING, SolutionStatus.PUBLISHED):
+        status = item["status"]
+        if status != SolutionStatus.DRAFT:
             services.submit_solution(actor, solution)
             solution.submitted_at = now - dt.timedelta(days=days, hours=20)
-        if item["status"] == SolutionStatus.PUBLISHED and moderator is not None:
+        if status in LIVE and moderator is not None:
             services.approve_solution(moderator, solution)
             solution.published_at = now - dt.timedelta(days=days)
+        _finish(status, item.get("status_reason"), solution, actor, moderator)
         solution.updated_at = solution.published_at or solution.submitted_at or created
         added += 1
     db.session.flush()
