@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from marketplace.accounts.models import Organization, VerificationRequest
-from marketplace.billing import services as billing
+from marketplace.billing import payments as billing_payments
 from marketplace.billing.models import PaymentStatus
 from marketplace.catalog import search
 from marketplace.catalog import services as catalog
@@ -332,7 +332,7 @@ def test_a_paid_payment_counts_a_purchase_through_the_event(app, enterprise, ven
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     with recorded(events.order_paid) as seen:
         # The webhook's last step (tests/billing drive the whole webhook).
-        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+        assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
     assert seen == [(payment, {})]
     assert counter(solution.id, "purchase") == 1
 
@@ -341,7 +341,7 @@ def test_without_the_insights_receiver_a_payment_is_not_counted(app, enterprise,
     solution = factories.make_solution(vendor)
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     with disconnected(events.order_paid, insights.count_purchase):
-        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+        assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
     assert counter(solution.id, "purchase") == 0
 
 

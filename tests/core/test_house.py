@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from marketplace.accounts.services import AccountError
-from marketplace.billing.services import BillingDisabled, BillingError
+from marketplace.billing.errors import BillingDisabled, BillingError
 from marketplace.catalog.services import ListingError, TransitionError
 from marketplace.catalog.uploads import UploadError
 from marketplace.compare.services import CompareError

@@ -188,14 +188,16 @@ def test_trial_lifecycle_and_purchase_move_their_counters(app, enterprise, vendo
 
 
 def test_paid_checkout_counts_a_purchase(app, enterprise, solution):
-    from marketplace.billing import services as billing
+    from marketplace.billing import payments as billing_payments
     from marketplace.billing.models import PaymentStatus
     from tests.insights.conftest import add_payment
 
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     db.session.commit()
-    assert billing._set_payment_status(payment, PaymentStatus.PAID)
-    assert not billing._set_payment_status(payment, PaymentStatus.PAID)  # a repeat does nothing
+    assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
+    assert not billing_payments.set_payment_status(
+        payment, PaymentStatus.PAID
+    )  # a repeat does nothing
     db.session.commit()
     assert counter(solution.id, "purchase") == 1
 
