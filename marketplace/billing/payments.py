@@ -20,6 +20,7 @@ from marketplace.core.formatting import format_vnd
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from marketplace.trials.models import TrialStatus
 
@@ -102,7 +103,7 @@ def _convert_trial(payment: Payment) -> None:
             via="payment",
             note=_("Đã thanh toán gói %(plan)s.", plan=payment.plan.name),
         )
-    except trials.TrialError as err:
+    except trials_rules.TrialError as err:
         # Someone moved the trial meanwhile: the payment stands regardless.
         log.info("trial %s not converted after payment %s: %s", trial.id, payment.id, err)
 

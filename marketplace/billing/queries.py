@@ -22,7 +22,7 @@ from marketplace.billing.models import (
 from marketplace.billing.presenters import CheckoutOffer
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
 from marketplace.extensions import db
-from marketplace.trials import services as trials
+from marketplace.trials import queries as trials_queries
 from marketplace.trials.models import TrialRequest, TrialStatus
 
 S = SubscriptionStatus
@@ -66,7 +66,7 @@ def buyable_plan(plan_id: int | None, *, solution_id: int | None = None) -> Plan
 def _linked_trial(actor: User, plan: Plan, trial_id: int | None) -> TrialRequest | None:
     """Return the organisation's trial this purchase converts: the one named, else its own."""
     if trial_id is None:
-        return trials.active_trial_for(actor.organization_id, plan.solution_id)
+        return trials_queries.active_trial_for(actor.organization_id, plan.solution_id)
     trial = db.session.get(TrialRequest, trial_id)
     if (
         trial is None

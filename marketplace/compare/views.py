@@ -13,7 +13,7 @@ from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 from marketplace.reviews import services as reviews
-from marketplace.trials import services as trials
+from marketplace.trials import queries as trials_queries
 
 
 def inject_tray() -> dict:
@@ -42,7 +42,9 @@ def index():
         only_diff=request.args.get("diff") == "1",
         plan_lines=services.plan_lines(comparison.solutions),
         raw=",".join(s.slug for s in comparison.solutions),
-        response_times=trials.median_response_time(s.vendor_id for s in comparison.solutions),
+        response_times=trials_queries.median_response_time(
+            s.vendor_id for s in comparison.solutions
+        ),
         ratings=reviews.summaries(s.id for s in comparison.solutions),
         aspect_labels=reviews.ASPECT_LABELS,
     )

@@ -25,6 +25,7 @@ from marketplace.extensions import db
 from marketplace.insights import receivers as insights
 from marketplace.notifications import receivers as notices
 from marketplace.notifications.models import Notification
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from tests import factories
 from tests.conftest import IS_POSTGRES
@@ -290,7 +291,7 @@ def test_without_the_notifications_receiver_nobody_is_told(app, vendor, moderato
 
 def _request_trial(enterprise, solution):
     plan = next(p for p in solution.plans if p.trial_days)
-    data = trials.TrialInput(
+    data = trials_rules.TrialInput(
         plan_id=plan.id,
         contact_name="Nguyễn Thị Hương",
         contact_phone="0912345678",

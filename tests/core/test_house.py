@@ -23,7 +23,7 @@ from marketplace.core.text import MAX_REASON, clean_reason, clean_text
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
 from marketplace.reviews.services import ReviewError
-from marketplace.trials.services import TrialError
+from marketplace.trials.rules import TrialError
 from tests import factories
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

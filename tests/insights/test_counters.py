@@ -164,16 +164,18 @@ def test_comparison_adds_count_once_per_tray_entry(client, solution):
 
 
 def test_trial_lifecycle_and_purchase_move_their_counters(app, enterprise, vendor, solution):
+    from marketplace.core.clock import local_today
+    from marketplace.trials import rules as trials_rules
     from marketplace.trials import services as trials
 
     trial = trials.request_trial(
         enterprise,
         solution,
-        trials.TrialInput(
+        trials_rules.TrialInput(
             plan_id=solution.plans[0].id,
             contact_name="Nguyễn Thị Hương",
             contact_phone="0912345678",
-            preferred_start=trials.local_today(),
+            preferred_start=local_today(),
             users_count=2,
             message="",
         ),

@@ -13,6 +13,7 @@ from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.reviews import services
 from marketplace.reviews.models import Review
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from tests import factories
 
@@ -43,7 +44,7 @@ def make_trial(user, solution, status: str = "ended"):
     trial = trials.request_trial(
         user,
         solution,
-        trials.TrialInput(
+        trials_rules.TrialInput(
             plan_id=plan.id,
             contact_name="Nguyễn Thị Hương",
             contact_phone="0912345678",
