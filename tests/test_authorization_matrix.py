@@ -352,6 +352,7 @@ def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
     import datetime as dt
 
     from marketplace.core.clock import local_today
+    from marketplace.reviews import rules as reviews_rules
     from marketplace.reviews import services as reviews
     from marketplace.trials import rules as trials_rules
     from marketplace.trials import services as trials
@@ -378,7 +379,7 @@ def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
         review = reviews.record_review(
             enterprise,
             solution,
-            reviews.ReviewInput(
+            reviews_rules.ReviewInput(
                 overall=4,
                 ease_of_use=4,
                 features=4,

@@ -12,7 +12,8 @@ from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
-from marketplace.reviews import services as reviews
+from marketplace.reviews import presenters as reviews_presenters
+from marketplace.reviews import queries as reviews_queries
 from marketplace.trials import queries as trials_queries
 
 
@@ -45,8 +46,8 @@ def index():
         response_times=trials_queries.median_response_time(
             s.vendor_id for s in comparison.solutions
         ),
-        ratings=reviews.summaries(s.id for s in comparison.solutions),
-        aspect_labels=reviews.ASPECT_LABELS,
+        ratings=reviews_queries.summaries(s.id for s in comparison.solutions),
+        aspect_labels=reviews_presenters.ASPECT_LABELS,
     )
 
 

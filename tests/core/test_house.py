@@ -22,7 +22,7 @@ from marketplace.core.forms import Form
 from marketplace.core.text import MAX_REASON, clean_reason, clean_text
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.reviews.services import ReviewError
+from marketplace.reviews.rules import ReviewError
 from marketplace.trials.rules import TrialError
 from tests import factories
 

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from marketplace.catalog.content import PlanInput
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.reviews import services
+from marketplace.reviews import rules, services
 from marketplace.reviews.models import Review
 from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
@@ -65,7 +65,7 @@ def eligible_user(solution, status: str = "ended", **fields):
     return user
 
 
-def review_input(**overrides) -> services.ReviewInput:
+def review_input(**overrides) -> rules.ReviewInput:
     values = {
         "overall": 4,
         "ease_of_use": 4,
@@ -76,7 +76,7 @@ def review_input(**overrides) -> services.ReviewInput:
         "body": "Công ty dùng thử hai tuần, xuất hơn 200 hóa đơn cho đại lý không lỗi nào.",
     }
     values.update(overrides)
-    return services.ReviewInput(**values)
+    return rules.ReviewInput(**values)
 
 
 def form_data(**overrides) -> dict:
