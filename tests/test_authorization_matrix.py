@@ -266,6 +266,7 @@ def _png() -> bytes:
 def world(app, tmp_path, web_app) -> World:
     from marketplace.accounts.models import OrganizationChange, VerificationRequest
     from marketplace.catalog import services
+    from marketplace.catalog.content import content_of
     from marketplace.catalog.models import Upload
     from marketplace.notifications.models import Notification
 
@@ -297,7 +298,7 @@ def world(app, tmp_path, web_app) -> World:
     published = factories.make_solution(owner, name="Giải pháp công khai")
     other_published = factories.make_solution(users["other_vendor"], name="Giải pháp khác")
     pending = factories.make_solution(owner, status="pending", name="Chờ duyệt")
-    content = services.content_of(published)
+    content = content_of(published)
     content.tagline = "Khẩu hiệu đề xuất"
     with app.test_request_context():
         services.save_solution(owner, published, content)

@@ -10,7 +10,7 @@ from marketplace.api import schemas as shapes
 from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
-from marketplace.catalog.queries import CategoryNode
+from marketplace.catalog.public_queries import CategoryNode
 from marketplace.compare.services import Comparison
 from marketplace.core.urls import public_url
 from marketplace.insights.services import Dashboard, Totals

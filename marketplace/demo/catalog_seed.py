@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organization, Role, User
-from marketplace.catalog import services
-from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
+from marketplace.catalog import decisions, listing_queries, services
+from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput, content_of
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
@@ -76,7 +76,7 @@ def seed_catalog(password_hash: str) -> int:
             services.submit_solution(actor, solution)
             solution.submitted_at = now - dt.timedelta(days=days, hours=20)
         if item["status"] == SolutionStatus.PUBLISHED and moderator is not None:
-            services.approve_solution(moderator, solution)
+            decisions.approve_solution(moderator, solution)
             solution.published_at = now - dt.timedelta(days=days)
         solution.updated_at = solution.published_at or solution.submitted_at or created
         added += 1
@@ -84,12 +84,12 @@ def seed_catalog(password_hash: str) -> int:
 
     for change in catalog_data.REVISIONS:
         solution = db.session.scalar(select(Solution).where(Solution.slug == change["slug"]))
-        if solution is None or services.open_revision(solution) is not None:
+        if solution is None or listing_queries.open_revision(solution) is not None:
             continue
         if any(r.status != "draft" for r in solution.revisions):
             continue
         actor = actors[solution.vendor.tax_code]
-        content = services.content_of(solution)
+        content = content_of(solution)
         changes = dict(change["changes"])
         if "plans" in changes:
             live = {p.name: p.id for p in content.plans}

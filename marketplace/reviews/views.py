@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.accounts.models import Role, User
-from marketplace.catalog import queries
+from marketplace.catalog import public_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import actions
 from marketplace.core.params import paginate
@@ -107,7 +107,7 @@ def _signed_in_or_login():
 def write(slug: str):
     if (response := _signed_in_or_login()) is not None:
         return response
-    solution = queries.public_solution(slug)
+    solution = public_queries.public_solution(slug)
     if solution is None:
         abort(404)
     allowed, reason = permissions.can_review(current_user, solution)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from marketplace.catalog import queries
+from marketplace.catalog import public_queries, queries
 from marketplace.core import actions
 from marketplace.core.clock import local_today
 from marketplace.core.params import paginate
@@ -45,7 +45,7 @@ def _trial_or_404(trial_id: int) -> TrialRequest:
 def request_trial(slug: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    solution = queries.public_solution(slug)
+    solution = public_queries.public_solution(slug)
     if solution is None:
         abort(404)
     if not permissions.can_request_trial(current_user):

@@ -11,7 +11,7 @@ from wtforms import StringField
 
 from marketplace.accounts.services import AccountError
 from marketplace.billing.errors import BillingDisabled, BillingError
-from marketplace.catalog.services import ListingError, TransitionError
+from marketplace.catalog.rules import ListingError, TransitionError
 from marketplace.catalog.uploads import UploadError
 from marketplace.compare.services import CompareError
 from marketplace.core import actions, panels
