@@ -1,4 +1,5 @@
-"""Stripe Checkout: the pending payment of an attempt, the organisation's Stripe customer, the Checkout Session and the buyer's return.
+"""Stripe Checkout: the pending payment of an attempt, the organisation's Stripe customer, the
+Checkout Session and the buyer's return.
 
     prepare_checkout  a pending Payment (the attempt) for a plan sold on a published listing;
                       the amount is the plan's price in the database, never the request's

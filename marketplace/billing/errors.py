@@ -1,4 +1,6 @@
-"""Billing's errors, and the one place that tells whether online payment is on and hands out the Stripe gateway."""
+"""Billing's errors, and the one place that tells whether online payment is on and hands out the
+Stripe gateway.
+"""
 
 from __future__ import annotations
 

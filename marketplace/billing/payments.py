@@ -1,4 +1,6 @@
-"""Payment state changes: a payment becomes paid, failed or expired, is audited, converts its trial and tells the buyer and the vendor."""
+"""Payment state changes: a payment becomes paid, failed or expired, is audited, converts its
+trial and tells the buyer and the vendor.
+"""
 
 from __future__ import annotations
 

@@ -16,8 +16,6 @@ from marketplace.catalog.models import BillingPeriod, Plan
 from marketplace.trials.models import TrialRequest
 
 S = SubscriptionStatus
-
-
 P = PaymentStatus
 
 

@@ -1,4 +1,6 @@
-"""Reads of billing: buyable plans, the organisation's subscriptions and payments, the vendor's sales."""
+"""Reads of billing: buyable plans, the organisation's subscriptions and payments, the vendor's
+sales.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +28,6 @@ from marketplace.trials import queries as trials_queries
 from marketplace.trials.models import TrialRequest, TrialStatus
 
 S = SubscriptionStatus
-
-
 P = PaymentStatus
 
 

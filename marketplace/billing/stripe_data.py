@@ -1,4 +1,6 @@
-"""Stripe's objects as billing reads them (ids, integers, timestamps, the payment named in metadata) and its calls made safely (idempotency keys, re-fetching an object)."""
+"""Stripe's objects as billing reads them (ids, integers, timestamps, the payment named in
+metadata) and its calls made safely (idempotency keys, re-fetching an object).
+"""
 
 from __future__ import annotations
 

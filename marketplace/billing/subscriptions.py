@@ -1,4 +1,6 @@
-"""Subscriptions: mirror Stripe's status (`canceled` and `incomplete_expired` are final), tell the buyer, cancel at the end of the period."""
+"""Subscriptions: mirror Stripe's status (`canceled` and `incomplete_expired` are final), tell
+the buyer, cancel at the end of the period.
+"""
 
 from __future__ import annotations
 

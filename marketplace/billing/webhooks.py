@@ -179,7 +179,5 @@ HANDLERS: dict[str, Callable[[dict[str, Any], str], None]] = {
     "customer.subscription.updated": _on_subscription,
     "customer.subscription.deleted": _on_subscription,
 }
-
-
 # The events to select when registering the webhook endpoint (README).
 WEBHOOK_EVENTS = tuple(HANDLERS)

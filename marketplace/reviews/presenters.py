@@ -18,8 +18,6 @@ SORT_LABELS = {
     "highest": _l("Điểm cao nhất"),
     "lowest": _l("Điểm thấp nhất"),
 }
-
-
 ASPECT_LABELS = {
     "ease_of_use": _l("Dễ sử dụng"),
     "features": _l("Tính năng"),

@@ -1,4 +1,6 @@
-"""Reads of reviews: rating summaries, a solution's review pages, votes, reports and the moderation list."""
+"""Reads of reviews: rating summaries, a solution's review pages, votes, reports and the
+moderation list.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +29,6 @@ PER_PAGE = 10
 
 
 SORTS = ("helpful", "newest", "highest", "lowest")
-
-
 DEFAULT_SORT = "helpful"
 
 

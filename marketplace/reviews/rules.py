@@ -14,14 +14,8 @@ from marketplace.reviews.models import (
 from marketplace.reviews.presenters import ASPECT_LABELS
 
 MAX_TITLE = 120
-
-
 MIN_BODY = 20
-
-
 MAX_BODY = 5000
-
-
 MAX_REPLY = 3000
 
 

@@ -1,4 +1,5 @@
-"""Review rules: writing and rewriting, aggregates, votes, vendor replies, reports, moderation.
+"""Review state changes: writing and rewriting, aggregates, votes, vendor replies, reports,
+moderation (the checks are in `rules`, the reads in `queries`).
 
 The solution's rating figures (rating_count, rating_avg, rating_score) count published
 reviews only. Every change of what is published (a new review, a rewrite, hiding,
@@ -50,8 +51,6 @@ from marketplace.reviews.rules import (
 
 # The Bayesian prior: as if every solution started with C reviews of m stars.
 PRIOR_WEIGHT = 5
-
-
 PRIOR_MEAN = 3.5
 
 

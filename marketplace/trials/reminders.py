@@ -1,4 +1,6 @@
-"""The daily tick: end the trials whose last day has passed and queue the reminders of trials about to end."""
+"""The daily tick: end the trials whose last day has passed and queue the reminders of trials
+about to end.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The rules of trials: the moves between statuses, the limits and checks of a request, and the domain's errors."""
+"""The rules of trials: the moves between statuses, the limits and checks of a request, and the
+domain's errors.
+"""
 
 from __future__ import annotations
 
@@ -22,17 +24,9 @@ S = TrialStatus
 
 
 MAX_START_AHEAD_DAYS = 90
-
-
 MAX_USERS = 10_000
-
-
 MAX_MESSAGE = 2000
-
-
 MAX_CONTACT_NAME = 120
-
-
 MAX_INSTRUCTIONS = 4000
 
 
@@ -46,8 +40,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.ACTIVE, S.ENDED): "trial.end",
     (S.ACTIVE, S.CONVERTED): "trial.convert",
 }
-
-
 # Moves only a payment makes: buying after the trial ended still counts as a conversion.
 PAYMENT_TRANSITIONS: dict[tuple[str, str], str] = {(S.ENDED, S.CONVERTED): "trial.convert"}
 

@@ -1,4 +1,5 @@
-"""Trial rules: requesting, the vendor's and the enterprise's decisions, expiry and reminders.
+"""Trial state changes: requesting, the vendor's and the enterprise's decisions, ending and
+converting (the daily tick is in `reminders`, the moves and checks in `rules`).
 
 The life of a trial (see TRANSITIONS):
 
