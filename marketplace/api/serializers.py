@@ -13,7 +13,7 @@ from marketplace.catalog.presenters import describe
 from marketplace.catalog.public_queries import CategoryNode
 from marketplace.compare.services import Comparison
 from marketplace.core.urls import public_url
-from marketplace.insights.services import Dashboard, Totals
+from marketplace.insights.dashboard import Dashboard, Totals
 from marketplace.reviews import queries as reviews_queries
 
 

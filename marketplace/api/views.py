@@ -29,7 +29,7 @@ from marketplace.compare import services as compare
 from marketplace.core.errors import ERROR_CODES
 from marketplace.core.urls import site_root
 from marketplace.extensions import db
-from marketplace.insights import services as insights
+from marketplace.insights import dashboard as insights_dashboard
 
 CACHE_CONTROL = "public, max-age=60"
 SLUG_RE = re.compile(shapes.SLUG_PATTERN)
@@ -169,8 +169,8 @@ def list_categories(query: shapes.LangQuery):
 def stats(query: shapes.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
     if query.include == "dashboard":
-        return json_response(serializers.dashboard_json(insights.build_dashboard()))
-    return json_response(serializers.totals_json(insights.marketplace_totals()))
+        return json_response(serializers.dashboard_json(insights_dashboard.build_dashboard()))
+    return json_response(serializers.totals_json(insights_dashboard.marketplace_totals()))
 
 
 @bp.errorhandler(429)
