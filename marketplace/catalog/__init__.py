@@ -10,7 +10,13 @@ catalog_bp = Blueprint("catalog", __name__, url_prefix="/solutions")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.catalog import media_views, models, public_views, search_index, vendor_views  # noqa: F401
+    from marketplace.catalog import (  # noqa: F401
+        media_views,
+        models,
+        public_views,
+        search_index,
+        vendor_views,
+    )
     from marketplace.catalog.cli import uploads_cli
 
     app.register_blueprint(vendor_bp)
