@@ -758,7 +758,7 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from marketplace.catalog import search
+    from marketplace.catalog import search_index
     from marketplace.extensions import db
 
     t0 = time.perf_counter()
@@ -805,7 +805,7 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
                 db.session.execute(text(f'DROP INDEX "{name}"'))
             db.session.execute(text("SET maintenance_work_mem = '512MB'"))
         progress = Progress("search index", sizes.solutions)
-        indexed = search.reindex_all(progress=progress.set)
+        indexed = search_index.reindex_all(progress=progress.set)
         for _name, definition in gin:
             db.session.execute(text(definition))
         db.session.commit()

@@ -213,7 +213,7 @@ def measure_queries(
 
     os.environ.update(env)
     from marketplace import create_app
-    from marketplace.catalog import queries
+    from marketplace.catalog import params, queries
 
     app = create_app({"PAGE_CACHE_SECONDS": 0})
     client = app.test_client()
@@ -259,7 +259,7 @@ def measure_queries(
             if key.startswith("search_"):
                 args = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
                 with app.app_context():
-                    results[key]["results"] = queries.run_catalog(queries.parse_params(args)).total
+                    results[key]["results"] = queries.run_catalog(params.parse_params(args)).total
             r = results[key]
             print(f"  {key:<18} {r['status']}  cold {r['cold_ms']:7.1f} ms ({r['sql_cold']} SQL,"
                   f" {r['sql_cold_ms']:.1f} ms in SQL); warm {r['warm_ms']:6.1f} ms ({r['sql']}"

@@ -95,7 +95,7 @@ def listing_content(**overrides):
 
 def make_solution(vendor_user: User, *, status: str = "published", **overrides):
     """Create a listing through the services, then move it to `status`."""
-    from marketplace.catalog import search, services
+    from marketplace.catalog import search_index, services
     from marketplace.catalog.models import SolutionStatus
 
     solution = services.create_solution(vendor_user, listing_content(**overrides))
@@ -105,7 +105,7 @@ def make_solution(vendor_user: User, *, status: str = "published", **overrides):
         if status in (SolutionStatus.PUBLISHED, SolutionStatus.SUSPENDED, SolutionStatus.ARCHIVED):
             solution.published_at = utcnow()
     db.session.flush()
-    search.sync_solution(solution)
+    search_index.sync_solution(solution)
     db.session.commit()
     return solution
 

@@ -266,6 +266,7 @@ def _png() -> bytes:
 def world(app, tmp_path, web_app) -> World:
     from marketplace.accounts.models import OrganizationChange, VerificationRequest
     from marketplace.catalog import services
+    from marketplace.catalog.content import content_of
     from marketplace.catalog.models import Upload
     from marketplace.notifications.models import Notification
 
@@ -297,7 +298,7 @@ def world(app, tmp_path, web_app) -> World:
     published = factories.make_solution(owner, name="Giải pháp công khai")
     other_published = factories.make_solution(users["other_vendor"], name="Giải pháp khác")
     pending = factories.make_solution(owner, status="pending", name="Chờ duyệt")
-    content = services.content_of(published)
+    content = content_of(published)
     content.tagline = "Khẩu hiệu đề xuất"
     with app.test_request_context():
         services.save_solution(owner, published, content)
@@ -351,32 +352,35 @@ def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
     """Give the enterprise an ended trial and a review of the listing, then an open request."""
     import datetime as dt
 
+    from marketplace.core.clock import local_today
+    from marketplace.reviews import rules as reviews_rules
     from marketplace.reviews import services as reviews
+    from marketplace.trials import rules as trials_rules
     from marketplace.trials import services as trials
 
     def request():
         return trials.request_trial(
             enterprise,
             solution,
-            trials.TrialInput(
+            trials_rules.TrialInput(
                 plan_id=solution.plans[0].id,
                 contact_name="Nguyễn Thị Hương",
                 contact_phone="0912345678",
-                preferred_start=trials.local_today(),
+                preferred_start=local_today(),
                 users_count=2,
             ),
-            today=trials.local_today(),
+            today=local_today(),
         )
 
     with app.test_request_context():
         used = request()
         trials.accept_trial(owner, used, instructions="Đăng nhập tại demo.vn")
-        trials.start_trial(owner, used, today=trials.local_today() - dt.timedelta(days=20))
+        trials.start_trial(owner, used, today=local_today() - dt.timedelta(days=20))
         trials.end_trial(owner, used)
         review = reviews.record_review(
             enterprise,
             solution,
-            reviews.ReviewInput(
+            reviews_rules.ReviewInput(
                 overall=4,
                 ease_of_use=4,
                 features=4,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
 
-from marketplace.catalog.queries import DEPLOYMENTS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS
+from marketplace.catalog.params import DEPLOYMENTS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS
 
 LANGS = ("vi", "en")
 PERIODS = ("month", "year", "once")

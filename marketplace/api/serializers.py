@@ -10,11 +10,11 @@ from marketplace.api import schemas as shapes
 from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
-from marketplace.catalog.queries import CategoryNode
+from marketplace.catalog.public_queries import CategoryNode
 from marketplace.compare.services import Comparison
 from marketplace.core.urls import public_url
-from marketplace.insights.services import Dashboard, Totals
-from marketplace.reviews import services as reviews
+from marketplace.insights.dashboard import Dashboard, Totals
+from marketplace.reviews import queries as reviews_queries
 
 
 def isoformat(value: dt.datetime | None) -> str | None:
@@ -53,7 +53,9 @@ def rating_summary(solution: Solution) -> shapes.Rating:
 
 def rating_distribution(solution: Solution) -> shapes.Distribution:
     """Return the number of published reviews per star, "1" to "5" (hidden ones excluded)."""
-    return shapes.Distribution.model_validate(reviews.distributions([solution.id])[solution.id])
+    return shapes.Distribution.model_validate(
+        reviews_queries.distributions([solution.id])[solution.id]
+    )
 
 
 def solution_url(solution: Solution) -> str:

@@ -22,13 +22,14 @@ from sqlalchemy import func
 from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
 from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
-from marketplace.catalog import queries
+from marketplace.catalog import params as catalog_params
+from marketplace.catalog import public_queries, queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
 from marketplace.core.errors import ERROR_CODES
 from marketplace.core.urls import site_root
 from marketplace.extensions import db
-from marketplace.insights import services as insights
+from marketplace.insights import dashboard as insights_dashboard
 
 CACHE_CONTROL = "public, max-age=60"
 SLUG_RE = re.compile(shapes.SLUG_PATTERN)
@@ -102,7 +103,7 @@ def _catalog_args(query: shapes.ListQuery) -> dict[str, str]:
 @bp.get("/solutions")
 @with_query(shapes.ListQuery)
 def list_solutions(query: shapes.ListQuery):
-    params = queries.parse_params(
+    params = catalog_params.parse_params(
         _catalog_args(query), default_per_page=current_app.config["PER_PAGE"]
     )
     result = queries.run_catalog(params, with_facets=False)
@@ -123,7 +124,7 @@ def list_solutions(query: shapes.ListQuery):
 @bp.get("/solutions/<slug>")
 @with_query(shapes.LangQuery)
 def get_solution(query: shapes.LangQuery, slug: str):
-    solution = queries.public_solution(slug) if SLUG_RE.fullmatch(slug) else None
+    solution = public_queries.public_solution(slug) if SLUG_RE.fullmatch(slug) else None
     if solution is None:
         return error_response(404, _("Không tìm thấy giải pháp “%(slug)s”.", slug=slug[:100]))
     return json_response(serializers.solution_detail(solution))
@@ -160,7 +161,7 @@ def list_categories(query: shapes.LangQuery):
             .group_by(Solution.category_id)
         ).all()
     )
-    return json_response(serializers.category_tree_json(queries.category_tree(counts)))
+    return json_response(serializers.category_tree_json(public_queries.category_tree(counts)))
 
 
 @bp.get("/stats")
@@ -168,8 +169,8 @@ def list_categories(query: shapes.LangQuery):
 def stats(query: shapes.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
     if query.include == "dashboard":
-        return json_response(serializers.dashboard_json(insights.build_dashboard()))
-    return json_response(serializers.totals_json(insights.marketplace_totals()))
+        return json_response(serializers.dashboard_json(insights_dashboard.build_dashboard()))
+    return json_response(serializers.totals_json(insights_dashboard.marketplace_totals()))
 
 
 @bp.errorhandler(429)

@@ -11,13 +11,13 @@ bp = Blueprint("billing", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.billing import models, services, views  # noqa: F401
+    from marketplace.billing import models, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
     app.jinja_env.globals.update(
-        billing_buy_label=services.buy_label,
-        subscription_status_label=services.subscription_status_label,
-        payment_status_label=services.payment_status_label,
-        payment_kind_label=services.payment_kind_label,
+        billing_buy_label=presenters.buy_label,
+        subscription_status_label=presenters.subscription_status_label,
+        payment_status_label=presenters.payment_status_label,
+        payment_kind_label=presenters.payment_kind_label,
     )

@@ -20,7 +20,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.billing import bp, permissions, services, stripe_gateway
+from marketplace.billing import (
+    bp,
+    errors,
+    permissions,
+    presenters,
+    queries,
+    stripe_gateway,
+    webhooks,
+)
+from marketplace.billing import checkout as billing_checkout
+from marketplace.billing import subscriptions as billing_subscriptions
 from marketplace.billing.forms import CancelSubscriptionForm, CheckoutForm, parse_id
 from marketplace.catalog.models import SolutionStatus
 from marketplace.core.formatting import format_date
@@ -44,8 +54,8 @@ CHECKOUT_CSP = CONTENT_SECURITY_POLICY.replace(
 
 def _checkout_page(
     form: CheckoutForm,
-    offer: services.CheckoutOffer | None,
-    error: services.BillingError | None,
+    offer: presenters.CheckoutOffer | None,
+    error: errors.BillingError | None,
     status: int,
 ) -> Response:
     response = make_response(
@@ -54,8 +64,8 @@ def _checkout_page(
             form=form,
             offer=offer,
             error=error,
-            enabled=services.payments_enabled(),
-            disabled_message=services.disabled_message(),
+            enabled=errors.payments_enabled(),
+            disabled_message=errors.disabled_message(),
         ),
         status,
     )
@@ -76,29 +86,29 @@ def checkout():
         form.solution_id.data = request.args.get("solution_id", "")
         form.trial_id.data = request.args.get("trial_id", "")
     elif not form.validate_on_submit():
-        return _checkout_page(form, None, services.BillingError(_("Vui lòng thử lại.")), 400)
+        return _checkout_page(form, None, errors.BillingError(_("Vui lòng thử lại.")), 400)
     plan_id, solution_id, trial_id = form.ids
-    error: services.BillingError | None = None
+    error: errors.BillingError | None = None
     if request.method == "POST":
         try:
-            payment = services.prepare_checkout(
+            payment = billing_checkout.prepare_checkout(
                 current_user, plan_id, trial_id=trial_id, solution_id=solution_id
             )
             db.session.commit()
-            customer_id = services.ensure_customer(current_user)
+            customer_id = billing_checkout.ensure_customer(current_user)
             db.session.commit()
-            url = services.open_checkout(current_user, payment, customer_id)
+            url = billing_checkout.open_checkout(current_user, payment, customer_id)
             db.session.commit()
-        except services.BillingError as err:
+        except errors.BillingError as err:
             db.session.rollback()
             error = err
         else:
             return redirect(url, code=303)
     try:
-        offer = services.checkout_offer(
+        offer = queries.checkout_offer(
             current_user, plan_id, trial_id=trial_id, solution_id=solution_id
         )
-    except services.BillingError as err:
+    except errors.BillingError as err:
         return _checkout_page(form, None, error or err, (error or err).status)
     if offer.trial is not None:
         form.trial_id.data = str(offer.trial.id)
@@ -111,9 +121,9 @@ def checkout():
 def checkout_success():
     """The buyer is back from Checkout: the webhook confirms; asking Stripe early is a bonus."""
     try:
-        payment = services.confirm_return(current_user, request.args.get("session_id"))
+        payment = billing_checkout.confirm_return(current_user, request.args.get("session_id"))
         db.session.commit()
-    except services.BillingError:
+    except errors.BillingError:
         db.session.rollback()
         payment = None
     if payment is not None and payment.status == "paid":
@@ -136,7 +146,7 @@ def checkout_success():
 @role_required("enterprise")
 def checkout_cancelled():
     """The buyer left Checkout without paying: nothing was charged."""
-    payment = services.payment_for_return(current_user, parse_id(request.args.get("payment")))
+    payment = queries.payment_for_return(current_user, parse_id(request.args.get("payment")))
     flash(_("Bạn đã dừng thanh toán. Chưa có khoản tiền nào bị thu."), "info")
     if payment is not None and payment.solution.status == SolutionStatus.PUBLISHED:
         return redirect(url_for("catalog.solution", slug=payment.solution.slug, _anchor="plans"))
@@ -150,20 +160,20 @@ def checkout_cancelled():
 @role_required("enterprise")
 def index():
     org_id = current_user.organization_id
-    pagination = paginate(services.organization_payments_query(org_id), per_page=PER_PAGE)
+    pagination = paginate(queries.organization_payments_query(org_id), per_page=PER_PAGE)
     return render_template(
         "billing/index.html",
-        subscriptions=services.organization_subscriptions(org_id),
+        subscriptions=queries.organization_subscriptions(org_id),
         pagination=pagination,
         cancel_form=CancelSubscriptionForm(),
-        enabled=services.payments_enabled(),
+        enabled=errors.payments_enabled(),
     )
 
 
 @bp.post("/billing/subscriptions/<int:subscription_id>/cancel")
 @role_required("enterprise")
 def cancel_subscription(subscription_id: int):
-    subscription = services.get_subscription(subscription_id)
+    subscription = queries.get_subscription(subscription_id)
     if subscription is None:
         abort(404)
     permissions.require_subscription_owner(current_user, subscription)
@@ -171,8 +181,8 @@ def cancel_subscription(subscription_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.cancel_subscription(current_user, subscription)
-    except services.BillingError as err:
+        billing_subscriptions.cancel_subscription(current_user, subscription)
+    except errors.BillingError as err:
         db.session.rollback()
         flash(err.message, "warning")
     else:
@@ -196,13 +206,13 @@ def cancel_subscription(subscription_id: int):
 @role_required("vendor")
 def vendor_sales():
     vendor_id = current_user.organization_id
-    pagination = paginate(services.sales_query(vendor_id), per_page=PER_PAGE)
+    pagination = paginate(queries.sales_query(vendor_id), per_page=PER_PAGE)
     subscriptions = db.session.scalars(
-        services.live_subscriptions_query(vendor_id).limit(LIVE_SUBSCRIPTIONS_SHOWN)
+        queries.live_subscriptions_query(vendor_id).limit(LIVE_SUBSCRIPTIONS_SHOWN)
     ).all()
     return render_template(
         "billing/sales.html",
-        totals=services.sales_totals(vendor_id),
+        totals=queries.sales_totals(vendor_id),
         pagination=pagination,
         subscriptions=subscriptions,
         shown_limit=LIVE_SUBSCRIPTIONS_SHOWN,
@@ -227,9 +237,9 @@ def webhook():
         current_app.logger.warning("Stripe webhook refused: %s", err)
         return jsonify(error={"code": "bad_request", "message": "invalid signature"}), 400
     try:
-        outcome = services.receive_event(event)
+        outcome = webhooks.receive_event(event)
         db.session.commit()
-    except (services.PaymentUnavailable, IntegrityError) as err:
+    except (errors.PaymentUnavailable, IntegrityError) as err:
         # Forget the event so Stripe's retry is handled in full.
         db.session.rollback()
         current_app.logger.warning("Stripe event %s not handled yet: %s", event.get("id"), err)
@@ -256,5 +266,5 @@ def buy_panel(solution) -> BuyPanel:
     show = user is None or permissions.can_buy(user)
     if not show:
         return BuyPanel(False, False, frozenset())
-    owned = services.owned_plan_ids(current_user, [p.id for p in solution.active_plans])
-    return BuyPanel(True, services.payments_enabled(), frozenset(owned))
+    owned = queries.owned_plan_ids(current_user, [p.id for p in solution.active_plans])
+    return BuyPanel(True, errors.payments_enabled(), frozenset(owned))

@@ -10,13 +10,19 @@ catalog_bp = Blueprint("catalog", __name__, url_prefix="/solutions")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.catalog import media_views, models, public_views, search, vendor_views  # noqa: F401
+    from marketplace.catalog import (  # noqa: F401
+        media_views,
+        models,
+        public_views,
+        search_index,
+        vendor_views,
+    )
     from marketplace.catalog.cli import uploads_cli
 
     app.register_blueprint(vendor_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(catalog_bp)
-    app.cli.add_command(search.search_cli)
+    app.cli.add_command(search_index.search_cli)
     app.cli.add_command(uploads_cli)
 
     from marketplace.catalog import services
@@ -25,7 +31,7 @@ def init_app(app: Flask) -> None:
     events.solution_changed.connect(services.reindex_solution)
     events.vendor_changed.connect(services.reindex_vendor)
 
-    from marketplace.catalog import queries
+    from marketplace.catalog import public_queries
     from marketplace.core import panels
 
-    panels.contribute(app, panels.HOME, "sections", queries.home_sections)
+    panels.contribute(app, panels.HOME, "sections", public_queries.home_sections)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user
 
-from marketplace.catalog import catalog_bp, queries
+from marketplace.catalog import catalog_bp, public_queries, queries
+from marketplace.catalog import params as catalog_params
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
@@ -15,21 +16,23 @@ from marketplace.core.pagecache import cache_page
 @catalog_bp.get("", strict_slashes=False)
 @cache_page
 def index():
-    params = queries.parse_params(request.args, default_per_page=current_app.config["PER_PAGE"])
+    params = catalog_params.parse_params(
+        request.args, default_per_page=current_app.config["PER_PAGE"]
+    )
     result = queries.run_catalog(params)
     return render_template(
         "catalog/index.html",
         result=result,
         params=params,
-        tree=queries.category_tree(result.facets.categories),
-        price_buckets=queries.PRICE_BUCKETS,
-        rating_buckets=queries.RATING_BUCKETS,
+        tree=public_queries.category_tree(result.facets.categories),
+        price_buckets=catalog_params.PRICE_BUCKETS,
+        rating_buckets=catalog_params.RATING_BUCKETS,
     )
 
 
 @catalog_bp.get("/<slug>")
 def solution(slug: str):
-    item = queries.public_solution(slug)
+    item = public_queries.public_solution(slug)
     if item is None:
         abort(404)
     response = make_response(
@@ -37,7 +40,7 @@ def solution(slug: str):
             "catalog/solution.html",
             solution=item,
             view=describe(content_of(item)),
-            others=queries.vendor_others(item),
+            others=public_queries.vendor_others(item),
             panels=panels.collect(panels.SOLUTION, solution=item),
         )
     )

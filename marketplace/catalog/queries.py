@@ -5,8 +5,8 @@ One code path serves the HTML catalogue and the JSON API.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -16,125 +16,10 @@ from sqlalchemy.orm import joinedload
 from marketplace.accounts.models import Organization
 from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
+from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import pagecache
 from marketplace.core.cache import TTLCache
-from marketplace.core.params import parse_int
 from marketplace.extensions import db
-
-SORTS = ("relevance", "rating", "reviews", "newest", "price_asc", "price_desc")
-DEPLOYMENTS = ("cloud", "on_premise", "hybrid")
-PRICE_BUCKETS = (0, 500_000, 2_000_000, 10_000_000)
-RATING_BUCKETS = (4, 3, 2)
-MAX_PER_PAGE = 100
-MAX_PAGE = 10_000
-MAX_QUERY = 200
-
-
-@dataclass
-class CatalogParams:
-    q: str = ""
-    category: str = ""
-    deployment: str = ""
-    has_trial: bool = False
-    min_rating: int | None = None
-    max_price: int | None = None
-    verified: bool = False
-    sort: str = ""
-    page: int = 1
-    per_page: int = 20
-    errors: dict[str, str] = field(default_factory=dict)
-    # Resolved from `category` by run_catalog: the category and its children.
-    category_ids: list[int] | None = None
-
-    @property
-    def effective_sort(self) -> str:
-        if self.sort in SORTS and (self.sort != "relevance" or self.q):
-            return self.sort
-        return "relevance" if self.q else "rating"
-
-    def to_args(self, **changes: Any) -> dict[str, Any]:
-        """Return the query-string arguments of this state (with `changes`), for links."""
-        state = replace(self, **changes) if changes else self
-        args: dict[str, Any] = {}
-        if state.q:
-            args["q"] = state.q
-        if state.category:
-            args["category"] = state.category
-        if state.deployment:
-            args["deployment"] = state.deployment
-        if state.has_trial:
-            args["has_trial"] = 1
-        if state.min_rating:
-            args["min_rating"] = state.min_rating
-        if state.max_price is not None:
-            args["max_price"] = state.max_price
-        if state.verified:
-            args["verified"] = 1
-        if state.sort and state.sort in SORTS:
-            args["sort"] = state.sort
-        if state.page > 1:
-            args["page"] = state.page
-        return args
-
-    @property
-    def active_filters(self) -> bool:
-        return bool(
-            self.category
-            or self.deployment
-            or self.has_trial
-            or self.min_rating
-            or self.max_price is not None
-            or self.verified
-        )
-
-
-def _int(raw: str | None, *, low: int, high: int) -> int | None:
-    if not (raw or "").strip():
-        return None
-    value = parse_int(raw, low=low, high=high)
-    if value is None:
-        raise ValueError(raw)
-    return value
-
-
-_TRUE = {"1", "true", "yes", "on"}
-
-
-def parse_params(args: Mapping[str, str], *, default_per_page: int = 20) -> CatalogParams:
-    """Read catalogue parameters leniently; what cannot be used is dropped and noted."""
-    params = CatalogParams(per_page=default_per_page)
-    errors = params.errors
-    params.q = " ".join((args.get("q") or "").split())[:MAX_QUERY]
-    params.category = (args.get("category") or "").strip()[:80]
-    deployment = (args.get("deployment") or "").strip()
-    if deployment in DEPLOYMENTS:
-        params.deployment = deployment
-    elif deployment:
-        errors["deployment"] = "must be one of " + ", ".join(DEPLOYMENTS)
-    params.has_trial = (args.get("has_trial") or "").strip().lower() in _TRUE
-    params.verified = (args.get("verified") or "").strip().lower() in _TRUE
-    for name, low, high in (
-        ("min_rating", 1, 5),
-        ("max_price", 0, 100_000_000_000),
-        ("page", 1, MAX_PAGE),
-        ("per_page", 1, MAX_PER_PAGE),
-    ):
-        try:
-            value = _int(args.get(name), low=low, high=high)
-        except ValueError:
-            errors[name] = f"must be a whole number from {low} to {high}"
-            continue
-        if value is not None:
-            setattr(params, name, value)
-    sort = (args.get("sort") or "").strip()
-    if sort in SORTS:
-        params.sort = sort
-    elif sort:
-        errors["sort"] = "must be one of " + ", ".join(SORTS)
-    return params
-
-
-# ---------------------------------------------------------------- query building
 
 
 def visible() -> list:
@@ -151,7 +36,7 @@ def solutions_with_vendor() -> Select:
 _base = solutions_with_vendor
 
 
-def _visible_without_join() -> list:
+def visible_without_join() -> list:
     """`visible()` for a query on solutions alone (no join with organizations).
 
     Inactive vendors are few, so "not one of them" is a small hashed set on every
@@ -241,15 +126,6 @@ class CatalogPage:
         return self.params.page
 
 
-# ---------------------------------------------------------------- per-process cache
-#
-# Facet counts, totals and the ranked ids of search pages are public data, the same for
-# every visitor. Each worker process keeps them for CATALOG_CACHE_SECONDS (default 30;
-# 0 turns the cache off, as the test suite does unless a test asks for it). A commit that
-# changes public content renews the host's content stamp (core/pagecache.py), and every
-# worker starts afresh at its next request; other hosts catch up within that many
-# seconds. Items are always read live (a listing suspended meanwhile drops out at once).
-
 # Bounds per process: entries, and their total weight (a list of grouped counts weighs its
 # length), so a burst of distinct searches cannot grow a worker without limit.
 CACHE_MAX_ENTRIES = 512
@@ -276,7 +152,7 @@ def _cache() -> TTLCache | None:
     return cache
 
 
-def _cached(key: Any, compute: Callable[[], Any]) -> Any:
+def cached_value(key: Any, compute: Callable[[], Any]) -> Any:
     cache = _cache()
     return compute() if cache is None else cache.get_or_compute(key, compute)
 
@@ -286,17 +162,6 @@ def clear_cache() -> None:
     cache = current_app.extensions.get(CACHE_EXTENSION_KEY)
     if cache is not None:
         cache.clear()
-
-
-# ---------------------------------------------------------------- facets and totals
-#
-# One grouped query gives every count the page needs: the visible solutions (matching the
-# search, when there is one) grouped by the value of each filter — category, deployment,
-# trial, price band, rating level, verified vendor. Each facet then counts, in Python,
-# the groups that pass every filter but its own; the total counts those that pass all.
-# This replaces a count and six facet queries that each scanned the filtered set, and the
-# grouped rows (a few thousand at most) do not depend on the filters, so one cached copy
-# serves every combination of filters for the same search.
 
 
 @dataclass(frozen=True)
@@ -317,7 +182,7 @@ def _price_edges(params: CatalogParams) -> tuple[int, ...]:
     return tuple(sorted(edges))
 
 
-def _groups(parsed: search.SearchQuery | None, edges: tuple[int, ...]) -> list[_Group]:
+def facet_groups(parsed: search.SearchQuery | None, edges: tuple[int, ...]) -> list[_Group]:
     price = case(
         (Solution.min_price_vnd.is_(None), None),
         *((Solution.min_price_vnd <= edge, i) for i, edge in enumerate(edges)),
@@ -405,9 +270,6 @@ def _summarise(
     return sum(g.count for g in passing(None)), facets
 
 
-# ---------------------------------------------------------------- the page
-
-
 # Ranking a broad search (tens of thousands of matches) is the costly part: the ranked
 # candidates are first taken from the search index alone, at most this many (or twice
 # what the page needs), and only those are checked against the listings' filters.
@@ -422,7 +284,7 @@ def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[
         ids = _ranked_page_ids(params, parsed, offset)
         if ids is not None:
             return ids
-    query = select(Solution.id).where(*_visible_without_join(), *_filter_conditions(params))
+    query = select(Solution.id).where(*visible_without_join(), *_filter_conditions(params))
     match = None
     if parsed is not None:
         match = search.match(parsed)
@@ -456,7 +318,7 @@ def _ranked_page_ids(
     passing = set(
         db.session.scalars(
             select(Solution.id).where(
-                Solution.id.in_(candidates), *_visible_without_join(), *_filter_conditions(params)
+                Solution.id.in_(candidates), *visible_without_join(), *_filter_conditions(params)
             )
         )
     )
@@ -472,7 +334,7 @@ def _load(ids: list[int]) -> list[Solution]:
         return []
     rows = db.session.scalars(
         select(Solution)
-        .where(*_visible_without_join(), Solution.id.in_(ids))
+        .where(*visible_without_join(), Solution.id.in_(ids))
         .options(
             joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
         )
@@ -506,133 +368,21 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     )
 
     def summary() -> tuple[int, Facets]:
-        groups = _cached(("groups", terms, edges), lambda: _groups(parsed, edges))
+        groups = cached_value(("groups", terms, edges), lambda: facet_groups(parsed, edges))
         return _summarise(groups, params, edges)
 
     # Facets are read, never changed, by the views: one cached copy can serve them all.
-    total, facets = _cached(("summary", terms, edges, filters), summary)
+    total, facets = cached_value(("summary", terms, edges, filters), summary)
     ids: list[int] = []
     if (params.page - 1) * params.per_page < total:
         if parsed is None:
             ids = _page_ids(params, None)
         else:
             key = ("page", parsed, tuple(sorted(params.to_args().items())), params.per_page)
-            ids = _cached(key, lambda: _page_ids(params, parsed))
+            ids = cached_value(key, lambda: _page_ids(params, parsed))
     return CatalogPage(
         params=params, items=_load(ids), total=total, facets=facets if with_facets else None
     )
-
-
-# ---------------------------------------------------------------- category tree and home page
-
-
-@dataclass
-class CategoryNode:
-    category: Category
-    count: int
-    children: list[CategoryNode]
-
-
-def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
-    """Return the category tree with result counts; a parent counts its children too."""
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
-    nodes = {c.id: CategoryNode(c, counts.get(c.id, 0), []) for c in categories}
-    roots = []
-    for c in categories:
-        node = nodes[c.id]
-        if c.parent_id is None:
-            roots.append(node)
-        else:
-            nodes[c.parent_id].children.append(node)
-    for root in roots:
-        root.count += sum(child.count for child in root.children)
-    return roots
-
-
-def _visible_list(order, limit: int, *extra) -> list[Solution]:
-    # Without the join of `solutions_with_vendor()`: SQLite would build a Bloom filter of every
-    # organisation for it, which costs more than the four rows a list shows.
-    query = (
-        select(Solution)
-        .where(*_visible_without_join(), *extra)
-        .options(
-            joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
-        )
-        .order_by(*order)
-        .limit(limit)
-    )
-    return list(db.session.scalars(query).unique())
-
-
-@dataclass
-class HomeSections:
-    categories: list[CategoryNode]
-    top_rated: list[Solution]
-    newest: list[Solution]
-    trials: list[Solution]
-    total: int
-
-
-def home_sections(limit: int = 4) -> HomeSections:
-    """Collect what the home page shows, in a fixed number of queries."""
-    # The catalogue's grouped counts (cached) give the count per category.
-    edges = tuple(sorted(PRICE_BUCKETS))
-    groups = _cached(("groups", None, edges), lambda: _groups(None, edges))
-    counts: dict[int, int] = {}
-    for group in groups:
-        if group.category_id is not None:
-            counts[group.category_id] = counts.get(group.category_id, 0) + group.count
-    tree = category_tree(counts)
-    return HomeSections(
-        categories=tree,
-        top_rated=_visible_list(
-            (
-                Solution.rating_score.desc(),
-                Solution.rating_count.desc(),
-                Solution.published_at.desc(),
-            ),
-            limit,
-            Solution.rating_count > 0,
-        ),
-        newest=_visible_list((Solution.published_at.desc(), Solution.id.desc()), limit),
-        trials=_visible_list(
-            (Solution.max_trial_days.desc(), Solution.published_at.desc()),
-            limit,
-            Solution.max_trial_days > 0,
-        ),
-        total=sum(group.count for group in groups),
-    )
-
-
-def vendor_others(solution: Solution, limit: int = 4) -> list[Solution]:
-    """Return other public listings of the same vendor."""
-    return _visible_list(
-        (Solution.published_at.desc(),),
-        limit,
-        Solution.vendor_id == solution.vendor_id,
-        Solution.id != solution.id,
-    )
-
-
-def public_solution(slug: str) -> Solution | None:
-    """Return the published listing with this slug (of an active vendor), or None."""
-    from sqlalchemy.orm import selectinload
-
-    rows = db.session.scalars(
-        solutions_with_vendor()
-        .where(*visible(), Solution.slug == slug[:100])
-        .options(
-            joinedload(Solution.vendor),
-            joinedload(Solution.category).joinedload(Category.parent),
-            joinedload(Solution.logo),
-            # One collection joined (a handful of plans) saves a query; joining a second
-            # would multiply the rows.
-            joinedload(Solution.plans),
-            selectinload(Solution.features),
-            selectinload(Solution.screenshots),
-        )
-    )
-    return rows.unique().one_or_none()  # the slug is unique
 
 
 def vendor_solutions(vendor_id: int) -> list[Solution]:

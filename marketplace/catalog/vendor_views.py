@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.forms import VerificationForm
-from marketplace.catalog import permissions, services, uploads, vendor_bp
+from marketplace.catalog import listing_queries, permissions, rules, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
 from marketplace.catalog.models import FeatureDefinition, Solution, Upload
 from marketplace.catalog.presenters import describe, media_url
@@ -35,7 +35,7 @@ def index():
         .where(Solution.vendor_id == current_user.organization_id)
         .order_by(Solution.updated_at.desc(), Solution.id.desc())
     ).all()
-    revisions = services.open_revisions_for(solutions)
+    revisions = listing_queries.open_revisions_for(solutions)
     return render_template(
         "vendor/index.html",
         org=current_user.organization,
@@ -54,17 +54,17 @@ def _latest_verification():
 @role_required("vendor")
 def solution_detail(solution_id: int):
     solution = _own_solution(solution_id)
-    content, revision = services.working_content(solution)
+    content, revision = listing_queries.working_content(solution)
     return render_template(
         "vendor/solution_detail.html",
         solution=solution,
         revision=revision,
         view=describe(content),
-        history=services.history(solution),
+        history=listing_queries.history(solution),
     )
 
 
-def _attach(form: SolutionForm, err: services.ListingError) -> None:
+def _attach(form: SolutionForm, err: rules.ListingError) -> None:
     field = getattr(form, err.field, None) if err.field else None
     if field is not None and hasattr(field, "errors") and not isinstance(field.errors, dict):
         field.errors = [*list(field.errors), err.message]
@@ -88,10 +88,10 @@ def _store_uploads(form: SolutionForm) -> bool:
     for file in request.files.getlist(form.screenshots.name):
         if not file or not file.filename:
             continue
-        if len(ids) >= services.MAX_SCREENSHOTS:
+        if len(ids) >= rules.MAX_SCREENSHOTS:
             form.screenshots.errors = [
                 *list(form.screenshots.errors),
-                _("Tối đa %(n)d ảnh chụp màn hình.", n=services.MAX_SCREENSHOTS),
+                _("Tối đa %(n)d ảnh chụp màn hình.", n=rules.MAX_SCREENSHOTS),
             ]
             ok = False
             break
@@ -132,7 +132,7 @@ def _editor_context(form: SolutionForm, solution: Solution | None, preview_html:
         "form": form,
         "solution": solution,
         "feature_groups": groups,
-        "categories": {str(c.id): c for c in services.leaf_categories()},
+        "categories": {str(c.id): c for c in listing_queries.leaf_categories()},
         "feature_field_name": feature_field_name,
         "preview_html": preview_html,
         "logo": uploads.get(content.logo_id) if content.logo_id else None,
@@ -142,19 +142,19 @@ def _editor_context(form: SolutionForm, solution: Solution | None, preview_html:
 
 
 def _edit(solution: Solution | None):
-    categories = services.leaf_categories()
+    categories = listing_queries.leaf_categories()
     form = SolutionForm(categories=categories)
     form.section_errors = {}
     preview_html = None
     if request.method == "GET":
         if solution is not None:
-            content, _revision = services.working_content(solution)
+            content, _revision = listing_queries.working_content(solution)
             form.fill_from(content)
         return render_template("vendor/solution_form.html", **_editor_context(form, solution, None))
 
     valid = form.validate()
     uploads_ok = _store_uploads(form)
-    definitions = services.vocabulary(form.chosen_category_id())
+    definitions = listing_queries.vocabulary(form.chosen_category_id())
     form.read_features(request.form, definitions)
     action = request.form.get("action", "save")
     if action == "preview":
@@ -166,7 +166,7 @@ def _edit(solution: Solution | None):
                 solution = services.create_solution(current_user, content)
             else:
                 services.save_solution(current_user, solution, content)
-        except services.ListingError as err:
+        except rules.ListingError as err:
             db.session.rollback()
             _attach(form, err)
         else:
@@ -176,7 +176,7 @@ def _edit(solution: Solution | None):
                 return redirect(url_for("vendor.solution_detail", solution_id=solution.id))
             try:
                 services.submit_solution(current_user, solution)
-            except services.ListingError as err:
+            except rules.ListingError as err:
                 db.session.rollback()
                 _attach(form, err)
                 flash(
@@ -210,7 +210,7 @@ def _act(solution_id: int, action, success: str):
     solution = _own_solution(solution_id)
     return actions.perform(
         lambda: action(current_user, solution),
-        errors=services.ListingError,
+        errors=rules.ListingError,
         success=success,
         next_url=url_for("vendor.solution_detail", solution_id=solution.id),
     )

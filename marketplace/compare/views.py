@@ -12,8 +12,9 @@ from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
-from marketplace.reviews import services as reviews
-from marketplace.trials import services as trials
+from marketplace.reviews import presenters as reviews_presenters
+from marketplace.reviews import queries as reviews_queries
+from marketplace.trials import queries as trials_queries
 
 
 def inject_tray() -> dict:
@@ -42,9 +43,11 @@ def index():
         only_diff=request.args.get("diff") == "1",
         plan_lines=services.plan_lines(comparison.solutions),
         raw=",".join(s.slug for s in comparison.solutions),
-        response_times=trials.median_response_time(s.vendor_id for s in comparison.solutions),
-        ratings=reviews.summaries(s.id for s in comparison.solutions),
-        aspect_labels=reviews.ASPECT_LABELS,
+        response_times=trials_queries.median_response_time(
+            s.vendor_id for s in comparison.solutions
+        ),
+        ratings=reviews_queries.summaries(s.id for s in comparison.solutions),
+        aspect_labels=reviews_presenters.ASPECT_LABELS,
     )
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organization, Role, User
-from marketplace.catalog import services
-from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
+from marketplace.catalog import decisions, listing_queries, services
+from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput, content_of
 from marketplace.catalog.models import Category, FeatureDefinition, Solution, SolutionStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
@@ -46,9 +46,9 @@ def _finish(
     if moderator is None:
         return
     if status == SolutionStatus.REJECTED:
-        services.reject_solution(moderator, solution, reason)
+        decisions.reject_solution(moderator, solution, reason)
     elif status == SolutionStatus.SUSPENDED:
-        services.suspend_solution(moderator, solution, reason)
+        decisions.suspend_solution(moderator, solution, reason)
     elif status == SolutionStatus.ARCHIVED:
         services.archive_solution(actor, solution)
 
@@ -85,7 +85,7 @@ def seed_catalog(password_hash: str) -> int:
             services.submit_solution(actor, solution)
             solution.submitted_at = now - dt.timedelta(days=days, hours=20)
         if status in LIVE and moderator is not None:
-            services.approve_solution(moderator, solution)
+            decisions.approve_solution(moderator, solution)
             solution.published_at = now - dt.timedelta(days=days)
         _finish(status, item.get("status_reason"), solution, actor, moderator)
         solution.updated_at = solution.published_at or solution.submitted_at or created
@@ -94,12 +94,12 @@ def seed_catalog(password_hash: str) -> int:
 
     for change in data.revisions:
         solution = db.session.scalar(select(Solution).where(Solution.slug == change["slug"]))
-        if solution is None or services.open_revision(solution) is not None:
+        if solution is None or listing_queries.open_revision(solution) is not None:
             continue
         if any(r.status != "draft" for r in solution.revisions):
             continue
         actor = actors[solution.vendor.tax_code]
-        content = services.content_of(solution)
+        content = content_of(solution)
         changes = dict(change["changes"])
         if "plans" in changes:
             live = {p.name: p.id for p in content.plans}

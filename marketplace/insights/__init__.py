@@ -28,11 +28,11 @@ def purge_command(days: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.insights import models, services, views  # noqa: F401
+    from marketplace.insights import models, moderation_figures, views  # noqa: F401
 
     app.register_blueprint(bp)
     app.cli.add_command(insights_cli)
-    panels.contribute(app, panels.MODERATION_DESK, "figures", services.moderation_figures)
+    panels.contribute(app, panels.MODERATION_DESK, "figures", moderation_figures.moderation_figures)
 
     from marketplace.insights import receivers
 

@@ -6,7 +6,8 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from marketplace.core.permissions import role_required
-from marketplace.insights import bp, charts, services
+from marketplace.insights import bp, charts, exports, vendor_figures
+from marketplace.insights import dashboard as insights_dashboard
 
 
 def _csv(body: str, filename: str, *, public: bool) -> Response:
@@ -23,27 +24,27 @@ def _csv(body: str, filename: str, *, public: bool) -> Response:
 @bp.get("/dashboard")
 def dashboard():
     return render_template(
-        "insights/dashboard.html", board=services.build_dashboard(), charts=charts
+        "insights/dashboard.html", board=insights_dashboard.build_dashboard(), charts=charts
     )
 
 
 @bp.get("/dashboard.csv")
 def dashboard_csv():
-    board = services.build_dashboard()
+    board = insights_dashboard.build_dashboard()
     filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"
-    return _csv(services.dashboard_csv(board), filename, public=True)
+    return _csv(exports.dashboard_csv(board), filename, public=True)
 
 
 @bp.get("/vendor/insights")
 @role_required("vendor")
 def vendor_dashboard():
-    data = services.build_vendor_insights(current_user, request.args)
+    data = vendor_figures.build_vendor_insights(current_user, request.args)
     return render_template("insights/vendor.html", data=data, charts=charts)
 
 
 @bp.get("/vendor/insights.csv")
 @role_required("vendor")
 def vendor_csv():
-    data = services.build_vendor_insights(current_user, request.args)
+    data = vendor_figures.build_vendor_insights(current_user, request.args)
     filename = f"so-lieu-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}.csv"
-    return _csv(services.vendor_csv(data), filename, public=False)
+    return _csv(exports.vendor_csv(data), filename, public=False)

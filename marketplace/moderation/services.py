@@ -28,7 +28,7 @@ from marketplace.catalog.models import (
 from marketplace.catalog.presenters import describe
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
-from marketplace.reviews import services as reviews
+from marketplace.reviews import queries as reviews_queries
 from marketplace.reviews.models import ReviewReport
 
 ACTION_LABELS = {
@@ -118,7 +118,7 @@ def queues(limit: int = 100) -> Queues:
         .order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
         .limit(limit)
     ).all()
-    reports = reviews.open_reports(limit)
+    reports = reviews_queries.open_reports(limit)
     return Queues(
         list(solutions),
         list(revisions),

@@ -10,7 +10,10 @@ from sqlalchemy import select
 from marketplace.accounts import organizations
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import OrganizationChange, VerificationRequest
-from marketplace.catalog import services as catalog
+from marketplace.catalog import decisions as catalog_decisions
+from marketplace.catalog import listing_queries as catalog_listing_queries
+from marketplace.catalog import rules as catalog_rules
+from marketplace.catalog.content import content_of
 from marketplace.catalog.forms import (
     DecisionForm,
     ReasonForm,
@@ -83,14 +86,14 @@ def _content_forms(version: str, **given) -> dict:
 
 
 def _solution_page(item: Solution, **forms):
-    _content, revision = catalog.working_content(item)
+    _content, revision = catalog_listing_queries.working_content(item)
     return render_template(
         "moderation/solution.html",
         solution=item,
-        view=describe(catalog.content_of(item)),
+        view=describe(content_of(item)),
         revision=revision,
-        history=catalog.history(item),
-        **_content_forms(catalog.solution_version(item), **forms),
+        history=catalog_listing_queries.history(item),
+        **_content_forms(catalog_rules.solution_version(item), **forms),
     )
 
 
@@ -113,7 +116,7 @@ def _decide(obj, action, form_class, success: str, back: str, page):
     def rerender():
         if versioned and form.version.errors:
             # Posted without the version of a page: the moderator has not seen this content.
-            flash(str(catalog.StaleContentError()), "warning")
+            flash(str(catalog_rules.StaleContentError()), "warning")
         elif not form.reason.errors:
             form.reason.errors = [_("Vui lòng nhập lý do.")]
         return page(obj, **{slot: form}), 400
@@ -133,8 +136,8 @@ def _decide(obj, action, form_class, success: str, back: str, page):
         act,
         form=form,
         rerender=rerender,
-        errors=(catalog.ListingError, accounts.AccountError),
-        handlers={catalog.StaleContentError: stale},
+        errors=(catalog_rules.ListingError, accounts.AccountError),
+        handlers={catalog_rules.StaleContentError: stale},
         field_errors=False,
         success=success,
         next_url=url_for("moderation.index"),
@@ -152,7 +155,10 @@ def _decide_solution(solution_id: int, action, form_class, success: str):
 @role_required(*STAFF)
 def approve_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.approve_solution, DecisionForm, _("Đã phê duyệt và xuất bản.")
+        solution_id,
+        catalog_decisions.approve_solution,
+        DecisionForm,
+        _("Đã phê duyệt và xuất bản."),
     )
 
 
@@ -160,7 +166,7 @@ def approve_solution(solution_id: int):
 @role_required(*STAFF)
 def reject_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.reject_solution, RequiredDecisionForm, _("Đã từ chối.")
+        solution_id, catalog_decisions.reject_solution, RequiredDecisionForm, _("Đã từ chối.")
     )
 
 
@@ -168,7 +174,7 @@ def reject_solution(solution_id: int):
 @role_required(*STAFF)
 def suspend_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.suspend_solution, RequiredDecisionForm, _("Đã tạm ngưng.")
+        solution_id, catalog_decisions.suspend_solution, RequiredDecisionForm, _("Đã tạm ngưng.")
     )
 
 
@@ -176,7 +182,7 @@ def suspend_solution(solution_id: int):
 @role_required(*STAFF)
 def restore_solution(solution_id: int):
     return _decide_solution(
-        solution_id, catalog.restore_solution, RequiredDecisionForm, _("Đã khôi phục.")
+        solution_id, catalog_decisions.restore_solution, RequiredDecisionForm, _("Đã khôi phục.")
     )
 
 
@@ -186,7 +192,7 @@ def _revision_page(item: SolutionRevision, **forms):
         revision=item,
         solution=item.solution,
         diff=services.revision_diff(item),
-        **_content_forms(catalog.revision_version(item), **forms),
+        **_content_forms(catalog_rules.revision_version(item), **forms),
     )
 
 
@@ -207,7 +213,7 @@ def _decide_revision(revision_id: int, action, form_class, success: str):
     item = _get(SolutionRevision, revision_id)
     if item.status == "draft":
         # Withdrawn since the moderator opened it: the vendor is rewriting it.
-        flash(str(catalog.StaleContentError()), "warning")
+        flash(str(catalog_rules.StaleContentError()), "warning")
         return _solution_page(item.solution), 409
     back = url_for("moderation.revision", revision_id=item.id)
     return _decide(item, action, form_class, success, back, _revision_page)
@@ -217,7 +223,10 @@ def _decide_revision(revision_id: int, action, form_class, success: str):
 @role_required(*STAFF)
 def approve_revision(revision_id: int):
     return _decide_revision(
-        revision_id, catalog.approve_revision, DecisionForm, _("Đã phê duyệt bản chỉnh sửa.")
+        revision_id,
+        catalog_decisions.approve_revision,
+        DecisionForm,
+        _("Đã phê duyệt bản chỉnh sửa."),
     )
 
 
@@ -225,7 +234,10 @@ def approve_revision(revision_id: int):
 @role_required(*STAFF)
 def reject_revision(revision_id: int):
     return _decide_revision(
-        revision_id, catalog.reject_revision, RequiredDecisionForm, _("Đã từ chối bản chỉnh sửa.")
+        revision_id,
+        catalog_decisions.reject_revision,
+        RequiredDecisionForm,
+        _("Đã từ chối bản chỉnh sửa."),
     )
 
 

@@ -11,13 +11,13 @@ bp = Blueprint("reviews", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.reviews import models, services, views  # noqa: F401
+    from marketplace.reviews import models, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)
     panels.contribute(app, panels.SOLUTION, "reviews", views.review_panel)
     app.jinja_env.globals.update(
-        review_aspect_labels=services.ASPECT_LABELS,
-        review_sort_labels=services.SORT_LABELS,
-        review_status_label=services.status_label,
-        review_report_status_label=services.report_status_label,
+        review_aspect_labels=presenters.ASPECT_LABELS,
+        review_sort_labels=presenters.SORT_LABELS,
+        review_status_label=presenters.status_label,
+        review_report_status_label=presenters.report_status_label,
     )

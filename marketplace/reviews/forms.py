@@ -11,7 +11,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.core.forms import Form, strip
-from marketplace.reviews import services
+from marketplace.reviews import rules
 from marketplace.reviews.models import Review
 
 
@@ -27,7 +27,7 @@ class StarField(RadioField):
         self.data = valuelist[0] if valuelist else None
 
     def score(self) -> int | None:
-        return services.parse_score(self.data)
+        return rules.parse_score(self.data)
 
 
 def _raise(problem: str | None) -> None:
@@ -57,42 +57,42 @@ class ReviewForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in (*services.SCORE_FIELDS, "title", "body"):
+        for name in (*rules.SCORE_FIELDS, "title", "body"):
             getattr(self, name).flags.required = True
 
     def star_fields(self) -> list[StarField]:
-        return [getattr(self, name) for name in services.SCORE_FIELDS]
+        return [getattr(self, name) for name in rules.SCORE_FIELDS]
 
     def validate_overall(self, field) -> None:
-        _raise(services.check_score(field.score(), "overall"))
+        _raise(rules.check_score(field.score(), "overall"))
 
     def validate_ease_of_use(self, field) -> None:
-        _raise(services.check_score(field.score(), "ease_of_use"))
+        _raise(rules.check_score(field.score(), "ease_of_use"))
 
     def validate_features(self, field) -> None:
-        _raise(services.check_score(field.score(), "features"))
+        _raise(rules.check_score(field.score(), "features"))
 
     def validate_support(self, field) -> None:
-        _raise(services.check_score(field.score(), "support"))
+        _raise(rules.check_score(field.score(), "support"))
 
     def validate_value(self, field) -> None:
-        _raise(services.check_score(field.score(), "value"))
+        _raise(rules.check_score(field.score(), "value"))
 
     def validate_title(self, field) -> None:
-        _raise(services.check_title(field.data))
+        _raise(rules.check_title(field.data))
 
     def validate_body(self, field) -> None:
-        _raise(services.check_body(field.data))
+        _raise(rules.check_body(field.data))
 
     def fill_from(self, review: Review) -> None:
-        for name in services.SCORE_FIELDS:
+        for name in rules.SCORE_FIELDS:
             getattr(self, name).data = str(getattr(review, name))
         self.title.data = review.title
         self.body.data = review.body
 
-    def to_input(self) -> services.ReviewInput:
-        return services.ReviewInput(
-            **{name: getattr(self, name).score() for name in services.SCORE_FIELDS},
+    def to_input(self) -> rules.ReviewInput:
+        return rules.ReviewInput(
+            **{name: getattr(self, name).score() for name in rules.SCORE_FIELDS},
             title=self.title.data or "",
             body=self.body.data or "",
         )
@@ -106,7 +106,7 @@ class ReplyForm(Form):
     )
 
     def validate_body(self, field) -> None:
-        _raise(services.check_reply(field.data))
+        _raise(rules.check_reply(field.data))
 
 
 class ReportForm(Form):
@@ -124,7 +124,7 @@ class ReportForm(Form):
         self.reason.flags.required = True
 
     def validate_reason(self, field) -> None:
-        _raise(services.check_reason(field.data))
+        _raise(rules.check_reason(field.data))
 
 
 class VoteForm(Form):

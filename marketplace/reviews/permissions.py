@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
-from marketplace.billing import services as billing
+from marketplace.billing import queries as billing_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
@@ -64,7 +64,7 @@ def can_review(user: User | None, solution: Solution) -> tuple[bool, str]:
             "“Người dùng đã xác thực”."
         )
     # A subscription that is or was live (active, past due, canceled), or a paid purchase.
-    if billing.has_bought_solution(user.organization_id, solution.id):
+    if billing_queries.has_bought_solution(user.organization_id, solution.id):
         return True, _(
             "Doanh nghiệp của bạn đã mua gói của giải pháp này trên Chợ: nhận xét sẽ mang nhãn "
             "“Người dùng đã xác thực”."

@@ -11,14 +11,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.accounts.models import Role, User
-from marketplace.catalog import queries
+from marketplace.catalog import public_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import actions
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db, login_manager
-from marketplace.reviews import bp, permissions, services
+from marketplace.reviews import bp, permissions, presenters, rules, services
+from marketplace.reviews import queries as reviews_queries
 from marketplace.reviews.forms import DecisionForm, ReplyForm, ReportForm, ReviewForm, VoteForm
 from marketplace.reviews.models import Review, ReviewStatus
 
@@ -33,8 +34,8 @@ class ReviewPanel:
     """Everything the reviews section of a solution page shows, for the current visitor."""
 
     solution: Solution
-    summary: services.RatingSummary
-    page: services.ReviewPage
+    summary: reviews_queries.RatingSummary
+    page: reviews_queries.ReviewPage
     voted: set[int]
     can_write: bool
     reason: str
@@ -42,7 +43,7 @@ class ReviewPanel:
     user: User | None
 
     @property
-    def params(self) -> services.ListParams:
+    def params(self) -> reviews_queries.ListParams:
         return self.page.params
 
     def url(self, **changes) -> str:
@@ -82,14 +83,14 @@ def review_panel(solution: Solution) -> ReviewPanel:
     users add their votes on the page, and enterprises their eligibility and own review.
     """
     user = current_user if current_user.is_authenticated else None
-    params = services.parse_list_params(request.args)
-    rating = services.summary(solution.id)
-    page = services.review_page(solution.id, params, rating)
-    voted = services.voted_ids(getattr(user, "id", None), [r.id for r in page.items])
+    params = reviews_queries.parse_list_params(request.args)
+    rating = reviews_queries.summary(solution.id)
+    page = reviews_queries.review_page(solution.id, params, rating)
+    voted = reviews_queries.voted_ids(getattr(user, "id", None), [r.id for r in page.items])
     allowed, reason = permissions.can_review(user, solution)
     own = None
     if user is not None and user.role == Role.ENTERPRISE:
-        own = services.own_review(user.organization_id, solution.id)
+        own = reviews_queries.own_review(user.organization_id, solution.id)
     return ReviewPanel(solution, rating, page, voted, allowed, reason, own, user)
 
 
@@ -106,13 +107,13 @@ def _signed_in_or_login():
 def write(slug: str):
     if (response := _signed_in_or_login()) is not None:
         return response
-    solution = queries.public_solution(slug)
+    solution = public_queries.public_solution(slug)
     if solution is None:
         abort(404)
     allowed, reason = permissions.can_review(current_user, solution)
     own = None
     if current_user.role == Role.ENTERPRISE:
-        own = services.own_review(current_user.organization_id, solution.id)
+        own = reviews_queries.own_review(current_user.organization_id, solution.id)
     if not allowed:
         return (
             render_template("reviews/not_allowed.html", solution=solution, reason=reason, own=own),
@@ -125,10 +126,10 @@ def write(slug: str):
     elif form.validate_on_submit():
         try:
             review = services.record_review(current_user, solution, form.to_input())
-        except services.ReviewValidationError as err:
+        except rules.ReviewValidationError as err:
             db.session.rollback()
             form.attach_errors(err.errors)
-        except services.ReviewError as err:
+        except rules.ReviewError as err:
             db.session.rollback()
             flash(err.message, "danger")
         else:
@@ -154,7 +155,7 @@ def write(slug: str):
 
 def _public_review(review_id: int) -> Review:
     """Return a published review of a public solution, else 404 (hidden ones included)."""
-    review = services.get_review(review_id)
+    review = reviews_queries.get_review(review_id)
     if (
         review is None
         or review.status != ReviewStatus.PUBLISHED
@@ -172,7 +173,7 @@ def helpful(review_id: int):
     review = _public_review(review_id)
     permissions.require_vote(current_user, review)
     form = VoteForm()
-    back = safe_next(form.next.data, services.public_link(review))
+    back = safe_next(form.next.data, presenters.public_link(review))
     if not form.validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "warning")
         return redirect(back)
@@ -199,7 +200,7 @@ def reply(review_id: int):
         existed = review.reply is not None
         try:
             services.save_reply(current_user, review, form.body.data)
-        except services.ReviewValidationError as err:
+        except rules.ReviewValidationError as err:
             db.session.rollback()
             form.attach_errors(err.errors)
         else:
@@ -208,7 +209,7 @@ def reply(review_id: int):
                 _("Đã cập nhật phản hồi.") if existed else _("Đã đăng phản hồi của nhà cung cấp."),
                 "success",
             )
-            return redirect(services.public_link(review))
+            return redirect(presenters.public_link(review))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("reviews/reply.html", review=review, form=form), status
 
@@ -219,25 +220,25 @@ def report(review_id: int):
         return response
     review = _public_review(review_id)
     permissions.require_report(current_user, review)
-    existing = services.open_report_for(current_user.id, review.id)
+    existing = reviews_queries.open_report_for(current_user.id, review.id)
     form = ReportForm()
     if request.method == "POST" and existing is not None:
-        flash(services.DuplicateReportError().message, "info")
-        return redirect(services.public_link(review))
+        flash(rules.DuplicateReportError().message, "info")
+        return redirect(presenters.public_link(review))
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.report_review(current_user, review, form.reason.data)
-        except services.DuplicateReportError as err:
+        except rules.DuplicateReportError as err:
             db.session.rollback()
             flash(err.message, "info")
-            return redirect(services.public_link(review))
-        except services.ReviewValidationError as err:
+            return redirect(presenters.public_link(review))
+        except rules.ReviewValidationError as err:
             db.session.rollback()
             form.attach_errors(err.errors)
         else:
             db.session.commit()
             flash(_("Đã gửi báo cáo vi phạm. Kiểm duyệt viên sẽ xem xét nhận xét này."), "success")
-            return redirect(services.public_link(review))
+            return redirect(presenters.public_link(review))
     status = 400 if form.is_submitted() and form.errors else 200
     return (
         render_template("reviews/report.html", review=review, form=form, existing=existing),
@@ -251,23 +252,25 @@ def report(review_id: int):
 @bp.get("/moderation/reviews")
 @role_required(*STAFF)
 def moderation_list():
-    filters = services.ModerationFilters(
+    filters = reviews_queries.ModerationFilters(
         status=request.args.get("status", "")[:20],
         reported=request.args.get("reported") == "1",
         q=request.args.get("q", "")[:100],
     )
-    page = paginate(services.moderation_query(filters), per_page=current_app.config["PER_PAGE"])
+    page = paginate(
+        reviews_queries.moderation_query(filters), per_page=current_app.config["PER_PAGE"]
+    )
     return render_template(
         "reviews/moderation_list.html",
         page=page,
         filters=filters,
-        report_counts=services.open_report_counts(r.id for r in page.items),
+        report_counts=reviews_queries.open_report_counts(r.id for r in page.items),
         statuses=list(ReviewStatus),
     )
 
 
 def _staff_review(review_id: int) -> Review:
-    review = services.get_review(review_id)
+    review = reviews_queries.get_review(review_id)
     if review is None:
         abort(404)
     return review
@@ -284,9 +287,9 @@ def _render_moderation(review: Review, status: int = 200, **forms: FlaskForm):
         render_template(
             "reviews/moderation_review.html",
             review=review,
-            reports=services.reports_of(review.id),
+            reports=reviews_queries.reports_of(review.id),
             history=review.revisions,
-            audit=services.audit_of(review.id),
+            audit=reviews_queries.audit_of(review.id),
             **context,
         ),
         status,
@@ -308,7 +311,7 @@ def _decide(review_id: int, prefix: str, action, success: str):
         rerender=lambda: _render_moderation(
             _staff_review(review_id), 400, **{f"{prefix}_form": form}
         ),
-        errors=services.ReviewError,
+        errors=rules.ReviewError,
         error_category="warning",
         success=success,
         next_url=url_for("reviews.moderation_review", review_id=review_id),

@@ -25,21 +25,21 @@ def format_response_time(value: dt.timedelta | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.trials import cli, models, services, views  # noqa: F401
+    from marketplace.trials import cli, models, presenters, queries, views  # noqa: F401
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.trials_cli)
     app.jinja_env.filters["response_time"] = format_response_time
-    app.jinja_env.globals.update(trial_status_label=services.status_label)
+    app.jinja_env.globals.update(trial_status_label=presenters.status_label)
     panels.contribute(
         app,
         panels.SOLUTION,
         "response_time",
-        lambda solution: services.vendor_response_time(solution.vendor_id),
+        lambda solution: queries.vendor_response_time(solution.vendor_id),
     )
     panels.contribute(
         app,
         panels.VENDOR_HOME,
         "new_trials",
-        lambda organization: services.new_request_count(organization.id),
+        lambda organization: queries.new_request_count(organization.id),
     )

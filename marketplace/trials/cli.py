@@ -21,9 +21,9 @@ trials_cli = AppGroup("trials", help="Free trials: expiry and reminders.")
 )
 def tick_command(today: dt.datetime | None) -> None:
     """End active trials past their end date and queue reminders 3 days before the end."""
-    from marketplace.trials import services
+    from marketplace.trials import reminders
 
-    result = services.tick(today=today.date() if today else None)
+    result = reminders.tick(today=today.date() if today else None)
     db.session.commit()
     click.echo(
         f"{result.today:%Y-%m-%d}: ended {len(result.ended)} trial(s)"

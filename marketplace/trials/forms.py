@@ -12,7 +12,8 @@ from wtforms.validators import ValidationError
 from marketplace.catalog.models import Plan, Solution
 from marketplace.core.formatting import format_vnd
 from marketplace.core.forms import Form, strip
-from marketplace.trials import services
+from marketplace.core.text import MAX_REASON
+from marketplace.trials import rules
 
 
 class LocalDateField(DateField):
@@ -57,7 +58,7 @@ def plan_label(plan: Plan) -> str:
 
 
 class TrialRequestForm(Form):
-    """An enterprise asks to try a plan. The rules live in trials.services."""
+    """An enterprise asks to try a plan. The rules live in trials.rules."""
 
     plan = SelectField(_l("Gói dịch vụ muốn dùng thử"), validate_choice=False)
     contact_name = StringField(_l("Người liên hệ"), filters=[strip])
@@ -83,7 +84,7 @@ class TrialRequestForm(Form):
         super().__init__(*args, **kwargs)
         self.solution = solution
         self.today = today
-        self.plan.choices = [(str(p.id), plan_label(p)) for p in services.trial_plans(solution)]
+        self.plan.choices = [(str(p.id), plan_label(p)) for p in rules.trial_plans(solution)]
         for name in ("plan", "contact_name", "contact_phone", "preferred_start", "users_count"):
             getattr(self, name).flags.required = True
 
@@ -96,32 +97,32 @@ class TrialRequestForm(Form):
         return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None
 
     def validate_plan(self, field) -> None:
-        self._raise(services.plan_problem(self.solution, self.plan_id()))
+        self._raise(rules.plan_problem(self.solution, self.plan_id()))
 
     def validate_contact_name(self, field) -> None:
-        self._raise(services.check_contact_name(field.data))
+        self._raise(rules.check_contact_name(field.data))
 
     def validate_contact_phone(self, field) -> None:
-        self._raise(services.check_phone(field.data))
+        self._raise(rules.check_phone(field.data))
 
     def validate_preferred_start(self, field) -> None:
         if field.errors:  # not a date: that error is enough
             return
-        self._raise(services.check_preferred_start(field.data, self.today))
+        self._raise(rules.check_preferred_start(field.data, self.today))
 
     def validate_users_count(self, field) -> None:
-        self._raise(services.check_users_count(self.users()))
+        self._raise(rules.check_users_count(self.users()))
 
     def validate_message(self, field) -> None:
-        self._raise(services.check_message(field.data))
+        self._raise(rules.check_message(field.data))
 
     @staticmethod
     def _raise(problem: str | None) -> None:
         if problem:
             raise ValidationError(problem)
 
-    def to_input(self) -> services.TrialInput:
-        return services.TrialInput(
+    def to_input(self) -> rules.TrialInput:
+        return rules.TrialInput(
             plan_id=self.plan_id(),
             contact_name=self.contact_name.data or "",
             contact_phone=self.contact_phone.data or "",
@@ -144,9 +145,9 @@ class AcceptForm(Form):
     def validate_instructions(self, field) -> None:
         if not field.data:
             raise ValidationError(_l("Vui lòng nhập hướng dẫn truy cập cho doanh nghiệp."))
-        if len(field.data) > services.MAX_INSTRUCTIONS:
+        if len(field.data) > rules.MAX_INSTRUCTIONS:
             raise ValidationError(
-                _l("Nội dung không được dài quá %(n)d ký tự.", n=services.MAX_INSTRUCTIONS)
+                _l("Nội dung không được dài quá %(n)d ký tự.", n=rules.MAX_INSTRUCTIONS)
             )
 
 
@@ -156,10 +157,8 @@ class DeclineForm(Form):
     def validate_reason(self, field) -> None:
         if not field.data:
             raise ValidationError(_l("Vui lòng nêu lý do từ chối."))
-        if len(field.data) > services.MAX_REASON:
-            raise ValidationError(
-                _l("Nội dung không được dài quá %(n)d ký tự.", n=services.MAX_REASON)
-            )
+        if len(field.data) > MAX_REASON:
+            raise ValidationError(_l("Nội dung không được dài quá %(n)d ký tự.", n=MAX_REASON))
 
 
 class NoteForm(Form):
@@ -168,20 +167,16 @@ class NoteForm(Form):
     note = TextAreaField(_l("Ghi chú (không bắt buộc)"), filters=[strip])
 
     def validate_note(self, field) -> None:
-        if field.data and len(field.data) > services.MAX_REASON:
-            raise ValidationError(
-                _l("Nội dung không được dài quá %(n)d ký tự.", n=services.MAX_REASON)
-            )
+        if field.data and len(field.data) > MAX_REASON:
+            raise ValidationError(_l("Nội dung không được dài quá %(n)d ký tự.", n=MAX_REASON))
 
 
 class CancelForm(Form):
     reason = TextAreaField(_l("Lý do hủy (không bắt buộc)"), filters=[strip])
 
     def validate_reason(self, field) -> None:
-        if field.data and len(field.data) > services.MAX_REASON:
-            raise ValidationError(
-                _l("Nội dung không được dài quá %(n)d ký tự.", n=services.MAX_REASON)
-            )
+        if field.data and len(field.data) > MAX_REASON:
+            raise ValidationError(_l("Nội dung không được dài quá %(n)d ký tự.", n=MAX_REASON))
 
 
 class StartForm(Form):

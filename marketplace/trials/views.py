@@ -10,12 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from marketplace.catalog import queries
+from marketplace.catalog import public_queries, queries
 from marketplace.core import actions
+from marketplace.core.clock import local_today
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db, login_manager
-from marketplace.trials import bp, permissions, services
+from marketplace.trials import bp, exports, permissions, presenters, rules, services
+from marketplace.trials import queries as trials_queries
 from marketplace.trials.forms import (
     AcceptForm,
     CancelForm,
@@ -30,7 +32,7 @@ PER_PAGE = 20
 
 
 def _trial_or_404(trial_id: int) -> TrialRequest:
-    trial = services.get_trial(trial_id)
+    trial = trials_queries.get_trial(trial_id)
     if trial is None:
         abort(404)
     return trial
@@ -43,30 +45,30 @@ def _trial_or_404(trial_id: int) -> TrialRequest:
 def request_trial(slug: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    solution = queries.public_solution(slug)
+    solution = public_queries.public_solution(slug)
     if solution is None:
         abort(404)
     if not permissions.can_request_trial(current_user):
         return render_template("trials/not_allowed.html", solution=solution), 403
-    today = services.local_today()
+    today = local_today()
     form = TrialRequestForm(solution=solution, today=today)
-    existing = services.open_trial_for(current_user.organization_id, solution.id)
+    existing = trials_queries.open_trial_for(current_user.organization_id, solution.id)
     if request.method == "GET":
         _prefill(form, today)
     elif existing is None and form.validate_on_submit():
         try:
             trial = services.request_trial(current_user, solution, form.to_input(), today=today)
-        except services.DuplicateTrialError as err:
+        except rules.DuplicateTrialError as err:
             db.session.rollback()
             flash(err.message, "info")
-            existing = services.open_trial_for(current_user.organization_id, solution.id)
+            existing = trials_queries.open_trial_for(current_user.organization_id, solution.id)
             if existing is not None:
                 return redirect(url_for("trials.my_trial", trial_id=existing.id))
             return redirect(url_for("trials.my_trials"))
-        except services.TrialValidationError as err:
+        except rules.TrialValidationError as err:
             db.session.rollback()
             form.attach_errors(err.errors)
-        except services.TrialError as err:
+        except rules.TrialError as err:
             db.session.rollback()
             flash(err.message, "danger")
         else:
@@ -81,7 +83,7 @@ def request_trial(slug: str):
             return redirect(url_for("trials.my_trial", trial_id=trial.id))
     elif existing is not None:
         # Submitted again (a double click, a second tab): the first request stands.
-        flash(services.DuplicateTrialError().message, "info")
+        flash(rules.DuplicateTrialError().message, "info")
         return redirect(url_for("trials.my_trial", trial_id=existing.id))
     status = 400 if form.is_submitted() and form.errors else 200
     return (
@@ -89,10 +91,10 @@ def request_trial(slug: str):
             "trials/request.html",
             solution=solution,
             form=form,
-            plans=services.trial_plans(solution),
+            plans=rules.trial_plans(solution),
             existing=existing,
             today=today,
-            response_time=services.vendor_response_time(solution.vendor_id),
+            response_time=trials_queries.vendor_response_time(solution.vendor_id),
         ),
         status,
     )
@@ -117,13 +119,15 @@ def _prefill(form: TrialRequestForm, today) -> None:
 @bp.get("/account/trials")
 @role_required("enterprise")
 def my_trials():
-    pagination = paginate(services.my_trials_query(current_user.organization_id), per_page=PER_PAGE)
+    pagination = paginate(
+        trials_queries.my_trials_query(current_user.organization_id), per_page=PER_PAGE
+    )
     return render_template(
         "trials/my_trials.html",
         pagination=pagination,
-        today=services.local_today(),
+        today=local_today(),
         cancel_form=CancelForm(),
-        actions=services.allowed_actions,
+        actions=presenters.allowed_actions,
         response_times=_waiting_on(pagination.items),
     )
 
@@ -131,7 +135,7 @@ def my_trials():
 def _waiting_on(trials: list[TrialRequest]) -> dict:
     """Return the response times of the vendors that still owe an answer (one query)."""
     waiting = {t.vendor_id for t in trials if t.status == TrialStatus.REQUESTED}
-    return services.median_response_time(waiting) if waiting else {}
+    return trials_queries.median_response_time(waiting) if waiting else {}
 
 
 def _own_trial(trial_id: int) -> TrialRequest:
@@ -148,9 +152,9 @@ def my_trial(trial_id: int):
     return render_template(
         "trials/my_trial.html",
         trial=trial,
-        today=services.local_today(),
+        today=local_today(),
         cancel_form=CancelForm(),
-        actions=services.allowed_actions,
+        actions=presenters.allowed_actions,
         response_times=_waiting_on([trial]),
     )
 
@@ -165,15 +169,15 @@ def cancel(trial_id: int):
             render_template(
                 "trials/my_trial.html",
                 trial=trial,
-                today=services.local_today(),
+                today=local_today(),
                 cancel_form=form,
-                actions=services.allowed_actions,
+                actions=presenters.allowed_actions,
             ),
             400,
         )
     try:
         services.cancel_trial(current_user, trial, reason=form.reason.data)
-    except services.TrialError as err:
+    except rules.TrialError as err:
         db.session.rollback()
         flash(err.message, "danger")
     else:
@@ -192,25 +196,25 @@ def _vendor_id() -> int:
 @bp.get("/vendor/trials")
 @role_required("vendor")
 def inbox():
-    filters = services.parse_inbox_filters(request.args, _vendor_id())
-    pagination = paginate(services.inbox_query(_vendor_id(), filters), per_page=PER_PAGE)
+    filters = trials_queries.parse_inbox_filters(request.args, _vendor_id())
+    pagination = paginate(trials_queries.inbox_query(_vendor_id(), filters), per_page=PER_PAGE)
     return render_template(
         "trials/inbox.html",
         pagination=pagination,
         filters=filters,
-        counts=services.inbox_counts(_vendor_id(), solution_id=filters.solution_id),
+        counts=trials_queries.inbox_counts(_vendor_id(), solution_id=filters.solution_id),
         solutions=queries.vendor_solutions(_vendor_id()),
         statuses=list(TrialStatus),
-        today=services.local_today(),
+        today=local_today(),
     )
 
 
 @bp.get("/vendor/trials.csv")
 @role_required("vendor")
 def inbox_csv():
-    filters = services.parse_inbox_filters(request.args, _vendor_id())
-    body = services.export_csv(_vendor_id(), filters)
-    filename = f"dung-thu-{services.local_today():%Y%m%d}.csv"
+    filters = trials_queries.parse_inbox_filters(request.args, _vendor_id())
+    body = exports.export_csv(_vendor_id(), filters)
+    filename = f"dung-thu-{local_today():%Y%m%d}.csv"
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -236,14 +240,14 @@ def _render_vendor_trial(trial: TrialRequest, status: int = 200, **forms: FlaskF
         "convert_form": NoteForm(formdata=None, prefix="convert"),
         **forms,
     }
-    today = services.local_today()
+    today = local_today()
     return (
         render_template(
             "trials/vendor_trial.html",
             trial=trial,
             today=today,
             planned_end=today + dt.timedelta(days=trial.trial_days),
-            actions=services.allowed_actions(trial),
+            actions=presenters.allowed_actions(trial),
             side="vendor",
             **context,
         ),
@@ -269,7 +273,7 @@ def _act(
         lambda: perform(trial, form),
         form=form,
         rerender=lambda: _render_vendor_trial(_trial_or_404(trial_id), 400, **{form_name: form}),
-        errors=services.TrialError,
+        errors=rules.TrialError,
         success=success,
         next_url=url_for("trials.vendor_trial", trial_id=trial_id),
     )
@@ -346,7 +350,7 @@ def staff_trial(trial_id: int):
     return render_template(
         "trials/vendor_trial.html",
         trial=trial,
-        today=services.local_today(),
+        today=local_today(),
         actions=set(),
         side="staff",
     )

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from marketplace.api import schemas as shapes
 from marketplace.api.openapi import LIST_PARAMETERS, build_document, resolve
-from marketplace.catalog import queries
+from marketplace.catalog import params, queries
 from marketplace.catalog.content import FeatureInput, PlanInput
 from marketplace.catalog.models import SolutionStatus
 from marketplace.extensions import db
@@ -202,7 +202,7 @@ def test_every_list_parameter_is_documented_and_parse_params_knows_it():
     }
     assert documented == set(LIST_PARAMETERS)
     # Everything the catalogue reads is documented, and `lang`, the API's own.
-    read = {f.name for f in fields(queries.CatalogParams)} - {"errors", "category_ids"}
+    read = {f.name for f in fields(params.CatalogParams)} - {"errors", "category_ids"}
     assert documented == read | {"lang"}
 
 
@@ -264,7 +264,7 @@ def test_list_answers_only_public_solutions_in_the_documented_shape(client, cata
 )
 def test_list_runs_the_catalogue_query(client, catalogue, args):
     body = conforms("/solutions", client.get("/api/v1/solutions", query_string=args))
-    expected = queries.run_catalog(queries.parse_params(args), with_facets=False)
+    expected = queries.run_catalog(params.parse_params(args), with_facets=False)
     assert slugs_of(body) == [s.slug for s in expected.items]
     assert body["total"] == expected.total
 
@@ -333,11 +333,11 @@ def test_unknown_category_is_an_empty_page_not_an_error(client, catalogue):
 
 def test_search_goes_through_the_catalogue_search(client, catalogue):
     try:
-        from marketplace.catalog import search
+        from marketplace.catalog import search_index
     except ImportError:  # pragma: no cover - written concurrently
         pytest.skip("marketplace.catalog.search is not importable yet: q is not checked")
     for key in (*PUBLIC, *HIDDEN_STATES):
-        search.sync_solution(catalogue[key])
+        search_index.sync_solution(catalogue[key])
     db.session.commit()
     body = conforms("/solutions", client.get("/api/v1/solutions", query_string={"q": "song hong"}))
     assert slugs_of(body) == [catalogue["invoice"].slug]
@@ -345,7 +345,7 @@ def test_search_goes_through_the_catalogue_search(client, catalogue):
     assert slugs_of(body) == [catalogue["server"].slug]
     for args in ({"q": "hoa don"}, {"q": "hóa đơn", "sort": "price_asc"}, {"q": "may chu"}):
         body = conforms("/solutions", client.get("/api/v1/solutions", query_string=args))
-        expected = queries.run_catalog(queries.parse_params(args), with_facets=False)
+        expected = queries.run_catalog(params.parse_params(args), with_facets=False)
         assert slugs_of(body) == [s.slug for s in expected.items] != []
     body = conforms("/solutions", client.get("/api/v1/solutions?q=Ẩn"))
     assert body == {"items": [], "page": 1, "per_page": 20, "total": 0}
@@ -662,21 +662,21 @@ VALUES = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-(10**13), max_value=10**13).map(str),
     st.sampled_from(
-        [*queries.SORTS, *queries.DEPLOYMENTS, "hoa-don-dien-tu", "quan-tri-doanh-nghiep", "en"]
+        [*params.SORTS, *params.DEPLOYMENTS, "hoa-don-dien-tu", "quan-tri-doanh-nghiep", "en"]
     ),
 )
 # Each parameter gets values it accepts as often as anything else, so runs reach 200s too.
 VALID = {
     "q": st.sampled_from(["hoa don", "Hóa đơn điện tử", "máy chủ", "song hong", "ĐÀ NẴNG"]),
     "category": st.sampled_from(["hoa-don-dien-tu", "quan-tri-doanh-nghiep", "may-chu-dam-may"]),
-    "deployment": st.sampled_from(queries.DEPLOYMENTS),
+    "deployment": st.sampled_from(params.DEPLOYMENTS),
     "has_trial": st.sampled_from(["1", "true", "0", ""]),
     "verified": st.sampled_from(["1", "yes", "off"]),
     "min_rating": st.integers(min_value=1, max_value=5).map(str),
     "max_price": st.integers(min_value=0, max_value=10**11).map(str),
-    "sort": st.sampled_from(queries.SORTS),
-    "page": st.integers(min_value=1, max_value=queries.MAX_PAGE).map(str),
-    "per_page": st.integers(min_value=1, max_value=queries.MAX_PER_PAGE).map(str),
+    "sort": st.sampled_from(params.SORTS),
+    "page": st.integers(min_value=1, max_value=params.MAX_PAGE).map(str),
+    "per_page": st.integers(min_value=1, max_value=params.MAX_PER_PAGE).map(str),
     "lang": st.sampled_from(["vi", "en"]),
 }
 
@@ -721,12 +721,12 @@ def small_catalogue(app, vendor, other_vendor):
     ]
     hidden = factories.make_solution(vendor, status="draft", name="Bản nháp bí mật")
     try:
-        from marketplace.catalog import search
+        from marketplace.catalog import search_index
     except ImportError:  # pragma: no cover - written concurrently
         pass
     else:
         for solution in (*public, hidden):
-            search.sync_solution(solution)
+            search_index.sync_solution(solution)
         db.session.commit()
     return {"public": [s.slug for s in public], "hidden": hidden.slug}
 

@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from marketplace.billing.models import Payment, Subscription, WebhookEvent
 from marketplace.core.audit import AuditLog
+from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from marketplace.trials.models import TrialRequest
 from tests.billing.conftest import count, event_payload, plan_named
@@ -306,8 +308,8 @@ def test_a_late_payment_of_an_expired_attempt_still_counts(
 
 
 def _trial(enterprise, vendor, solution, status: str) -> TrialRequest:
-    today = trials.local_today()
-    data = trials.TrialInput(
+    today = local_today()
+    data = trials_rules.TrialInput(
         plan_id=plan_named(solution, "Tháng").id,
         contact_name="Nguyễn Thị Hương",
         contact_phone="0912345678",

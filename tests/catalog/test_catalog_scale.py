@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from marketplace.accounts.models import Organization
-from marketplace.catalog import queries, search
+from marketplace.catalog import params as catalog_params
+from marketplace.catalog import queries, search, search_index
 from marketplace.catalog.content import PlanInput
 from marketplace.catalog.models import Solution
+from marketplace.core.cache import TTLCache
 from marketplace.extensions import db
 from tests import factories
 
@@ -80,7 +82,7 @@ def varied(app, vendor, other_vendor):
     return made
 
 
-def _reference(params: queries.CatalogParams) -> tuple[int, queries.Facets]:
+def _reference(params: catalog_params.CatalogParams) -> tuple[int, queries.Facets]:
     """Count by hand: every visible listing, each facet under all filters but its own."""
     rows = db.session.scalars(queries.solutions_with_vendor().where(*queries.visible())).all()
     if params.q:
@@ -122,13 +124,13 @@ def _reference(params: queries.CatalogParams) -> tuple[int, queries.Facets]:
                 for s in passing("max_price")
                 if s.min_price_vnd is not None and s.min_price_vnd <= limit
             )
-            for limit in queries.PRICE_BUCKETS
+            for limit in catalog_params.PRICE_BUCKETS
         },
         ratings={
             stars: sum(
                 1 for s in passing("min_rating") if s.rating_count > 0 and s.rating_avg >= stars
             )
-            for stars in queries.RATING_BUCKETS
+            for stars in catalog_params.RATING_BUCKETS
         },
         verified=sum(1 for s in passing("verified") if s.vendor.verified_at is not None),
     )
@@ -155,7 +157,7 @@ ARGS = [
 
 @pytest.mark.parametrize("args", ARGS, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))
 def test_grouped_facets_equal_counting_each_listing(varied, args):
-    params = queries.parse_params(args)
+    params = catalog_params.parse_params(args)
     page = queries.run_catalog(params)
     total, facets = _reference(params)
     assert page.total == total
@@ -164,7 +166,7 @@ def test_grouped_facets_equal_counting_each_listing(varied, args):
 
 
 def test_pages_past_the_end_are_empty_without_a_page_query(varied, count_queries):
-    params = queries.parse_params({"page": "50"})
+    params = catalog_params.parse_params({"page": "50"})
     with count_queries() as q:
         page = queries.run_catalog(params)
     assert page.items == [] and page.total == len(varied)
@@ -179,24 +181,24 @@ def test_the_cache_serves_the_same_page_with_fewer_queries(
         with cached_app.app_context():
             queries.clear_cache()
             with count_queries() as first:
-                a = queries.run_catalog(queries.parse_params(args))
+                a = queries.run_catalog(catalog_params.parse_params(args))
             with count_queries() as second:
-                b = queries.run_catalog(queries.parse_params(args))
+                b = queries.run_catalog(catalog_params.parse_params(args))
             assert (a.total, a.facets) == (b.total, b.facets)
             assert [s.id for s in a.items] == [s.id for s in b.items]
             assert second.count < first.count
-            expected = _reference(queries.parse_params(args))
+            expected = _reference(catalog_params.parse_params(args))
             assert (b.total, b.facets) == expected
             db.session.remove()
     # Counts may lag by the cache's lifetime; clearing it shows the new listing at once.
     with cached_app.app_context():
-        before = queries.run_catalog(queries.parse_params({})).total
+        before = queries.run_catalog(catalog_params.parse_params({})).total
         db.session.remove()
     factories.make_solution(vendor, name="Hóa đơn mới")
     with cached_app.app_context():
-        assert queries.run_catalog(queries.parse_params({})).total == before
+        assert queries.run_catalog(catalog_params.parse_params({})).total == before
         queries.clear_cache()
-        assert queries.run_catalog(queries.parse_params({})).total == before + 1
+        assert queries.run_catalog(catalog_params.parse_params({})).total == before + 1
 
 
 def test_the_cache_is_off_in_tests_unless_asked(app):
@@ -206,13 +208,13 @@ def test_the_cache_is_off_in_tests_unless_asked(app):
 def test_a_suspended_listing_leaves_a_cached_page_at_once(app_factory, varied):
     cached_app = app_factory(CATALOG_CACHE_SECONDS=60)
     with cached_app.app_context():
-        first = queries.run_catalog(queries.parse_params({"q": "hoa don"}))
+        first = queries.run_catalog(catalog_params.parse_params({"q": "hoa don"}))
         gone = first.items[0].id
         db.session.remove()
     db.session.execute(update(Solution).where(Solution.id == gone).values(status="suspended"))
     db.session.commit()
     with cached_app.app_context():
-        again = queries.run_catalog(queries.parse_params({"q": "hoa don"}))
+        again = queries.run_catalog(catalog_params.parse_params({"q": "hoa don"}))
         assert gone not in [s.id for s in again.items]
 
 
@@ -220,13 +222,13 @@ def test_bulk_reindex_writes_the_documents_of_one_by_one_indexing(varied):
     solutions = db.session.scalars(
         queries.solutions_with_vendor().where(Solution.status == "published").order_by(Solution.id)
     ).all()
-    flat = dict(search._flat_documents(0, 1000))
+    flat = dict(search_index._flat_documents(0, 1000))
     assert set(flat) == {s.id for s in solutions}
     for solution in solutions:
-        assert flat[solution.id] == search.document(solution), solution.name
-    assert search.reindex_all(batch_size=3) == len(solutions)
+        assert flat[solution.id] == search_index.document(solution), solution.name
+    assert search_index.reindex_all(batch_size=3) == len(solutions)
     db.session.commit()
-    params = queries.parse_params({"q": "hoa don"})
+    params = catalog_params.parse_params({"q": "hoa don"})
     assert queries.run_catalog(params).total == _reference(params)[0]
 
 
@@ -251,7 +253,7 @@ def test_the_cache_expires_and_stays_within_its_bounds(monkeypatch):
     from marketplace.core import cache as cache_module
 
     monkeypatch.setattr(cache_module, "clock", lambda: clock[0])
-    cache = queries.TTLCache(10, max_entries=3, max_weight=5)
+    cache = TTLCache(10, max_entries=3, max_weight=5)
     calls = []
 
     def compute(value):
@@ -286,7 +288,7 @@ def test_the_cache_expires_and_stays_within_its_bounds(monkeypatch):
 def test_ranking_the_best_matches_first_gives_the_full_rankings_page(
     varied, monkeypatch, args, window
 ):
-    params = queries.parse_params(args)
+    params = catalog_params.parse_params(args)
     parsed = search.parse_query(params.q)
     monkeypatch.setattr(queries, "RANK_WINDOW_MAX", -1)  # rank every match
     full = queries._page_ids(params, parsed)

@@ -12,6 +12,7 @@ import threading
 from sqlalchemy import select
 
 from marketplace.catalog import permissions, services
+from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Solution, SolutionRevision
 from marketplace.extensions import db
 from tests import factories
@@ -101,7 +102,7 @@ def test_a_revision_opened_by_a_concurrent_save_is_updated_not_duplicated(app, v
     """The look-up ran before the other save committed its revision: the insert then hits
     the one-open-revision rule and the save updates that revision instead of failing."""
     solution = factories.make_solution(vendor, status="published")
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.tagline = "Bản chỉnh sửa thứ nhất"
     with app.test_request_context():
         first = services.save_solution(vendor, solution, content)
@@ -113,6 +114,7 @@ def test_a_revision_opened_by_a_concurrent_save_is_updated_not_duplicated(app, v
         calls.append(sol.id)
         return None if len(calls) == 1 else real(sol)  # the first look-up misses it
 
+    # save_solution looks the revision up through the name services imported.
     monkeypatch.setattr(services, "open_revision", racing_lookup)
     content.tagline = "Bản chỉnh sửa thứ hai"
     with app.test_request_context():

@@ -6,8 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
-from marketplace.catalog import services
-from marketplace.catalog.content import PlanInput
+from marketplace.catalog import decisions, rules, services
+from marketplace.catalog.content import PlanInput, content_of
 from marketplace.catalog.models import Plan, Solution, SolutionRevision, Upload
 from marketplace.extensions import db
 from tests import factories
@@ -61,7 +61,7 @@ def test_cached_price_and_trial_come_from_the_stored_plans(app, vendor):
     """Content with a repeated plan id (not from the form) stores two plans, cache agrees."""
     solution = factories.make_solution(vendor, status="draft")
     plan_id = solution.plans[0].id
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.plans = [
         PlanInput(id=plan_id, name="Cơ bản", price_vnd=500_000, period="month"),
         PlanInput(id=plan_id, name="Mồi", price_vnd=1_000, period="month", trial_days=90),
@@ -76,7 +76,7 @@ def test_cached_price_and_trial_come_from_the_stored_plans(app, vendor):
     assert solution.max_trial_days == max(p.trial_days for p in plans)
     assert db.session.get(Plan, plan_id).price_vnd == 500_000  # the first row keeps the id
     # The service refuses such content outright.
-    with app.test_request_context(), pytest.raises(services.ListingError) as err:
+    with app.test_request_context(), pytest.raises(rules.ListingError) as err:
         services.save_solution(vendor, solution, content)
     assert err.value.field == "plans"
 
@@ -145,7 +145,7 @@ def test_repeated_screenshot_ids_are_kept_once_in_order(app, client_for, vendor,
     revision = db.session.scalar(select(SolutionRevision))
     assert revision.content["screenshot_ids"] == [first.id]
     with app.test_request_context():
-        services.approve_revision(moderator, revision)
+        decisions.approve_revision(moderator, revision)
     db.session.commit()
     assert [s.upload_id for s in reload(solution).screenshots] == [first.id]
 
@@ -154,7 +154,7 @@ def test_a_stored_revision_with_repeated_screenshots_can_be_approved(app, vendor
     """Revisions saved before the editor de-duplicated ids carry repeats: approving works."""
     upload = make_upload(vendor.organization_id, "c.png")
     solution = factories.make_solution(vendor, status="published")
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.screenshot_ids = [upload.id, upload.id]
     revision = SolutionRevision(
         solution_id=solution.id,
@@ -165,7 +165,7 @@ def test_a_stored_revision_with_repeated_screenshots_can_be_approved(app, vendor
     db.session.add(revision)
     db.session.commit()
     with app.test_request_context():
-        services.approve_revision(moderator, revision)
+        decisions.approve_revision(moderator, revision)
     db.session.commit()
     solution = reload(solution)
     assert [s.upload_id for s in solution.screenshots] == [upload.id]
@@ -190,6 +190,6 @@ def test_repeated_extra_feature_labels_are_refused(client_for, vendor):
 
 def test_the_service_refuses_upload_ids_no_row_can_have(app, vendor):
     content = factories.listing_content(logo_id=2**31, screenshot_ids=[2**63])
-    with app.test_request_context(), pytest.raises(services.ListingError) as err:
+    with app.test_request_context(), pytest.raises(rules.ListingError) as err:
         services.create_solution(vendor, content)
     assert err.value.message == "Ảnh không hợp lệ."

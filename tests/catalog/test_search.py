@@ -12,7 +12,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 
 from marketplace.accounts.models import User
-from marketplace.catalog import search, services
+from marketplace.catalog import decisions, search, search_index, services
 from marketplace.catalog.content import FeatureInput, content_of
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
@@ -37,7 +37,7 @@ def _empty_search_index(app):
 def listed(vendor_user, status: str = "published", **content) -> Solution:
     """Create a listing with `make_solution`, then bring the index up to date."""
     solution = factories.make_solution(vendor_user, status=status, **content)
-    search.sync_solution(solution)
+    search_index.sync_solution(solution)
     db.session.commit()
     return solution
 
@@ -383,15 +383,15 @@ def test_parse_query_normalises_and_caps():
 
 def test_status_changes_and_resync_keep_the_index_in_step(catalogue, moderator):
     solution = by_name("Máy chủ đám mây Đất Việt")
-    services.suspend_solution(moderator, solution, "Vi phạm điều khoản")
-    search.sync_solution(solution)
+    decisions.suspend_solution(moderator, solution, "Vi phạm điều khoản")
+    search_index.sync_solution(solution)
     db.session.commit()
     assert DAT_VIET not in find("máy chủ")
     assert solution.id not in indexed_ids()
 
-    services.restore_solution(moderator, solution, "Đã khắc phục")
-    search.sync_solution(solution)
-    search.sync_solution(solution)  # twice: still one row
+    decisions.restore_solution(moderator, solution, "Đã khắc phục")
+    search_index.sync_solution(solution)
+    search_index.sync_solution(solution)  # twice: still one row
     db.session.commit()
     assert find("máy chủ")[0] == DAT_VIET
     column = "solution_id" if IS_POSTGRES else "rowid"
@@ -402,7 +402,7 @@ def test_status_changes_and_resync_keep_the_index_in_step(catalogue, moderator):
 
     owner = db.session.scalar(select(User).where(User.organization_id == solution.vendor_id))
     services.archive_solution(owner, solution)
-    search.sync_solution(solution)
+    search_index.sync_solution(solution)
     db.session.commit()
     assert DAT_VIET not in find("máy chủ")
 
@@ -416,8 +416,8 @@ def test_an_approved_revision_replaces_the_indexed_text(catalogue, vendor, moder
     content.features = [FeatureInput(key="payroll", value="yes")]
     revision = services.save_solution(vendor, solution, content)
     services.submit_solution(vendor, solution)
-    services.approve_revision(moderator, revision)
-    search.sync_solution(solution)
+    decisions.approve_revision(moderator, revision)
+    search_index.sync_solution(solution)
     db.session.commit()
 
     assert find("hội an") == [solution.slug]
@@ -433,15 +433,15 @@ def test_sync_loads_what_it_needs_lazily(catalogue):
     db.session.execute(text("DELETE FROM solution_search"))
     db.session.commit()
     db.session.expunge_all()
-    search.sync_solution(db.session.get(Solution, solution_id))
+    search_index.sync_solution(db.session.get(Solution, solution_id))
     db.session.commit()
     assert find("chấm công hưng thịnh") == [HUNG_THINH]
 
 
 def test_sync_leaves_the_commit_to_the_caller(catalogue, moderator):
     solution = by_name("Bảo mật Điện Biên")
-    services.suspend_solution(moderator, solution, "Kiểm tra")
-    search.sync_solution(solution)
+    decisions.suspend_solution(moderator, solution, "Kiểm tra")
+    search_index.sync_solution(solution)
     db.session.rollback()
     assert find("bảo mật") == [DIEN_BIEN]
 
@@ -450,14 +450,14 @@ def test_reindex_all_rebuilds_the_index(app, catalogue):
     db.session.execute(text("DELETE FROM solution_search"))
     db.session.commit()
     assert find("hóa đơn") == []
-    assert search.reindex_all() == len(PUBLISHED)
+    assert search_index.reindex_all() == len(PUBLISHED)
     db.session.commit()
     assert find("hóa đơn")[0] == SONG_HONG
     assert len(indexed_ids()) == len(PUBLISHED)
 
     db.session.execute(text("DELETE FROM solution_search"))
     db.session.commit()
-    result = app.test_cli_runner().invoke(search.search_cli, ["reindex"])
+    result = app.test_cli_runner().invoke(search_index.search_cli, ["reindex"])
     assert result.exit_code == 0, result.output
     assert f"Indexed {len(PUBLISHED)} published solutions." in result.output
     db.session.expire_all()
@@ -599,7 +599,7 @@ def _check_backfill(upgrade, downgrade) -> None:
     # The migration's copy of the text preparation agrees with the application's.
     backfilled = stored_documents()
     assert len(backfilled) == 1
-    assert search.reindex_all() == 1
+    assert search_index.reindex_all() == 1
     assert stored_documents() == backfilled
     db.session.commit()
     db.session.remove()

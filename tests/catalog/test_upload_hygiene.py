@@ -16,7 +16,7 @@ from sqlalchemy import func, inspect, select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.accounts import services as accounts
-from marketplace.catalog import services
+from marketplace.catalog import decisions, listing_queries, rules, services
 from marketplace.catalog.models import Solution, Upload
 from marketplace.catalog.uploads import (
     UploadError,
@@ -276,7 +276,7 @@ def test_purge_keeps_the_images_of_open_revisions(upload_dir, vendor, moderator,
     db.session.commit()
     assert all(exists(u) for u in (live_logo, proposed, draft_shot))
     # The pending revision can still be approved, and shows its logo.
-    services.approve_revision(moderator, services.open_revision(pending))
+    decisions.approve_revision(moderator, listing_queries.open_revision(pending))
     db.session.commit()
     assert client.get(f"/media/{proposed.filename}").status_code == 200
 
@@ -330,7 +330,7 @@ def test_the_replaced_live_logo_goes_only_when_the_revision_is_approved(
     db.session.commit()
     # Pending: the public still sees the live logo.
     assert exists(live) and client.get(f"/media/{live.filename}").status_code == 200
-    services.approve_revision(moderator, services.open_revision(solution))
+    decisions.approve_revision(moderator, listing_queries.open_revision(solution))
     db.session.commit()
     assert not exists(live)
     assert client.get(f"/media/{proposed.filename}").status_code == 200
@@ -354,12 +354,12 @@ def test_a_replaced_logo_stays_while_another_listing_or_a_pending_revision_shows
     services.submit_solution(vendor, other)
     services.save_solution(vendor, live, factories.listing_content(logo_id=live_logo.id))
     services.submit_solution(vendor, live)
-    services.approve_revision(moderator, services.open_revision(live))
+    decisions.approve_revision(moderator, listing_queries.open_revision(live))
     db.session.commit()
     assert exists(shared)
 
     # The pending revision is approved as it was: the logo it proposed is there.
-    services.approve_revision(moderator, services.open_revision(other))
+    decisions.approve_revision(moderator, listing_queries.open_revision(other))
     db.session.commit()
     assert exists(shared) and not exists(other_logo)
     assert client.get(f"/media/{shared.filename}").status_code == 200
@@ -383,9 +383,9 @@ def test_another_organisations_screenshot_cannot_be_attached(
 def test_a_revision_cannot_take_another_organisations_logo(upload_dir, vendor, other_vendor):
     foreign = stored(other_vendor)
     solution = factories.make_solution(vendor)
-    with pytest.raises(services.ListingError):
+    with pytest.raises(rules.ListingError):
         services.save_solution(vendor, solution, factories.listing_content(logo_id=foreign.id))
-    assert services.open_revision(solution) is None
+    assert listing_queries.open_revision(solution) is None
 
 
 def test_a_verification_cannot_take_another_organisations_document(

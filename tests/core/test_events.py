@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from marketplace.accounts.models import Organization, VerificationRequest
-from marketplace.billing import services as billing
+from marketplace.billing import payments as billing_payments
 from marketplace.billing.models import PaymentStatus
-from marketplace.catalog import search
+from marketplace.catalog import decisions as catalog_decisions
+from marketplace.catalog import search, search_index
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Upload
 from marketplace.core import events
@@ -25,6 +26,7 @@ from marketplace.extensions import db
 from marketplace.insights import receivers as insights
 from marketplace.notifications import receivers as notices
 from marketplace.notifications.models import Notification
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from tests import factories
 from tests.conftest import IS_POSTGRES
@@ -105,7 +107,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
 def test_approving_a_listing_reindexes_it_through_the_event(app, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
     with recorded(events.solution_changed) as seen:
-        catalog.approve_solution(moderator, solution)
+        catalog_decisions.approve_solution(moderator, solution)
     db.session.commit()
     assert seen == [(solution, {})]
     assert solution.id in found("thanh ha")
@@ -114,7 +116,7 @@ def test_approving_a_listing_reindexes_it_through_the_event(app, vendor, moderat
 def test_without_the_catalogue_receiver_approval_does_not_reindex(app, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
     with disconnected(events.solution_changed, catalog.reindex_solution):
-        catalog.approve_solution(moderator, solution)
+        catalog_decisions.approve_solution(moderator, solution)
     db.session.commit()
     assert solution.status == "published"
     assert solution.id not in found("thanh ha")
@@ -122,9 +124,9 @@ def test_without_the_catalogue_receiver_approval_does_not_reindex(app, vendor, m
 
 def test_suspending_a_listing_takes_it_out_of_the_index_through_the_event(app, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending", name="Kế toán Thanh Hà")
-    catalog.approve_solution(moderator, solution)
+    catalog_decisions.approve_solution(moderator, solution)
     with recorded(events.solution_changed) as seen:
-        catalog.suspend_solution(moderator, solution, "Vi phạm điều khoản")
+        catalog_decisions.suspend_solution(moderator, solution, "Vi phạm điều khoản")
     db.session.commit()
     assert [sender for sender, _ in seen] == [solution]
     assert solution.id not in found("thanh ha")
@@ -153,7 +155,7 @@ def test_verifying_a_vendor_reindexes_its_listings_under_the_new_name(app, vendo
     from marketplace.accounts import services as accounts
 
     solution = factories.make_solution(vendor, name="Hóa đơn điện tử")
-    search.sync_solution(solution)
+    search_index.sync_solution(solution)
     request = _pending_verification(vendor, "Công ty Cổ phần Phượng Hoàng")
     with recorded(events.vendor_changed) as seen:
         accounts.decide_verification(moderator, request, approve=True, reason=None)
@@ -166,7 +168,7 @@ def test_without_the_catalogue_receiver_the_vendor_name_is_not_reindexed(app, ve
     from marketplace.accounts import services as accounts
 
     solution = factories.make_solution(vendor, name="Hóa đơn điện tử")
-    search.sync_solution(solution)
+    search_index.sync_solution(solution)
     request = _pending_verification(vendor, "Công ty Cổ phần Phượng Hoàng")
     with disconnected(events.vendor_changed, catalog.reindex_vendor):
         accounts.decide_verification(moderator, request, approve=True, reason=None)
@@ -290,7 +292,7 @@ def test_without_the_notifications_receiver_nobody_is_told(app, vendor, moderato
 
 def _request_trial(enterprise, solution):
     plan = next(p for p in solution.plans if p.trial_days)
-    data = trials.TrialInput(
+    data = trials_rules.TrialInput(
         plan_id=plan.id,
         contact_name="Nguyễn Thị Hương",
         contact_phone="0912345678",
@@ -332,7 +334,7 @@ def test_a_paid_payment_counts_a_purchase_through_the_event(app, enterprise, ven
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     with recorded(events.order_paid) as seen:
         # The webhook's last step (tests/billing drive the whole webhook).
-        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+        assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
     assert seen == [(payment, {})]
     assert counter(solution.id, "purchase") == 1
 
@@ -341,7 +343,7 @@ def test_without_the_insights_receiver_a_payment_is_not_counted(app, enterprise,
     solution = factories.make_solution(vendor)
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     with disconnected(events.order_paid, insights.count_purchase):
-        assert billing._set_payment_status(payment, PaymentStatus.PAID)
+        assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
     assert counter(solution.id, "purchase") == 0
 
 

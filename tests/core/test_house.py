@@ -10,8 +10,8 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from marketplace.accounts.services import AccountError
-from marketplace.billing.services import BillingDisabled, BillingError
-from marketplace.catalog.services import ListingError, TransitionError
+from marketplace.billing.errors import BillingDisabled, BillingError
+from marketplace.catalog.rules import ListingError, TransitionError
 from marketplace.catalog.uploads import UploadError
 from marketplace.compare.services import CompareError
 from marketplace.core import actions, panels
@@ -22,8 +22,8 @@ from marketplace.core.forms import Form
 from marketplace.core.text import MAX_REASON, clean_reason, clean_text
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
-from marketplace.reviews.services import ReviewError
-from marketplace.trials.services import TrialError
+from marketplace.reviews.rules import ReviewError
+from marketplace.trials.rules import TrialError
 from tests import factories
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -74,7 +74,7 @@ def test_dates_are_shown_in_ho_chi_minh_time(app):
 def test_words_shared_in_vietnamese_are_told_apart_in_english(web_app):
     from flask_babel import force_locale
 
-    from marketplace.trials.services import status_label
+    from marketplace.trials.presenters import status_label
 
     with web_app.test_request_context("/"):
         with force_locale("en"):

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import update
 
-from marketplace.catalog import queries, services
+from marketplace.catalog import decisions, params, queries
 from marketplace.catalog.models import Solution
 from marketplace.core.pagecache import ContentStamp
 from marketplace.extensions import db
@@ -131,7 +131,7 @@ def test_a_committed_change_expires_pages_on_every_worker_at_once(
     assert client.get("/solutions").headers["X-Cache"] == "HIT"
 
     with writer.app_context():
-        services.suspend_solution(
+        decisions.suspend_solution(
             db.session.get(type(moderator), moderator.id),
             db.session.get(Solution, a.id),
             "Nội dung cần kiểm tra lại",
@@ -190,13 +190,13 @@ def test_another_process_renewing_the_stamp_expires_pages(cached, listings, stam
 def test_the_catalogue_counts_follow_the_stamp(cached, listings, vendor):
     web = cached(PAGE_CACHE_SECONDS=0)
     with web.app_context():
-        before = queries.run_catalog(queries.parse_params({})).total
+        before = queries.run_catalog(params.parse_params({})).total
         db.session.remove()
     with cached(PAGE_CACHE_SECONDS=0).app_context():
         factories.make_solution(db.session.get(type(vendor), vendor.id), name="Kế toán mới")
         db.session.remove()
     with web.app_context():
-        assert queries.run_catalog(queries.parse_params({})).total == before + 1
+        assert queries.run_catalog(params.parse_params({})).total == before + 1
         db.session.remove()
 
 

@@ -109,9 +109,9 @@ def test_vendor_insights_show_a_field_error_for_an_unusable_date(client_for, ven
 
 
 def test_vendor_insights_keep_a_good_date_beside_a_bad_one(app, vendor):
-    from marketplace.insights import services
+    from marketplace.insights import vendor_figures
 
-    data = services.build_vendor_insights(
+    data = vendor_figures.build_vendor_insights(
         vendor, {"from": "01/03/2026", "to": "9999-12-31"}, today=dt.date(2026, 3, 10)
     )
     assert data.period.start == dt.date(2026, 3, 1)

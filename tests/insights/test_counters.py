@@ -164,16 +164,18 @@ def test_comparison_adds_count_once_per_tray_entry(client, solution):
 
 
 def test_trial_lifecycle_and_purchase_move_their_counters(app, enterprise, vendor, solution):
+    from marketplace.core.clock import local_today
+    from marketplace.trials import rules as trials_rules
     from marketplace.trials import services as trials
 
     trial = trials.request_trial(
         enterprise,
         solution,
-        trials.TrialInput(
+        trials_rules.TrialInput(
             plan_id=solution.plans[0].id,
             contact_name="Nguyễn Thị Hương",
             contact_phone="0912345678",
-            preferred_start=trials.local_today(),
+            preferred_start=local_today(),
             users_count=2,
             message="",
         ),
@@ -188,14 +190,16 @@ def test_trial_lifecycle_and_purchase_move_their_counters(app, enterprise, vendo
 
 
 def test_paid_checkout_counts_a_purchase(app, enterprise, solution):
-    from marketplace.billing import services as billing
+    from marketplace.billing import payments as billing_payments
     from marketplace.billing.models import PaymentStatus
     from tests.insights.conftest import add_payment
 
     payment = add_payment(enterprise.organization, solution, status=PaymentStatus.PENDING)
     db.session.commit()
-    assert billing._set_payment_status(payment, PaymentStatus.PAID)
-    assert not billing._set_payment_status(payment, PaymentStatus.PAID)  # a repeat does nothing
+    assert billing_payments.set_payment_status(payment, PaymentStatus.PAID)
+    assert not billing_payments.set_payment_status(
+        payment, PaymentStatus.PAID
+    )  # a repeat does nothing
     db.session.commit()
     assert counter(solution.id, "purchase") == 1
 

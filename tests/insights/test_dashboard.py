@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from marketplace.billing.models import Payment, PaymentStatus
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.insights import services
+from marketplace.insights import dashboard, periods, services
 from marketplace.insights.models import Metric
 from marketplace.reviews.models import Review
 from marketplace.trials.models import TrialRequest
@@ -49,7 +49,7 @@ def rows(csv_text: str) -> list[list[str]]:
 
 
 def test_dashboard_totals_equal_the_records(app, activity, client):
-    board = services.build_dashboard()
+    board = dashboard.build_dashboard()
     trials = db.session.scalar(select(func.count(TrialRequest.id)))
     paid = db.session.scalar(
         select(func.count(Payment.id)).where(Payment.status == PaymentStatus.PAID)
@@ -59,7 +59,7 @@ def test_dashboard_totals_equal_the_records(app, activity, client):
     assert sum(p.trials for p in board.months) == 8  # the 500-day-old one is older
     assert sum(p.purchases for p in board.months) == 4
     assert board.funnel == {"viewed": 40, "trial": 8, "paid": 4}
-    totals = services.marketplace_totals()
+    totals = dashboard.marketplace_totals()
     assert (totals.solutions, totals.vendors) == (2, 2)
     # 8 enterprises above plus the two fixtures' vendors' orgs are vendors, not counted.
     assert totals.enterprises == 8
@@ -71,7 +71,7 @@ def test_dashboard_totals_equal_the_records(app, activity, client):
 
 
 def test_months_run_oldest_first_and_end_this_month(app):
-    months = services.month_starts(12, today=dt.date(2026, 3, 10))
+    months = periods.month_starts(12, today=dt.date(2026, 3, 10))
     assert months[0] == dt.date(2025, 4, 1) and months[-1] == dt.date(2026, 3, 1)
 
 
@@ -80,13 +80,13 @@ def test_a_trial_late_in_the_local_day_counts_in_the_local_month(app, solution):
     # 31/01 20:00 UTC is 01/02 03:00 in Hà Nội.
     add_trial(org, solution, when=dt.datetime(2026, 1, 31, 20, 0, tzinfo=dt.UTC))
     db.session.commit()
-    board = services.build_dashboard(today=dt.date(2026, 3, 10))
+    board = dashboard.build_dashboard(today=dt.date(2026, 3, 10))
     by_month = {p.month: p.trials for p in board.months}
     assert by_month[dt.date(2026, 2, 1)] == 1 and by_month[dt.date(2026, 1, 1)] == 0
 
 
 def test_small_cells_are_suppressed(app, activity, client):
-    board = services.build_dashboard()
+    board = dashboard.build_dashboard()
     locality = {c.label: c for c in board.breakdowns[0].cells}
     assert locality["Huyện Cẩm Giàng"].orgs == 6
     assert locality["Huyện Thanh Hà"].orgs is None
@@ -140,7 +140,7 @@ def test_category_ratings_need_five_organisations(app, solution, other_solution)
     solution.category_id = factories.category("hoa-don-dien-tu").id
     other_solution.category_id = factories.category("may-chu-dam-may").id
     db.session.commit()
-    ratings = services.build_dashboard().ratings
+    ratings = dashboard.build_dashboard().ratings
     shown = [r for r in ratings if r.average is not None]
     hidden = [r for r in ratings if r.average is None]
     assert len(shown) == 1 and shown[0].average == pytest.approx(4.4) and shown[0].reviews == 5

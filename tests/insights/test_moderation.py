@@ -7,7 +7,7 @@ import datetime as dt
 from marketplace.core.audit import AuditLog
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.insights import services
+from marketplace.insights import moderation_figures
 from tests import factories
 
 
@@ -44,7 +44,7 @@ def test_median_time_to_decision_pairs_each_decision_with_its_submission(app, ve
     audit("solution.submit", old, now - dt.timedelta(days=201))
     audit("solution.approve", old, now - dt.timedelta(days=200))
     db.session.commit()
-    figures = services.moderation_figures(now=now)
+    figures = moderation_figures.moderation_figures(now=now)
     assert figures.decisions == 3
     assert figures.median_decision == dt.timedelta(hours=6)
     assert figures.pending_solutions == 1 and figures.queue_length == 1

@@ -8,7 +8,7 @@ from marketplace.billing.models import Payment
 from marketplace.demo.cli import seed_demo
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.extensions import db
-from marketplace.insights import services
+from marketplace.insights import dashboard
 from marketplace.insights.models import DailyCounter
 from marketplace.trials.models import TrialRequest
 
@@ -31,7 +31,7 @@ def test_seed_gives_months_of_history_consistent_with_the_records(app):
     assert total("trial_request") == db.session.scalar(select(func.count(TrialRequest.id)))
     assert total("purchase") == db.session.scalar(select(func.count(Payment.id)))
     assert total("view") > 10 * total("trial_request")
-    board = services.build_dashboard()
+    board = dashboard.build_dashboard()
     assert sum(1 for p in board.months if p.trials) >= 6
     assert any(c.orgs for b in board.breakdowns for c in b.cells)
     assert any(c.orgs is None for b in board.breakdowns for c in b.cells)

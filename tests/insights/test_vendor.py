@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from marketplace.extensions import db
-from marketplace.insights import services
+from marketplace.insights import services, vendor_figures
 from marketplace.insights.models import Metric
 from tests import factories
 from tests.insights.conftest import add_trial
@@ -34,21 +34,21 @@ def seed_counters(solution, other_solution):
 
 def test_figures_cover_the_range_and_only_own_solutions(app, vendor, solution, other_solution):
     seed_counters(solution, other_solution)
-    data = services.build_vendor_insights(vendor, {}, today=TODAY)
+    data = vendor_figures.build_vendor_insights(vendor, {}, today=TODAY)
     assert data.period.start == TODAY - dt.timedelta(days=89) and data.period.end == TODAY
     assert [r.solution_id for r in data.rows] == [solution.id]
     t = data.total
     assert (t.views, t.compare_adds, t.trial_requests, t.accepts, t.converts) == (100, 10, 8, 6, 3)
     assert t.acceptance_rate == 75.0 and t.conversion_rate == 50.0
     assert data.series_unit == "week" and sum(p.views for p in data.series) == 100
-    wide = services.build_vendor_insights(
+    wide = vendor_figures.build_vendor_insights(
         vendor, {"from": "2025-08-01", "to": "2026-03-10"}, today=TODAY
     )
     assert wide.total.views == 1100
 
 
 def test_short_ranges_are_daily_and_reversed_dates_are_swapped(app, vendor, solution):
-    data = services.build_vendor_insights(
+    data = vendor_figures.build_vendor_insights(
         vendor, {"from": "10/03/2026", "to": "2026-03-01"}, today=TODAY
     )
     assert (data.period.start, data.period.end) == (dt.date(2026, 3, 1), dt.date(2026, 3, 10))
@@ -83,7 +83,7 @@ def test_median_first_response_per_solution(app, vendor, solution, enterprise):
             first_response_at=base + dt.timedelta(hours=hours),
         )
     db.session.commit()
-    data = services.build_vendor_insights(vendor, {}, today=TODAY)
+    data = vendor_figures.build_vendor_insights(vendor, {}, today=TODAY)
     assert data.rows[0].response == dt.timedelta(hours=4)
     assert data.total.response == dt.timedelta(hours=4)
 

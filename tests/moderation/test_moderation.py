@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.catalog import services
-from marketplace.catalog.content import PlanInput
+from marketplace.catalog import decisions, listing_queries, rules, services
+from marketplace.catalog.content import PlanInput, content_of
 from marketplace.catalog.models import Plan, Solution, SolutionRevision
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
@@ -93,7 +93,7 @@ def test_reject_requires_a_reason(client_for, vendor, moderator):
 
 def test_rejected_listing_can_be_fixed_and_resubmitted(client_for, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending")
-    services.reject_solution(moderator, solution, "Mô tả chưa rõ")
+    decisions.reject_solution(moderator, solution, "Mô tả chưa rõ")
     db.session.commit()
     response = client_for(vendor).post(f"/vendor/solutions/{solution.id}/submit")
     assert response.status_code == 302
@@ -117,7 +117,7 @@ def test_illegal_transitions_are_refused(client_for, vendor, moderator, status, 
     solution = factories.make_solution(vendor, status=status)
     response = client_for(moderator).post(
         f"/moderation/solutions/{solution.id}/{action}",
-        data={"reason": "Lý do kiểm tra", "version": services.solution_version(solution)},
+        data={"reason": "Lý do kiểm tra", "version": rules.solution_version(solution)},
     )
     assert response.status_code == 302
     assert reload(solution).status == status
@@ -141,7 +141,7 @@ def test_service_refuses_a_vendor_approving_its_own_listing(app, vendor):
 
     solution = factories.make_solution(vendor, status="pending")
     with app.test_request_context(), pytest.raises(Forbidden):
-        services.approve_solution(vendor, solution)
+        decisions.approve_solution(vendor, solution)
 
 
 def test_admin_can_decide_too(client_for, vendor, admin):
@@ -249,12 +249,12 @@ def test_rejected_revision_leaves_the_live_version_untouched(client_for, vendor,
 def test_removed_plan_is_retired_not_deleted(app, vendor, moderator):
     solution = factories.make_solution(vendor, status="published")
     old_plan = solution.plans[0].id
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.plans = [PlanInput(name="Mới", price_vnd=0, period="month")]
     with app.test_request_context():
         services.save_solution(vendor, solution, content)
         services.submit_solution(vendor, solution)
-        services.approve_revision(moderator, services.open_revision(solution))
+        decisions.approve_revision(moderator, listing_queries.open_revision(solution))
     db.session.commit()
     assert db.session.get(Plan, old_plan).active is False
     assert [p.name for p in reload(solution).active_plans] == ["Mới"]
@@ -264,12 +264,12 @@ def test_a_plan_id_of_another_listing_cannot_be_hijacked(app, vendor, moderator,
     victim = factories.make_solution(other_vendor, status="published")
     victim_plan = victim.plans[0]
     solution = factories.make_solution(vendor, status="published")
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.plans = [PlanInput(id=victim_plan.id, name="Chiếm", price_vnd=1, period="month")]
     with app.test_request_context():
         services.save_solution(vendor, solution, content)
         services.submit_solution(vendor, solution)
-        services.approve_revision(moderator, services.open_revision(solution))
+        decisions.approve_revision(moderator, listing_queries.open_revision(solution))
     db.session.commit()
     db.session.expire_all()
     plan = db.session.get(Plan, victim_plan.id)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from marketplace.catalog import services
+from marketplace.catalog import decisions as catalog_decisions
+from marketplace.catalog import rules, services
+from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Solution, SolutionRevision
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
@@ -123,12 +125,12 @@ def test_suspend_and_restore_check_the_live_version(app, client_for, vendor, mod
     m = client_for(moderator)
     old = seen_version(m, f"/moderation/solutions/{solution.id}")
     # The live version changes (an approved revision) after the moderator looked.
-    content = services.content_of(solution)
+    content = content_of(solution)
     content.tagline = "Khẩu hiệu đã thay"
     with app.test_request_context():
         services.save_solution(vendor, solution, content)
         revision = services.submit_solution(vendor, solution)
-        services.approve_revision(moderator, revision)
+        catalog_decisions.approve_revision(moderator, revision)
     db.session.commit()
     url = f"/moderation/solutions/{solution.id}"
     response = m.post(f"{url}/suspend", data={"reason": "Khiếu nại", "version": old})
@@ -162,11 +164,11 @@ def test_a_decision_without_the_seen_version_decides_nothing(
 
 def test_the_service_checks_the_version_too(app, vendor, moderator):
     solution = factories.make_solution(vendor, status="pending")
-    seen = services.solution_version(solution)
+    seen = rules.solution_version(solution)
     solution.tagline = SCAM
     db.session.commit()
-    with app.test_request_context(), pytest.raises(services.StaleContentError):
-        services.approve_solution(moderator, solution, version=seen)
+    with app.test_request_context(), pytest.raises(rules.StaleContentError):
+        catalog_decisions.approve_solution(moderator, solution, version=seen)
     db.session.rollback()
     assert reload(solution).status == "pending"
 

@@ -11,8 +11,9 @@ from bs4 import BeautifulSoup
 from marketplace.catalog.content import PlanInput
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.reviews import services
+from marketplace.reviews import rules, services
 from marketplace.reviews.models import Review
+from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from tests import factories
 
@@ -43,7 +44,7 @@ def make_trial(user, solution, status: str = "ended"):
     trial = trials.request_trial(
         user,
         solution,
-        trials.TrialInput(
+        trials_rules.TrialInput(
             plan_id=plan.id,
             contact_name="Nguyễn Thị Hương",
             contact_phone="0912345678",
@@ -64,7 +65,7 @@ def eligible_user(solution, status: str = "ended", **fields):
     return user
 
 
-def review_input(**overrides) -> services.ReviewInput:
+def review_input(**overrides) -> rules.ReviewInput:
     values = {
         "overall": 4,
         "ease_of_use": 4,
@@ -75,7 +76,7 @@ def review_input(**overrides) -> services.ReviewInput:
         "body": "Công ty dùng thử hai tuần, xuất hơn 200 hóa đơn cho đại lý không lỗi nào.",
     }
     values.update(overrides)
-    return services.ReviewInput(**values)
+    return rules.ReviewInput(**values)
 
 
 def form_data(**overrides) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
-from marketplace.reviews import services
+from marketplace.reviews import queries, rules, services
 from marketplace.reviews.models import Review
 from tests import factories
 from tests.reviews.conftest import eligible_user, quick_reviews, write
@@ -82,9 +82,9 @@ def test_hidden_reviews_leave_the_figures_made_from_the_rows(solution):
     quick_reviews(solution, [5, 4])
     quick_reviews(solution, [1, 1, 1], status="hidden")
     assert _figures(solution)[:2] == (2, 4.5)
-    summary = services.summary(solution.id)
+    summary = queries.summary(solution.id)
     assert summary.count == 2 and summary.histogram[1] == 0
-    assert services.distributions([solution.id])[solution.id] == {
+    assert queries.distributions([solution.id])[solution.id] == {
         "1": 0,
         "2": 0,
         "3": 0,
@@ -184,8 +184,8 @@ def test_two_members_of_one_organisation_at_the_same_moment_make_one_review(app_
     assert _figures(solution)[0] == 1
 
 
-def _input(stars: int) -> services.ReviewInput:
-    return services.ReviewInput(
+def _input(stars: int) -> rules.ReviewInput:
+    return rules.ReviewInput(
         overall=stars,
         ease_of_use=stars,
         features=stars,

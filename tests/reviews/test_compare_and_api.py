@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.reviews import services
+from marketplace.reviews import queries
 from tests import factories
 from tests.reviews.conftest import quick_reviews, soup
 
@@ -44,7 +44,7 @@ def test_summaries_are_batched(app, vendor, count_queries):
     quick_reviews(items[2], [1])
     ids = [s.id for s in items]
     with count_queries() as q:
-        result = services.summaries(ids)
+        result = queries.summaries(ids)
     assert q.count == 1
     assert [result[i].count for i in ids] == [2, 0, 1]
     assert result[ids[0]].distribution() == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.reviews import services
+from marketplace.reviews import rules, services
 from marketplace.reviews.models import Review
 from marketplace.reviews.permissions import can_review
 from tests import factories
@@ -75,7 +75,7 @@ def test_vendors_and_staff_are_refused_with_the_reason_shown(request, client_for
     page = client_for(user).get(f"/solutions/{solution.slug}")
     assert reason in page.get_data(as_text=True)
     assert not soup(page).select(f'a[href="/solutions/{solution.slug}/review"]')
-    with pytest.raises(services.ReviewError):
+    with pytest.raises(rules.ReviewError):
         services.record_review(user, solution, review_input())
     db.session.rollback()
     assert _count() == 0

@@ -8,7 +8,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Solution
 from marketplace.demo.cli import seed_demo
 from marketplace.extensions import db
-from marketplace.reviews import services
+from marketplace.reviews import queries, rules, services
 from marketplace.reviews.models import Review, ReviewReply, ReviewReport, ReviewVote
 from marketplace.trials.models import USED_STATUSES, TrialRequest
 
@@ -39,8 +39,8 @@ def test_seeded_reviews_follow_the_rules_and_seeding_is_idempotent(app):
         assert review.created_at > trial.created_at
         assert review.author.organization_id == review.organization_id
         assert review.solution.status == "published"
-        assert services.MIN_BODY <= len(review.body) <= services.MAX_BODY
-        assert len(review.title) <= services.MAX_TITLE
+        assert rules.MIN_BODY <= len(review.body) <= rules.MAX_BODY
+        assert len(review.title) <= rules.MAX_TITLE
         if review.reply is not None:
             assert review.reply.author.organization_id == review.solution.vendor_id
     for vote in db.session.scalars(select(ReviewVote)):
@@ -60,7 +60,7 @@ def test_seeded_reviews_follow_the_rules_and_seeding_is_idempotent(app):
     assert {1, 2, 5} <= stars
     # The figures match the published reviews.
     for solution in db.session.scalars(select(Solution)):
-        summary = services.summary(solution.id)
+        summary = queries.summary(solution.id)
         assert solution.rating_count == summary.count
         assert round(solution.rating_avg, 3) == round(summary.average, 3)
         assert round(solution.rating_score, 3) == round(
@@ -72,7 +72,7 @@ def test_seeded_reviews_follow_the_rules_and_seeding_is_idempotent(app):
     from marketplace.reviews.permissions import can_review
 
     assert can_review(demo, einvoice)[0]
-    assert services.own_review(demo.organization_id, einvoice.id) is None
+    assert queries.own_review(demo.organization_id, einvoice.id) is None
 
     seed_demo()
     db.session.commit()

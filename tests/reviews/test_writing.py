@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.reviews import services
+from marketplace.reviews import rules, services
 from marketplace.reviews.models import Review, ReviewRevision
 from tests import factories
 from tests.reviews.conftest import form_data, review_input, soup, write
@@ -21,7 +21,7 @@ def _url(solution) -> str:
 
 def _field_errors(response, name: str) -> list[str]:
     page = soup(response)
-    if name in services.SCORE_FIELDS:
+    if name in rules.SCORE_FIELDS:
         box = page.find("fieldset", attrs={"aria-describedby": f"{name}-err"})
         assert box is not None, f"no error for {name}"
         return [e.get_text(strip=True) for e in box.select(".invalid-feedback")]

@@ -268,16 +268,18 @@ class World:
         """A new trial of the acting vendor's listing, by a new enterprise, moved to `status`."""
         from marketplace.accounts.models import User
         from marketplace.catalog.models import Plan
+        from marketplace.core.clock import local_today
+        from marketplace.trials import rules as trials_rules
         from marketplace.trials import services as trials
 
         plan = db.session.get(Plan, self.own_trial_plan)
         vendor_user = db.session.scalar(select(User).where(User.email == ACTOR_VENDOR))
         requester = factories.make_user("enterprise")
-        today = trials.local_today()
+        today = local_today()
         trial = trials.request_trial(
             requester,
             plan.solution,
-            trials.TrialInput(
+            trials_rules.TrialInput(
                 plan_id=plan.id,
                 contact_name="Vũ Thị Mai",
                 contact_phone="0912345678",
@@ -657,7 +659,7 @@ def test_vendor_trial_decision(world, action, data):
             assert after[0] == reached, (url, fields, after[0])
         if after[0] == "active":
             # Started today, for the plan's trial days, whatever the request said.
-            from marketplace.trials.services import local_today
+            from marketplace.core.clock import local_today
 
             _status, start, end, days = after
             assert abs((start - local_today()).days) <= 1, start
@@ -668,6 +670,8 @@ def _own_open_trial(world: World) -> int:
     """An open trial of the acting enterprise on the acting vendor's listing (made if none)."""
     from marketplace.accounts.models import User
     from marketplace.catalog.models import Plan
+    from marketplace.core.clock import local_today
+    from marketplace.trials import rules as trials_rules
     from marketplace.trials import services as trials
     from marketplace.trials.models import TrialRequest
 
@@ -683,11 +687,11 @@ def _own_open_trial(world: World) -> int:
     if open_one is not None:
         return open_one
     requester = db.session.scalar(select(User).where(User.email == ACTOR_ENTERPRISE))
-    today = trials.local_today()
+    today = local_today()
     trial = trials.request_trial(
         requester,
         plan.solution,
-        trials.TrialInput(
+        trials_rules.TrialInput(
             plan_id=plan.id,
             contact_name="Vũ Thị Mai",
             contact_phone="0912345678",

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.catalog.content import PlanInput
+from marketplace.core.clock import local_today
 from marketplace.extensions import db
-from marketplace.trials import services
+from marketplace.trials import rules, services
 from marketplace.trials.models import TrialRequest
 from tests import factories
 
@@ -42,7 +43,7 @@ def form_data(solution, **overrides) -> dict:
         "plan": str(plan_named(solution, "Cơ bản").id),
         "contact_name": "Nguyễn Thị Hương",
         "contact_phone": "0912 345 678",
-        "preferred_start": services.local_today().isoformat(),
+        "preferred_start": local_today().isoformat(),
         "users_count": "5",
         "message": "Công ty cần xuất hóa đơn cho đại lý.",
     }
@@ -50,7 +51,7 @@ def form_data(solution, **overrides) -> dict:
     return data
 
 
-def trial_input(solution, **overrides) -> services.TrialInput:
+def trial_input(solution, **overrides) -> rules.TrialInput:
     values = {
         "plan_id": plan_named(solution, "Cơ bản").id,
         "contact_name": "Nguyễn Thị Hương",
@@ -60,7 +61,7 @@ def trial_input(solution, **overrides) -> services.TrialInput:
         "message": "",
     }
     values.update(overrides)
-    return services.TrialInput(**values)
+    return rules.TrialInput(**values)
 
 
 def count_trials(*where) -> int:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.trials import services
+from marketplace.trials import queries
 from marketplace.trials.models import TrialRequest
 from tests import factories
 from tests.trials.conftest import PLANS
@@ -36,7 +36,7 @@ def test_inbox_lists_own_trials_newest_first_with_counts(
     positions = [html.index(f'/vendor/trials/{t.id}"') for t in (third, second, first)]
     assert positions == sorted(positions)
     assert "Giải pháp của người khác" not in html
-    counts = services.inbox_counts(vendor.organization_id)
+    counts = queries.inbox_counts(vendor.organization_id)
     assert (counts["requested"], counts["accepted"], counts["ended"]) == (2, 1, 0)
 
     only_requested = (
@@ -155,25 +155,25 @@ def test_median_response_time_per_vendor(app, make_trial, vendor, other_vendor, 
     lonely = factories.make_org("vendor")
     ids = [vendor.organization_id, other_vendor.organization_id, lonely.id]
     with count_queries() as q:
-        result = services.median_response_time(ids)
+        result = queries.median_response_time(ids)
     assert q.count == 1
     assert result == {
         vendor.organization_id: dt.timedelta(hours=3),
         other_vendor.organization_id: dt.timedelta(hours=30),
         lonely.id: None,
     }
-    assert services.median_response_time([]) == {}
+    assert queries.median_response_time([]) == {}
 
 
 def test_median_uses_the_latest_answers_only(app, make_trial, vendor, monkeypatch):
-    monkeypatch.setattr(services, "RESPONSE_SAMPLE", 2)
+    monkeypatch.setattr(queries, "RESPONSE_SAMPLE", 2)
     old = _answered(make_trial, factories.make_user("enterprise"), 100)
     old.first_response_at = old.created_at - dt.timedelta(days=30) + dt.timedelta(hours=100)
     old.created_at -= dt.timedelta(days=30)
     db.session.commit()
     for hours in (2, 4):
         _answered(make_trial, factories.make_user("enterprise"), hours)
-    assert services.median_response_time([vendor.organization_id])[
+    assert queries.median_response_time([vendor.organization_id])[
         vendor.organization_id
     ] == dt.timedelta(hours=3)
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.trials import services
+from marketplace.trials import presenters, queries, rules, services
 from marketplace.trials.models import TrialEvent, TrialRequest
 from tests import factories
 from tests.trials.conftest import TODAY
@@ -70,7 +70,7 @@ def test_transition_table(app, make_trial, vendor, enterprise, state, action):
         assert audit.action == f"trial.{action}" and audit.object_id == trial.id
         assert audit.data == {"from": state, "to": ACTIONS[action][1]}
     else:
-        with pytest.raises(services.TrialError) as info:
+        with pytest.raises(rules.TrialError) as info:
             _perform(action, trial, vendor, enterprise)
         assert "Không thể" in info.value.message
         db.session.rollback()
@@ -84,7 +84,7 @@ def test_allowed_actions_follow_the_table(app, make_trial):
     for state in STATES:
         trial = make_trial(state)
         expected = {action for (src, action) in LEGAL if src == state}
-        assert services.allowed_actions(trial) == expected
+        assert presenters.allowed_actions(trial) == expected
         db.session.delete(trial)
         db.session.commit()
 
@@ -99,7 +99,7 @@ def test_a_move_on_a_stale_copy_is_refused(app, make_trial, vendor):
         .execution_options(synchronize_session=False)
     )
     assert trial.status == "requested"
-    with pytest.raises(services.TrialError) as info:
+    with pytest.raises(rules.TrialError) as info:
         services.accept_trial(vendor, trial, instructions="Vào demo.vn")
     assert "vừa được người khác xử lý" in info.value.message
     db.session.rollback()
@@ -141,10 +141,10 @@ def test_first_response_is_the_first_answer_only(app, make_trial, vendor):
 def test_decline_needs_a_reason_and_accept_needs_instructions(app, make_trial, vendor):
     trial = make_trial("requested")
     for reason in (None, "", "   "):
-        with pytest.raises(services.TrialError) as info:
+        with pytest.raises(rules.TrialError) as info:
             services.decline_trial(vendor, trial, reason=reason)
         assert info.value.field == "reason"
-    with pytest.raises(services.TrialError) as info:
+    with pytest.raises(rules.TrialError) as info:
         services.accept_trial(vendor, trial, instructions="  ")
     assert info.value.field == "instructions"
     assert trial.status == "requested" and trial.events[-1].to_status == "requested"
@@ -161,13 +161,13 @@ def test_payment_converts_an_active_or_ended_trial_without_a_vendor(
     assert active.status == "converted" and active.events[-1].actor_id is None
     other = factories.make_user("enterprise")
     ended = make_trial("ended", user=other)
-    with pytest.raises(services.TrialError):
+    with pytest.raises(rules.TrialError):
         services.convert_trial(vendor, ended)  # the vendor cannot convert an ended trial
     services.convert_trial(other, ended, via="payment")
     assert ended.status == "converted"
     third = factories.make_user("enterprise")
     requested = make_trial("requested", user=third)
-    with pytest.raises(services.TrialError):
+    with pytest.raises(rules.TrialError):
         services.convert_trial(None, requested, via="payment")
     with pytest.raises(ValueError):
         services.convert_trial(vendor, requested, via="cash")
@@ -219,15 +219,15 @@ def test_notifications_go_both_ways(app, make_trial, vendor, enterprise):
 
 def test_org_has_used_solution(app, make_trial, enterprise, solution):
     org_id = enterprise.organization_id
-    assert not services.org_has_used_solution(org_id, solution.id)
+    assert not queries.org_has_used_solution(org_id, solution.id)
     trial = make_trial("requested")
-    assert not services.org_has_used_solution(org_id, solution.id)
+    assert not queries.org_has_used_solution(org_id, solution.id)
     services.cancel_trial(enterprise, trial)
     db.session.commit()
-    assert not services.org_has_used_solution(org_id, solution.id)
+    assert not queries.org_has_used_solution(org_id, solution.id)
     make_trial("accepted")
-    assert services.org_has_used_solution(org_id, solution.id)
-    assert not services.org_has_used_solution(org_id + 999, solution.id)
+    assert queries.org_has_used_solution(org_id, solution.id)
+    assert not queries.org_has_used_solution(org_id + 999, solution.id)
 
 
 # ---------------------------------------------------------------- through the pages
@@ -381,10 +381,10 @@ def test_the_way_to_buy_appears_once_billing_offers_it(client_for, make_trial, e
 def test_a_refused_cancel_reason_comes_back_open_with_its_error(client_for, make_trial, enterprise):
     from bs4 import BeautifulSoup
 
-    from marketplace.trials import services as trial_services
+    from marketplace.core.text import MAX_REASON
 
     trial = make_trial("requested")
-    typed = "Lý do <i>rất</i> dài. " * (trial_services.MAX_REASON // 10)
+    typed = "Lý do <i>rất</i> dài. " * (MAX_REASON // 10)
     response = client_for(enterprise).post(
         f"/account/trials/{trial.id}/cancel", data={"reason": typed}
     )

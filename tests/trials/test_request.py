@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.audit import AuditLog
+from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailOutbox, Notification
-from marketplace.trials import services
+from marketplace.trials import rules, services
 from marketplace.trials.models import TrialEvent, TrialRequest
 from tests import factories
 from tests.trials.conftest import count_trials, form_data, plan_named, trial_input
@@ -108,7 +109,7 @@ def test_bad_input_is_refused_next_to_its_field_keeping_the_values(
 
 
 def test_start_date_must_be_within_90_days(client_for, enterprise, solution):
-    late = (services.local_today() + dt.timedelta(days=91)).isoformat()
+    late = (local_today() + dt.timedelta(days=91)).isoformat()
     response = client_for(enterprise).post(
         _url(solution), data=form_data(solution, preferred_start=late)
     )
@@ -116,7 +117,7 @@ def test_start_date_must_be_within_90_days(client_for, enterprise, solution):
     assert any(
         "90 ngày" in e for e in _field_errors(response.get_data(as_text=True), "preferred_start")
     )
-    ok = (services.local_today() + dt.timedelta(days=90)).strftime("%d/%m/%Y")
+    ok = (local_today() + dt.timedelta(days=90)).strftime("%d/%m/%Y")
     response = client_for(enterprise).post(
         _url(solution), data=form_data(solution, preferred_start=ok)
     )
@@ -151,7 +152,7 @@ def test_the_service_applies_the_same_rules(app, enterprise, solution, other_sol
         message="x" * 2001,
         preferred_start=dt.date(2026, 3, 9),
     )
-    with pytest.raises(services.TrialValidationError) as info:
+    with pytest.raises(rules.TrialValidationError) as info:
         services.request_trial(enterprise, solution, bad, today=dt.date(2026, 3, 10))
     assert set(info.value.errors) == {
         "plan",
@@ -272,8 +273,9 @@ def test_a_lost_race_gives_the_friendly_error_not_a_500(
 ):
     # Both submits passed the check before either inserted: only the constraint is left.
     make_trial("requested")
+    # request_trial looks the open trial up through the name services imported.
     monkeypatch.setattr(services, "open_trial_for", lambda org_id, solution_id: None)
-    with pytest.raises(services.DuplicateTrialError):
+    with pytest.raises(rules.DuplicateTrialError):
         services.request_trial(
             enterprise, solution, trial_input(solution), today=dt.date(2026, 3, 10)
         )
@@ -306,7 +308,7 @@ def test_concurrent_submits_create_exactly_one_trial(app_factory, app, enterpris
                 services.request_trial(user, sol, data, today=dt.date(2026, 3, 10))
                 db.session.commit()
                 result = "created"
-            except services.DuplicateTrialError:
+            except rules.DuplicateTrialError:
                 db.session.rollback()
                 result = "duplicate"
             except Exception as err:  # reported below

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization
 from marketplace.core.audit import AuditLog
+from marketplace.core.clock import local_today
 from marketplace.demo.cli import seed_demo
 from marketplace.demo.trials_seed import DEMO_ENTERPRISE, seed_trials
 from marketplace.extensions import db
-from marketplace.trials import services
+from marketplace.trials import queries
 from marketplace.trials.models import OPEN_STATUSES, TrialEvent, TrialRequest, TrialStatus
 
 
@@ -29,7 +30,7 @@ def test_seed_creates_trials_in_every_state_that_follow_the_rules(app):
     demo_states = {t.status for t in trials if t.organization_id == demo.id}
     assert {"requested", "accepted", "active", "ended", "converted"} <= demo_states
 
-    today = services.local_today()
+    today = local_today()
     open_pairs = [(t.organization_id, t.solution_id) for t in trials if t.status in OPEN_STATUSES]
     assert len(open_pairs) == len(set(open_pairs))
     for t in trials:
@@ -55,7 +56,7 @@ def test_seed_creates_trials_in_every_state_that_follow_the_rules(app):
     assert db.session.scalar(
         select(func.count(AuditLog.id)).where(AuditLog.object_type == "trial_requests")
     ) == (db.session.scalar(select(func.count(TrialEvent.id))))
-    times = services.median_response_time({t.vendor_id for t in trials})
+    times = queries.median_response_time({t.vendor_id for t in trials})
     assert all(times.values())
 
 

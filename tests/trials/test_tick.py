@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailOutbox, Notification
-from marketplace.trials import services
+from marketplace.trials import reminders
 from marketplace.trials.models import TrialRequest
 from tests import factories
 
@@ -29,8 +29,8 @@ def _notes(user, kind: str) -> list[Notification]:
 def test_tick_ends_trials_after_their_last_day(app, make_trial, enterprise):
     trial = make_trial("active", today=START)
     assert trial.end_date == dt.date(2026, 3, 24)
-    assert services.tick(today=dt.date(2026, 3, 24)).ended == []  # the last day still counts
-    result = services.tick(today=dt.date(2026, 3, 25))
+    assert reminders.tick(today=dt.date(2026, 3, 24)).ended == []  # the last day still counts
+    result = reminders.tick(today=dt.date(2026, 3, 25))
     db.session.commit()
     assert result.ended == [trial.id]
     assert trial.status == "ended"
@@ -41,9 +41,9 @@ def test_tick_ends_trials_after_their_last_day(app, make_trial, enterprise):
 
 def test_tick_reminds_three_days_before_the_end_once(app, make_trial, enterprise, vendor):
     trial = make_trial("active", today=START)
-    assert services.tick(today=dt.date(2026, 3, 20)).reminded == []  # 4 days left
+    assert reminders.tick(today=dt.date(2026, 3, 20)).reminded == []  # 4 days left
     mails = _mail_count()
-    result = services.tick(today=dt.date(2026, 3, 21))  # 3 days left
+    result = reminders.tick(today=dt.date(2026, 3, 21))  # 3 days left
     db.session.commit()
     assert result.reminded == [trial.id]
     assert trial.reminder_sent_at is not None
@@ -53,7 +53,7 @@ def test_tick_reminds_three_days_before_the_end_once(app, make_trial, enterprise
     assert len(_notes(vendor, "trial.reminder")) == 1
     assert _mail_count() == mails + 2
     for day in (21, 22, 24):
-        assert services.tick(today=dt.date(2026, 3, day)).reminded == []
+        assert reminders.tick(today=dt.date(2026, 3, day)).reminded == []
     db.session.commit()
     assert _mail_count() == mails + 2
     assert len(_notes(enterprise, "trial.reminder")) == 1
@@ -62,7 +62,7 @@ def test_tick_reminds_three_days_before_the_end_once(app, make_trial, enterprise
 def test_a_late_tick_still_reminds_and_ends(app, make_trial):
     trial = make_trial("active", today=START)
     # Cron was down: the first run after the end ends it without a pointless reminder.
-    result = services.tick(today=dt.date(2026, 4, 2))
+    result = reminders.tick(today=dt.date(2026, 4, 2))
     assert result.ended == [trial.id] and result.reminded == []
 
 
@@ -72,7 +72,7 @@ def test_tick_leaves_other_states_alone(app, make_trial):
         make_trial(s, user=u)
         for s, u in zip(("requested", "accepted", "converted", "declined"), users, strict=True)
     ]
-    result = services.tick(today=dt.date(2027, 1, 1))
+    result = reminders.tick(today=dt.date(2027, 1, 1))
     assert result.ended == [] and result.reminded == []
     assert [t.status for t in trials] == ["requested", "accepted", "converted", "declined"]
 

@@ -1,0 +1,267 @@
+"""Reads of billing: buyable plans, the organisation's subscriptions and payments, the vendor's
+sales.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from marketplace.accounts.models import User
+from marketplace.billing import permissions
+from marketplace.billing.errors import BillingError
+from marketplace.billing.models import (
+    LIVE_SUBSCRIPTION_STATUSES,
+    CheckoutMode,
+    Payment,
+    PaymentStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from marketplace.billing.presenters import CheckoutOffer
+from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
+from marketplace.extensions import db
+from marketplace.trials import queries as trials_queries
+from marketplace.trials.models import TrialRequest, TrialStatus
+
+S = SubscriptionStatus
+P = PaymentStatus
+
+
+# A trial in these statuses is linked to the purchase (a payment converts active or ended).
+LINKABLE_TRIAL_STATUSES = (TrialStatus.ACCEPTED, TrialStatus.ACTIVE, TrialStatus.ENDED)
+
+
+def _plan_unavailable() -> BillingError:
+    return BillingError(
+        _(
+            "Gói dịch vụ bạn chọn không tồn tại hoặc không còn được bán. Vui lòng chọn lại gói "
+            "trên trang giải pháp."
+        )
+    )
+
+
+def buyable_plan(plan_id: int | None, *, solution_id: int | None = None) -> Plan:
+    """Return the plan if it is on sale: active, priced, on a published listing of an active vendor."""
+    if plan_id is None:
+        raise BillingError(_("Vui lòng chọn gói dịch vụ muốn mua."))
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or not plan.active:
+        raise _plan_unavailable()
+    solution = plan.solution
+    if solution.status != SolutionStatus.PUBLISHED or not solution.vendor.active:
+        raise _plan_unavailable()
+    if solution_id is not None and solution.id != solution_id:
+        raise BillingError(_("Gói dịch vụ này không thuộc giải pháp đang chọn."))
+    if plan.period not in (BillingPeriod.MONTH, BillingPeriod.YEAR, BillingPeriod.ONCE):
+        raise _plan_unavailable()
+    if plan.price_vnd <= 0:
+        raise BillingError(_("Gói này miễn phí nên không cần thanh toán trực tuyến."))
+    return plan
+
+
+def _linked_trial(actor: User, plan: Plan, trial_id: int | None) -> TrialRequest | None:
+    """Return the organisation's trial this purchase converts: the one named, else its own."""
+    if trial_id is None:
+        return trials_queries.active_trial_for(actor.organization_id, plan.solution_id)
+    trial = db.session.get(TrialRequest, trial_id)
+    if (
+        trial is None
+        or trial.organization_id != actor.organization_id
+        or trial.solution_id != plan.solution_id
+    ):
+        raise BillingError(_("Yêu cầu dùng thử không khớp với gói dịch vụ đang mua."))
+    return trial if trial.status in LINKABLE_TRIAL_STATUSES else None
+
+
+def checkout_offer(
+    actor: User,
+    plan_id: int | None,
+    *,
+    trial_id: int | None = None,
+    solution_id: int | None = None,
+) -> CheckoutOffer:
+    """Check what an enterprise user asks to buy; raise BillingError with the reason if refused."""
+    permissions.require_buyer(actor)
+    plan = buyable_plan(plan_id, solution_id=solution_id)
+    trial = _linked_trial(actor, plan, trial_id)
+    if plan.period != BillingPeriod.ONCE and live_subscription(actor.organization_id, plan.id):
+        raise BillingError(
+            _(
+                "Doanh nghiệp của bạn đang sử dụng gói này. Bạn có thể quản lý gói trong mục "
+                "“Thanh toán”."
+            )
+        )
+    return CheckoutOffer(plan=plan, trial=trial)
+
+
+def live_subscription(org_id: int, plan_id: int) -> Subscription | None:
+    return db.session.scalar(
+        select(Subscription)
+        .where(
+            Subscription.organization_id == org_id,
+            Subscription.plan_id == plan_id,
+            Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+        )
+        .limit(1)
+    )
+
+
+def pending_payment(org_id: int, plan_id: int) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(
+            Payment.organization_id == org_id,
+            Payment.plan_id == plan_id,
+            Payment.status == P.PENDING,
+        )
+    )
+
+
+def payment_for_return(actor: User, payment_id: int | None) -> Payment | None:
+    """Return the organisation's payment a Checkout return URL names, or None."""
+    if payment_id is None or not permissions.can_view_billing(actor):
+        return None
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.organization_id != actor.organization_id:
+        return None
+    return payment
+
+
+def invoice_taken(invoice_id: str) -> bool:
+    return bool(
+        db.session.scalar(select(Payment.id).where(Payment.stripe_invoice_id == invoice_id))
+    )
+
+
+def get_subscription(subscription_id: int) -> Subscription | None:
+    return db.session.get(Subscription, subscription_id)
+
+
+def organization_subscriptions(org_id: int) -> list[Subscription]:
+    """Return the organisation's subscriptions, live ones first, with plan and solution."""
+    live_first = Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES).desc()
+    return list(
+        db.session.scalars(
+            select(Subscription)
+            .where(Subscription.organization_id == org_id)
+            .options(
+                joinedload(Subscription.plan),
+                joinedload(Subscription.solution),
+                joinedload(Subscription.vendor),
+            )
+            .order_by(live_first, Subscription.created_at.desc(), Subscription.id.desc())
+        )
+    )
+
+
+def organization_payments_query(org_id: int) -> Select:
+    """Return the organisation's payment history (paid and failed), newest first."""
+    return (
+        select(Payment)
+        .where(Payment.organization_id == org_id, Payment.status.in_((P.PAID, P.FAILED)))
+        .options(joinedload(Payment.plan), joinedload(Payment.solution))
+        .order_by(func.coalesce(Payment.paid_at, Payment.created_at).desc(), Payment.id.desc())
+    )
+
+
+@dataclass
+class SalesTotals:
+    revenue_vnd: int
+    paid_count: int
+    live_subscriptions: int
+    customers: int
+
+
+def sales_totals(vendor_id: int) -> SalesTotals:
+    """Sum the vendor's paid payments and count its live subscriptions (two queries)."""
+    revenue, paid_count, customers = db.session.execute(
+        select(
+            func.coalesce(func.sum(Payment.amount_vnd), 0),
+            func.count(Payment.id),
+            func.count(func.distinct(Payment.organization_id)),
+        ).where(Payment.vendor_id == vendor_id, Payment.status == P.PAID)
+    ).one()
+    live = db.session.scalar(
+        select(func.count(Subscription.id)).where(
+            Subscription.vendor_id == vendor_id,
+            Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+        )
+    )
+    return SalesTotals(int(revenue or 0), int(paid_count or 0), int(live or 0), int(customers or 0))
+
+
+def sales_query(vendor_id: int) -> Select:
+    """Return the vendor's paid payments, newest first, with buyer, plan and solution."""
+    return (
+        select(Payment)
+        .where(Payment.vendor_id == vendor_id, Payment.status == P.PAID)
+        .options(
+            joinedload(Payment.organization),
+            joinedload(Payment.plan),
+            joinedload(Payment.solution),
+        )
+        .order_by(Payment.paid_at.desc(), Payment.id.desc())
+    )
+
+
+def live_subscriptions_query(vendor_id: int) -> Select:
+    """Return the vendor's live subscriptions, next renewal first."""
+    return (
+        select(Subscription)
+        .where(
+            Subscription.vendor_id == vendor_id,
+            Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+        )
+        .options(
+            joinedload(Subscription.organization),
+            joinedload(Subscription.plan),
+            joinedload(Subscription.solution),
+        )
+        .order_by(Subscription.current_period_end.asc(), Subscription.id.asc())
+    )
+
+
+def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
+    """Return which of these plans the user's organisation holds a live subscription to."""
+    if not plan_ids or not permissions.can_view_billing(user):
+        return set()
+    return set(
+        db.session.scalars(
+            select(Subscription.plan_id).where(
+                Subscription.organization_id == user.organization_id,
+                Subscription.plan_id.in_(plan_ids),
+                Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+            )
+        )
+    )
+
+
+def has_bought_solution(org_id: int, solution_id: int) -> bool:
+    """Tell whether the organisation bought the solution here (the review rule).
+
+    A subscription that is or was live (active, past due, or canceled after running),
+    or a paid one-time purchase. One query.
+    """
+    subscribed = (
+        select(Subscription.id)
+        .where(
+            Subscription.organization_id == org_id,
+            Subscription.solution_id == solution_id,
+            Subscription.status.in_((S.ACTIVE, S.PAST_DUE, S.CANCELED)),
+        )
+        .exists()
+    )
+    bought_once = (
+        select(Payment.id)
+        .where(
+            Payment.organization_id == org_id,
+            Payment.solution_id == solution_id,
+            Payment.mode == CheckoutMode.PAYMENT,
+            Payment.status == P.PAID,
+        )
+        .exists()
+    )
+    return bool(db.session.scalar(select(or_(subscribed, bought_once))))

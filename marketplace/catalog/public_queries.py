@@ -1,0 +1,131 @@
+"""Reads of the public pages besides the catalogue: the category tree, the home page's sections,
+a solution's page and the vendor's other listings on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from marketplace.catalog.models import Category, Solution
+from marketplace.catalog.params import PRICE_BUCKETS
+from marketplace.catalog.queries import (
+    cached_value,
+    facet_groups,
+    solutions_with_vendor,
+    visible,
+    visible_without_join,
+)
+from marketplace.extensions import db
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    count: int
+    children: list[CategoryNode]
+
+
+def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
+    """Return the category tree with result counts; a parent counts its children too."""
+    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    nodes = {c.id: CategoryNode(c, counts.get(c.id, 0), []) for c in categories}
+    roots = []
+    for c in categories:
+        node = nodes[c.id]
+        if c.parent_id is None:
+            roots.append(node)
+        else:
+            nodes[c.parent_id].children.append(node)
+    for root in roots:
+        root.count += sum(child.count for child in root.children)
+    return roots
+
+
+def _visible_list(order, limit: int, *extra) -> list[Solution]:
+    # Without the join of `solutions_with_vendor()`: SQLite would build a Bloom filter of every
+    # organisation for it, which costs more than the four rows a list shows.
+    query = (
+        select(Solution)
+        .where(*visible_without_join(), *extra)
+        .options(
+            joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
+        )
+        .order_by(*order)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+@dataclass
+class HomeSections:
+    categories: list[CategoryNode]
+    top_rated: list[Solution]
+    newest: list[Solution]
+    trials: list[Solution]
+    total: int
+
+
+def home_sections(limit: int = 4) -> HomeSections:
+    """Collect what the home page shows, in a fixed number of queries."""
+    # The catalogue's grouped counts (cached) give the count per category.
+    edges = tuple(sorted(PRICE_BUCKETS))
+    groups = cached_value(("groups", None, edges), lambda: facet_groups(None, edges))
+    counts: dict[int, int] = {}
+    for group in groups:
+        if group.category_id is not None:
+            counts[group.category_id] = counts.get(group.category_id, 0) + group.count
+    tree = category_tree(counts)
+    return HomeSections(
+        categories=tree,
+        top_rated=_visible_list(
+            (
+                Solution.rating_score.desc(),
+                Solution.rating_count.desc(),
+                Solution.published_at.desc(),
+            ),
+            limit,
+            Solution.rating_count > 0,
+        ),
+        newest=_visible_list((Solution.published_at.desc(), Solution.id.desc()), limit),
+        trials=_visible_list(
+            (Solution.max_trial_days.desc(), Solution.published_at.desc()),
+            limit,
+            Solution.max_trial_days > 0,
+        ),
+        total=sum(group.count for group in groups),
+    )
+
+
+def vendor_others(solution: Solution, limit: int = 4) -> list[Solution]:
+    """Return other public listings of the same vendor."""
+    return _visible_list(
+        (Solution.published_at.desc(),),
+        limit,
+        Solution.vendor_id == solution.vendor_id,
+        Solution.id != solution.id,
+    )
+
+
+def public_solution(slug: str) -> Solution | None:
+    """Return the published listing with this slug (of an active vendor), or None."""
+    from sqlalchemy.orm import selectinload
+
+    rows = db.session.scalars(
+        solutions_with_vendor()
+        .where(*visible(), Solution.slug == slug[:100])
+        .options(
+            joinedload(Solution.vendor),
+            joinedload(Solution.category).joinedload(Category.parent),
+            joinedload(Solution.logo),
+            # One collection joined (a handful of plans) saves a query; joining a second
+            # would multiply the rows.
+            joinedload(Solution.plans),
+            selectinload(Solution.features),
+            selectinload(Solution.screenshots),
+        )
+    )
+    return rows.unique().one_or_none()  # the slug is unique
