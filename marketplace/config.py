@@ -139,6 +139,9 @@ class Config:
         self.LOGIN_ADDRESS_LIMIT = env.get("LOGIN_ADDRESS_LIMIT", "300 per 15 minutes")
         self.LOGIN_SLOWDOWN_SECONDS = int(env.get("LOGIN_SLOWDOWN_SECONDS", "10"))
         self.REGISTER_LIMIT = env.get("REGISTER_LIMIT", "5 per hour")
+        # Password-reset links asked for one typed e-mail, and from one client address.
+        self.RESET_ACCOUNT_LIMIT = env.get("RESET_ACCOUNT_LIMIT", "3 per hour")
+        self.RESET_ADDRESS_LIMIT = env.get("RESET_ADDRESS_LIMIT", "10 per hour")
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.

@@ -150,6 +150,22 @@ class LoginForm(Form):
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
+class ForgotPasswordForm(Form):
+    email = StringField(
+        _l("E-mail"),
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin, Form):
+    pass
+
+
 class ProfileForm(Form):
     name = StringField(
         _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]

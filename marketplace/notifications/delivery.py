@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 from sqlalchemy import event
 
 from marketplace.extensions import db
@@ -63,6 +63,10 @@ def send_now(app: Flask, ids: set[int]) -> None:
             db.session.rollback()
 
 
+def _mark_request() -> None:
+    g._outbox_request = True
+
+
 def _hand_to_response(response: Response) -> Response:
     ids = committed_outbox_ids()
     if ids and current_app.config.get("MAIL_SEND_AFTER_REQUEST", True):
@@ -71,10 +75,23 @@ def _hand_to_response(response: Response) -> Response:
     return response
 
 
+def _send_at_teardown(exc: BaseException | None) -> None:
+    # Work outside a request (a command, a job run after a response) sends what it
+    # committed when its app context ends; a request's e-mails went to its response.
+    if exc is not None or g.get("_outbox_request"):
+        return
+    ids = committed_outbox_ids()
+    if ids and current_app.config.get("MAIL_SEND_AFTER_REQUEST", True):
+        send_now(current_app._get_current_object(), ids)
+
+
 def init_app(app: Flask) -> None:
     """Wire delivery after the response, and show file-mail links in the log."""
     _listen_once()
+    app.before_request(_mark_request)
     app.after_request(_hand_to_response)
+    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    app.teardown_appcontext(_send_at_teardown)
     if not app.config.get("MAIL_SERVER") and app.logger.level == logging.NOTSET:
         # Without a mail server the log is where `make run` users find their links.
         app.logger.setLevel(logging.INFO)

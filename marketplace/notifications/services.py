@@ -77,7 +77,9 @@ def notify(
     return notification
 
 
-def queue_email(user: User, *, subject: str, body: str, link: str | None = None) -> EmailOutbox:
+def queue_email(
+    user: User, *, subject: str, body: str, link: str | None = None, link_label: str | None = None
+) -> EmailOutbox:
     """Queue an e-mail to a user without an in-app notification (reset links, verification).
 
     The e-mail goes out right after the request that queued it commits; see `delivery`.
@@ -85,7 +87,7 @@ def queue_email(user: User, *, subject: str, body: str, link: str | None = None)
     outbox = EmailOutbox(
         to_email=user.email,
         subject=_one_line(subject)[:200],
-        body_text=_email_text(user, body, link),
+        body_text=_email_text(user, body, link, link_label),
     )
     db.session.add(outbox)
     db.session.flush()
@@ -169,13 +171,15 @@ def absolute_url(link: str) -> str:
     return f"{site}/{link.lstrip('/')}"
 
 
-def _email_text(user: User, body: str, link: str | None) -> str:
+def _email_text(user: User, body: str, link: str | None, link_label: str | None = None) -> str:
     # Greeting and signature follow the recipient's language, not the actor's.
     with force_locale(user.locale or "vi"):
         parts = [_("Xin chào %(name)s,", name=user.name)]
         if body:
             parts.append(body)
-        if link:
+        if link and link_label:
+            parts.append(f"{link_label}: {absolute_url(link)}")
+        elif link:
             parts.append(_("Xem chi tiết: %(url)s", url=absolute_url(link)))
         parts.append("— " + _("Chợ Giải Pháp Số"))
     return "\n\n".join(parts)
