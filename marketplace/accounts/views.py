@@ -218,7 +218,7 @@ def profile():
 @role_required("enterprise", "vendor")
 def organization():
     org = current_user.organization
-    form = OrganizationForm(enterprise=not org.is_vendor)
+    form = OrganizationForm(enterprise=not org.is_vendor, current_tax_code=org.tax_code)
     if request.method == "GET":
         form.org_name.data = org.name
         form.tax_code.data = org.tax_code

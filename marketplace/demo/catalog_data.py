@@ -5,12 +5,12 @@ Feature keys follow each category's vocabulary (migration 0003); yes/no features
 "yes" or "no". Prices are whole VND.
 """
 
-SAO_KHUE = "0109876543"
+SAO_KHUE = "0109876532"
 HONG_HA = "0801456789"
-BACH_DANG = "0107654321"
-THANH_DONG = "0801122334"
-AGRI_THANH_HA = "0801987650"
-CON_SON = "0801357924"
+BACH_DANG = "0107654326"
+THANH_DONG = "0801122338"
+AGRI_THANH_HA = "0801987652"
+CON_SON = "0801357925"
 
 VENDORS = [
     {

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organization, Role, User
 from marketplace.accounts.services import normalise_email
 from marketplace.core.database import utcnow
+from marketplace.demo.legacy import RENAMED_TAX_CODES
 from marketplace.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published development-only demo password
@@ -39,7 +40,7 @@ DEMO_ORGS = [
     DemoOrg(
         kind="enterprise",
         name="Công ty TNHH Bánh Gai Tứ Kỳ Xanh",
-        tax_code="0801234567",
+        tax_code="0801234560",
         locality="tu-ky",
         industry="manufacturing",
         size_band="small",
@@ -49,7 +50,7 @@ DEMO_ORGS = [
     DemoOrg(
         kind="vendor",
         name="Công ty Cổ phần Công nghệ Số Sao Khuê",
-        tax_code="0109876543",
+        tax_code="0109876532",
         locality="tp-hai-duong",
         industry="ict",
         size_band="medium",
@@ -60,20 +61,32 @@ DEMO_ORGS = [
 ]
 
 DEMO_USERS = [
-    DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, "0801234567"),
-    DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, "0109876543"),
+    DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, "0801234560"),
+    DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, "0109876532"),
     DemoUser("moderator@demo.vn", "Lê Thu Trang", Role.MODERATOR),
     DemoUser("admin@demo.vn", "Phạm Quốc Bảo", Role.ADMIN),
 ]
 
 
-def ensure_org(spec: DemoOrg) -> Organization:
-    """Return the demo organisation with this tax code, creating it if missing."""
-    org = db.session.scalar(
-        select(Organization).where(
-            Organization.kind == spec.kind, Organization.tax_code == spec.tax_code
-        )
+def _demo_org(kind: str, tax_code: str) -> Organization | None:
+    return db.session.scalar(
+        select(Organization).where(Organization.kind == kind, Organization.tax_code == tax_code)
     )
+
+
+def ensure_org(spec: DemoOrg, *, old_tax_code: str | None = None) -> Organization:
+    """Return the demo organisation with this tax code, creating it if missing.
+
+    An organisation seeded under the code it had before check digits were enforced
+    (`legacy`) is moved to the new code instead of being created again.
+    """
+    org = _demo_org(spec.kind, spec.tax_code)
+    old = old_tax_code or RENAMED_TAX_CODES.get(spec.tax_code)
+    if org is None and old is not None:
+        org = _demo_org(spec.kind, old)
+        if org is not None:
+            org.tax_code = spec.tax_code
+            db.session.flush()
     if org is None:
         org = Organization(
             kind=spec.kind,

@@ -211,7 +211,7 @@ def test_per_process_counters_with_several_workers_are_warned_about(
 
 
 def _register(c, n: int, address: str, **overrides):
-    data = valid_form(email=f"moi{n}@example.vn", tax_code=f"08011112{n:02d}", **overrides)
+    data = valid_form(email=f"moi{n}@example.vn", tax_code=factories.next_tax_code(), **overrides)
     return c.post("/auth/register", data=data, environ_base={"REMOTE_ADDR": address})
 
 
