@@ -174,6 +174,10 @@ def register_account(
                 _("E-mail này đã được dùng cho một tài khoản khác."), "email"
             ) from exc
         raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "tax_code") from exc
+    # The form's checkbox accepted the versions on the pages now: keep which and when.
+    from marketplace.accounts.legal import record_consents
+
+    record_consents(user)
     return user
 
 
