@@ -66,6 +66,8 @@ TABLE = {
     ("auth.login", "POST"): ("/auth/login", every("ok")),
     ("auth.register", "GET"): ("/auth/register", every("ok")),
     ("auth.register", "POST"): ("/auth/register", every("ok")),
+    ("account.consent", "GET"): ("/account/consent", signed_in("ok")),
+    ("account.consent", "POST"): ("/account/consent", signed_in("ok")),
     ("legal.terms", "GET"): ("/terms", every("ok")),
     ("legal.privacy", "GET"): ("/privacy", every("ok")),
     ("legal.about", "GET"): ("/about", every("ok")),

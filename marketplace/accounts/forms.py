@@ -168,6 +168,15 @@ class LoginForm(Form):
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
+class ConsentForm(Form):
+    accept = BooleanField(
+        _l(
+            "Tôi đồng ý với phiên bản mới của điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"
+        ),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+
 class ForgotPasswordForm(Form):
     email = StringField(
         _l("E-mail"),

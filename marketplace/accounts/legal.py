@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.accounts.models import Consent, User
 from marketplace.core.database import utcnow
@@ -32,3 +32,20 @@ def consents_of(user: User) -> list[Consent]:
     return list(
         db.session.scalars(select(Consent).where(Consent.user_id == user.id).order_by(Consent.id))
     )
+
+
+def outdated_documents(user: User) -> list[str]:
+    """Name the documents whose version changed since the user last accepted them.
+
+    Accounts made before consents were recorded have none and are not asked here.
+    """
+    latest = dict(
+        db.session.execute(
+            select(Consent.document, func.max(Consent.version))
+            .where(Consent.user_id == user.id)
+            .group_by(Consent.document)
+        ).all()
+    )
+    if not latest:
+        return []
+    return [doc for doc, version in CURRENT_VERSIONS.items() if latest.get(doc) != version]

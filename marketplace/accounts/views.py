@@ -16,9 +16,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import account_bp, auth_bp, organizations, reset, services, throttle
+from marketplace.accounts import (
+    account_bp,
+    auth_bp,
+    legal,
+    organizations,
+    reset,
+    services,
+    throttle,
+)
 from marketplace.accounts.choices import ROLE_LABELS
 from marketplace.accounts.forms import (
+    ConsentForm,
     ForgotPasswordForm,
     LoginForm,
     OrganizationForm,
@@ -168,7 +177,10 @@ def login():
             _start_session(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Xin chào %(name)s!", name=user.name), "success")
-            return redirect(safe_next(next_url, url_for(services.landing_endpoint(user))))
+            target = safe_next(next_url, url_for(services.landing_endpoint(user)))
+            if legal.outdated_documents(user):
+                return redirect(url_for("account.consent", next=target))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
 
@@ -360,3 +372,22 @@ def reset_password(token: str):
             return _private(redirect(url_for(services.landing_endpoint(user))))
     status = 400 if form.is_submitted() else 200
     return _private(make_response(render_template("accounts/reset.html", form=form), status))
+
+
+@account_bp.route("/consent", methods=["GET", "POST"])
+@login_required
+def consent():
+    target = safe_next(request.values.get("next"), url_for(services.landing_endpoint(current_user)))
+    form = ConsentForm()
+    if form.validate_on_submit():
+        legal.record_consents(current_user)
+        db.session.commit()
+        flash(_("Cảm ơn bạn. Đã ghi nhận sự đồng ý."), "success")
+        return redirect(target)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/consent.html",
+        form=form,
+        next_url=target,
+        outdated=legal.outdated_documents(current_user),
+    ), status

@@ -11,6 +11,7 @@ from marketplace.accounts.legal import PRIVACY_VERSION, TERMS_VERSION
 from marketplace.accounts.models import Consent, User
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
+from tests import factories
 from tests.accounts.test_registration import valid_form
 
 PAGES = {
@@ -62,3 +63,46 @@ def test_no_consent_is_recorded_without_the_checkbox(client):
     del form["accept_terms"]
     assert client.post("/auth/register", data=form).status_code == 400
     assert db.session.scalar(select(Consent)) is None
+
+
+def _consent(user, version: str) -> None:
+    for document in ("terms", "privacy"):
+        db.session.add(Consent(user_id=user.id, document=document, version=version))
+    db.session.commit()
+
+
+def test_a_user_who_accepted_an_older_version_is_asked_again_at_sign_in(client):
+    user = factories.make_user("enterprise")
+    _consent(user, "2025-01-01")
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302 and "/account/consent" in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'href="/terms"' in page.text
+    assert client.post("/account/consent", data={}).status_code == 400  # the box must be ticked
+    done = client.post("/account/consent", data={"accept": "y", "next": "/account/"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/account/")
+    versions = db.session.scalars(
+        select(Consent.version).where(Consent.user_id == user.id, Consent.document == "terms")
+    ).all()
+    assert TERMS_VERSION in versions
+    client.post("/auth/logout")
+    again = client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert again.headers["Location"].endswith("/account/")
+
+
+def test_a_user_on_the_current_version_is_not_asked(client):
+    user = factories.make_user("enterprise")
+    _consent(user, TERMS_VERSION)
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/account/")
+
+
+def test_the_consent_page_never_redirects_off_site(client_for):
+    user = factories.make_user("enterprise")
+    c = client_for(user)
+    done = c.post("/account/consent", data={"accept": "y", "next": "https://evil.example/"})
+    assert done.status_code == 302 and "evil.example" not in done.headers["Location"]
