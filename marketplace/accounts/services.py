@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
     STAFF_ROLES,
     Organization,
@@ -175,8 +176,6 @@ def register_account(
             ) from exc
         raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "tax_code") from exc
     # The form's checkbox accepted the versions on the pages now: keep which and when.
-    from marketplace.accounts.legal import record_consents
-
     record_consents(user)
     return user
 
