@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -37,6 +36,7 @@ from marketplace.accounts.forms import (
     ResetPasswordForm,
 )
 from marketplace.accounts.models import OrgKind
+from marketplace.core.background import after_response
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -304,18 +304,6 @@ def password():
     return render_template("accounts/password.html", form=form), status
 
 
-def _send_reset_after_response(app, email: str) -> None:
-    # Run once the page is sent: whether the address has an account changes nothing the
-    # visitor can see or time (same page, same status, same work before the answer).
-    with app.app_context():
-        try:
-            reset.request_reset(email)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            app.logger.exception("Password-reset request could not be handled")
-
-
 @auth_bp.route("/forgot", methods=["GET", "POST"])
 def forgot():
     form = ForgotPasswordForm()
@@ -334,9 +322,15 @@ def forgot():
         response = make_response(
             render_template("accounts/forgot_sent.html", email=form.email.data)
         )
-        app = current_app._get_current_object()
         email = form.email.data
-        response.call_on_close(lambda: _send_reset_after_response(app, email))
+
+        def send_link() -> None:
+            reset.request_reset(email)
+            db.session.commit()
+
+        # Once the page is sent: whether the address has an account changes nothing the
+        # visitor can see or time (same page, same status, same work before the answer).
+        after_response(response, send_link)
         return response
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/forgot.html", form=form), status

@@ -63,10 +63,6 @@ def send_now(app: Flask, ids: set[int]) -> None:
             db.session.rollback()
 
 
-def _mark_request() -> None:
-    g._outbox_request = True
-
-
 def _hand_to_response(response: Response) -> Response:
     ids = committed_outbox_ids()
     if ids and current_app.config.get("MAIL_SEND_AFTER_REQUEST", True):
@@ -76,9 +72,10 @@ def _hand_to_response(response: Response) -> Response:
 
 
 def _send_at_teardown(exc: BaseException | None) -> None:
-    # Work outside a request (a command, a job run after a response) sends what it
-    # committed when its app context ends; a request's e-mails went to its response.
-    if exc is not None or g.get("_outbox_request"):
+    # Work a request left for after its response (core.background) sends what it committed
+    # when its context ends. Commands do not: `seed-demo` queues e-mails to fictional
+    # addresses, and cron's `flask outbox send` delivers the rest.
+    if exc is not None or not g.get("after_response"):
         return
     ids = committed_outbox_ids()
     if ids and current_app.config.get("MAIL_SEND_AFTER_REQUEST", True):
@@ -88,7 +85,6 @@ def _send_at_teardown(exc: BaseException | None) -> None:
 def init_app(app: Flask) -> None:
     """Wire delivery after the response, and show file-mail links in the log."""
     _listen_once()
-    app.before_request(_mark_request)
     app.after_request(_hand_to_response)
     # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
     app.teardown_appcontext(_send_at_teardown)
