@@ -35,7 +35,7 @@ seed: db
 	$(FLASK) seed-demo --skip-refused
 
 run: seed
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
 test: setup-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

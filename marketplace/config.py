@@ -113,6 +113,11 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
         self.MAIL_USE_TLS = _bool(env.get("MAIL_USE_TLS"), default=True)
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "no-reply@chogiaiphapso.vn")
+        # Without MAIL_SERVER every e-mail is written here as an .eml file (and logged).
+        self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR") or str(Path(instance_path) / "mail")
+        # Send what a request queued right after its response; the rest waits for
+        # `flask outbox send`.
+        self.MAIL_SEND_AFTER_REQUEST = _bool(env.get("MAIL_SEND_AFTER_REQUEST"), default=True)
         self.UPLOAD_FOLDER = env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads")
         self.UPLOAD_MAX_BYTES = int(env.get("UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
         # Largest canvas an upload may declare (width × height), checked from the header
@@ -125,7 +130,7 @@ class Config:
         self.PER_PAGE = 20
         # The public address: absolute links in e-mails and in API answers (never the
         # request's Host). An https address also marks every cookie Secure.
-        self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SITE_URL = (env.get("SITE_URL") or default_site_url(env)).rstrip("/")
         # Sign-in throttle (accounts/throttle.py): failures per (account, address) before
         # that pair waits; per account and per address before attempts are slowed to one
         # per LOGIN_SLOWDOWN_SECONDS. Sign-ups: accounts created per address.
@@ -134,6 +139,9 @@ class Config:
         self.LOGIN_ADDRESS_LIMIT = env.get("LOGIN_ADDRESS_LIMIT", "300 per 15 minutes")
         self.LOGIN_SLOWDOWN_SECONDS = int(env.get("LOGIN_SLOWDOWN_SECONDS", "10"))
         self.REGISTER_LIMIT = env.get("REGISTER_LIMIT", "5 per hour")
+        # Password-reset links asked for one typed e-mail, and from one client address.
+        self.RESET_ACCOUNT_LIMIT = env.get("RESET_ACCOUNT_LIMIT", "3 per hour")
+        self.RESET_ADDRESS_LIMIT = env.get("RESET_ADDRESS_LIMIT", "10 per hour")
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.
@@ -164,8 +172,26 @@ class TestConfig(Config):
         self.PAGE_CACHE_SECONDS = 0
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
+        # E-mails stay queued unless a test sends them; each app writes its own folder.
+        self.MAIL_SEND_AFTER_REQUEST = False
+        self.MAIL_FILE_DIR = str(Path(instance_path) / f"mail-{secrets.token_hex(6)}")
         # Fast hashing keeps the suite quick; production uses scrypt.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def default_site_url(env) -> str:
+    """Return the address the development server listens on, from its own settings.
+
+    `flask run` reads FLASK_RUN_HOST/FLASK_RUN_PORT (`make run` sets them from HOST/PORT);
+    the request's Host header is never used (it would let anyone forge links in e-mails).
+    """
+    host = env.get("FLASK_RUN_HOST") or "127.0.0.1"
+    port = env.get("FLASK_RUN_PORT") or env.get("PORT") or "5000"
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def normalise_database_url(url: str) -> str:

@@ -7,10 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
 account_bp = Blueprint("account", __name__, url_prefix="/account")
+# Public pages: terms of use, privacy policy, about, contact.
+legal_bp = Blueprint("legal", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.accounts import cli, services, throttle, views  # noqa: F401
+    from marketplace.accounts import cli, legal_views, services, throttle, views  # noqa: F401
     from marketplace.core.errors import wants_json
     from marketplace.extensions import login_manager
 
@@ -44,4 +46,5 @@ def init_app(app: Flask) -> None:
     panels.contribute(app, panels.HOME, "counts", services.public_counts)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(legal_bp)
     app.cli.add_command(cli.users)

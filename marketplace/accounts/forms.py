@@ -8,7 +8,13 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from marketplace.accounts import choices
-from marketplace.accounts.validation import is_valid_tax_code, normalise_phone, password_problem
+from marketplace.accounts.validation import (
+    HOUSEHOLD,
+    normalise_phone,
+    normalise_tax_code,
+    password_problem,
+    tax_code_problem,
+)
 from marketplace.core.forms import REQUIRED, ChoiceField, Form, lower, strip
 
 
@@ -46,8 +52,12 @@ class OrganizationFieldsMixin:
     tax_code = StringField(
         _l("Mã số thuế"),
         filters=[strip],
-        validators=[DataRequired(REQUIRED), Length(max=14)],
-        description=_l("10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số đối với chi nhánh."),
+        # Room for the spaces and dots people type; the stored form has at most 14.
+        validators=[DataRequired(REQUIRED), Length(max=25)],
+        description=_l(
+            "10 chữ số, hoặc XXXXXXXXXX-YYY đối với chi nhánh; hộ kinh doanh có thể dùng số "
+            "định danh cá nhân 12 chữ số của chủ hộ."
+        ),
     )
     locality = ChoiceField(_l("Địa bàn (huyện/xã)"), choices=[])
     industry = ChoiceField(
@@ -81,11 +91,19 @@ class OrganizationFieldsMixin:
         self.size_band.choices = blank + choices.SIZE_BANDS
         self.industry.choices = blank + choices.INDUSTRIES
 
+    # The organisation's stored code: kept as it is, even if older rules let it in.
+    current_tax_code: str | None = None
+
     def validate_tax_code(self, field) -> None:
-        if not is_valid_tax_code(field.data or ""):
-            raise ValidationError(
-                _l("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh).")
-            )
+        normalised = normalise_tax_code(field.data or "")
+        if self.current_tax_code is not None and normalised == self.current_tax_code:
+            field.data = normalised
+            return
+        household = self.org_is_enterprise() and self.size_band.data == HOUSEHOLD
+        problem = tax_code_problem(field.data or "", household=household)
+        if problem:
+            raise ValidationError(problem)
+        field.data = normalised
 
     def validate_phone(self, field) -> None:
         normalised = normalise_phone(field.data or "")
@@ -150,6 +168,31 @@ class LoginForm(Form):
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
+class ConsentForm(Form):
+    accept = BooleanField(
+        _l(
+            "Tôi đồng ý với phiên bản mới của điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"
+        ),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = StringField(
+        _l("E-mail"),
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+
+
+class ResetPasswordForm(NewPasswordMixin, Form):
+    pass
+
+
 class ProfileForm(Form):
     name = StringField(
         _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
@@ -160,8 +203,11 @@ class ProfileForm(Form):
 
 
 class OrganizationForm(OrganizationFieldsMixin, Form):
-    def __init__(self, *args, enterprise: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, enterprise: bool = True, current_tax_code: str | None = None, **kwargs
+    ) -> None:
         self._enterprise = enterprise
+        self.current_tax_code = current_tax_code
         super().__init__(*args, **kwargs)
         self.setup_org_choices()
 
@@ -182,7 +228,7 @@ class VerificationForm(Form):
         validators=[DataRequired(REQUIRED), Length(max=200)],
     )
     tax_code = StringField(
-        _l("Mã số thuế"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=14)]
+        _l("Mã số thuế"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=25)]
     )
     business_license_no = StringField(
         _l("Số giấy chứng nhận đăng ký doanh nghiệp"),
@@ -203,7 +249,9 @@ class VerificationForm(Form):
     )
 
     def validate_tax_code(self, field) -> None:
-        if not is_valid_tax_code(field.data or ""):
-            raise ValidationError(
-                _l("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh).")
-            )
+        # Checked against the organisation's own code by the service; here only its form
+        # (a household vendor's 12-digit identifier included).
+        problem = tax_code_problem(field.data or "", household=True)
+        if problem:
+            raise ValidationError(problem)
+        field.data = normalise_tax_code(field.data)

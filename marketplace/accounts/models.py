@@ -222,3 +222,19 @@ class OrganizationChange(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ChangeStatus.PENDING
+
+
+class Consent(db.Model):
+    """A user's acceptance of one version of the terms of use or the privacy policy."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint("document IN ('terms', 'privacy')", name="document"),
+        Index("ix_consents_user_document", "user_id", "document", "accepted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    document: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(20))
+    accepted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

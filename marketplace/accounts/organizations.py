@@ -28,8 +28,14 @@ from marketplace.accounts.models import (
     OrganizationChange,
     User,
 )
-from marketplace.accounts.services import AccountError, OrgDetails, _check_org_unique
-from marketplace.accounts.validation import is_valid_tax_code, normalise_phone
+from marketplace.accounts.services import (
+    AccountError,
+    OrgDetails,
+    _check_org_unique,
+    checked_tax_code,
+    is_household,
+)
+from marketplace.accounts.validation import normalise_phone, normalise_tax_code
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
@@ -85,7 +91,13 @@ def update_organization(
     phone = normalise_phone(details.phone)
     if phone is None:
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
-    change = _identity_change(actor, org, name=details.name, tax_code=details.tax_code)
+    change = _identity_change(
+        actor,
+        org,
+        name=details.name,
+        tax_code=details.tax_code,
+        household=is_household(org.kind, details.size_band or None),
+    )
     org.locality = details.locality or None
     org.industry = details.industry or None
     org.size_band = details.size_band or None
@@ -96,16 +108,13 @@ def update_organization(
 
 
 def _identity_change(
-    actor: User, org: Organization, *, name: str, tax_code: str
+    actor: User, org: Organization, *, name: str, tax_code: str, household: bool = False
 ) -> OrganizationChange | None:
     new_name = name if name != org.name else None
+    tax_code = normalise_tax_code(tax_code)
     new_tax_code = tax_code if tax_code != org.tax_code else None
     if new_tax_code is not None:
-        if not is_valid_tax_code(new_tax_code):
-            raise AccountError(
-                _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số + “-” + 3 chữ số (chi nhánh)."),
-                "tax_code",
-            )
+        new_tax_code = checked_tax_code(new_tax_code, household=household)
         _check_org_unique(org.kind, new_tax_code, exclude_id=org.id)
     direct_name = new_name if new_name is not None and not org.is_verified else None
     moderated_name = new_name if direct_name is None else None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
     STAFF_ROLES,
     Organization,
@@ -20,7 +21,13 @@ from marketplace.accounts.models import (
     User,
     VerificationRequest,
 )
-from marketplace.accounts.validation import normalise_phone, password_problem
+from marketplace.accounts.validation import (
+    HOUSEHOLD,
+    normalise_phone,
+    normalise_tax_code,
+    password_problem,
+    tax_code_problem,
+)
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
@@ -105,6 +112,19 @@ def _check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) -
         )
 
 
+def is_household(kind: str, size_band: str | None) -> bool:
+    """Tell whether an organisation is a household business (may use a personal id number)."""
+    return kind == OrgKind.ENTERPRISE and size_band == HOUSEHOLD
+
+
+def checked_tax_code(value: str, *, household: bool) -> str:
+    """Return the tax identifier in its stored form; raise AccountError naming the rule broken."""
+    problem = tax_code_problem(value, household=household)
+    if problem:
+        raise AccountError(problem, "tax_code")
+    return normalise_tax_code(value)
+
+
 def register_account(
     *, kind: str, email: str, name: str, password: str, org: OrgDetails, locale: str = "vi"
 ) -> User:
@@ -122,12 +142,13 @@ def register_account(
     phone = normalise_phone(org.phone)
     if phone is None:
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
-    _check_org_unique(kind, org.tax_code)
+    tax_code = checked_tax_code(org.tax_code, household=is_household(kind, org.size_band))
+    _check_org_unique(kind, tax_code)
 
     organization = Organization(
         kind=kind,
         name=org.name,
-        tax_code=org.tax_code,
+        tax_code=tax_code,
         locality=org.locality or None,
         industry=org.industry or None,
         size_band=org.size_band or None,
@@ -154,6 +175,8 @@ def register_account(
                 _("E-mail này đã được dùng cho một tài khoản khác."), "email"
             ) from exc
         raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "tax_code") from exc
+    # The form's checkbox accepted the versions on the pages now: keep which and when.
+    record_consents(user)
     return user
 
 

@@ -41,7 +41,11 @@ DEFAULTS = {
     "LOGIN_ADDRESS_LIMIT": "300 per 15 minutes",
     "LOGIN_SLOWDOWN_SECONDS": 10,
     "REGISTER_LIMIT": "5 per hour",
+    "RESET_ACCOUNT_LIMIT": "3 per hour",
+    "RESET_ADDRESS_LIMIT": "10 per hour",
 }
+# How long a reset's new generation of pair counters is remembered: well beyond any window.
+GENERATION_SECONDS = 24 * 3600
 
 
 def _now() -> float:
@@ -179,12 +183,19 @@ def _slowed(kind: str, key: str, limit_name: str) -> Verdict | None:
     return Verdict(False, "slowed", max(1, int(left + 0.999)))
 
 
+def _pair_key(account: str, address: str) -> str:
+    # A password reset moves the account to a new generation: every address's failures
+    # before it are forgotten at once, without listing them.
+    generation = _counters().get(f"gen:{account}")
+    return f"pair:{account}:{generation}:{address}"
+
+
 def begin_attempt(email: str, address: str) -> Verdict:
     """Count a sign-in attempt before its password is checked; tell whether it may go on."""
     account, address = account_key(email), _digest(address or "unknown")
     counters = _counters()
     amount, window = _limit("LOGIN_PAIR_LIMIT")
-    count, left = counters.incr(f"pair:{account}:{address}", window)
+    count, left = counters.incr(_pair_key(account, address), window)
     if count > amount:
         return Verdict(False, "locked", max(1, int(left + 0.999)))
     # An address this account signed in from lately is not slowed by attacks from elsewhere.
@@ -204,7 +215,7 @@ def attempt_succeeded(email: str, address: str) -> None:
     """Give back a correct password's count: forget this pair, take one off the others."""
     account, address = account_key(email), _digest(address or "unknown")
     counters = _counters()
-    counters.clear(f"pair:{account}:{address}")
+    counters.clear(_pair_key(account, address))
     known = f"known:{account}:{address}"
     if not counters.get(known):
         # The first success in the window only: the others were never counted.
@@ -214,6 +225,31 @@ def attempt_succeeded(email: str, address: str) -> None:
         ):
             counters.incr(f"{kind}:{key}", _limit(limit_name)[1], amount=-1)
     counters.incr(known, KNOWN_ADDRESS_SECONDS)
+
+
+def clear_account(email: str) -> None:
+    """Forget an account's failed sign-ins everywhere (its password was just reset)."""
+    account = account_key(email)
+    counters = _counters()
+    counters.incr(f"gen:{account}", GENERATION_SECONDS)
+    counters.clear(f"account:{account}")
+    counters.clear(f"slot:account:{account}")
+
+
+def begin_reset_request(email: str, address: str) -> Verdict:
+    """Count a request for a reset link, per typed address and per client address.
+
+    Counted whether or not the e-mail has an account, so the answer tells nothing.
+    """
+    for name, key in (
+        ("RESET_ACCOUNT_LIMIT", f"reset:account:{account_key(email)}"),
+        ("RESET_ADDRESS_LIMIT", f"reset:address:{_digest(address or 'unknown')}"),
+    ):
+        amount, window = _limit(name)
+        count, left = _counters().incr(key, window)
+        if count > amount:
+            return Verdict(False, "locked", max(1, int(left + 0.999)))
+    return Verdict(True)
 
 
 def begin_registration(address: str) -> Verdict:

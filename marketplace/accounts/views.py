@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import account_bp, auth_bp, organizations, services, throttle
+from marketplace.accounts import (
+    account_bp,
+    auth_bp,
+    legal,
+    organizations,
+    reset,
+    services,
+    throttle,
+)
 from marketplace.accounts.choices import ROLE_LABELS
 from marketplace.accounts.forms import (
+    ConsentForm,
+    ForgotPasswordForm,
     LoginForm,
     OrganizationForm,
     PasswordChangeForm,
     ProfileForm,
     RegisterForm,
+    ResetPasswordForm,
 )
 from marketplace.accounts.models import OrgKind
+from marketplace.core.background import after_response
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -115,17 +135,17 @@ def _wait_text(seconds: int) -> str:
 
 
 def _throttle_message(verdict: throttle.Verdict) -> str:
-    # The password-reset page does not exist yet: the way back is through an administrator.
+    # The way back in while throttled is the reset link, which the throttle does not block.
     wait = _wait_text(verdict.retry_after)
     if verdict.reason == "slowed":
         return _(
             "Tài khoản này đang bị thử mật khẩu nhiều lần. Vui lòng thử lại sau %(wait)s. "
-            "Nếu bạn quên mật khẩu, hãy liên hệ quản trị viên.",
+            "Nếu bạn quên mật khẩu, hãy dùng “Quên mật khẩu?” để đặt lại ngay.",
             wait=wait,
         )
     return _(
         "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s. "
-        "Nếu bạn quên mật khẩu, hãy liên hệ quản trị viên.",
+        "Nếu bạn quên mật khẩu, hãy dùng “Quên mật khẩu?” để đặt lại ngay.",
         wait=wait,
     )
 
@@ -142,7 +162,10 @@ def login():
         if not verdict.allowed:
             form.password.errors = [_throttle_message(verdict)]
             response = make_response(
-                render_template("accounts/login.html", form=form, next_url=next_url), 429
+                render_template(
+                    "accounts/login.html", form=form, next_url=next_url, throttled=True
+                ),
+                429,
             )
             response.headers["Retry-After"] = str(verdict.retry_after)
             return response
@@ -154,7 +177,10 @@ def login():
             _start_session(user, remember=bool(form.remember.data))
             db.session.commit()
             flash(_("Xin chào %(name)s!", name=user.name), "success")
-            return redirect(safe_next(next_url, url_for(services.landing_endpoint(user))))
+            target = safe_next(next_url, url_for(services.landing_endpoint(user)))
+            if legal.outdated_documents(user):
+                return redirect(url_for("account.consent", next=target))
+            return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
 
@@ -204,7 +230,7 @@ def profile():
 @role_required("enterprise", "vendor")
 def organization():
     org = current_user.organization
-    form = OrganizationForm(enterprise=not org.is_vendor)
+    form = OrganizationForm(enterprise=not org.is_vendor, current_tax_code=org.tax_code)
     if request.method == "GET":
         form.org_name.data = org.name
         form.tax_code.data = org.tax_code
@@ -276,3 +302,86 @@ def password():
             return redirect(url_for("account.profile"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/password.html", form=form), status
+
+
+@auth_bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        verdict = throttle.begin_reset_request(form.email.data, request.remote_addr or "")
+        if not verdict.allowed:
+            form.email.errors = [
+                _(
+                    "Đã có quá nhiều yêu cầu đặt lại mật khẩu. Vui lòng thử lại sau %(wait)s.",
+                    wait=_wait_text(verdict.retry_after),
+                )
+            ]
+            response = make_response(render_template("accounts/forgot.html", form=form), 429)
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
+        response = make_response(
+            render_template("accounts/forgot_sent.html", email=form.email.data)
+        )
+        email = form.email.data
+
+        def send_link() -> None:
+            reset.request_reset(email)
+            db.session.commit()
+
+        # Once the page is sent: whether the address has an account changes nothing the
+        # visitor can see or time (same page, same status, same work before the answer).
+        after_response(response, send_link)
+        return response
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+def _private(response):
+    # The token is in the address: never leak it to another site, never keep the page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@auth_bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        reset.user_for_token(token)
+    except services.AccountError as err:
+        page = render_template("accounts/reset_invalid.html", message=err.message)
+        return _private(make_response(page, 400))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = reset.reset_password(token, form.password.data)
+        except services.AccountError as err:
+            db.session.rollback()
+            _attach_error(form, err)
+        else:
+            db.session.commit()
+            throttle.clear_account(user.email)
+            _start_session(user, remember=False)
+            db.session.commit()
+            flash(_("Đã đặt lại mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
+            return _private(redirect(url_for(services.landing_endpoint(user))))
+    status = 400 if form.is_submitted() else 200
+    return _private(make_response(render_template("accounts/reset.html", form=form), status))
+
+
+@account_bp.route("/consent", methods=["GET", "POST"])
+@login_required
+def consent():
+    target = safe_next(request.values.get("next"), url_for(services.landing_endpoint(current_user)))
+    form = ConsentForm()
+    if form.validate_on_submit():
+        legal.record_consents(current_user)
+        db.session.commit()
+        flash(_("Cảm ơn bạn. Đã ghi nhận sự đồng ý."), "success")
+        return redirect(target)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "accounts/consent.html",
+        form=form,
+        next_url=target,
+        outdated=legal.outdated_documents(current_user),
+    ), status

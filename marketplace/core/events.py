@@ -37,6 +37,11 @@ organization_change_decided = _signals.signal("organization-change-decided")
 """A moderator decided a name or tax-code change. Sender: the `OrganizationChange`;
 `approve` (bool), `reason` (str | None). Listens: notifications (tells the requester)."""
 
+password_reset_requested = _signals.signal("password-reset-requested")
+"""Someone asked for a password-reset link for an existing active account. Sender: the
+`User`; `path` (the site path of the link, carrying the token). Listens: notifications
+(e-mails the link, and nothing in the app)."""
+
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
@@ -59,6 +64,7 @@ ALL = (
     verification_decided,
     organization_change_requested,
     organization_change_decided,
+    password_reset_requested,
     trial_moved,
     order_paid,
     solution_viewed,

@@ -17,6 +17,7 @@ and person here is fictional.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import secrets
 
@@ -24,11 +25,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Organization, Role, User
+from marketplace.accounts.validation import tax_code_with_check_digit
 from marketplace.billing.models import CheckoutMode, Payment, PaymentStatus
 from marketplace.catalog.models import BillingPeriod, Solution, SolutionStatus
 from marketplace.core.audit import record_audit
 from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
+from marketplace.demo.legacy import old_history_tax_code
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric
@@ -145,8 +148,24 @@ def _local_day(value: dt.datetime) -> dt.date:
 
 
 def history_tax_code(i: int) -> str:
-    """Return the fictional tax code of the i-th history enterprise (0-based)."""
-    return f"0802{i + 1:06d}"
+    """Return the fictional tax code of the i-th history enterprise (0-based).
+
+    The i-th of the codes `0803xxxxx` + check digit in order, skipping the nine-digit
+    bases no check digit completes.
+    """
+    return _history_codes(i + 1)[i]
+
+
+@functools.cache
+def _history_codes(count: int) -> tuple[str, ...]:
+    codes: list[str] = []
+    n = 0
+    while len(codes) < count:
+        n += 1
+        code = tax_code_with_check_digit(f"0803{n:05d}")
+        if code is not None:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _history_orgs(rng: random.Random, password_hash: str) -> list[tuple[Organization, User]]:
@@ -167,7 +186,8 @@ def _history_orgs(rng: random.Random, password_hash: str) -> list[tuple[Organiza
                 industry=industry,
                 size_band=_weighted(rng, SIZES),
                 phone=f"0220{3800000 + i * 137:07d}",
-            )
+            ),
+            old_tax_code=old_history_tax_code(i),
         )
         person = f"{SURNAMES[i % len(SURNAMES)]} {GIVEN[(i * 3) % len(GIVEN)]}"
         user = ensure_user(
@@ -346,8 +366,21 @@ def _counters_from_records(since: dt.date) -> dict[tuple[int, dt.date, str], int
     return counts
 
 
+def _move_history_codes() -> None:
+    # A database seeded before check digits: give its history enterprises their new codes.
+    new_by_old = {old_history_tax_code(i): history_tax_code(i) for i in range(ORG_COUNT)}
+    for org in db.session.scalars(
+        select(Organization).where(
+            Organization.kind == "enterprise", Organization.tax_code.in_(list(new_by_old))
+        )
+    ):
+        org.tax_code = new_by_old[org.tax_code]
+    db.session.flush()
+
+
 def seed_insights(password_hash: str) -> int:
     """Seed the dashboards' history once; return how many counter rows were written."""
+    _move_history_codes()
     if db.session.scalar(select(func.count()).select_from(DailyCounter)):
         return 0
     rng = random.Random(RNG_SEED)

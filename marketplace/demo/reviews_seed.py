@@ -114,7 +114,7 @@ REVIEWS = [
         14,
     ),
     ReviewSpec(
-        "0801100102",
+        "0801100214",
         "thanh-ha-trace",
         5,
         (4, 5, 5, 5),
@@ -126,7 +126,7 @@ REVIEWS = [
         6,
     ),
     ReviewSpec(
-        "0801100102",
+        "0801100214",
         "cho-nong-san-thanh-ha-online",
         4,
         (4, 4, 4, 4),
@@ -137,7 +137,7 @@ REVIEWS = [
         15,
     ),
     ReviewSpec(
-        "0801100103",
+        "0801100327",
         "saokhue-einvoice",
         4,
         (5, 4, 4, 3),
@@ -148,7 +148,7 @@ REVIEWS = [
         8,
     ),
     ReviewSpec(
-        "0801100103",
+        "0801100327",
         "bachdang-ihoadon",
         5,
         (5, 5, 5, 4),
@@ -159,7 +159,7 @@ REVIEWS = [
         30,
     ),
     ReviewSpec(
-        "0801100104",
+        "0801100415",
         "con-son-pos",
         4,
         (4, 5, 4, 4),
@@ -170,7 +170,7 @@ REVIEWS = [
         7,
     ),
     ReviewSpec(
-        "0801100105",
+        "0801100510",
         "bachdang-object-storage",
         3,
         (2, 4, 3, 4),
@@ -181,7 +181,7 @@ REVIEWS = [
         5,
     ),
     ReviewSpec(
-        "0801100105",
+        "0801100510",
         "saokhue-vps-hai-duong",
         4,
         (4, 4, 5, 4),
@@ -192,7 +192,7 @@ REVIEWS = [
         25,
     ),
     ReviewSpec(
-        "0801100106",
+        "0801100616",
         "con-son-web-ban-hang",
         2,
         (3, 2, 2, 2),
@@ -203,7 +203,7 @@ REVIEWS = [
         10,
     ),
     ReviewSpec(
-        "0801100107",
+        "0801100711",
         "saokhue-pos-quan-an",
         5,
         (5, 5, 5, 4),
@@ -214,7 +214,7 @@ REVIEWS = [
         8,
     ),
     ReviewSpec(
-        "0801100107",
+        "0801100711",
         "bachdang-cloud-waf",
         3,
         (2, 4, 3, 3),
@@ -225,7 +225,7 @@ REVIEWS = [
         6,
     ),
     ReviewSpec(
-        "0801100108",
+        "0801100817",
         "thanh-dong-endpoint-shield",
         5,
         (4, 5, 5, 5),
@@ -236,7 +236,7 @@ REVIEWS = [
         12,
     ),
     ReviewSpec(
-        "0801100108",
+        "0801100817",
         "bachdang-esign",
         4,
         (4, 4, 4, 5),
@@ -247,7 +247,7 @@ REVIEWS = [
         9,
     ),
     ReviewSpec(
-        "0801100108",
+        "0801100817",
         "saokhue-crm",
         1,
         (2, 2, 1, 1),
@@ -258,7 +258,7 @@ REVIEWS = [
         14,
     ),
     ReviewSpec(
-        "0801100109",
+        "0801100912",
         "cham-cong-con-son",
         4,
         (5, 4, 4, 5),
@@ -283,16 +283,16 @@ VOTES = {
         "letan@binhgiangriverside.vn",
         "hieutruong@mamnonhoasen.edu.vn",
     ],
-    ("0801100109", "cham-cong-con-son"): ["nhathuocminhtam.cl@gmail.com", "enterprise@demo.vn"],
-    ("0801100108", "saokhue-crm"): ["hoa.nguyen@maycamgiangphat.vn", "dieuhanh@vantaikinhmon.vn"],
-    ("0801100102", "thanh-ha-trace"): [
+    ("0801100912", "cham-cong-con-son"): ["nhathuocminhtam.cl@gmail.com", "enterprise@demo.vn"],
+    ("0801100817", "saokhue-crm"): ["hoa.nguyen@maycamgiangphat.vn", "dieuhanh@vantaikinhmon.vn"],
+    ("0801100214", "thanh-ha-trace"): [
         "enterprise@demo.vn",
         "lan.do@thucphamgialoc.vn",
         "ketoan@gomnamsach.vn",
     ],
     (DEMO_ENTERPRISE, "bachdang-cloud-server"): ["dieuhanh@vantaikinhmon.vn"],
-    ("0801100103", "saokhue-einvoice"): ["hoa.nguyen@maycamgiangphat.vn"],
-    ("0801100107", "saokhue-pos-quan-an"): ["enterprise@demo.vn", "lan.do@thucphamgialoc.vn"],
+    ("0801100327", "saokhue-einvoice"): ["hoa.nguyen@maycamgiangphat.vn"],
+    ("0801100711", "saokhue-pos-quan-an"): ["enterprise@demo.vn", "lan.do@thucphamgialoc.vn"],
 }
 
 # (review: org tax code, slug) → the vendor's public reply.
@@ -302,7 +302,7 @@ REPLIES = {
         "Côn Sơn kết nối được với máy chấm công vân tay ZKTeco và Ronald Jack qua cổng LAN; "
         "chúng tôi sẽ liên hệ để mời công ty dùng thử lại miễn phí."
     ),
-    ("0801100108", "saokhue-crm"): (
+    ("0801100817", "saokhue-crm"): (
         "SaoKhuê xin ghi nhận. Phân hệ báo giá theo bản vẽ cho doanh nghiệp cơ khí đang được "
         "phát triển cùng một số khách hàng ở Kim Thành; chúng tôi sẽ báo anh Huy khi có bản "
         "thử nghiệm, không tính phí tùy chỉnh."
@@ -316,7 +316,7 @@ REPLIES = {
 # One open report for the moderator: (review: org tax code, slug, reporter e-mail, reason).
 REPORTS = [
     (
-        "0801100106",
+        "0801100616",
         "con-son-web-ban-hang",
         "hieu.tv@consonsoft.vn",
         "Nhận xét nói tồn kho “nhiều lần không khớp” nhưng hệ thống của chúng tôi không ghi "

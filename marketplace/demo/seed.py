@@ -9,6 +9,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Organization, Role, User
 from marketplace.accounts.services import normalise_email
 from marketplace.core.database import utcnow
+from marketplace.demo.legacy import RENAMED_TAX_CODES
 from marketplace.extensions import db
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published development-only demo password
@@ -37,8 +38,8 @@ class DemoUser:
 
 # The demo accounts' organisations; their fields are in data/enterprises.yaml and
 # data/vendors.yaml.
-DEMO_ENTERPRISE = "0801234567"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh
-DEMO_VENDOR = "0109876543"  # Công ty Cổ phần Công nghệ Số Sao Khuê
+DEMO_ENTERPRISE = "0801234560"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh
+DEMO_VENDOR = "0109876532"  # Công ty Cổ phần Công nghệ Số Sao Khuê
 
 
 def demo_orgs() -> list[DemoOrg]:
@@ -60,13 +61,25 @@ DEMO_USERS = [
 ]
 
 
-def ensure_org(spec: DemoOrg) -> Organization:
-    """Return the demo organisation with this tax code, creating it if missing."""
-    org = db.session.scalar(
-        select(Organization).where(
-            Organization.kind == spec.kind, Organization.tax_code == spec.tax_code
-        )
+def _demo_org(kind: str, tax_code: str) -> Organization | None:
+    return db.session.scalar(
+        select(Organization).where(Organization.kind == kind, Organization.tax_code == tax_code)
     )
+
+
+def ensure_org(spec: DemoOrg, *, old_tax_code: str | None = None) -> Organization:
+    """Return the demo organisation with this tax code, creating it if missing.
+
+    An organisation seeded under the code it had before check digits were enforced
+    (`legacy`) is moved to the new code instead of being created again.
+    """
+    org = _demo_org(spec.kind, spec.tax_code)
+    old = old_tax_code or RENAMED_TAX_CODES.get(spec.tax_code)
+    if org is None and old is not None:
+        org = _demo_org(spec.kind, old)
+        if org is not None:
+            org.tax_code = spec.tax_code
+            db.session.flush()
     if org is None:
         org = Organization(
             kind=spec.kind,

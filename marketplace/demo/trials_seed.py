@@ -25,7 +25,7 @@ from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus
 
-DEMO_ENTERPRISE = "0801234567"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh (enterprise@demo.vn)
+DEMO_ENTERPRISE = "0801234560"  # Công ty TNHH Bánh Gai Tứ Kỳ Xanh (enterprise@demo.vn)
 
 
 def enterprises() -> list[tuple[DemoOrg, DemoUser]]:
@@ -142,7 +142,7 @@ TRIALS = [
         start_after_days=3,
     ),
     TrialSpec(
-        "0801100102",
+        "0801100214",
         "thanh-ha-trace",
         S.ACTIVE,
         9,
@@ -151,7 +151,7 @@ TRIALS = [
         message="HTX muốn in tem truy xuất cho vụ vải sớm.",
     ),
     TrialSpec(
-        "0801100102",
+        "0801100214",
         "cho-nong-san-thanh-ha-online",
         S.CONVERTED,
         80,
@@ -159,12 +159,12 @@ TRIALS = [
         response_hours=12,
         note="HTX đăng ký gói bán hàng sau mùa vải.",
     ),
-    TrialSpec("0801100102", "saokhue-shop", S.REQUESTED, 1.6, users=2),
+    TrialSpec("0801100214", "saokhue-shop", S.REQUESTED, 1.6, users=2),
     TrialSpec(
-        "0801100103", "saokhue-einvoice", S.ENDED, 50, users=2, response_hours=8, start_after_days=1
+        "0801100327", "saokhue-einvoice", S.ENDED, 50, users=2, response_hours=8, start_after_days=1
     ),
     TrialSpec(
-        "0801100103",
+        "0801100327",
         "bachdang-ihoadon",
         S.CONVERTED,
         100,
@@ -172,9 +172,9 @@ TRIALS = [
         response_hours=50,
         note="Khách chọn gói năm.",
     ),
-    TrialSpec("0801100103", "saokhue-econtract", S.ACCEPTED, 3, users=3, response_hours=7),
+    TrialSpec("0801100327", "saokhue-econtract", S.ACCEPTED, 3, users=3, response_hours=7),
     TrialSpec(
-        "0801100104",
+        "0801100415",
         "con-son-pos",
         S.ACTIVE,
         16,
@@ -183,7 +183,7 @@ TRIALS = [
         message="Nhà thuốc cần quản lý lô, hạn dùng.",
     ),
     TrialSpec(
-        "0801100104",
+        "0801100415",
         "ke-toan-hong-ha-online",
         S.DECLINED,
         35,
@@ -192,7 +192,7 @@ TRIALS = [
         note="Hộ kinh doanh phù hợp hơn với sản phẩm Sổ sách Hộ kinh doanh (miễn phí) của chúng tôi.",
     ),
     TrialSpec(
-        "0801100104",
+        "0801100415",
         "saokhue-pos-quan-an",
         S.CANCELLED,
         30,
@@ -201,9 +201,9 @@ TRIALS = [
         response_hours=4,
         note="Đã chọn giải pháp khác phù hợp cho nhà thuốc.",
     ),
-    TrialSpec("0801100105", "bachdang-object-storage", S.ACTIVE, 6, users=5, response_hours=9),
+    TrialSpec("0801100510", "bachdang-object-storage", S.ACTIVE, 6, users=5, response_hours=9),
     TrialSpec(
-        "0801100105",
+        "0801100510",
         "saokhue-vps-hai-duong",
         S.CONVERTED,
         75,
@@ -211,9 +211,9 @@ TRIALS = [
         response_hours=1,
         note="Chuyển sang gói trả phí theo năm.",
     ),
-    TrialSpec("0801100105", "con-son-crm-zalo", S.REQUESTED, 0.3, users=6),
+    TrialSpec("0801100510", "con-son-crm-zalo", S.REQUESTED, 0.3, users=6),
     TrialSpec(
-        "0801100106",
+        "0801100616",
         "con-son-web-ban-hang",
         S.ENDED,
         45,
@@ -221,9 +221,9 @@ TRIALS = [
         response_hours=16,
         start_after_days=2,
     ),
-    TrialSpec("0801100106", "saokhue-drive", S.ACCEPTED, 4, users=6, response_hours=22),
+    TrialSpec("0801100616", "saokhue-drive", S.ACCEPTED, 4, users=6, response_hours=22),
     TrialSpec(
-        "0801100106",
+        "0801100616",
         "con-son-live-ban-hang",
         S.DECLINED,
         20,
@@ -232,7 +232,7 @@ TRIALS = [
         note="Gói livestream hiện chỉ hỗ trợ cửa hàng có trên 500 sản phẩm.",
     ),
     TrialSpec(
-        "0801100107",
+        "0801100711",
         "saokhue-pos-quan-an",
         S.ACTIVE,
         11,
@@ -240,10 +240,10 @@ TRIALS = [
         users=4,
         response_hours=2.5,
     ),
-    TrialSpec("0801100107", "bachdang-cloud-waf", S.ENDED, 90, users=1, response_hours=36),
-    TrialSpec("0801100107", "saokhue-econtract", S.REQUESTED, 2.2, users=2),
+    TrialSpec("0801100711", "bachdang-cloud-waf", S.ENDED, 90, users=1, response_hours=36),
+    TrialSpec("0801100711", "saokhue-econtract", S.REQUESTED, 2.2, users=2),
     TrialSpec(
-        "0801100108",
+        "0801100817",
         "thanh-dong-endpoint-shield",
         S.CONVERTED,
         65,
@@ -251,10 +251,10 @@ TRIALS = [
         response_hours=5,
         note="Đã ký hợp đồng 60 máy trạm.",
     ),
-    TrialSpec("0801100108", "bachdang-esign", S.ACTIVE, 18, users=4, response_hours=28),
-    TrialSpec("0801100108", "saokhue-crm", S.ENDED, 40, users=10, response_hours=4),
+    TrialSpec("0801100817", "bachdang-esign", S.ACTIVE, 18, users=4, response_hours=28),
+    TrialSpec("0801100817", "saokhue-crm", S.ENDED, 40, users=10, response_hours=4),
     TrialSpec(
-        "0801100108",
+        "0801100817",
         "saokhue-vps-hai-duong",
         S.DECLINED,
         28,
@@ -264,7 +264,7 @@ TRIALS = [
         "chúng tôi đã gửi báo giá gói máy chủ riêng.",
     ),
     TrialSpec(
-        "0801100109",
+        "0801100912",
         "saokhue-drive",
         S.CANCELLED,
         15,
@@ -272,7 +272,7 @@ TRIALS = [
         note="Nhà trường chưa bố trí được người phụ trách.",
     ),
     TrialSpec(
-        "0801100109",
+        "0801100912",
         "cham-cong-con-son",
         S.ACTIVE,
         7,

@@ -22,9 +22,10 @@ def send_command(limit: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.notifications import models, receivers, views  # noqa: F401
+    from marketplace.notifications import delivery, models, receivers, views  # noqa: F401
 
     receivers.connect()
+    delivery.init_app(app)
 
     app.register_blueprint(bp)
     app.context_processor(views.inject_unread_count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.core import events
@@ -70,9 +71,23 @@ def tell_requester_of_organization_change(
         services.notify_organization(org, **kwargs)
 
 
+def email_reset_link(user, *, path: str, **_details) -> None:
+    """E-mail a password-reset link to its account's address, in the user's language."""
+    with force_locale(user.locale or "vi"):
+        subject = _("Đặt lại mật khẩu trên Chợ Giải Pháp Số")
+        body = _(
+            "Có người (hy vọng là bạn) vừa yêu cầu đặt lại mật khẩu cho tài khoản này. "
+            "Liên kết dưới đây dùng được một lần, trong 1 giờ. Nếu không phải bạn, hãy bỏ qua "
+            "thư này: mật khẩu của bạn không thay đổi."
+        )
+        label = _("Đặt lại mật khẩu")
+    services.queue_email(user, subject=subject, body=body, link=path, link_label=label)
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
     events.verification_decided.connect(tell_vendor_of_verification)
     events.organization_change_requested.connect(tell_staff_of_organization_change)
     events.organization_change_decided.connect(tell_requester_of_organization_change)
+    events.password_reset_requested.connect(email_reset_link)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
@@ -72,6 +75,23 @@ def notify(
         )
     db.session.flush()
     return notification
+
+
+def queue_email(
+    user: User, *, subject: str, body: str, link: str | None = None, link_label: str | None = None
+) -> EmailOutbox:
+    """Queue an e-mail to a user without an in-app notification (reset links, verification).
+
+    The e-mail goes out right after the request that queued it commits; see `delivery`.
+    """
+    outbox = EmailOutbox(
+        to_email=user.email,
+        subject=_one_line(subject)[:200],
+        body_text=_email_text(user, body, link, link_label),
+    )
+    db.session.add(outbox)
+    db.session.flush()
+    return outbox
 
 
 def notify_organization(org: Organization, **kwargs) -> list[Notification]:
@@ -146,17 +166,20 @@ def absolute_url(link: str) -> str:
     """Turn a site path into a full address under the configured SITE_URL."""
     if link.startswith(("http://", "https://")):
         return link
+    # Never the request's Host: a forged Host would put the attacker's site in reset links.
     site = (current_app.config.get("SITE_URL") or DEFAULT_SITE_URL).rstrip("/")
     return f"{site}/{link.lstrip('/')}"
 
 
-def _email_text(user: User, body: str, link: str | None) -> str:
+def _email_text(user: User, body: str, link: str | None, link_label: str | None = None) -> str:
     # Greeting and signature follow the recipient's language, not the actor's.
     with force_locale(user.locale or "vi"):
         parts = [_("Xin chào %(name)s,", name=user.name)]
         if body:
             parts.append(body)
-        if link:
+        if link and link_label:
+            parts.append(f"{link_label}: {absolute_url(link)}")
+        elif link:
             parts.append(_("Xem chi tiết: %(url)s", url=absolute_url(link)))
         parts.append("— " + _("Chợ Giải Pháp Số"))
     return "\n\n".join(parts)
@@ -206,19 +229,19 @@ def mark_all_read(user: User) -> int:
 # ---------------------------------------------------------------- the outbox
 
 
-def send_outbox(limit: int = 100) -> tuple[int, int]:
-    """Send up to `limit` queued e-mails, oldest first; return (sent, failed).
+def send_outbox(limit: int = 100, *, ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """Send up to `limit` queued e-mails, oldest first (or only `ids`); return (sent, failed).
 
     `failed` counts the attempts that raised in this run: an e-mail stays queued for
     another run until its fifth failure, then it is marked failed. Each e-mail is
     committed as soon as it is handled, and locked while it is (on PostgreSQL), so
     neither a second run nor a crash sends an already recorded e-mail again.
     """
+    query = select(EmailOutbox.id).where(EmailOutbox.status == "queued")
+    if ids is not None:
+        query = query.where(EmailOutbox.id.in_(sorted(set(ids))))
     ids = db.session.scalars(
-        select(EmailOutbox.id)
-        .where(EmailOutbox.status == "queued")
-        .order_by(EmailOutbox.created_at, EmailOutbox.id)
-        .limit(limit)
+        query.order_by(EmailOutbox.created_at, EmailOutbox.id).limit(limit)
     ).all()
     db.session.commit()
     sent = failed = 0
@@ -270,14 +293,40 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
     return message
 
 
+_LINK_RE = re.compile(r"https?://[^\s<>\"']+")
+
+
+def mail_file_dir() -> Path:
+    """Return the folder e-mails are written to when no MAIL_SERVER is configured."""
+    configured = current_app.config.get("MAIL_FILE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "mail"
+
+
+def _write_file(outbox: EmailOutbox, message: EmailMessage) -> Path:
+    # One RFC 5322 file per e-mail, written whole then renamed, so a reader (or a test, or
+    # a mail client opening the folder) never sees half a message.
+    folder = mail_file_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{outbox.id}.eml"
+    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
+    tmp.write_bytes(message.as_bytes())
+    os.replace(tmp, path)
+    return path
+
+
 def _deliver(outbox: EmailOutbox) -> None:
     config = current_app.config
     message = build_message(outbox)
     if not config.get("MAIL_SERVER"):
+        path = _write_file(outbox, message)
+        links = " ".join(_LINK_RE.findall(outbox.body_text)) or "-"
         current_app.logger.info(
-            "E-mail (MAIL_SERVER unset, not sent) to %s: %s\n%s",
+            "E-mail (MAIL_SERVER unset, written to %s) to %s: %s\nLinks: %s\n%s",
+            path,
             outbox.to_email,
             outbox.subject,
+            links,
             outbox.body_text,
         )
         return

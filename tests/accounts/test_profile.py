@@ -67,7 +67,7 @@ def test_members_edit_their_organisation(client_for, enterprise):
         "/account/organization",
         data={
             "org_name": "Công ty TNHH Gốm Chu Đậu",
-            "tax_code": "0800000099",
+            "tax_code": "0800000094",
             "locality": "nam-sach",
             "industry": "manufacturing",
             "size_band": "micro",

@@ -21,7 +21,7 @@ def valid_form(**overrides) -> dict:
         "password": "mat-khau-rat-manh-2026",
         "confirm": "mat-khau-rat-manh-2026",
         "org_name": "Hộ kinh doanh Bánh Gai Bà Hiền",
-        "tax_code": "0801111222",
+        "tax_code": "0801111223",
         "locality": "tu-ky",
         "industry": "manufacturing",
         "size_band": "household",
@@ -79,7 +79,7 @@ def test_enterprise_registration_creates_org_and_user_and_signs_in(client):
     user = db.session.scalar(select(User).where(User.email == "an.nguyen@banhgai.vn"))
     assert user is not None and user.role == "enterprise"
     org = user.organization
-    assert org.kind == "enterprise" and org.tax_code == "0801111222"
+    assert org.kind == "enterprise" and org.tax_code == "0801111223"
     assert org.locality == "tu-ky" and org.size_band == "household"
     assert org.phone == "0912345678"  # normalised
     assert org.verified_at is None
@@ -96,7 +96,7 @@ def test_vendor_registration_starts_unverified_and_needs_no_locality(client):
             kind="vendor",
             email="sales@vienthong.vn",
             org_name="Công ty CP Viễn thông Đông Bắc",
-            tax_code="0100000001-002",
+            tax_code="0100123453-002",
             locality="",
             size_band="",
             industry="ict",
@@ -110,7 +110,7 @@ def test_vendor_registration_starts_unverified_and_needs_no_locality(client):
     assert user.role == "vendor"
     assert user.organization.kind == "vendor"
     assert user.organization.verified_at is None
-    assert user.organization.tax_code == "0100000001-002"
+    assert user.organization.tax_code == "0100123453-002"
     assert user.organization.phone == "02439998888"
     page = client.get("/vendor/")
     assert "Chưa xác thực" in page.get_data(as_text=True)
@@ -128,7 +128,8 @@ def test_vendor_registration_starts_unverified_and_needs_no_locality(client):
         "08011a1222",
         "０８０１１１１２２２",
         "0801111222_001",
-        "-0801111222",
+        "-0801111223",
+        "0801111222",
     ],
 )
 def test_bad_tax_code_is_refused_with_field_error_and_typed_values_kept(client, tax_code):
@@ -146,7 +147,7 @@ def test_bad_tax_code_is_refused_with_field_error_and_typed_values_kept(client, 
 
 
 def test_trailing_spaces_in_tax_code_are_trimmed(client):
-    response = client.post("/auth/register", data=valid_form(tax_code="  0801111222  "))
+    response = client.post("/auth/register", data=valid_form(tax_code="  0801111223  "))
     assert response.status_code == 302
 
 
@@ -162,7 +163,7 @@ def test_duplicate_email_in_other_case_is_refused(client, app):
 
 
 def test_duplicate_tax_code_of_same_kind_is_refused(client):
-    factories.make_org("enterprise", tax_code="0801111222")
+    factories.make_org("enterprise", tax_code="0801111223")
     response = client.post("/auth/register", data=valid_form())
     assert response.status_code == 400
     assert any("đã được đăng ký" in e for e in field_errors(response, "tax_code"))

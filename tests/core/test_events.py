@@ -91,6 +91,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.verification_decided: notices.tell_vendor_of_verification,
         events.organization_change_requested: notices.tell_staff_of_organization_change,
         events.organization_change_decided: notices.tell_requester_of_organization_change,
+        events.password_reset_requested: notices.email_reset_link,
         events.trial_moved: insights.count_trial_move,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,

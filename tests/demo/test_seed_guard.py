@@ -78,7 +78,7 @@ def test_refuses_beside_staff_it_did_not_create(app):
 
 def test_a_demo_tax_code_on_another_kind_is_not_demo(app):
     """The demo vendor's tax code on an enterprise is somebody else's organisation."""
-    factories.make_org("enterprise", tax_code="0109876543")
+    factories.make_org("enterprise", tax_code="0109876532")
     assert guard.foreign_records() != []
 
 
@@ -99,3 +99,35 @@ def test_skip_refused_says_why_and_leaves_the_data_alone(app):
     assert result.exit_code == 0, result.output
     assert "Demo data left as it is" in result.output
     assert not _admin_exists()
+
+
+def test_a_database_seeded_with_the_old_tax_codes_moves_to_the_valid_ones(app):
+    """Demo codes gained their check digit: an older demo database is still demo data,
+    and seeding it again renames its organisations instead of adding new ones."""
+    from sqlalchemy import update
+    from stdnum.vn import mst
+
+    from marketplace.demo import insights_seed, legacy
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    orgs, users = db.session.scalar(select(func.count(Organization.id))), _users()
+    old_codes = dict(legacy.RENAMED_TAX_CODES)
+    old_codes |= {
+        insights_seed.history_tax_code(i): legacy.old_history_tax_code(i)
+        for i in range(insights_seed.ORG_COUNT)
+    }
+    for new, old in old_codes.items():
+        db.session.execute(
+            update(Organization).where(Organization.tax_code == new).values(tax_code=old)
+        )
+    db.session.commit()
+    assert guard.foreign_records() == []
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Organization.id))) == orgs
+    assert _users() == users
+    codes = db.session.scalars(select(Organization.tax_code)).all()
+    assert [code for code in codes if not mst.is_valid(code)] == []

@@ -31,7 +31,7 @@ from tests import factories
 from tests.moderation.decisions import decide
 
 DEMO_PASSWORD = "demo-pass-2026"
-VICTIM_VENDOR_TAX = "0107654321"  # Công ty Cổ phần Dữ liệu và Điện toán Đám mây Bạch Đằng
+VICTIM_VENDOR_TAX = "0107654326"  # Công ty Cổ phần Dữ liệu và Điện toán Đám mây Bạch Đằng
 VICTIM_ENTERPRISE_TAX = "0801100101"  # Công ty TNHH May mặc Cẩm Giàng Phát
 ACTOR_ENTERPRISE = "enterprise@demo.vn"
 ACTOR_VENDOR = "vendor@demo.vn"
@@ -369,7 +369,7 @@ def post_checked(world: World, client, url: str, data: dict, **kwargs):
 
 ORG_VALID = {
     "org_name": "Công ty TNHH Thử Nghiệm Số",
-    "tax_code": "0801999999",
+    "tax_code": "0801999993",
     "locality": "tp-hai-duong",
     "industry": "retail",
     "size_band": "small",
@@ -377,7 +377,7 @@ ORG_VALID = {
     "website": "https://banhgai.vn",
 }
 ORG_HOSTILE = {
-    "tax_code": st.sampled_from([VICTIM_VENDOR_TAX, VICTIM_ENTERPRISE_TAX, "0801999999-001"]),
+    "tax_code": st.sampled_from([VICTIM_VENDOR_TAX, VICTIM_ENTERPRISE_TAX, "0801999993-001"]),
     "locality": st.sampled_from(["", "ha-noi", "tp-hai-duong\x00"]),
     "size_band": st.sampled_from(["huge", ""]),
     "phone": NUMBERS,
