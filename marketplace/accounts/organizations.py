@@ -28,7 +28,12 @@ from marketplace.accounts.models import (
     OrganizationChange,
     User,
 )
-from marketplace.accounts.services import AccountError, OrgDetails, _check_org_unique
+from marketplace.accounts.services import (
+    AccountError,
+    OrgDetails,
+    _check_org_unique,
+    check_address,
+)
 from marketplace.accounts.validation import is_valid_tax_code, normalise_phone
 from marketplace.core import events
 from marketplace.core.audit import record_audit
@@ -85,8 +90,11 @@ def update_organization(
     phone = normalise_phone(details.phone)
     if phone is None:
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
+    check_address(org.kind, details)
     change = _identity_change(actor, org, name=details.name, tax_code=details.tax_code)
-    org.locality = details.locality or None
+    org.street_address = details.street_address
+    org.province_code = details.province_code
+    org.commune_code = details.commune_code
     org.industry = details.industry or None
     org.size_band = details.size_band or None
     org.website = details.website or None

@@ -16,7 +16,8 @@ VENDORS = [
     {
         "name": "Công ty Cổ phần Công nghệ Số Sao Khuê",
         "tax_code": SAO_KHUE,
-        "locality": "tp-hai-duong",
+        "commune_code": "10525",  # Phường Hải Dương
+        "street_address": "Số 12 Trần Hưng Đạo",
         "industry": "ict",
         "size_band": "medium",
         "phone": "0912345678",
@@ -28,7 +29,7 @@ VENDORS = [
     {
         "name": "Công ty TNHH Phần mềm Hồng Hà",
         "tax_code": HONG_HA,
-        "locality": "cam-giang",
+        "commune_code": "10903",  # Xã Cẩm Giàng
         "industry": "ict",
         "size_band": "small",
         "phone": "02203856789",
@@ -42,7 +43,9 @@ VENDORS = [
     {
         "name": "Công ty Cổ phần Dữ liệu và Điện toán Đám mây Bạch Đằng",
         "tax_code": BACH_DANG,
-        "locality": None,  # headquartered in Hà Nội
+        "commune_code": None,  # headquartered in Hà Nội
+        "province_code": "01",
+        "street_address": "Số 57 Huỳnh Thúc Kháng, Phường Láng",
         "industry": "ict",
         "size_band": "large",
         "phone": "02438765432",
@@ -56,7 +59,7 @@ VENDORS = [
     {
         "name": "Công ty TNHH An ninh Mạng Thành Đông",
         "tax_code": THANH_DONG,
-        "locality": "nam-sach",
+        "commune_code": "10510",  # Phường Thành Đông
         "industry": "ict",
         "size_band": "small",
         "phone": "02203745678",
@@ -69,7 +72,7 @@ VENDORS = [
     {
         "name": "Công ty TNHH Công nghệ Nông nghiệp Số Thanh Hà",
         "tax_code": AGRI_THANH_HA,
-        "locality": "thanh-ha",
+        "commune_code": "10813",  # Xã Thanh Hà
         "industry": "ict",
         "size_band": "micro",
         "phone": "0978123456",
@@ -82,7 +85,7 @@ VENDORS = [
     {
         "name": "Công ty TNHH Giải pháp Bán hàng Côn Sơn",
         "tax_code": CON_SON,
-        "locality": "tp-chi-linh",
+        "commune_code": "10546",  # Phường Chí Linh
         "industry": "ict",
         "size_band": "small",
         "phone": "02203882468",

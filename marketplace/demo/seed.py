@@ -19,12 +19,14 @@ class DemoOrg:
     kind: str
     name: str
     tax_code: str
-    locality: str | None
+    commune_code: str | None  # a commune of Thành phố Hải Phòng (core/geography.py)
     industry: str
     size_band: str | None
     phone: str
     website: str | None = None
     verified: bool = False
+    street_address: str | None = None
+    province_code: str | None = None  # a head office outside the served province
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ DEMO_ORGS = [
         kind="enterprise",
         name="Công ty TNHH Bánh Gai Tứ Kỳ Xanh",
         tax_code="0801234567",
-        locality="tu-ky",
+        commune_code="11074",  # Xã Tứ Kỳ (former Hải Dương)
+        street_address="Thôn Cầu Xe",
         industry="manufacturing",
         size_band="small",
         phone="02203852123",
@@ -50,7 +53,8 @@ DEMO_ORGS = [
         kind="vendor",
         name="Công ty Cổ phần Công nghệ Số Sao Khuê",
         tax_code="0109876543",
-        locality="tp-hai-duong",
+        commune_code="10525",  # Phường Hải Dương (former Hải Dương)
+        street_address="Số 12 Trần Hưng Đạo",
         industry="ict",
         size_band="medium",
         phone="0912345678",
@@ -79,7 +83,9 @@ def ensure_org(spec: DemoOrg) -> Organization:
             kind=spec.kind,
             name=spec.name,
             tax_code=spec.tax_code,
-            locality=spec.locality,
+            street_address=spec.street_address,
+            province_code=spec.province_code or ("31" if spec.commune_code else None),
+            commune_code=spec.commune_code,
             industry=spec.industry,
             size_band=spec.size_band,
             phone=spec.phone,
@@ -87,6 +93,11 @@ def ensure_org(spec: DemoOrg) -> Organization:
             verified_at=utcnow() if spec.verified else None,
         )
         db.session.add(org)
+        db.session.flush()
+    elif org.commune_code is None and org.province_code is None and spec.commune_code:
+        # A demo database seeded before 2025's units (0016_communes): give it its commune.
+        org.commune_code, org.province_code = spec.commune_code, "31"
+        org.street_address = org.street_address or spec.street_address
         db.session.flush()
     return org
 

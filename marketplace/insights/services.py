@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, delete, func, literal_column, select, union
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace.accounts.choices import INDUSTRIES, SIZE_BANDS, label, locality_label
+from marketplace.accounts.choices import INDUSTRIES, SIZE_BANDS, label
 from marketplace.accounts.models import Organization, OrgKind, Role, User
 from marketplace.billing.models import Payment, PaymentStatus
 from marketplace.catalog import queries
@@ -41,6 +41,7 @@ from marketplace.catalog.models import (
     SolutionRevision,
     SolutionStatus,
 )
+from marketplace.core import geography
 from marketplace.core.audit import AuditLog
 from marketplace.core.cache import TTLCache
 from marketplace.core.clock import local_midnight, local_today
@@ -460,6 +461,73 @@ def _unset(text: Callable[[Any], str]) -> Callable[[Any], str]:
     return lambda code: text(code) if code else _("Chưa khai báo")
 
 
+def enterprises_by_commune() -> dict[str | None, int]:
+    """Count the organisations with a trial or a purchase by commune code (exact figures)."""
+    return _org_breakdown(_activity(), Organization.commune_code)
+
+
+def place_counts(
+    by_commune: dict[str | None, int],
+) -> tuple[dict[str | None, int], dict[str | None, int], dict[str | None, int]]:
+    """Sum exact counts by commune, former area and unit type of the served province.
+
+    Each map adds up to the same total. Organisations with no commune of the served province
+    (an old district not yet replaced) are under the key None ("chưa cập nhật địa chỉ")
+    rather than being guessed into a unit.
+    """
+    units = {c.code: c for c in geography.served_communes()}
+    communes: dict[str | None, int] = {}
+    areas: dict[str | None, int] = {}
+    kinds: dict[str | None, int] = {}
+    for code, count in by_commune.items():
+        unit = units.get(code or "")
+        key = unit.code if unit else None
+        communes[key] = communes.get(key, 0) + count
+        area = unit.former_province_code if unit else None
+        areas[area] = areas.get(area, 0) + count
+        kind = unit.kind if unit else None
+        kinds[kind] = kinds.get(kind, 0) + count
+    return communes, areas, kinds
+
+
+def _place_breakdowns(by_commune: dict[str | None, int]) -> list[Breakdown]:
+    """Break organisations down by commune, former area and unit type of the served province.
+
+    The area and type cells are sums of the exact commune counts; small cells are suppressed
+    afterwards, in `_cells`, so an area of many small communes still shows its figure.
+    """
+    pending = _("Chưa cập nhật địa chỉ")
+    units = {c.code: c for c in geography.served_communes()}
+    communes, areas, kinds = place_counts(by_commune)
+    area_labels = dict(geography.former_areas(geography.served_province_code()))
+    kind_order = [code for code, _label in geography.COMMUNE_KINDS]
+    return [
+        Breakdown(
+            "commune",
+            _("Phường/xã"),
+            _cells(
+                communes,
+                lambda c: units[c].name if c else pending,
+                sorted(units, key=lambda c: geography.fold(units[c].name)),
+            ),
+        ),
+        Breakdown(
+            "former_area",
+            _("Khu vực cũ"),
+            _cells(areas, lambda a: area_labels.get(a, a) if a else pending, list(area_labels)),
+        ),
+        Breakdown(
+            "unit_type",
+            _("Loại đơn vị"),
+            _cells(
+                kinds,
+                lambda k: geography.commune_kind_label(k) if k else pending,
+                kind_order,
+            ),
+        ),
+    ]
+
+
 def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
     """Gather the province dashboard in a fixed number of queries."""
     today = today or local_today()
@@ -488,17 +556,8 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
     names = _category_names()
     by_category = _org_breakdown(activity, Solution.category_id, join_solution=True)
 
-    locality_order = [code for code, _name in current_app.config["LOCALITIES"]]
     breakdowns = [
-        Breakdown(
-            "locality",
-            _("Địa bàn"),
-            _cells(
-                _org_breakdown(activity, Organization.locality),
-                _unset(locality_label),
-                locality_order,
-            ),
-        ),
+        *_place_breakdowns(_org_breakdown(activity, Organization.commune_code)),
         Breakdown(
             "industry",
             _("Ngành nghề"),

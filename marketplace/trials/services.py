@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace.accounts.choices import org_address
 from marketplace.accounts.models import User
 from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution, SolutionStatus
@@ -893,6 +894,7 @@ def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
             _("Số ngày dùng thử"),
             _("Doanh nghiệp"),
             _("Mã số thuế"),
+            _("Địa chỉ"),
             _("Người liên hệ"),
             _("Điện thoại"),
             _("Số người dùng"),
@@ -915,6 +917,7 @@ def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
                 t.trial_days,
                 safe_cell(t.organization.name),
                 t.organization.tax_code,
+                safe_cell(org_address(t.organization)),
                 safe_cell(t.contact_name),
                 t.contact_phone,
                 t.users_count,
