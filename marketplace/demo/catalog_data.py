@@ -1702,7 +1702,7 @@ SOLUTIONS = [
         },
         "extras": [
             ("Thời gian cảnh báo sự cố", "Dưới 15 phút"),
-            ("Ứng cứu tại chỗ", "Trong tỉnh Hải Dương"),
+            ("Ứng cứu tại chỗ", "Trong Thành phố Hải Phòng"),
         ],
         "plans": [
             {

@@ -130,3 +130,23 @@ def test_address_select_lists_the_configured_province(app_factory):
     assert "Thành phố Hà Nội" in html
     response = client.post("/auth/register", data=valid_form(commune_code="00004"))
     assert response.status_code == 302
+
+
+def test_verification_starts_from_the_profile_address(client_for, app):
+    org = factories.make_org(
+        "vendor", province_code="31", commune_code="11311", street_address="Số 3 Minh Khai"
+    )
+    user = factories.make_user("vendor", org=org)
+    response = client_for(user).get("/vendor/verification")
+    assert (
+        input_value(response, "address") == "Số 3 Minh Khai, Phường Hồng Bàng, Thành phố Hải Phòng"
+    )
+
+
+def test_vendor_elsewhere_shows_its_province(client_for, app):
+    from marketplace.accounts.choices import address_label, org_address
+
+    org = factories.make_org("vendor", province_code="01", street_address="57 Huỳnh Thúc Kháng")
+    with app.test_request_context():
+        assert address_label(org) == "Thành phố Hà Nội"
+        assert org_address(org) == "57 Huỳnh Thúc Kháng, Thành phố Hà Nội"

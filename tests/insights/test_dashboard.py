@@ -66,7 +66,7 @@ def test_dashboard_totals_equal_the_records(app, activity, client):
     page = client.get("/dashboard")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Bảng theo dõi chuyển đổi số của tỉnh" in html
+    assert "Bảng theo dõi chuyển đổi số của Thành phố Hải Phòng" in html
     assert "<svg" in html and "<title" in html and "<desc" in html
 
 
