@@ -388,6 +388,8 @@ class Dashboard:
     breakdowns: list[Breakdown]
     ratings: list[CategoryRating]
     generated_on: dt.date = field(default_factory=local_today)
+    # The former area the commune and unit-type breakdowns are narrowed to (None: all).
+    area: str | None = None
 
 
 def marketplace_totals() -> Totals:
@@ -466,14 +468,22 @@ def enterprises_by_commune() -> dict[str | None, int]:
     return _org_breakdown(_activity(), Organization.commune_code)
 
 
+def dashboard_area(value: object) -> str | None:
+    """Return the former area asked for (`?area=30`) if the served province has it, else None."""
+    text = str(value or "").strip()
+    areas = dict(geography.former_areas(geography.served_province_code()))
+    return text if text in areas and len(areas) > 1 else None
+
+
 def place_counts(
-    by_commune: dict[str | None, int],
+    by_commune: dict[str | None, int], area: str | None = None
 ) -> tuple[dict[str | None, int], dict[str | None, int], dict[str | None, int]]:
     """Sum exact counts by commune, former area and unit type of the served province.
 
     Each map adds up to the same total. Organisations with no commune of the served province
     (an old district not yet replaced) are under the key None ("chưa cập nhật địa chỉ")
-    rather than being guessed into a unit.
+    rather than being guessed into a unit. With `area`, only that former area's communes
+    count (the organisations without a commune are left out, their area being unknown).
     """
     units = {c.code: c for c in geography.served_communes()}
     communes: dict[str | None, int] = {}
@@ -481,16 +491,18 @@ def place_counts(
     kinds: dict[str | None, int] = {}
     for code, count in by_commune.items():
         unit = units.get(code or "")
+        if area is not None and (unit is None or unit.former_province_code != area):
+            continue
         key = unit.code if unit else None
         communes[key] = communes.get(key, 0) + count
-        area = unit.former_province_code if unit else None
-        areas[area] = areas.get(area, 0) + count
+        former = unit.former_province_code if unit else None
+        areas[former] = areas.get(former, 0) + count
         kind = unit.kind if unit else None
         kinds[kind] = kinds.get(kind, 0) + count
     return communes, areas, kinds
 
 
-def _place_breakdowns(by_commune: dict[str | None, int]) -> list[Breakdown]:
+def _place_breakdowns(by_commune: dict[str | None, int], area: str | None) -> list[Breakdown]:
     """Break organisations down by commune, former area and unit type of the served province.
 
     The area and type cells are sums of the exact commune counts; small cells are suppressed
@@ -498,7 +510,7 @@ def _place_breakdowns(by_commune: dict[str | None, int]) -> list[Breakdown]:
     """
     pending = _("Chưa cập nhật địa chỉ")
     units = {c.code: c for c in geography.served_communes()}
-    communes, areas, kinds = place_counts(by_commune)
+    communes, areas, kinds = place_counts(by_commune, area)
     area_labels = dict(geography.former_areas(geography.served_province_code()))
     kind_order = [code for code, _label in geography.COMMUNE_KINDS]
     return [
@@ -528,8 +540,11 @@ def _place_breakdowns(by_commune: dict[str | None, int]) -> list[Breakdown]:
     ]
 
 
-def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
-    """Gather the province dashboard in a fixed number of queries."""
+def build_dashboard(*, today: dt.date | None = None, area: str | None = None) -> Dashboard:
+    """Gather the province dashboard in a fixed number of queries.
+
+    `area` (a former province code, see `dashboard_area`) narrows the place breakdowns.
+    """
     today = today or local_today()
     months = month_starts(DASHBOARD_MONTHS, today=today)
     since = _utc_start(months[0])
@@ -557,7 +572,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
     by_category = _org_breakdown(activity, Solution.category_id, join_solution=True)
 
     breakdowns = [
-        *_place_breakdowns(_org_breakdown(activity, Organization.commune_code)),
+        *_place_breakdowns(_org_breakdown(activity, Organization.commune_code), area),
         Breakdown(
             "industry",
             _("Ngành nghề"),
@@ -594,6 +609,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
         breakdowns=breakdowns,
         ratings=_category_ratings(names),
         generated_on=today,
+        area=area,
     )
 
 

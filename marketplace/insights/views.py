@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from marketplace.core import geography
 from marketplace.core.permissions import role_required
 from marketplace.insights import bp, charts, services
 
@@ -22,14 +23,18 @@ def _csv(body: str, filename: str, *, public: bool) -> Response:
 
 @bp.get("/dashboard")
 def dashboard():
+    area = services.dashboard_area(request.args.get("area"))
     return render_template(
-        "insights/dashboard.html", board=services.build_dashboard(), charts=charts
+        "insights/dashboard.html",
+        board=services.build_dashboard(area=area),
+        charts=charts,
+        areas=geography.former_areas(geography.served_province_code()),
     )
 
 
 @bp.get("/dashboard.csv")
 def dashboard_csv():
-    board = services.build_dashboard()
+    board = services.build_dashboard(area=services.dashboard_area(request.args.get("area")))
     filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"
     return _csv(services.dashboard_csv(board), filename, public=True)
 

@@ -81,3 +81,23 @@ def test_a_commune_of_another_province_counts_as_not_updated(app, solution):
     board = services.build_dashboard()
     assert _cells(board, "commune") == {"Chưa cập nhật địa chỉ": 5}
     assert geography.commune("00004").province_code == "01"
+
+
+def test_the_dashboard_filters_by_former_area(places, client):
+    board = services.build_dashboard(area="31")
+    assert _cells(board, "former_area") == {"Khu vực Hải Phòng cũ": None}
+    assert _cells(board, "unit_type") == {"Phường": None, "Đặc khu": None}
+    communes, _areas, _kinds = services.place_counts(services.enterprises_by_commune(), "30")
+    assert communes == {"10525": 4, "10813": 3}
+    html = client.get("/dashboard?area=30").get_data(as_text=True)
+    assert '<option value="30" selected>Khu vực Hải Dương cũ</option>' in html
+    assert "Phường Hồng Bàng" not in client.get("/dashboard.csv?area=30").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("area", ["", "01", "99", "x" * 500, "30\x00", "-1"])
+def test_an_unknown_area_shows_the_whole_province(places, client, area):
+    assert services.dashboard_area(area) is None
+    response = client.get("/dashboard", query_string={"area": area})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert "Phường Hồng Bàng" in client.get("/dashboard.csv").get_data(as_text=True)
