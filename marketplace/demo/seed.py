@@ -94,11 +94,6 @@ def ensure_org(spec: DemoOrg) -> Organization:
         )
         db.session.add(org)
         db.session.flush()
-    elif org.commune_code is None and org.province_code is None and spec.commune_code:
-        # A demo database seeded before 2025's units (0016_communes): give it its commune.
-        org.commune_code, org.province_code = spec.commune_code, "31"
-        org.street_address = org.street_address or spec.street_address
-        db.session.flush()
     return org
 
 
