@@ -52,9 +52,10 @@ ENTERPRISE_FIELDS = [
 ]  # fmt: skip
 INDUSTRIES = ["ict", "manufacturing", "trade", "agriculture", "construction", "services"]
 SIZE_BANDS = ["household", "micro", "small", "medium", "large"]
-LOCALITIES = [
-    "tp-hai-duong", "tp-chi-linh", "tx-kinh-mon", "binh-giang", "cam-giang", "gia-loc",
-    "kim-thanh", "nam-sach", "ninh-giang", "thanh-ha", "thanh-mien", "tu-ky",
+# Communes of Thành phố Hải Phòng, both former areas (core/geography.py).
+COMMUNES = [
+    "10525", "10546", "10675", "10966", "10903", "10999",
+    "10804", "10606", "11203", "10813", "11311", "11383",
 ]  # fmt: skip
 
 # Leaf category slug → product nouns (names start with one of them).
@@ -427,14 +428,14 @@ def generate_orgs(w: Writer, rnd: random.Random, sizes: Sizes, g: Generated, tim
             industry = rnd.choice(INDUSTRIES)
         rows.append(
             (
-                org_id, kind, name, _tax_code(i), rnd.choice(LOCALITIES + [None]), industry,
+                org_id, kind, name, _tax_code(i), rnd.choice(COMMUNES + [None]), industry,
                 rnd.choice(SIZE_BANDS), None, f"02203{i % 1_000_000:06d}", verified, active,
                 created,
             )
         )  # fmt: skip
     w.insert(
         "organizations",
-        ["id", "kind", "name", "tax_code", "locality", "industry", "size_band", "website",
+        ["id", "kind", "name", "tax_code", "commune_code", "industry", "size_band", "website",
          "phone", "verified_at", "active", "created_at"],
         rows,
         progress,

@@ -4,23 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from pathlib import Path
-
-# Hải Dương province: its 12 district-level units (code, name).
-DEFAULT_LOCALITIES: list[tuple[str, str]] = [
-    ("tp-hai-duong", "Thành phố Hải Dương"),
-    ("tp-chi-linh", "Thành phố Chí Linh"),
-    ("tx-kinh-mon", "Thị xã Kinh Môn"),
-    ("binh-giang", "Huyện Bình Giang"),
-    ("cam-giang", "Huyện Cẩm Giàng"),
-    ("gia-loc", "Huyện Gia Lộc"),
-    ("kim-thanh", "Huyện Kim Thành"),
-    ("nam-sach", "Huyện Nam Sách"),
-    ("ninh-giang", "Huyện Ninh Giang"),
-    ("thanh-ha", "Huyện Thanh Hà"),
-    ("thanh-mien", "Huyện Thanh Miện"),
-    ("tu-ky", "Huyện Tứ Kỳ"),
-]
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -29,19 +14,27 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_localities(path: str | None) -> list[tuple[str, str]]:
-    """Read localities from a file of `code<TAB>name` lines, or use the default."""
-    if not path:
-        return list(DEFAULT_LOCALITIES)
-    items: list[tuple[str, str]] = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        code, _, name = line.partition("\t")
-        if code and name:
-            items.append((code.strip(), name.strip()))
-    return items or list(DEFAULT_LOCALITIES)
+def province_code_setting(env) -> str:
+    """Return `PROVINCE_CODE` (default 31, Hải Phòng) as two digits; refuse an unknown code.
+
+    `PROVINCE_NAME` and `LOCALITIES_FILE` are deprecated: the name and the units come from the
+    administrative dataset (marketplace/core/geography.py), so they are ignored with a warning.
+    """
+    from marketplace.core.geography import DEFAULT_PROVINCE_CODE, normalise_province_code
+
+    for old in ("PROVINCE_NAME", "LOCALITIES_FILE"):
+        if env.get(old):
+            warnings.warn(
+                f"{old} is deprecated and ignored: set PROVINCE_CODE (the province's name and "
+                "its commune-level units come from the administrative dataset)",
+                FutureWarning,
+                stacklevel=2,
+            )
+    raw = env.get("PROVINCE_CODE") or DEFAULT_PROVINCE_CODE
+    code = normalise_province_code(raw)
+    if code is None:
+        raise ValueError(f"PROVINCE_CODE={raw!r} is not one of the 34 province codes")
+    return code
 
 
 def instance_secret_key(instance_path: str) -> str:
@@ -101,8 +94,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
-        self.LOCALITIES = load_localities(env.get("LOCALITIES_FILE"))
-        self.PROVINCE_NAME = env.get("PROVINCE_NAME", "Hải Dương")
+        # The served province (two-digit official code); see README "Địa giới hành chính".
+        self.PROVINCE_CODE = province_code_setting(env)
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY", "")
         self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY", "")
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET", "")

@@ -31,7 +31,9 @@ def make_org(kind: str = "enterprise", *, verified: bool = False, **fields) -> O
         "tax_code": next_tax_code(),
         "phone": "0912345678",
         "industry": "retail",
-        "locality": "tp-hai-duong" if kind == "enterprise" else None,
+        # Phường Hải Dương, Thành phố Hải Phòng (the former Hải Dương's centre).
+        "province_code": "31" if kind == "enterprise" else None,
+        "commune_code": "10525" if kind == "enterprise" else None,
         "size_band": "small" if kind == "enterprise" else None,
         "verified_at": utcnow() if verified else None,
     }

@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
     from marketplace.accounts import choices
 
     app.jinja_env.globals.update(
-        locality_label=choices.locality_label,
+        address_label=choices.address_label,
+        former_district_label=choices.former_district_label,
         industry_label=lambda code: choices.label(choices.INDUSTRIES, code),
         size_label=lambda code: choices.label(choices.SIZE_BANDS, code),
         kind_label=lambda code: choices.label(choices.ORG_KINDS, code),

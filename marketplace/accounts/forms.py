@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, RadioField, StringField
+from markupsafe import Markup
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import Select
 
 from marketplace.accounts import choices
+from marketplace.accounts.models import OrgKind
+from marketplace.accounts.services import AccountError, OrgDetails, check_address
 from marketplace.accounts.validation import (
     HOUSEHOLD,
     normalise_phone,
@@ -15,7 +19,33 @@ from marketplace.accounts.validation import (
     password_problem,
     tax_code_problem,
 )
+from marketplace.core import geography
 from marketplace.core.forms import REQUIRED, ChoiceField, Form, lower, strip
+
+
+class _GroupedSelect(Select):
+    """A select of option groups with an empty "— Chọn —" option first."""
+
+    def __call__(self, field, **kwargs):
+        html = super().__call__(field, **kwargs)
+        blank = self.render_option("", _l("— Chọn —"), not field.data)
+        text = str(html)
+        cut = text.index(">") + 1
+        return Markup(text[:cut] + str(blank) + text[cut:])
+
+
+class CommuneField(SelectField):
+    """A select of the served province's communes grouped by former area.
+
+    A native select: it works without JavaScript, and typing a name's first letters jumps to
+    it. Whether the value is a unit of the province is checked by the form (`check_address`),
+    which names the exact problem.
+    """
+
+    widget = _GroupedSelect()
+
+    def pre_validate(self, form) -> None:
+        return None
 
 
 class NewPasswordMixin:
@@ -42,7 +72,7 @@ class NewPasswordMixin:
 
 
 class OrganizationFieldsMixin:
-    """The organisation profile: name, tax code, locality, industry, size, contact."""
+    """The organisation profile: name, tax code, address, industry, size, contact."""
 
     org_name = StringField(
         _l("Tên doanh nghiệp / tổ chức"),
@@ -59,7 +89,16 @@ class OrganizationFieldsMixin:
             "định danh cá nhân 12 chữ số của chủ hộ."
         ),
     )
-    locality = ChoiceField(_l("Địa bàn (huyện/xã)"), choices=[])
+    street_address = StringField(
+        _l("Số nhà, đường / thôn, xóm"),
+        filters=[strip],
+        validators=[Optional(), Length(max=255)],
+    )
+    province_code = ChoiceField(_l("Tỉnh/thành phố của trụ sở"), choices=[])
+    commune_code = CommuneField(
+        _l("Phường/xã/đặc khu"),
+        description=_l("Gõ vài chữ đầu của tên để tìm nhanh trong danh sách."),
+    )
     industry = ChoiceField(
         _l("Ngành nghề"), validators=[DataRequired(REQUIRED)], choices=choices.INDUSTRIES
     )
@@ -87,7 +126,14 @@ class OrganizationFieldsMixin:
 
     def setup_org_choices(self) -> None:
         blank = [("", _l("— Chọn —"))]
-        self.locality.choices = blank + choices.locality_choices()
+        self.province_code.choices = geography.province_choices()
+        if not self.province_code.data:
+            self.province_code.data = geography.served_province_code()
+        self.commune_code.choices = dict(geography.commune_choices())
+        self.street_address.description = _l(
+            "Trụ sở ngoài %(province)s: ghi cả phường/xã vào đây.",
+            province=geography.served_province().full_name,
+        )
         self.size_band.choices = blank + choices.SIZE_BANDS
         self.industry.choices = blank + choices.INDUSTRIES
 
@@ -119,9 +165,21 @@ class OrganizationFieldsMixin:
     def org_is_enterprise(self) -> bool:
         return True
 
-    def validate_locality(self, field) -> None:
-        if self.org_is_enterprise() and not field.data:
-            raise ValidationError(_l("Vui lòng chọn địa bàn."))
+    def validate_commune_code(self, field) -> None:
+        details = OrgDetails(
+            name="",
+            tax_code="",
+            phone="",
+            province_code=self.province_code.data,
+            commune_code=field.data,
+        )
+        kind = OrgKind.ENTERPRISE if self.org_is_enterprise() else OrgKind.VENDOR
+        try:
+            check_address(kind, details)
+        except AccountError as err:
+            if err.field == "commune_code":
+                raise ValidationError(err.message) from err
+            self.province_code.errors = [*self.province_code.errors, err.message]
 
     def validate_size_band(self, field) -> None:
         if self.org_is_enterprise() and not field.data:

@@ -59,7 +59,13 @@ class Organization(db.Model):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(200))
     tax_code: Mapped[str] = mapped_column(String(14))
-    locality: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Address in the 2025 two-tier units (core/geography.py): street + commune-level unit;
+    # province_code is the served province for enterprises, any province for vendors.
+    street_address: Mapped[str | None] = mapped_column(String(255))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    commune_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    # The pre-2025 district the organisation had chosen (0016_communes), until it picks a commune.
+    former_district: Mapped[str | None] = mapped_column(String(40))
     industry: Mapped[str | None] = mapped_column(String(40))
     size_band: Mapped[str | None] = mapped_column(String(20))
     website: Mapped[str | None] = mapped_column(String(255))
@@ -78,6 +84,11 @@ class Organization(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def address_pending(self) -> bool:
+        """Tell whether the organisation still has to choose its ward/commune (old district)."""
+        return self.commune_code is None and bool(self.former_district)
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.kind} {self.name!r}>"

@@ -32,6 +32,7 @@ from marketplace.accounts.services import (
     AccountError,
     OrgDetails,
     _check_org_unique,
+    check_address,
     checked_tax_code,
     is_household,
 )
@@ -91,6 +92,7 @@ def update_organization(
     phone = normalise_phone(details.phone)
     if phone is None:
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
+    check_address(org.kind, details)
     change = _identity_change(
         actor,
         org,
@@ -98,7 +100,9 @@ def update_organization(
         tax_code=details.tax_code,
         household=is_household(org.kind, details.size_band or None),
     )
-    org.locality = details.locality or None
+    org.street_address = details.street_address
+    org.province_code = details.province_code
+    org.commune_code = details.commune_code
     org.industry = details.industry or None
     org.size_band = details.size_band or None
     org.website = details.website or None

@@ -28,7 +28,7 @@ from marketplace.accounts.validation import (
     password_problem,
     tax_code_problem,
 )
-from marketplace.core import events
+from marketplace.core import events, geography
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
@@ -49,9 +49,67 @@ class OrgDetails:
     tax_code: str
     phone: str
     industry: str | None = None
-    locality: str | None = None
+    street_address: str | None = None
+    province_code: str | None = None
+    commune_code: str | None = None
     size_band: str | None = None
     website: str | None = None
+
+
+def check_address(kind: str, details: OrgDetails) -> None:
+    """Normalise the address in `details`, or raise AccountError by its field.
+
+    Enterprises are in the served province and must choose one of its commune-level units.
+    A vendor's head office may be in any province and its address is optional: in the served
+    province it may choose the commune, elsewhere the commune is part of the street address
+    (the select lists the served province's units only, so it works without JavaScript).
+    """
+    served = geography.served_province_code()
+    if kind == OrgKind.ENTERPRISE:
+        asked = geography.normalise_province_code(details.province_code)
+        if details.province_code and asked != served:
+            raise AccountError(
+                _(
+                    "Doanh nghiệp tham gia Chợ cần có trụ sở tại %(province)s.",
+                    province=geography.served_province().full_name,
+                ),
+                "province_code",
+            )
+        province_code = served
+    else:
+        province_code = geography.normalise_province_code(details.province_code)
+        if province_code is None and details.province_code:
+            raise AccountError(_("Vui lòng chọn tỉnh/thành phố của trụ sở."), "province_code")
+    code = (details.commune_code or "").strip()
+    if province_code is None and code:
+        province_code = served  # a vendor that chose a commune of the list
+    if province_code != served:
+        if code:
+            raise AccountError(
+                _("Phường/xã đã chọn không thuộc tỉnh/thành phố của trụ sở."), "commune_code"
+            )
+        details.province_code, details.commune_code = province_code, None
+    elif not code:
+        if kind == OrgKind.ENTERPRISE:
+            raise AccountError(_("Vui lòng chọn phường/xã."), "commune_code")
+        details.province_code, details.commune_code = province_code, None
+    else:
+        commune = geography.commune(code)
+        if commune is None:
+            # Also what a form of before 2025 sends: a district code such as "cam-giang".
+            raise AccountError(
+                _("Phường/xã không có trong danh mục đơn vị hành chính hiện hành."), "commune_code"
+            )
+        if commune.province_code != served:
+            raise AccountError(
+                _(
+                    "Phường/xã này không thuộc %(province)s.",
+                    province=geography.served_province().full_name,
+                ),
+                "commune_code",
+            )
+        details.province_code, details.commune_code = served, commune.code
+    details.street_address = (details.street_address or "").strip()[:255] or None
 
 
 def hash_password(password: str) -> str:
@@ -143,13 +201,16 @@ def register_account(
     if phone is None:
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
     tax_code = checked_tax_code(org.tax_code, household=is_household(kind, org.size_band))
+    check_address(kind, org)
     _check_org_unique(kind, tax_code)
 
     organization = Organization(
         kind=kind,
         name=org.name,
         tax_code=tax_code,
-        locality=org.locality or None,
+        street_address=org.street_address or None,
+        province_code=org.province_code,
+        commune_code=org.commune_code,
         industry=org.industry or None,
         size_band=org.size_band or None,
         website=org.website or None,

@@ -37,6 +37,7 @@ from marketplace.accounts.forms import (
 )
 from marketplace.accounts.models import OrgKind
 from marketplace.core.background import after_response
+from marketplace.core.geography import served_province_code
 from marketplace.core.permissions import role_required
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -48,7 +49,9 @@ def _org_details(form) -> services.OrgDetails:
         tax_code=form.tax_code.data,
         phone=form.phone.data,
         industry=form.industry.data,
-        locality=form.locality.data,
+        street_address=form.street_address.data,
+        province_code=form.province_code.data,
+        commune_code=form.commune_code.data,
         size_band=form.size_band.data,
         website=form.website.data,
     )
@@ -234,7 +237,9 @@ def organization():
     if request.method == "GET":
         form.org_name.data = org.name
         form.tax_code.data = org.tax_code
-        form.locality.data = org.locality or ""
+        form.street_address.data = org.street_address or ""
+        form.province_code.data = org.province_code or served_province_code()
+        form.commune_code.data = org.commune_code or ""
         form.industry.data = org.industry or ""
         form.size_band.data = org.size_band or ""
         form.phone.data = org.phone

@@ -68,7 +68,11 @@ class VendorDetail(Shape):
 
     name: str
     verified: bool
-    locality: str | None = Field(description="Locality code of the province.")
+    province_code: str | None = Field(description="Official code of the head office's province.")
+    commune_code: str | None = Field(
+        description="Official code of the head office's commune-level unit (2025 units)."
+    )
+    commune: str | None = Field(description="Name of that commune-level unit.")
     website: str | None
 
 
@@ -254,8 +258,8 @@ class StatsDashboard(Stats):
     )
     funnel: Funnel
     breakdowns: dict[str, list[BreakdownCell]] = Field(
-        description="Enterprises with a trial or a purchase, by locality, industry, size "
-        "and category."
+        description="Enterprises with a trial or a purchase, by commune-level unit (`commune`), "
+        "former area (`former_area`), unit type (`unit_type`), industry, size and category."
     )
     ratings: list[CategoryRating] = Field(description="Average rating by category.")
 

@@ -12,6 +12,7 @@ from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.public_queries import CategoryNode
 from marketplace.compare.services import Comparison
+from marketplace.core import geography
 from marketplace.core.urls import public_url
 from marketplace.insights.dashboard import Dashboard, Totals
 from marketplace.reviews import queries as reviews_queries
@@ -34,7 +35,9 @@ def vendor_detail(org: Organization) -> shapes.VendorDetail:
     return shapes.VendorDetail(
         name=org.name,
         verified=org.verified_at is not None,
-        locality=org.locality,
+        province_code=org.province_code,
+        commune_code=org.commune_code,
+        commune=geography.commune_label(org.commune_code) or None,
         website=org.website,
     )
 

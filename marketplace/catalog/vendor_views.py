@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
+from marketplace.accounts.choices import org_address
 from marketplace.accounts.forms import VerificationForm
 from marketplace.catalog import listing_queries, permissions, rules, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
@@ -249,6 +250,7 @@ def verification():
     if request.method == "GET":
         form.legal_name.data = org.name
         form.tax_code.data = org.tax_code
+        form.address.data = org_address(org)  # the profile's address, to confirm or correct
     if form.validate_on_submit():
         document_id = None
         file = request.files.get(form.document.name)

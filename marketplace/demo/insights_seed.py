@@ -43,18 +43,19 @@ S = TrialStatus
 HISTORY_DAYS = 330
 RNG_SEED = 2026
 
-# Localities weighted so that some cells pass the 5-organisation threshold and some do not.
-LOCALITIES = [
-    ("tp-hai-duong", 9),
-    ("cam-giang", 6),
-    ("kim-thanh", 5),
-    ("tp-chi-linh", 5),
-    ("gia-loc", 4),
-    ("nam-sach", 3),
-    ("tu-ky", 3),
-    ("thanh-ha", 2),
-    ("ninh-giang", 2),
-    ("binh-giang", 1),
+# Communes of Thành phố Hải Phòng in both former areas, weighted so that some cells pass the
+# 5-organisation threshold and some do not.
+COMMUNES = [
+    ("10525", 9),  # Phường Hải Dương
+    ("10903", 6),  # Xã Cẩm Giàng
+    ("11383", 5),  # Phường Lê Chân (former Hải Phòng)
+    ("10546", 5),  # Phường Chí Linh
+    ("11311", 4),  # Phường Hồng Bàng (former Hải Phòng)
+    ("10606", 3),  # Xã Nam Sách
+    ("11074", 3),  # Xã Tứ Kỳ
+    ("10813", 2),  # Xã Thanh Hà
+    ("11914", 2),  # Đặc khu Cát Hải (former Hải Phòng)
+    ("11581", 1),  # Phường An Dương (former Hải Phòng)
 ]
 INDUSTRIES = [
     ("manufacturing", 10),
@@ -182,7 +183,7 @@ def _history_orgs(rng: random.Random, password_hash: str) -> list[tuple[Organiza
                 kind="enterprise",
                 name=name,
                 tax_code=history_tax_code(i),
-                locality=_weighted(rng, LOCALITIES),
+                commune_code=_weighted(rng, COMMUNES),
                 industry=industry,
                 size_band=_weighted(rng, SIZES),
                 phone=f"0220{3800000 + i * 137:07d}",

@@ -20,12 +20,14 @@ class DemoOrg:
     kind: str
     name: str
     tax_code: str
-    locality: str | None
+    commune_code: str | None  # a commune of Thành phố Hải Phòng (core/geography.py)
     industry: str
     size_band: str | None
     phone: str
     website: str | None = None
     verified: bool = False
+    street_address: str | None = None
+    province_code: str | None = None  # a head office outside the served province
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def ensure_org(spec: DemoOrg, *, old_tax_code: str | None = None) -> Organizatio
             kind=spec.kind,
             name=spec.name,
             tax_code=spec.tax_code,
-            locality=spec.locality,
+            street_address=spec.street_address,
+            province_code=spec.province_code or ("31" if spec.commune_code else None),
+            commune_code=spec.commune_code,
             industry=spec.industry,
             size_band=spec.size_band,
             phone=spec.phone,

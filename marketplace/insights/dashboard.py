@@ -9,11 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, union
 
-from marketplace.accounts.choices import INDUSTRIES, SIZE_BANDS, label, locality_label
+from marketplace.accounts.choices import INDUSTRIES, SIZE_BANDS, label
 from marketplace.accounts.models import Organization, OrgKind
 from marketplace.billing.models import Payment
 from marketplace.catalog import queries
@@ -21,6 +20,7 @@ from marketplace.catalog.models import (
     Category,
     Solution,
 )
+from marketplace.core import geography
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric
@@ -95,6 +95,8 @@ class Dashboard:
     breakdowns: list[Breakdown]
     ratings: list[CategoryRating]
     generated_on: dt.date = field(default_factory=local_today)
+    # The former area the commune and unit-type breakdowns are narrowed to (None: all).
+    area: str | None = None
 
 
 def marketplace_totals() -> Totals:
@@ -168,8 +170,88 @@ def _unset(text: Callable[[Any], str]) -> Callable[[Any], str]:
     return lambda code: text(code) if code else _("Chưa khai báo")
 
 
-def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
-    """Gather the province dashboard in a fixed number of queries."""
+def enterprises_by_commune() -> dict[str | None, int]:
+    """Count the organisations with a trial or a purchase by commune code (exact figures)."""
+    return _org_breakdown(_activity(), Organization.commune_code)
+
+
+def dashboard_area(value: object) -> str | None:
+    """Return the former area asked for (`?area=30`) if the served province has it, else None."""
+    text = str(value or "").strip()
+    areas = dict(geography.former_areas(geography.served_province_code()))
+    return text if text in areas and len(areas) > 1 else None
+
+
+def place_counts(
+    by_commune: dict[str | None, int], area: str | None = None
+) -> tuple[dict[str | None, int], dict[str | None, int], dict[str | None, int]]:
+    """Sum exact counts by commune, former area and unit type of the served province.
+
+    Each map adds up to the same total. Organisations with no commune of the served province
+    (an old district not yet replaced) are under the key None ("chưa cập nhật địa chỉ")
+    rather than being guessed into a unit. With `area`, only that former area's communes
+    count (the organisations without a commune are left out, their area being unknown).
+    """
+    units = {c.code: c for c in geography.served_communes()}
+    communes: dict[str | None, int] = {}
+    areas: dict[str | None, int] = {}
+    kinds: dict[str | None, int] = {}
+    for code, count in by_commune.items():
+        unit = units.get(code or "")
+        if area is not None and (unit is None or unit.former_province_code != area):
+            continue
+        key = unit.code if unit else None
+        communes[key] = communes.get(key, 0) + count
+        former = unit.former_province_code if unit else None
+        areas[former] = areas.get(former, 0) + count
+        kind = unit.kind if unit else None
+        kinds[kind] = kinds.get(kind, 0) + count
+    return communes, areas, kinds
+
+
+def _place_breakdowns(by_commune: dict[str | None, int], area: str | None) -> list[Breakdown]:
+    """Break organisations down by commune, former area and unit type of the served province.
+
+    The area and type cells are sums of the exact commune counts; small cells are suppressed
+    afterwards, in `_cells`, so an area of many small communes still shows its figure.
+    """
+    pending = _("Chưa cập nhật địa chỉ")
+    units = {c.code: c for c in geography.served_communes()}
+    communes, areas, kinds = place_counts(by_commune, area)
+    area_labels = dict(geography.former_areas(geography.served_province_code()))
+    kind_order = [code for code, _label in geography.COMMUNE_KINDS]
+    return [
+        Breakdown(
+            "commune",
+            _("Phường/xã"),
+            _cells(
+                communes,
+                lambda c: units[c].name if c else pending,
+                sorted(units, key=lambda c: geography.fold(units[c].name)),
+            ),
+        ),
+        Breakdown(
+            "former_area",
+            _("Khu vực cũ"),
+            _cells(areas, lambda a: area_labels.get(a, a) if a else pending, list(area_labels)),
+        ),
+        Breakdown(
+            "unit_type",
+            _("Loại đơn vị"),
+            _cells(
+                kinds,
+                lambda k: geography.commune_kind_label(k) if k else pending,
+                kind_order,
+            ),
+        ),
+    ]
+
+
+def build_dashboard(*, today: dt.date | None = None, area: str | None = None) -> Dashboard:
+    """Gather the province dashboard in a fixed number of queries.
+
+    `area` (a former province code, see `dashboard_area`) narrows the place breakdowns.
+    """
     today = today or local_today()
     months = month_starts(DASHBOARD_MONTHS, today=today)
     since = _utc_start(months[0])
@@ -196,17 +278,8 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
     names = _category_names()
     by_category = _org_breakdown(activity, Solution.category_id, join_solution=True)
 
-    locality_order = [code for code, _name in current_app.config["LOCALITIES"]]
     breakdowns = [
-        Breakdown(
-            "locality",
-            _("Địa bàn"),
-            _cells(
-                _org_breakdown(activity, Organization.locality),
-                _unset(locality_label),
-                locality_order,
-            ),
-        ),
+        *_place_breakdowns(_org_breakdown(activity, Organization.commune_code), area),
         Breakdown(
             "industry",
             _("Ngành nghề"),
@@ -243,6 +316,7 @@ def build_dashboard(*, today: dt.date | None = None) -> Dashboard:
         breakdowns=breakdowns,
         ratings=_category_ratings(names),
         generated_on=today,
+        area=area,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from marketplace.core import geography
 from marketplace.core.permissions import role_required
 from marketplace.insights import bp, charts, exports, vendor_figures
 from marketplace.insights import dashboard as insights_dashboard
@@ -23,14 +24,20 @@ def _csv(body: str, filename: str, *, public: bool) -> Response:
 
 @bp.get("/dashboard")
 def dashboard():
+    area = insights_dashboard.dashboard_area(request.args.get("area"))
     return render_template(
-        "insights/dashboard.html", board=insights_dashboard.build_dashboard(), charts=charts
+        "insights/dashboard.html",
+        board=insights_dashboard.build_dashboard(area=area),
+        charts=charts,
+        areas=geography.former_areas(geography.served_province_code()),
     )
 
 
 @bp.get("/dashboard.csv")
 def dashboard_csv():
-    board = insights_dashboard.build_dashboard()
+    board = insights_dashboard.build_dashboard(
+        area=insights_dashboard.dashboard_area(request.args.get("area"))
+    )
     filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"
     return _csv(exports.dashboard_csv(board), filename, public=True)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
+from marketplace.accounts.choices import org_address
 from marketplace.core.clock import TIMEZONE
 from marketplace.core.csv_export import csv_writer, safe_cell
 from marketplace.extensions import db
@@ -29,6 +30,7 @@ def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
             _("Số ngày dùng thử"),
             _("Doanh nghiệp"),
             _("Mã số thuế"),
+            _("Địa chỉ"),
             _("Người liên hệ"),
             _("Điện thoại"),
             _("Số người dùng"),
@@ -51,6 +53,7 @@ def export_csv(vendor_id: int, filters: InboxFilters | None = None) -> str:
                 t.trial_days,
                 safe_cell(t.organization.name),
                 t.organization.tax_code,
+                safe_cell(org_address(t.organization)),
                 safe_cell(t.contact_name),
                 t.contact_phone,
                 t.users_count,

@@ -4,7 +4,7 @@ and when (Law 91/2025/QH15 on personal data protection).
 Existing users accepted the unversioned checkbox at sign-up: no row is invented for them.
 
 Revision ID: 0017_consents
-Revises: 0015_view_mark_address
+Revises: 0016_communes
 Create Date: 2026-12-02 08:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_consents"
-down_revision = "0015_view_mark_address"
+down_revision = "0016_communes"
 branch_labels = None
 depends_on = None
 

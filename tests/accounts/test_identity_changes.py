@@ -32,7 +32,7 @@ def org_form(org: Organization, **overrides) -> dict:
     data = {
         "org_name": org.name,
         "tax_code": org.tax_code,
-        "locality": org.locality or "",
+        "commune_code": org.commune_code or "",
         "industry": org.industry or "ict",
         "size_band": org.size_band or "",
         "phone": org.phone or "0912345678",

@@ -68,7 +68,7 @@ def test_members_edit_their_organisation(client_for, enterprise):
         data={
             "org_name": "Công ty TNHH Gốm Chu Đậu",
             "tax_code": "0800000094",
-            "locality": "nam-sach",
+            "commune_code": "10606",
             "industry": "manufacturing",
             "size_band": "micro",
             "phone": "0220 3700 111",
@@ -78,7 +78,7 @@ def test_members_edit_their_organisation(client_for, enterprise):
     assert response.status_code == 302
     db.session.expire_all()
     org = db.session.get(User, enterprise.id).organization
-    assert org.name == "Công ty TNHH Gốm Chu Đậu" and org.locality == "nam-sach"
+    assert org.name == "Công ty TNHH Gốm Chu Đậu" and org.commune_code == "10606"
     assert org.phone == "02203700111"
 
 

@@ -22,7 +22,7 @@ def valid_form(**overrides) -> dict:
         "confirm": "mat-khau-rat-manh-2026",
         "org_name": "Hộ kinh doanh Bánh Gai Bà Hiền",
         "tax_code": "0801111223",
-        "locality": "tu-ky",
+        "commune_code": "11074",
         "industry": "manufacturing",
         "size_band": "household",
         "phone": "0912 345 678",
@@ -65,7 +65,8 @@ def test_register_page_shows_both_kinds(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Doanh nghiệp" in html and "Nhà cung cấp" in html
-    assert "Huyện Tứ Kỳ" in html  # localities of the province are offered
+    assert "Xã Tứ Kỳ" in html and "Khu vực Hải Dương cũ" in html  # communes by former area
+    assert "Huyện Tứ Kỳ" not in html  # districts no longer exist
     vendor_page = client.get("/auth/register?kind=vendor")
     assert input_value(vendor_page, "kind-1") == "vendor"
     soup = BeautifulSoup(vendor_page.get_data(as_text=True), "html.parser")
@@ -80,7 +81,8 @@ def test_enterprise_registration_creates_org_and_user_and_signs_in(client):
     assert user is not None and user.role == "enterprise"
     org = user.organization
     assert org.kind == "enterprise" and org.tax_code == "0801111223"
-    assert org.locality == "tu-ky" and org.size_band == "household"
+    assert (org.province_code, org.commune_code) == ("31", "11074")
+    assert org.size_band == "household"
     assert org.phone == "0912345678"  # normalised
     assert org.verified_at is None
     assert user.password_hash != "mat-khau-rat-manh-2026"
@@ -89,7 +91,7 @@ def test_enterprise_registration_creates_org_and_user_and_signs_in(client):
     assert "Hộ kinh doanh Bánh Gai Bà Hiền" in page.get_data(as_text=True)
 
 
-def test_vendor_registration_starts_unverified_and_needs_no_locality(client):
+def test_vendor_registration_starts_unverified_and_needs_no_commune(client):
     response = client.post(
         "/auth/register",
         data=valid_form(
@@ -97,7 +99,7 @@ def test_vendor_registration_starts_unverified_and_needs_no_locality(client):
             email="sales@vienthong.vn",
             org_name="Công ty CP Viễn thông Đông Bắc",
             tax_code="0100123453-002",
-            locality="",
+            commune_code="",
             size_band="",
             industry="ict",
             website="https://vienthongdongbac.vn",
@@ -142,7 +144,7 @@ def test_bad_tax_code_is_refused_with_field_error_and_typed_values_kept(client, 
     assert input_value(response, "name") == "Nguyễn Văn An"
     assert input_value(response, "email") == "an.nguyen@banhgai.vn"
     assert input_value(response, "org_name") == "Hộ kinh doanh Bánh Gai Bà Hiền"
-    assert input_value(response, "locality") == "tu-ky"
+    assert input_value(response, "commune_code") == "11074"
     assert input_value(response, "password") in (None, "")
 
 
@@ -175,7 +177,15 @@ def test_missing_fields_each_get_an_error_and_keep_the_rest(client):
         data={"kind": "enterprise", "name": "Trần Thị Bình", "org_name": "Cửa hàng Bình An"},
     )
     assert response.status_code == 400
-    for field_id in ("email", "password", "tax_code", "phone", "locality", "size_band", "industry"):
+    for field_id in (
+        "email",
+        "password",
+        "tax_code",
+        "phone",
+        "commune_code",
+        "size_band",
+        "industry",
+    ):
         assert field_errors(response, field_id), f"{field_id} should show an error"
     assert input_value(response, "name") == "Trần Thị Bình"
     assert input_value(response, "org_name") == "Cửa hàng Bình An"
@@ -193,7 +203,7 @@ def test_missing_fields_each_get_an_error_and_keep_the_rest(client):
         ({"confirm": "khac-mat-khau-2026"}, "confirm"),
         ({"website": "javascript:alert(1)"}, "website"),
         ({"website": "ftp://example.vn"}, "website"),
-        ({"locality": "quan-1-tphcm"}, "locality"),
+        ({"commune_code": "quan-1-tphcm"}, "commune_code"),
         ({"size_band": "giant"}, "size_band"),
         ({"industry": "<script>"}, "industry"),
         ({"name": "A" * 121}, "name"),
@@ -243,7 +253,7 @@ def test_extra_role_field_is_ignored(client):
 def test_vendor_role_field_cannot_verify_itself(client):
     client.post(
         "/auth/register",
-        data=valid_form(kind="vendor", verified="1", verified_at="2026-01-01", locality=""),
+        data=valid_form(kind="vendor", verified="1", verified_at="2026-01-01", commune_code=""),
     )
     org = db.session.scalar(select(Organization))
     assert org.verified_at is None

@@ -116,7 +116,7 @@ def _profile(code: str, size_band: str = "small") -> dict:
     return {
         "org_name": "Công ty TNHH Gốm Chu Đậu",
         "tax_code": code,
-        "locality": "nam-sach",
+        "commune_code": "10606",
         "industry": "manufacturing",
         "size_band": size_band,
         "phone": "0220 3700 111",

@@ -370,7 +370,14 @@ def test_detail_has_plans_features_rating_and_vendor(client, catalogue):
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0},
     }
     assert body["vendor"]["verified"] is True
-    assert set(body["vendor"]) == {"name", "verified", "locality", "website"}
+    assert set(body["vendor"]) == {
+        "name",
+        "verified",
+        "province_code",
+        "commune_code",
+        "commune",
+        "website",
+    }
     assert "<strong>hóa đơn</strong>" in body["description_html"]
     assert "<script" not in body["description_html"]
     assert "<script>" in body["description"]

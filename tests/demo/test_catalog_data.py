@@ -34,8 +34,9 @@ EXPECTED_COUNTS = {
     "revisions": 1,
 }
 # Measured on the Python-literal catalogue (c83b6d7e…7702), then again once the demo
-# organisations' tax codes were given valid check digits (demo/legacy.py lists the changes).
-EXPECTED_CHECKSUM = "8e74f934c40e8365cd10bffc542a7cdd48d1cdc530559d0d1349bb6a7734a386"
+# organisations' tax codes were given valid check digits (demo/legacy.py lists the changes)
+# and their addresses became 2025 communes (street, province and commune in the checksum).
+EXPECTED_CHECKSUM = "248af1bdeff2a82ce61adda4ca82fa4a0cf211ffce7b47526d4a70824bc9a091"
 
 
 # Listings added to the data files after the move (the statuses the moved data lacked).
@@ -67,7 +68,9 @@ def catalogue_fingerprint() -> tuple[dict[str, int], str]:
             [
                 o.name,
                 o.tax_code,
-                o.locality,
+                o.street_address,
+                o.province_code,
+                o.commune_code,
                 o.industry,
                 o.size_band,
                 o.phone,
@@ -182,7 +185,7 @@ VENDORS = """\
   organisation:
     name: Công ty Thử nghiệm Sao Khuê
     tax_code: "0107654321"
-    locality: null
+    commune_code: null
     industry: ict
     size_band: small
     phone: "0912345678"
@@ -195,7 +198,7 @@ ENTERPRISES = """\
 - organisation:
     name: Nhà thuốc Thử nghiệm
     tax_code: "0801100104"
-    locality: tp-chi-linh
+    commune_code: "10546"
     industry: health
     size_band: household
     phone: "0912104104"
@@ -253,7 +256,7 @@ def _write(
 def test_a_small_valid_fixture_loads(tmp_path):
     data = catalog_data.load_catalogue(_write(tmp_path))
     (vendor,) = data.vendors
-    assert vendor.org.tax_code == "0107654321" and vendor.org.locality is None
+    assert vendor.org.tax_code == "0107654321" and vendor.org.commune_code is None
     assert vendor.org.kind == "vendor" and vendor.org.website is None
     assert [u.email for u in vendor.users] == ["a@sao-khue.vn"]
     (enterprise,) = data.enterprises

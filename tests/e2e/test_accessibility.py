@@ -54,7 +54,7 @@ PAGES = [
     (
         ENTERPRISE,
         "/account/organization",
-        ("input[name=org_name]", "input[name=tax_code]", "select[name=locality]"),
+        ("input[name=org_name]", "input[name=tax_code]", "select[name=commune_code]"),
     ),
     (
         ENTERPRISE,

@@ -26,10 +26,10 @@ def enterprises(n: int, **fields):
 
 @pytest.fixture
 def activity(solution, other_solution):
-    """Six organisations of one locality and two of another; trials and purchases."""
+    """Six organisations of one commune and two of another; trials and purchases."""
     now = utcnow()
-    many = enterprises(6, locality="cam-giang", industry="manufacturing", size_band="small")
-    few = enterprises(2, locality="thanh-ha", industry="agriculture", size_band="micro")
+    many = enterprises(6, commune_code="10903", industry="manufacturing", size_band="small")
+    few = enterprises(2, commune_code="10813", industry="agriculture", size_band="micro")
     for i, org in enumerate(many + few):
         add_trial(org, solution, when=now - dt.timedelta(days=40 * (i % 3)))
     for org in many[:3]:
@@ -66,7 +66,7 @@ def test_dashboard_totals_equal_the_records(app, activity, client):
     page = client.get("/dashboard")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Bảng theo dõi chuyển đổi số của tỉnh" in html
+    assert "Bảng theo dõi chuyển đổi số của Thành phố Hải Phòng" in html
     assert "<svg" in html and "<title" in html and "<desc" in html
 
 
@@ -87,10 +87,10 @@ def test_a_trial_late_in_the_local_day_counts_in_the_local_month(app, solution):
 
 def test_small_cells_are_suppressed(app, activity, client):
     board = dashboard.build_dashboard()
-    locality = {c.label: c for c in board.breakdowns[0].cells}
-    assert locality["Huyện Cẩm Giàng"].orgs == 6
-    assert locality["Huyện Thanh Hà"].orgs is None
-    assert locality["Huyện Thanh Hà"].display == "<5"
+    commune = {c.label: c for c in board.breakdowns[0].cells}
+    assert commune["Xã Cẩm Giàng"].orgs == 6
+    assert commune["Xã Thanh Hà"].orgs is None
+    assert commune["Xã Thanh Hà"].display == "<5"
     cells = [c for b in board.breakdowns for c in b.cells]
     assert all(c.orgs is None or c.orgs >= 5 for c in cells)
     assert {c.display for c in cells} <= {"<5", "6", "7", "8"}
@@ -152,7 +152,7 @@ def test_dashboard_runs_a_constant_number_of_queries(app, client, count_queries,
     with count_queries() as small:
         assert client.get("/dashboard").status_code == 200
     now = utcnow()
-    for i, org in enumerate(enterprises(12, locality="ninh-giang")):
+    for i, org in enumerate(enterprises(12, commune_code="11203")):
         add_trial(org, solution, when=now - dt.timedelta(days=30 * i))
         add_payment(org, solution, when=now - dt.timedelta(days=30 * i))
     db.session.commit()
@@ -176,8 +176,11 @@ def test_stats_api_carries_the_dashboard_totals(app, activity, client):
     assert body["funnel"] == {"viewed": 40, "trial": 8, "paid": 4}
     assert len(body["months"]) == 12
     assert sum(m["trials"] for m in body["months"]) == 8
-    locality = {c["label"]: c["organizations"] for c in body["breakdowns"]["locality"]}
-    assert locality == {"Huyện Cẩm Giàng": 6, "Huyện Thanh Hà": None}
+    commune = {c["label"]: c["organizations"] for c in body["breakdowns"]["commune"]}
+    assert commune == {"Xã Cẩm Giàng": 6, "Xã Thanh Hà": None}
+    assert body["breakdowns"]["former_area"] == [
+        {"label": "Khu vực Hải Dương cũ", "organizations": 8}
+    ]
 
 
 def test_bar_chart_is_an_accessible_svg_and_draws_no_bar_for_a_hidden_cell():

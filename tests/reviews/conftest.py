@@ -126,7 +126,7 @@ def quick_reviews(solution, stars: list[int], *, status: str = "published") -> l
             kind="enterprise",
             name=f"Hộ kinh doanh Thử {k}",
             tax_code=f"08{k:08d}",
-            locality="gia-loc",
+            commune_code="10999",
         )
         db.session.add(org)
         db.session.flush()

@@ -22,7 +22,9 @@ def _rename(user, name: str) -> None:
     organizations.update_organization(
         user,
         org,
-        organizations.OrgDetails(name=name, tax_code=org.tax_code, phone=org.phone),
+        organizations.OrgDetails(
+            name=name, tax_code=org.tax_code, phone=org.phone, commune_code=org.commune_code
+        ),
     )
     db.session.commit()
 

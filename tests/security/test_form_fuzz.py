@@ -370,7 +370,7 @@ def post_checked(world: World, client, url: str, data: dict, **kwargs):
 ORG_VALID = {
     "org_name": "Công ty TNHH Thử Nghiệm Số",
     "tax_code": "0801999993",
-    "locality": "tp-hai-duong",
+    "commune_code": "10525",
     "industry": "retail",
     "size_band": "small",
     "phone": "0912 345 678",
@@ -378,7 +378,10 @@ ORG_VALID = {
 }
 ORG_HOSTILE = {
     "tax_code": st.sampled_from([VICTIM_VENDOR_TAX, VICTIM_ENTERPRISE_TAX, "0801999993-001"]),
-    "locality": st.sampled_from(["", "ha-noi", "tp-hai-duong\x00"]),
+    "commune_code": st.sampled_from(
+        ["", "ha-noi", "tp-hai-duong", "00004", "10525\x00", "1" * 400]
+    ),
+    "province_code": st.sampled_from(["", "01", "30", "x"]),
     "size_band": st.sampled_from(["huge", ""]),
     "phone": NUMBERS,
 }

@@ -22,7 +22,7 @@ def test_seed_creates_trials_in_every_state_that_follow_the_rules(app):
     trials = db.session.scalars(select(TrialRequest)).all()
     assert {t.status for t in trials} == set(TrialStatus)
     localities = db.session.scalars(
-        select(Organization.locality).where(Organization.kind == "enterprise").distinct()
+        select(Organization.commune_code).where(Organization.kind == "enterprise").distinct()
     ).all()
     assert len(set(localities)) >= 8
 
