@@ -379,3 +379,20 @@ def test_adding_to_the_comparison_counts_through_the_event(make_client, vendor):
         make_client().post("/compare/add", data={"slug": solution.slug}, headers=origin)
     db.session.expire_all()
     assert counter(solution.id, "compare_add") == 1
+
+
+def test_a_reset_request_e_mails_the_link_through_the_event(app, enterprise):
+    from marketplace.accounts import reset
+    from marketplace.notifications.models import EmailOutbox
+
+    def outbox() -> list[str]:
+        return list(db.session.scalars(select(EmailOutbox.to_email)))
+
+    with disconnected(events.password_reset_requested, notices.email_reset_link):
+        reset.request_reset(enterprise.email)
+    assert outbox() == []
+    with recorded(events.password_reset_requested) as seen:
+        reset.request_reset(enterprise.email)
+    [(sender, details)] = seen
+    assert sender.id == enterprise.id and details["path"].startswith("/auth/reset/")
+    assert outbox() == [enterprise.email]
