@@ -31,8 +31,8 @@ from marketplace.accounts.models import (
 from marketplace.accounts.services import (
     AccountError,
     OrgDetails,
-    _check_org_unique,
     check_address,
+    check_org_unique,
     checked_tax_code,
     is_household,
 )
@@ -119,7 +119,7 @@ def _identity_change(
     new_tax_code = tax_code if tax_code != org.tax_code else None
     if new_tax_code is not None:
         new_tax_code = checked_tax_code(new_tax_code, household=household)
-        _check_org_unique(org.kind, new_tax_code, exclude_id=org.id)
+        check_org_unique(org.kind, new_tax_code, exclude_id=org.id)
     direct_name = new_name if new_name is not None and not org.is_verified else None
     moderated_name = new_name if direct_name is None else None
     change = None
@@ -221,7 +221,7 @@ def decide_change(
     if approve:
         if change.new_tax_code is not None:
             # Another organisation may have taken the code since the request.
-            _check_org_unique(org.kind, change.new_tax_code, exclude_id=org.id)
+            check_org_unique(org.kind, change.new_tax_code, exclude_id=org.id)
             org.tax_code = change.new_tax_code
         if change.new_name is not None:
             org.name = change.new_name

@@ -154,7 +154,7 @@ def email_taken(email: str) -> bool:
     return find_user_by_email(email) is not None
 
 
-def _check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) -> None:
+def check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) -> None:
     query = select(Organization.id).where(
         Organization.kind == kind, Organization.tax_code == tax_code
     )
@@ -202,7 +202,7 @@ def register_account(
         raise AccountError(_("Số điện thoại không hợp lệ."), "phone")
     tax_code = checked_tax_code(org.tax_code, household=is_household(kind, org.size_band))
     check_address(kind, org)
-    _check_org_unique(kind, tax_code)
+    check_org_unique(kind, tax_code)
 
     organization = Organization(
         kind=kind,

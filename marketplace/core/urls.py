@@ -31,8 +31,6 @@ def site_root() -> str:
     else "" (links stay relative). A proxy or client can forge `Host` and `X-Forwarded-Host`,
     and answers may be cached and served to others, so neither is ever believed here.
     """
-    from flask import current_app
-
     config = current_app.config
     site = (config.get("SITE_URL") or "").strip().rstrip("/")
     if site:
@@ -45,8 +43,6 @@ def site_root() -> str:
 
 def public_url(endpoint: str, **values) -> str:
     """Build an absolute address of `endpoint` on the public site (see `site_root`)."""
-    from flask import url_for
-
     return site_root() + url_for(endpoint, **values)
 
 

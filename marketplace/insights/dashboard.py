@@ -28,15 +28,13 @@ from marketplace.insights.periods import (
     DASHBOARD_MONTHS,
     SMALL_CELL,
     SUPPRESSED,
+    local_month,
+    month_key,
     month_label,
     month_starts,
+    paid_purchase,
+    utc_start,
 )
-
-# Local names as before the split out of services.py: the bodies below moved unchanged.
-from marketplace.insights.periods import local_month as _local_month
-from marketplace.insights.periods import month_key as _month_key
-from marketplace.insights.periods import paid_purchase as _paid_purchase
-from marketplace.insights.periods import utc_start as _utc_start
 from marketplace.reviews.models import Review, ReviewStatus
 from marketplace.trials.models import TrialRequest
 
@@ -118,7 +116,7 @@ def _suppress(count: int) -> int | None:
 
 
 def _monthly(query: Select, column: Any, since: dt.datetime) -> dict[str, int]:
-    month = _local_month(column).label("month")
+    month = local_month(column).label("month")
     rows = db.session.execute(
         query.where(column >= since).with_only_columns(month, func.count()).group_by(month)
     ).all()
@@ -130,7 +128,7 @@ def _activity() -> Any:
     return union(
         select(TrialRequest.organization_id.label("org_id"), TrialRequest.solution_id),
         select(Payment.organization_id.label("org_id"), Payment.solution_id).where(
-            *_paid_purchase()
+            *paid_purchase()
         ),
     ).subquery()
 
@@ -254,14 +252,14 @@ def build_dashboard(*, today: dt.date | None = None, area: str | None = None) ->
     """
     today = today or local_today()
     months = month_starts(DASHBOARD_MONTHS, today=today)
-    since = _utc_start(months[0])
+    since = utc_start(months[0])
 
     trials_by_month = _monthly(select(TrialRequest.id), TrialRequest.created_at, since)
-    paid_by_month = _monthly(select(Payment.id).where(*_paid_purchase()), Payment.paid_at, since)
+    paid_by_month = _monthly(select(Payment.id).where(*paid_purchase()), Payment.paid_at, since)
     trials_total, purchases_total = db.session.execute(
         select(
             select(func.count(TrialRequest.id)).scalar_subquery(),
-            select(func.count(Payment.id)).where(*_paid_purchase()).scalar_subquery(),
+            select(func.count(Payment.id)).where(*paid_purchase()).scalar_subquery(),
         )
     ).one()
     views = db.session.scalar(
@@ -270,7 +268,7 @@ def build_dashboard(*, today: dt.date | None = None, area: str | None = None) ->
         )
     )
     points = [
-        MonthPoint(m, trials_by_month.get(_month_key(m), 0), paid_by_month.get(_month_key(m), 0))
+        MonthPoint(m, trials_by_month.get(month_key(m), 0), paid_by_month.get(month_key(m), 0))
         for m in months
     ]
 

@@ -27,13 +27,11 @@ from marketplace.insights.periods import (
     DEFAULT_RANGE_DAYS,
     MAX_RANGE_DAYS,
     RESPONSE_SAMPLE,
+    local_month,
     month_label,
     rate,
+    utc_start,
 )
-
-# Local names as before the split out of services.py: the bodies below moved unchanged.
-from marketplace.insights.periods import local_month as _local_month
-from marketplace.insights.periods import utc_start as _utc_start
 from marketplace.reviews.models import Review, ReviewStatus
 from marketplace.trials.models import TrialRequest
 
@@ -250,8 +248,8 @@ def _median_responses(ids: list[int], period: DateRange) -> dict[int | None, dt.
         .where(
             TrialRequest.solution_id.in_(ids),
             TrialRequest.first_response_at.is_not(None),
-            TrialRequest.created_at >= _utc_start(period.start),
-            TrialRequest.created_at < _utc_start(period.end + dt.timedelta(days=1)),
+            TrialRequest.created_at >= utc_start(period.start),
+            TrialRequest.created_at < utc_start(period.end + dt.timedelta(days=1)),
         )
         .order_by(TrialRequest.created_at.desc())
         .limit(RESPONSE_SAMPLE)
@@ -268,14 +266,14 @@ def _rating_trend(ids: list[int], period: DateRange) -> list[RatingPoint]:
     """Average published rating by month of the review, over the range."""
     if not ids:
         return []
-    month = _local_month(Review.created_at).label("month")
+    month = local_month(Review.created_at).label("month")
     rows = db.session.execute(
         select(month, func.avg(Review.overall), func.count(Review.id))
         .where(
             Review.solution_id.in_(ids),
             Review.status == ReviewStatus.PUBLISHED,
-            Review.created_at >= _utc_start(period.start.replace(day=1)),
-            Review.created_at < _utc_start(period.end + dt.timedelta(days=1)),
+            Review.created_at >= utc_start(period.start.replace(day=1)),
+            Review.created_at < utc_start(period.end + dt.timedelta(days=1)),
         )
         .group_by(month)
         .order_by(month)

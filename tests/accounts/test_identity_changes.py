@@ -403,7 +403,7 @@ def test_approval_losing_a_race_for_the_tax_code_is_refused_not_a_500(
     factories.make_org("enterprise", tax_code=NEW_TAX_CODE)
     db.session.commit()
     # As if the other organisation took the code between the check and the write.
-    monkeypatch.setattr(organizations, "_check_org_unique", lambda *args, **kwargs: None)
+    monkeypatch.setattr(organizations, "check_org_unique", lambda *args, **kwargs: None)
     response = client_for(moderator).post(
         f"/moderation/organization-changes/{change.id}/approve", data={"reason": ""}
     )
