@@ -135,6 +135,9 @@ class Config:
         # Password-reset links asked for one typed e-mail, and from one client address.
         self.RESET_ACCOUNT_LIMIT = env.get("RESET_ACCOUNT_LIMIT", "3 per hour")
         self.RESET_ADDRESS_LIMIT = env.get("RESET_ADDRESS_LIMIT", "10 per hour")
+        # Verification links (sign-up resend, e-mail change) sent per account and per address.
+        self.VERIFY_ACCOUNT_LIMIT = env.get("VERIFY_ACCOUNT_LIMIT", "3 per hour")
+        self.VERIFY_ADDRESS_LIMIT = env.get("VERIFY_ADDRESS_LIMIT", "3 per hour")
         self.REDIS_URL = env.get("REDIS_URL", "")
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.

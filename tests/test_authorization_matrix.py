@@ -76,6 +76,18 @@ TABLE = {
     ("auth.forgot", "POST"): ("/auth/forgot", every("ok")),
     ("auth.reset_password", "GET"): ("/auth/reset/not-a-token", every("ok")),
     ("auth.reset_password", "POST"): ("/auth/reset/not-a-token", every("ok")),
+    # E-mail verification and changes: the token is the proof, whoever opens the link.
+    ("auth.verify_email", "GET"): ("/auth/verify/not-a-token", every("ok")),
+    ("auth.resend_verification", "POST"): ("/auth/verify/resend", signed_in("ok")),
+    ("auth.confirm_email_change", "GET"): ("/auth/email-change/not-a-token", every("ok")),
+    ("account.change_email", "POST"): ("/account/email", signed_in("ok")),
+    # Data rights: each person their own data; staff accounts are closed by an administrator.
+    ("account.export_data", "GET"): ("/account/export", signed_in("ok")),
+    ("account.delete_account", "GET"): ("/account/delete", signed_in("ok")),
+    ("account.delete_account", "POST"): (
+        "/account/delete",
+        signed_in("ok", moderator=409, admin=409),
+    ),
     ("auth.logout", "GET"): ("/auth/logout", every("ok")),
     ("auth.logout", "POST"): ("/auth/logout", every("ok")),
     ("account.index", "GET"): ("/account/", signed_in(403, enterprise="ok", other_enterprise="ok")),

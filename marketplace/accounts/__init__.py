@@ -12,7 +12,18 @@ legal_bp = Blueprint("legal", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.accounts import cli, legal_views, services, throttle, views  # noqa: F401
+    from marketplace.accounts import (  # noqa: F401
+        cli,
+        data_views,
+        email_verification,
+        email_views,
+        legal_views,
+        personal_data,
+        roles,
+        services,
+        throttle,
+        views,
+    )
     from marketplace.core.errors import wants_json
     from marketplace.extensions import login_manager
 
@@ -41,10 +52,28 @@ def init_app(app: Flask) -> None:
         industry_label=lambda code: choices.label(choices.INDUSTRIES, code),
         size_label=lambda code: choices.label(choices.SIZE_BANDS, code),
         kind_label=lambda code: choices.label(choices.ORG_KINDS, code),
+        email_verified=roles.email_verified,
+        needs_verification=email_verification.needs_verification,
     )
+
+    @app.errorhandler(roles.ActionRefused)
+    def _refused(err: roles.ActionRefused):
+        # A service refused an action for the user's role or unverified e-mail: say why
+        # (with the resend button for the latter) instead of an error without explanation.
+        from flask import render_template
+
+        from marketplace.core.database import rollback_session
+        from marketplace.core.errors import render_error
+
+        rollback_session()
+        if wants_json():
+            return render_error(err.status, err.message)
+        return render_template("accounts/refused.html", message=err.message), err.status
+
     from marketplace.core import panels
 
     panels.contribute(app, panels.HOME, "counts", services.public_counts)
+    personal_data.contribute_own_sections(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(legal_bp)

@@ -313,3 +313,37 @@ class VerificationForm(Form):
         if problem:
             raise ValidationError(problem)
         field.data = normalise_tax_code(field.data)
+
+
+# The e-mail form shares the profile page with the profile form: its own ids and names.
+EMAIL_FORM_PREFIX = "email"
+
+
+class EmailChangeForm(Form):
+    """A new address for the account, confirmed with the current password."""
+
+    email = StringField(
+        _l("E-mail mới"),
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
+    )
+
+
+class DeleteAccountForm(Form):
+    """Erasing one's account: the password, and the words typed out as a last check."""
+
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
+    )
+    confirmation = StringField(
+        _l("Gõ “XOÁ TÀI KHOẢN” để xác nhận"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+    )

@@ -118,6 +118,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # When the user opened the link e-mailed to their current address (0024); None until then.
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # When the person erased their account: the row stays, pseudonymous, for the records.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
 
@@ -131,6 +135,17 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def public_label(self) -> str:
+        """Return how records name this person: their name, or a pseudonym once erased."""
+        if self.deleted_at is not None:
+            return f"user #{self.id} (đã xoá)"
+        return self.name
 
     @property
     def is_enterprise(self) -> bool:

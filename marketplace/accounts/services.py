@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace.accounts import roles
 from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
     STAFF_ROLES,
@@ -363,6 +364,7 @@ def request_verification(actor: User, details: VerificationDetails):
     org = actor.organization
     if actor.role != Role.VENDOR or org is None:
         deny()
+    roles.require_action(actor, "org.request_verification")
     if org.is_verified:
         raise AccountError(_("Nhà cung cấp đã được xác thực."), "form")
     latest = latest_verification(org)

@@ -43,6 +43,8 @@ DEFAULTS = {
     "REGISTER_LIMIT": "5 per hour",
     "RESET_ACCOUNT_LIMIT": "3 per hour",
     "RESET_ADDRESS_LIMIT": "10 per hour",
+    "VERIFY_ACCOUNT_LIMIT": "3 per hour",
+    "VERIFY_ADDRESS_LIMIT": "3 per hour",
 }
 # How long a reset's new generation of pair counters is remembered: well beyond any window.
 GENERATION_SECONDS = 24 * 3600
@@ -244,6 +246,22 @@ def begin_reset_request(email: str, address: str) -> Verdict:
     for name, key in (
         ("RESET_ACCOUNT_LIMIT", f"reset:account:{account_key(email)}"),
         ("RESET_ADDRESS_LIMIT", f"reset:address:{_digest(address or 'unknown')}"),
+    ):
+        amount, window = _limit(name)
+        count, left = _counters().incr(key, window)
+        if count > amount:
+            return Verdict(False, "locked", max(1, int(left + 0.999)))
+    return Verdict(True)
+
+
+def begin_verification_link(user_id: int, email: str) -> Verdict:
+    """Count a verification link about to be e-mailed, per account and per recipient address.
+
+    Both are counted, so neither many accounts nor many addresses flood one inbox.
+    """
+    for name, key in (
+        ("VERIFY_ACCOUNT_LIMIT", f"verify:account:{int(user_id)}"),
+        ("VERIFY_ADDRESS_LIMIT", f"verify:address:{account_key(email)}"),
     ):
         amount, window = _limit(name)
         count, left = _counters().incr(key, window)

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from marketplace.accounts import (
     account_bp,
     auth_bp,
+    email_verification,
     legal,
     organizations,
     reset,
@@ -26,7 +27,9 @@ from marketplace.accounts import (
 )
 from marketplace.accounts.choices import ROLE_LABELS
 from marketplace.accounts.forms import (
+    EMAIL_FORM_PREFIX,
     ConsentForm,
+    EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
     OrganizationForm,
@@ -106,6 +109,7 @@ def register():
                 org=_org_details(form),
                 locale=session.get("lang", "vi"),
             )
+            email_verification.send_verification(user)
         except services.AccountError as err:
             db.session.rollback()
             throttle.registration_abandoned(address)
@@ -125,6 +129,14 @@ def register():
                 )
             else:
                 flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
+            flash(
+                _(
+                    "Chúng tôi đã gửi liên kết xác thực tới %(email)s. Hãy mở thư và bấm vào liên "
+                    "kết để đăng ký dùng thử, đánh giá, mua gói và gửi duyệt giải pháp.",
+                    email=user.email,
+                ),
+                "info",
+            )
             return redirect(url_for(services.landing_endpoint(user)))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
@@ -225,7 +237,10 @@ def profile():
         return redirect(url_for("account.profile"))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "accounts/profile.html", form=form, role_label=ROLE_LABELS.get(current_user.role)
+        "accounts/profile.html",
+        form=form,
+        email_form=EmailChangeForm(prefix=EMAIL_FORM_PREFIX, formdata=None),
+        role_label=ROLE_LABELS.get(current_user.role),
     ), status
 
 

@@ -11,9 +11,10 @@ bp = Blueprint("billing", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.billing import models, presenters, views  # noqa: F401
+    from marketplace.billing import models, personal_data, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)
+    panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
     app.jinja_env.globals.update(
         billing_buy_label=presenters.buy_label,

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import User
 from marketplace.billing import permissions, stripe_gateway
 from marketplace.billing.errors import (
@@ -73,6 +74,7 @@ def prepare_checkout(
     """
     if not payments_enabled():
         raise BillingDisabled()
+    roles.require_action(actor, "order.create")
     offer = checkout_offer(actor, plan_id, trial_id=trial_id, solution_id=solution_id)
     plan = offer.plan
     now = now or utcnow()

@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts import roles
+from marketplace.accounts.refusals import refusal_page
 from marketplace.billing import (
     bp,
     errors,
@@ -80,6 +82,8 @@ def checkout():
         return login_manager.unauthorized()
     if not permissions.can_buy(current_user):
         return render_template("billing/not_allowed.html"), 403
+    if not roles.allows(current_user, "order.create"):
+        return refusal_page("order.create", url_for("catalog.index"))
     form = CheckoutForm()
     if request.method == "GET":
         form.plan_id.data = request.args.get("plan_id", "")

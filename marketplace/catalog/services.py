@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import User
 from marketplace.catalog import permissions, search_index
 from marketplace.catalog.content import (
@@ -131,6 +132,7 @@ def save_solution(
 def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
     """Send a draft (or the open revision of a live listing) to the moderators."""
     permissions.require_edit_solution(actor, solution)
+    roles.require_action(actor, "listing.submit")
     lock_listing(solution)
     content, revision = working_content(solution)
     if revision is not None:

@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace.accounts import roles
 from marketplace.accounts import services as accounts
 from marketplace.accounts.choices import org_address
 from marketplace.accounts.forms import VerificationForm
+from marketplace.accounts.refusals import refusal_page
 from marketplace.catalog import listing_queries, permissions, rules, services, uploads, vendor_bp
 from marketplace.catalog.forms import SolutionForm, feature_field_name
 from marketplace.catalog.models import FeatureDefinition, Solution, Upload
@@ -246,6 +248,8 @@ def archive(solution_id: int):
 def verification():
     org = current_user.organization
     latest = accounts.latest_verification(org)
+    if not org.is_verified and not roles.allows(current_user, "org.request_verification"):
+        return refusal_page("org.request_verification", url_for("vendor.index"))
     form = VerificationForm()
     if request.method == "GET":
         form.legal_name.data = org.name

@@ -42,6 +42,23 @@ password_reset_requested = _signals.signal("password-reset-requested")
 `User`; `path` (the site path of the link, carrying the token). Listens: notifications
 (e-mails the link, and nothing in the app)."""
 
+email_verification_requested = _signals.signal("email-verification-requested")
+"""A link proving an e-mail address must be sent: after sign-up or a resend (`change` False,
+the account's address) or for a new address the user asked to move to (`change` True).
+Sender: the `User`; `path` (the site path of the link, carrying the token), `email` (the
+address to write to). Listens: notifications (e-mails the link to `email`)."""
+
+email_changed = _signals.signal("email-changed")
+"""A user's e-mail address changed (the new one verified). Sender: the `User`;
+`old_email`. Listens: notifications (tells the old address)."""
+
+account_erased = _signals.signal("account-erased")
+"""A person erased their account: every domain removes or clears the personal data it holds
+about them, in the same transaction. Sender: the `User` (already pseudonymous); `old_email`
+and `old_name` (what it had). Listens: notifications (deletes their notifications and
+e-mails, takes their name out of others'), trials (clears the contact fields of the trials
+they asked for)."""
+
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
@@ -65,6 +82,9 @@ ALL = (
     organization_change_requested,
     organization_change_decided,
     password_reset_requested,
+    email_verification_requested,
+    email_changed,
+    account_erased,
     trial_moved,
     order_paid,
     solution_viewed,

@@ -21,6 +21,9 @@ SOLUTION = "solution"  # solution=<Solution>, the public solution page
 MODERATION_DESK = "moderation_desk"  # no argument, the moderators' queues page
 VENDOR_HOME = "vendor_home"  # organization=<Organization>, the vendor workspace's home
 HOME = "home"  # no argument, the public home page
+# Not a page but the same need: the sections of a person's data export (`/account/export`),
+# each domain giving what it holds about `user=<User>` as JSON-ready data.
+PERSONAL_DATA = "personal_data"
 
 
 def contribute(app: Flask, page: str, name: str, provider: Callable[..., Any]) -> None:

@@ -111,6 +111,8 @@ def ensure_user(spec: DemoUser, org: Organization | None, password_hash: str) ->
             role=spec.role,
             organization=org,
             password_hash=password_hash,
+            # Demo accounts are verified: their fictional addresses receive nothing.
+            email_verified_at=utcnow(),
         )
         db.session.add(user)
         db.session.flush()

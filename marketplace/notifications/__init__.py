@@ -22,9 +22,17 @@ def send_command(limit: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.notifications import delivery, models, receivers, views  # noqa: F401
+    from marketplace.core import panels
+    from marketplace.notifications import (  # noqa: F401
+        delivery,
+        models,
+        personal_data,
+        receivers,
+        views,
+    )
 
     receivers.connect()
+    panels.contribute(app, panels.PERSONAL_DATA, "notifications", personal_data.export_section)
     delivery.init_app(app)
 
     app.register_blueprint(bp)

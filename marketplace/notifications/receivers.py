@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from marketplace.core import events
 from marketplace.core.urls import path_for
-from marketplace.notifications import services
+from marketplace.notifications import personal_data, services
 
 
 def tell_staff_of_verification(request, **_details) -> None:
@@ -84,6 +84,44 @@ def email_reset_link(user, *, path: str, **_details) -> None:
     services.queue_email(user, subject=subject, body=body, link=path, link_label=label)
 
 
+def email_verification_link(user, *, path: str, email: str, change: bool, **_details) -> None:
+    """E-mail a link proving an address to that address, in the user's language."""
+    with force_locale(user.locale or "vi"):
+        if change:
+            subject = _("Xác nhận địa chỉ e-mail mới trên Chợ Giải Pháp Số")
+            body = _(
+                "Bạn vừa yêu cầu đổi e-mail đăng nhập của tài khoản trên Chợ Giải Pháp Số sang "
+                "địa chỉ này. Mở liên kết dưới đây (dùng được một lần, trong 3 ngày) để xác "
+                "nhận. Nếu không phải bạn, hãy bỏ qua thư này: tài khoản không thay đổi."
+            )
+            label = _("Xác nhận e-mail mới")
+        else:
+            subject = _("Xác thực địa chỉ e-mail trên Chợ Giải Pháp Số")
+            body = _(
+                "Cảm ơn bạn đã đăng ký. Mở liên kết dưới đây (trong 3 ngày) để xác thực địa chỉ "
+                "e-mail; sau đó bạn có thể đăng ký dùng thử, đánh giá, mua gói và gửi duyệt "
+                "giải pháp. Nếu bạn không đăng ký, hãy bỏ qua thư này."
+            )
+            label = _("Xác thực e-mail")
+    services.queue_email(
+        user, subject=subject, body=body, link=path, link_label=label, to_email=email
+    )
+
+
+def tell_old_address(user, *, old_email: str, **_details) -> None:
+    """Tell the address an account left that its e-mail was changed (and where to turn)."""
+    with force_locale(user.locale or "vi"):
+        subject = _("E-mail đăng nhập của bạn trên Chợ Giải Pháp Số đã được đổi")
+        body = _(
+            "E-mail đăng nhập của tài khoản này vừa được đổi sang %(email)s. Nếu không phải bạn "
+            "thực hiện, hãy liên hệ ngay với Chợ qua trang Liên hệ.",
+            email=user.email,
+        )
+    services.queue_email(
+        user, subject=subject, body=body, link=path_for("legal.contact"), to_email=old_email
+    )
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
@@ -91,3 +129,6 @@ def connect() -> None:
     events.organization_change_requested.connect(tell_staff_of_organization_change)
     events.organization_change_decided.connect(tell_requester_of_organization_change)
     events.password_reset_requested.connect(email_reset_link)
+    events.email_verification_requested.connect(email_verification_link)
+    events.email_changed.connect(tell_old_address)
+    events.account_erased.connect(personal_data.forget_person)

@@ -78,14 +78,22 @@ def notify(
 
 
 def queue_email(
-    user: User, *, subject: str, body: str, link: str | None = None, link_label: str | None = None
+    user: User,
+    *,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    link_label: str | None = None,
+    to_email: str | None = None,
 ) -> EmailOutbox:
     """Queue an e-mail to a user without an in-app notification (reset links, verification).
 
-    The e-mail goes out right after the request that queued it commits; see `delivery`.
+    `to_email` sends it to another address than the account's (a new address to verify,
+    the old one told of a change). The e-mail goes out right after the request that queued
+    it commits; see `delivery`.
     """
     outbox = EmailOutbox(
-        to_email=user.email,
+        to_email=to_email or user.email,
         subject=_one_line(subject)[:200],
         body_text=_email_text(user, body, link, link_label),
     )

@@ -11,9 +11,10 @@ bp = Blueprint("reviews", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.reviews import models, presenters, views  # noqa: F401
+    from marketplace.reviews import models, personal_data, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)
+    panels.contribute(app, panels.PERSONAL_DATA, "reviews", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "reviews", views.review_panel)
     app.jinja_env.globals.update(
         review_aspect_labels=presenters.ASPECT_LABELS,

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Solution
 from marketplace.core.audit import record_audit
@@ -106,6 +107,7 @@ def record_review(actor: User, solution: Solution, data: ReviewInput) -> Review:
     allowed, reason = permissions.can_review(actor, solution)
     if not allowed:
         raise ReviewError(reason)
+    roles.require_action(actor, "review.write")
     errors = validate_review(data)
     if errors:
         raise ReviewValidationError(errors)

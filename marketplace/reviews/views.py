@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.refusals import refusal_page
 from marketplace.catalog import public_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import actions
@@ -119,6 +121,8 @@ def write(slug: str):
             render_template("reviews/not_allowed.html", solution=solution, reason=reason, own=own),
             403,
         )
+    if not roles.allows(current_user, "review.write"):
+        return refusal_page("review.write", url_for("catalog.solution", slug=solution.slug))
     form = ReviewForm()
     if request.method == "GET":
         if own is not None:

@@ -25,7 +25,11 @@ def format_response_time(value: dt.timedelta | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.trials import cli, models, presenters, queries, views  # noqa: F401
+    from marketplace.core import events
+    from marketplace.trials import cli, models, personal_data, presenters, queries, views  # noqa: F401
+
+    panels.contribute(app, panels.PERSONAL_DATA, "trials", personal_data.export_section)
+    events.account_erased.connect(personal_data.forget_requester)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.trials_cli)

@@ -26,6 +26,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import User
 from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution, SolutionStatus
@@ -153,6 +154,7 @@ def request_trial(
     (so nothing else may be pending in the session) and it gets DuplicateTrialError.
     """
     permissions.require_request_trial(actor)
+    roles.require_action(actor, "trial.request")
     if solution.status != SolutionStatus.PUBLISHED or not solution.vendor.active:
         raise TrialError(_("Giải pháp này hiện không nhận đăng ký dùng thử."))
     errors = validate_request(solution, data, today=today)

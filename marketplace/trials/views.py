@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from marketplace.accounts import roles
 from marketplace.catalog import public_queries, queries
 from marketplace.core import actions
 from marketplace.core.clock import local_today
@@ -53,8 +54,12 @@ def request_trial(slug: str):
     today = local_today()
     form = TrialRequestForm(solution=solution, today=today)
     existing = trials_queries.open_trial_for(current_user.organization_id, solution.id)
+    # An unverified e-mail (or, with teams, a role) keeps the page but not the form.
+    refused = not roles.allows(current_user, "trial.request")
     if request.method == "GET":
         _prefill(form, today)
+    elif refused:
+        pass
     elif existing is None and form.validate_on_submit():
         try:
             trial = services.request_trial(current_user, solution, form.to_input(), today=today)
@@ -86,10 +91,13 @@ def request_trial(slug: str):
         flash(rules.DuplicateTrialError().message, "info")
         return redirect(url_for("trials.my_trial", trial_id=existing.id))
     status = 400 if form.is_submitted() and form.errors else 200
+    if refused and request.method == "POST":
+        status = 403
     return (
         render_template(
             "trials/request.html",
             solution=solution,
+            refused=refused,
             form=form,
             plans=rules.trial_plans(solution),
             existing=existing,

@@ -24,8 +24,10 @@ from marketplace.catalog.models import Upload
 from marketplace.core import events
 from marketplace.extensions import db
 from marketplace.insights import receivers as insights
+from marketplace.notifications import personal_data as notification_data
 from marketplace.notifications import receivers as notices
 from marketplace.notifications.models import Notification
+from marketplace.trials import personal_data as trial_data
 from marketplace.trials import rules as trials_rules
 from marketplace.trials import services as trials
 from tests import factories
@@ -92,14 +94,18 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.organization_change_requested: notices.tell_staff_of_organization_change,
         events.organization_change_decided: notices.tell_requester_of_organization_change,
         events.password_reset_requested: notices.email_reset_link,
+        events.email_verification_requested: notices.email_verification_link,
+        events.email_changed: notices.tell_old_address,
+        events.account_erased: (notification_data.forget_person, trial_data.forget_requester),
         events.trial_moved: insights.count_trial_move,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
         events.solution_compared: insights.count_compare_add,
     }
     assert set(receivers) == set(events.ALL)
-    for signal, receiver in receivers.items():
-        assert receiver in connected(signal), signal.name
+    for signal, expected in receivers.items():
+        for receiver in expected if isinstance(expected, tuple) else (expected,):
+            assert receiver in connected(signal), signal.name
 
 
 # ---------------------------------------------------------------- solution_changed
@@ -396,3 +402,99 @@ def test_a_reset_request_e_mails_the_link_through_the_event(app, enterprise):
     [(sender, details)] = seen
     assert sender.id == enterprise.id and details["path"].startswith("/auth/reset/")
     assert outbox() == [enterprise.email]
+
+
+# ---------------------------------------------------------------- e-mail verification, erasure
+
+
+def _outbox() -> list[str]:
+    from marketplace.notifications.models import EmailOutbox
+
+    return list(db.session.scalars(select(EmailOutbox.to_email).order_by(EmailOutbox.id)))
+
+
+def test_a_verification_link_is_e_mailed_through_the_event(app):
+    from marketplace.accounts import email_verification
+
+    user = factories.make_user("enterprise", email_verified=False)
+    with disconnected(events.email_verification_requested, notices.email_verification_link):
+        email_verification.send_verification(user)
+    assert _outbox() == []
+    with recorded(events.email_verification_requested) as seen:
+        email_verification.send_verification(user)
+    [(sender, details)] = seen
+    assert sender.id == user.id and details["path"].startswith("/auth/verify/")
+    assert details["email"] == user.email and details["change"] is False
+    assert _outbox() == [user.email]
+
+
+def test_the_old_address_is_told_of_a_change_through_the_event(app):
+    from marketplace.accounts import email_verification
+
+    user = factories.make_user("enterprise")
+    old = user.email
+    email_verification.request_email_change(
+        user, new_email="moi@example.vn", password=factories.PASSWORD
+    )
+    db.session.commit()
+    [link_sent] = _outbox()
+    assert link_sent == "moi@example.vn"
+    token = _token_in_last_email()
+    with disconnected(events.email_changed, notices.tell_old_address):
+        email_verification.confirm_email_change(token)
+    assert _outbox() == ["moi@example.vn"]
+    db.session.rollback()
+    with recorded(events.email_changed) as seen:
+        email_verification.confirm_email_change(token)
+    assert [(s.id, d["old_email"]) for s, d in seen] == [(user.id, old)]
+    assert _outbox() == ["moi@example.vn", old]
+
+
+def _token_in_last_email() -> str:
+    from marketplace.notifications.models import EmailOutbox
+
+    body = db.session.scalars(select(EmailOutbox.body_text).order_by(EmailOutbox.id.desc())).first()
+    return body.split("/auth/email-change/")[1].split()[0]
+
+
+def test_erasure_clears_notifications_and_trial_contacts_through_the_event(app, vendor):
+    from marketplace.accounts import personal_data
+    from marketplace.trials.models import TrialRequest
+
+    solution = factories.make_solution(vendor)
+    person = factories.make_user("enterprise", name="Đỗ Thị Ngọc Ánh")
+    trial = trials.request_trial(
+        person,
+        solution,
+        trials_rules.TrialInput(
+            plan_id=solution.plans[0].id,
+            contact_name="Đỗ Thị Ngọc Ánh",
+            contact_phone="0987654321",
+            preferred_start=TODAY,
+            users_count=1,
+        ),
+        today=TODAY,
+    )
+    db.session.commit()
+    with (
+        disconnected(events.account_erased, notification_data.forget_person),
+        disconnected(events.account_erased, trial_data.forget_requester),
+    ):
+        personal_data.erase_account(
+            person, password=factories.PASSWORD, confirmation="XOÁ TÀI KHOẢN"
+        )
+        db.session.flush()
+        assert db.session.get(TrialRequest, trial.id).contact_phone == "0987654321"
+        assert notes_for(vendor) == 1
+    db.session.rollback()
+    person = db.session.get(type(person), person.id)
+    with recorded(events.account_erased) as seen:
+        personal_data.erase_account(
+            person, password=factories.PASSWORD, confirmation="XOÁ TÀI KHOẢN"
+        )
+    db.session.commit()
+    assert [d["old_name"] for _s, d in seen] == ["Đỗ Thị Ngọc Ánh"]
+    trial = db.session.get(TrialRequest, trial.id)
+    assert (trial.contact_name, trial.contact_phone) == ("", "")
+    [note] = db.session.scalars(select(Notification).where(Notification.user_id == vendor.id))
+    assert "Đỗ Thị Ngọc Ánh" not in note.body and "Người dùng đã xoá" in note.body
