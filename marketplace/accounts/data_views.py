@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, session, url_for
+from flask import (
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from marketplace.accounts import account_bp, personal_data, services
+from marketplace.accounts import account_bp, personal_data, services, throttle
 from marketplace.accounts.forms import DeleteAccountForm
-from marketplace.accounts.views import _attach_error
+from marketplace.accounts.views import _attach_error, _wait_text
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 
@@ -31,6 +40,19 @@ def delete_account():
     allowed, reason = personal_data.can_delete_account(current_user)
     form = DeleteAccountForm()
     if allowed and form.validate_on_submit():
+        # The password is checked here too: guesses count as failed sign-ins do.
+        verdict = throttle.begin_attempt(current_user.email, request.remote_addr or "")
+        if not verdict.allowed:
+            form.current_password.errors = [
+                _(
+                    "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(wait)s.",
+                    wait=_wait_text(verdict.retry_after),
+                )
+            ]
+            page = render_template("accounts/delete.html", form=form, allowed=True, reason=None)
+            response = make_response(page, 429)
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
         try:
             personal_data.erase_account(
                 current_user._get_current_object(),

@@ -235,6 +235,15 @@ def test_erasure_needs_the_password_and_the_typed_words(client, login, world):
     assert client.get("/account/profile").status_code == 200
 
 
+def test_password_guesses_on_the_deletion_form_are_throttled(client, login, world):
+    login(client, world["duyen"])
+    for _ in range(5):
+        assert _delete(client, password="sai-mat-khau-1").status_code == 400
+    refused = _delete(client)  # even the right password waits now
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert db.session.get(User, world["duyen"].id).deleted_at is None
+
+
 def test_the_only_owner_with_colleagues_must_transfer_first(app, monkeypatch, world):
     """With memberships an owner may be the only one: then erasure waits (one function)."""
     from marketplace.accounts import roles

@@ -50,7 +50,17 @@ PAGES = [
     (ENTERPRISE, "/solutions/saokhue-einvoice/review", ("input[type=radio][name=overall]",)),
     (ENTERPRISE, "/solutions/saokhue-einvoice", ()),
     # The account pages.
-    (ENTERPRISE, "/account/profile", ("input[name=name]", "select[name=locale]")),
+    (
+        ENTERPRISE,
+        "/account/profile",
+        (
+            "input[name=name]",
+            "select[name=locale]",
+            "input[name=email-email]",
+            "input[name=email-current_password]",
+        ),
+    ),
+    (ENTERPRISE, "/account/delete", ("input[name=current_password]", "input[name=confirmation]")),
     (
         ENTERPRISE,
         "/account/organization",
