@@ -18,13 +18,18 @@ def init_app(app: Flask) -> None:
         database,
         errors,
         i18n,
+        jobs,
+        metrics,
         pagecache,
         security,
         templating,
         views,
     )
+    from marketplace.core import logging as logs
     from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
 
+    logs.init_app(app)
+    metrics.init_app(app)
     db.init_app(app)
     database.install_session_teardown(app)
     database.install_sqlite_pragmas(app)
@@ -36,6 +41,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    jobs.init_app(app)
     app.register_blueprint(bp)
 
 

@@ -25,7 +25,10 @@ def format_response_time(value: dt.timedelta | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import jobs
     from marketplace.trials import cli, models, presenters, queries, views  # noqa: F401
+
+    jobs.register(app, "trials.tick", every=dt.timedelta(hours=1), func=cli.tick_task)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.trials_cli)
