@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Bind extensions, install error handlers and register core's own pages."""
     from marketplace.core import (  # noqa: F401
         audit,
+        cli,
         database,
         errors,
         i18n,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
+    cli.init_app(app)
     app.register_blueprint(bp)
 
 
