@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -301,12 +302,12 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         stamp = self.stamp.current()
-        now = cache.clock()
+        now = time.time()  # wall clock: an entry may come from another host
         entry = self._pages.get((stamp, key))
         if entry is not None and entry.stamp == stamp:
             self.hits += 1
             metrics.cache_lookup("pages", True)
-            age = str(int(now - entry.stored))
+            age = str(max(0, int(now - entry.stored)))
             start_response(entry.status, [*entry.headers, ("Age", age), ("X-Cache", "HIT")])
             return [entry.body]
 
