@@ -276,6 +276,30 @@ def list_command() -> None:
             click.echo("    " + lease.last_error.strip().splitlines()[-1])
 
 
+def _failures_in_a_row() -> dict[str, int]:
+    return dict(db.session.execute(select(JobLease.name, JobLease.failures)).all())
+
+
+def _last_runs() -> dict[str, float]:
+    rows = db.session.execute(select(JobLease.name, JobLease.last_run_at)).all()
+    return {name: last.timestamp() for name, last in rows if last is not None}
+
+
 def init_app(app: Flask) -> None:
     app.extensions.setdefault(EXTENSION_KEY, {})
     app.cli.add_command(jobs_cli)
+    # From the lease table, so any web host shows what the runners (other processes) did.
+    metrics.add_gauge(
+        app,
+        "marketplace_job_failures_in_a_row",
+        "Failures of each scheduled task since its last success.",
+        "job",
+        _failures_in_a_row,
+    )
+    metrics.add_gauge(
+        app,
+        "marketplace_job_last_run_timestamp_seconds",
+        "When each scheduled task last ran (Unix time).",
+        "job",
+        _last_runs,
+    )

@@ -202,3 +202,19 @@ def test_jobs_run_once_fails_when_a_task_fails(app):
     jobs.register(app, "test.broken", every=MINUTE, func=broken)
     result = app.test_cli_runner().invoke(args=["jobs", "run", "--once", "--only", "test.broken"])
     assert result.exit_code == 1
+
+
+def test_the_metrics_page_shows_each_task_from_the_lease_table(app, client):
+    def broken():
+        raise RuntimeError("hỏng")
+
+    jobs.register(app, "test.metric", every=MINUTE, func=broken)
+    jobs.run_due(now=NOW, only=["test.metric"])
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'marketplace_job_failures_in_a_row{job="test.metric"} 1.0' in body
+    line = next(
+        row
+        for row in body.splitlines()
+        if row.startswith('marketplace_job_last_run_timestamp_seconds{job="test.metric"}')
+    )
+    assert float(line.rsplit(" ", 1)[1]) == NOW.timestamp()

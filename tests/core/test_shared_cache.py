@@ -149,3 +149,30 @@ def test_redis_url_alone_shares_the_api_limit(app_factory, prefix):
         assert ok.status_code == 200
     blocked = second.test_client().get("/api/v1/categories", environ_base={"REMOTE_ADDR": address})
     assert blocked.status_code == 429
+
+
+@needs_redis
+def test_redis_url_alone_shares_the_sign_in_throttle(app_factory, prefix):
+    settings = {
+        "REDIS_URL": REDIS_URL,
+        "LOGIN_PAIR_LIMIT": "3 per 15 minutes",
+        "LOGIN_THROTTLE_PREFIX": prefix + "throttle:",
+    }
+    first, second = app_factory(**settings), app_factory(**settings)
+    email = f"khach-{secrets.token_hex(6)}@example.vn"
+    address = f"198.51.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+
+    def fail(host) -> int:
+        return (
+            host.test_client()
+            .post(
+                "/auth/login",
+                data={"email": email, "password": "sai-mat-khau-1"},
+                environ_base={"REMOTE_ADDR": address},
+            )
+            .status_code
+        )
+
+    for _ in range(3):
+        assert fail(first) != 429
+    assert fail(second) == 429
