@@ -64,12 +64,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Write to whatever `sys.stderr` is at the time (a test runner replaces it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging(app: Flask) -> None:
     """Send every logger's records to stderr through one handler with the request id."""
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, _HANDLER_FLAG, False)), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = StderrHandler()
         setattr(handler, _HANDLER_FLAG, True)
         handler.addFilter(RequestIdFilter())
         root.addHandler(handler)
