@@ -160,6 +160,48 @@ class RedisStore:
             return 0
 
 
+class TieredStore:
+    """Redis behind a small copy in this process: a hit costs no Redis round trip.
+
+    Only for keys that name the content stamp (pages, catalogue values): a local copy is then
+    exactly as fresh as the shared one, and it is kept for at most half the period, so the
+    timer (for figures that change without a commit) lags by at most half as much again.
+    """
+
+    shared = True
+
+    def __init__(self, local: LocalStore, remote: RedisStore) -> None:
+        self.local = local
+        self.remote = remote
+        self.seconds = remote.seconds
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self.local.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.remote.get(key, _MISSING)
+            if value is _MISSING:
+                return default
+            self.local.put(key, value)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self.local.put(key, value)
+        self.remote.put(key, value)
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            self.put(key, value)
+        return value
+
+    def clear(self) -> None:
+        self.local.clear()
+
+    def __len__(self) -> int:
+        return len(self.remote)
+
+
 def key_prefix(app: Flask) -> str:
     """Return the prefix of every key the application writes to Redis."""
     return app.config.get("CACHE_KEY_PREFIX") or DEFAULT_PREFIX
@@ -188,9 +230,12 @@ def make_store(
     max_weight: int,
     weigh: Callable[[Any], int] = default_weight,
     max_bytes: int = 1024 * 1024,
-) -> LocalStore | RedisStore:
-    """Return the store named `name`: in Redis when `REDIS_URL` is set, else in this process."""
+) -> LocalStore | TieredStore:
+    """Return the store named `name`: in Redis (with a local copy) when `REDIS_URL` is set,
+    else in this process. Its keys must name the content stamp."""
     client = redis_client(app)
     if client is not None:
-        return RedisStore(client, f"{key_prefix(app)}{name}:", seconds, max_bytes=max_bytes)
+        remote = RedisStore(client, f"{key_prefix(app)}{name}:", seconds, max_bytes=max_bytes)
+        local = LocalStore(seconds / 2, max_entries=max_entries, max_weight=max_weight, weigh=weigh)
+        return TieredStore(local, remote)
     return LocalStore(seconds, max_entries=max_entries, max_weight=max_weight, weigh=weigh)

@@ -128,7 +128,7 @@ def stamp_for(app: Flask) -> ContentStamp | RedisStamp:
 class VersionedCache:
     """A store whose entries belong to the content stamp they were computed under."""
 
-    def __init__(self, app: Flask, store: cache.LocalStore | cache.RedisStore) -> None:
+    def __init__(self, app: Flask, store: cache.LocalStore | cache.TieredStore) -> None:
         self.app = app
         self.store = store
         self.seconds = store.seconds
@@ -257,7 +257,7 @@ class PageCache:
         *,
         seconds: float,
         stamp: ContentStamp | RedisStamp,
-        store: cache.LocalStore | cache.RedisStore,
+        store: cache.LocalStore | cache.TieredStore,
         private_cookies: Iterable[str],
     ) -> None:
         self.wsgi_app = wsgi_app
