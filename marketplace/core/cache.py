@@ -4,8 +4,9 @@
 Every cache of public data goes through `make_store`: the catalogue's counts and ranked
 search ids (catalog/queries.py) and the pages kept for anonymous visitors
 (core/pagecache.py). Without `REDIS_URL` each worker keeps its own bounded copy (the
-embedded default); with it, every worker of every host reads and writes the same entries,
-so one host's work serves the others and nothing outlives the shared content stamp.
+embedded default); with it, every worker of every host reads and writes the same entries
+(keeping a short local copy of what it read), so one host's work serves the others and
+nothing outlives the shared content stamp.
 
 Values go to Redis pickled, as Flask-Caching's Redis backend does: the Redis server must be
 private to the application (never reachable by users), like the database.
