@@ -31,8 +31,9 @@ import datetime as dt
 import logging
 import os
 import secrets
+import signal
 import socket
-import time
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,27 +236,46 @@ jobs_cli = AppGroup("jobs", help="Scheduled tasks: run them, see their state.")
 )
 @click.option("--only", multiple=True, help="Run only this task (repeatable).")
 def run_command(once: bool, only: tuple[str, ...]) -> None:
-    """Run every periodic task on its schedule, until stopped (safe on several hosts)."""
+    """Run every periodic task on its schedule, until stopped (safe on several hosts).
+
+    SIGTERM (systemd's stop) lets the task under way finish, then the runner exits; the
+    database being unreachable is logged and tried again after a pause.
+    """
     holder = new_holder()
     unknown = sorted(set(only) - set(registered()))
     if unknown:
         raise click.UsageError(f"unknown task(s): {', '.join(unknown)}")
     selected = list(only) or None
     click.echo(f"Job runner {holder}: {', '.join(sorted(registered()))}")
-    while True:
+    if once:
         result = run_due(holder=holder, only=selected)
-        for name in result.ran:
-            click.echo(f"ran {name}")
-        for name in result.failed:
-            click.echo(f"FAILED {name}", err=True)
-        if once:
-            if result.failed:
-                raise SystemExit(1)
-            return
+        _echo(result)
+        if result.failed:
+            raise SystemExit(1)
+        return
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    while not stop.is_set():
         try:
-            time.sleep(seconds_until_next())
+            _echo(run_due(holder=holder, only=selected))
+            pause = seconds_until_next()
+        except Exception:
+            db.session.remove()
+            log.exception("Job runner: the schedule could not be read; trying again")
+            pause = MAX_SLEEP_SECONDS
+        try:
+            stop.wait(pause)
         except KeyboardInterrupt:
             return
+    click.echo(f"Job runner {holder} stopped")
+
+
+def _echo(result: RunResult) -> None:
+    for name in result.ran:
+        click.echo(f"ran {name}")
+    for name in result.failed:
+        click.echo(f"FAILED {name}", err=True)
 
 
 @jobs_cli.command("list")

@@ -4,7 +4,12 @@ on its schedule; failures are counted and retried with back-off."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -218,3 +223,55 @@ def test_the_metrics_page_shows_each_task_from_the_lease_table(app, client):
         if row.startswith('marketplace_job_last_run_timestamp_seconds{job="test.metric"}')
     )
     assert float(line.rsplit(" ", 1)[1]) == NOW.timestamp()
+
+
+# ---------------------------------------------------------------- real processes
+
+TASKS = ("insights.purge", "outbox.send", "trials.tick", "uploads.purge")
+
+
+def _runner(database_url: str, tmp_path, *args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "khoa-thu-nghiem",
+        "PYTHONUNBUFFERED": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_two_runner_processes_on_one_database_run_each_due_task_once(app, database_url, tmp_path):
+    first = _runner(database_url, tmp_path, "--once")
+    second = _runner(database_url, tmp_path, "--once")
+    outputs = [process.communicate(timeout=120)[0] for process in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
+    ran = sorted(
+        line.split()[1] for out in outputs for line in out.splitlines() if line.startswith("ran ")
+    )
+    assert ran == sorted(TASKS), outputs
+
+
+def test_the_runner_loop_stops_cleanly_on_sigterm(app, database_url, tmp_path):
+    process = _runner(database_url, tmp_path)
+    seen = []
+    try:
+        for line in process.stdout:
+            seen.append(line.strip())
+            if line.startswith("ran uploads.purge"):
+                break
+        process.send_signal(signal.SIGTERM)
+        rest = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, (seen, rest)
+    assert "stopped" in rest
+    assert [line.split()[1] for line in seen if line.startswith("ran ")] == list(TASKS)
