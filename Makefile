@@ -34,8 +34,12 @@ db: setup
 seed: db
 	$(FLASK) seed-demo --skip-refused
 
+# The web server and, beside it, the job runner (README "Scheduled tasks"), as in
+# production; stopping the server (Ctrl-C) stops the runner too.
 run: seed
-	FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
+	@export FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT); \
+	$(FLASK) jobs run & runner=$$!; trap 'kill $$runner 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run
 
 test: setup-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -138,7 +138,10 @@ class Config:
         # Verification links (sign-up resend, e-mail change) sent per account and per address.
         self.VERIFY_ACCOUNT_LIMIT = env.get("VERIFY_ACCOUNT_LIMIT", "3 per hour")
         self.VERIFY_ADDRESS_LIMIT = env.get("VERIFY_ADDRESS_LIMIT", "3 per hour")
+        # One Redis shared by every host: the content stamp, the kept pages, the catalogue's
+        # counts, the rate limits and the sign-in throttle (README "Production").
         self.REDIS_URL = env.get("REDIS_URL", "")
+        self.CACHE_KEY_PREFIX = env.get("CACHE_KEY_PREFIX", "marketplace:")
         self.PASSWORD_HASH_METHOD = env.get("PASSWORD_HASH_METHOD", "scrypt")
         # JSON API: fixed-window limit per client IP; counters in memory (per process) or Redis.
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "120 per minute")
@@ -150,6 +153,12 @@ class Config:
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
+        # Operations (README "Vận hành / Operations"): logs, error reports, metrics.
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.SENTRY_DSN = env.get("SENTRY_DSN", "")
+        self.SENTRY_TRACES_SAMPLE_RATE = float(env.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN", "")
         # Views and comparison adds: how many anonymous visitors (address + browser) of one
         # address count per solution and day; the rest are ignored (made-up User-Agents).
         self.COUNTER_ADDRESS_CAP = int(env.get("COUNTER_ADDRESS_CAP", "50"))

@@ -59,6 +59,9 @@ def owner_only():
 TABLE = {
     ("core.home", "GET"): ("/", every("ok")),
     ("core.healthz", "GET"): ("/healthz", every("ok")),
+    # The test client comes from loopback: allowed (other addresses: tests/core/test_operations.py).
+    ("core.readyz", "GET"): ("/readyz", every("ok")),
+    ("core.metrics_page", "GET"): ("/metrics", every("ok")),
     ("core.set_language", "POST"): ("/lang", every("ok")),
     ("static", "GET"): ("/static/css/app.css", every("ok")),
     ("bootstrap.static", "GET"): ("/bootstrap/static/css/bootstrap.min.css", every("ok")),

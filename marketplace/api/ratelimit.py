@@ -2,8 +2,8 @@
 
 Each application gets a limiter of its own, so apps built side by side (tests, several
 workers in one process) never share counters by accident. Counters live in
-`RATELIMIT_STORAGE_URI`: `memory://` counts per process; give every host the same Redis
-(`redis://…`, needs the `redis` package) to count across processes and hosts. Behind a
+`RATELIMIT_STORAGE_URI`, else `REDIS_URL`: `memory://` counts per process; give every host
+the same Redis (`redis://…`) to count across processes and hosts. Behind a
 proxy, the client address must be restored first (werkzeug's ProxyFix).
 """
 
@@ -28,6 +28,9 @@ def init_limiter(app: Flask, blueprint: Blueprint) -> Limiter:
     """Give `app` its own limiter, with one limit shared by every route of `blueprint`."""
     app.config.setdefault("API_RATE_LIMIT", DEFAULT_LIMIT)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # One setting for every shared counter: REDIS_URL, unless the storage is named apart.
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory") and app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.config.setdefault("RATELIMIT_STRATEGY", "fixed-window")
     limiter = Limiter(
         key_func=get_remote_address,

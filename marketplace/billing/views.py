@@ -35,6 +35,7 @@ from marketplace.billing import checkout as billing_checkout
 from marketplace.billing import subscriptions as billing_subscriptions
 from marketplace.billing.forms import CancelSubscriptionForm, CheckoutForm, parse_id
 from marketplace.catalog.models import SolutionStatus
+from marketplace.core import metrics
 from marketplace.core.formatting import format_date
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
@@ -239,6 +240,7 @@ def webhook():
         )
     except stripe_gateway.InvalidWebhook as err:
         current_app.logger.warning("Stripe webhook refused: %s", err)
+        metrics.webhook_outcome("stripe", "refused")
         return jsonify(error={"code": "bad_request", "message": "invalid signature"}), 400
     try:
         outcome = webhooks.receive_event(event)
@@ -247,7 +249,9 @@ def webhook():
         # Forget the event so Stripe's retry is handled in full.
         db.session.rollback()
         current_app.logger.warning("Stripe event %s not handled yet: %s", event.get("id"), err)
+        metrics.webhook_outcome("stripe", "retry")
         return jsonify(error={"code": "unavailable", "message": "retry later"}), 503
+    metrics.webhook_outcome("stripe", outcome)
     return jsonify(received=True, outcome=outcome)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Flask
 
 vendor_bp = Blueprint("vendor", __name__, url_prefix="/vendor")
@@ -17,7 +19,10 @@ def init_app(app: Flask) -> None:
         search_index,
         vendor_views,
     )
-    from marketplace.catalog.cli import uploads_cli
+    from marketplace.catalog.cli import purge_task, uploads_cli
+    from marketplace.core import jobs
+
+    jobs.register(app, "uploads.purge", every=dt.timedelta(hours=6), func=purge_task)
 
     app.register_blueprint(vendor_bp)
     app.register_blueprint(media_bp)

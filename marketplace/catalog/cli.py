@@ -10,6 +10,16 @@ from marketplace.extensions import db
 uploads_cli = AppGroup("uploads", help="Uploaded images: upkeep.")
 
 
+def purge_task() -> str:
+    """The scheduled purge of unused uploads (core/jobs.py)."""
+    from marketplace.catalog import uploads
+
+    removed = uploads.purge_orphan_uploads()
+    db.session.commit()
+    stray = uploads.sweep_stray_files()
+    return f"removed {removed} upload(s), {stray} stray file(s)" if removed or stray else ""
+
+
 @uploads_cli.command("purge")
 def purge_command() -> None:
     """Remove uploads attached to nothing after UPLOAD_ORPHAN_HOURS, and stray files."""

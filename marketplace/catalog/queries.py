@@ -18,7 +18,7 @@ from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import pagecache
-from marketplace.core.cache import TTLCache
+from marketplace.core.cache import make_store
 from marketplace.extensions import db
 
 
@@ -127,28 +127,28 @@ class CatalogPage:
 
 
 # Bounds per process: entries, and their total weight (a list of grouped counts weighs its
-# length), so a burst of distinct searches cannot grow a worker without limit.
+# length), so a burst of distinct searches cannot grow a worker without limit. With
+# REDIS_URL the entries are shared by every host instead (core/cache.py).
 CACHE_MAX_ENTRIES = 512
 CACHE_MAX_WEIGHT = 200_000
 CACHE_EXTENSION_KEY = "catalog_cache"
-CACHE_STAMP_KEY = "catalog_cache_stamp"
 
 
-def _cache() -> TTLCache | None:
+def _cache() -> pagecache.VersionedCache | None:
     app = current_app._get_current_object()
     cache = app.extensions.get(CACHE_EXTENSION_KEY)
     if cache is None:
-        seconds = app.config["CATALOG_CACHE_SECONDS"]
-        cache = app.extensions[CACHE_EXTENSION_KEY] = TTLCache(
-            seconds, CACHE_MAX_ENTRIES, CACHE_MAX_WEIGHT
+        store = make_store(
+            app,
+            "catalog",
+            app.config["CATALOG_CACHE_SECONDS"],
+            max_entries=CACHE_MAX_ENTRIES,
+            max_weight=CACHE_MAX_WEIGHT,
         )
+        # A committed change anywhere renews the content stamp: entries start afresh.
+        cache = app.extensions[CACHE_EXTENSION_KEY] = pagecache.VersionedCache(app, store)
     if cache.seconds <= 0:
         return None
-    # A committed change anywhere on this host renews the content stamp: start afresh.
-    stamp = pagecache.stamp_for(app).current()
-    if app.extensions.get(CACHE_STAMP_KEY) != stamp:
-        cache.clear()
-        app.extensions[CACHE_STAMP_KEY] = stamp
     return cache
 
 

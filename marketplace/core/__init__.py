@@ -15,16 +15,22 @@ def init_app(app: Flask) -> None:
     """Bind extensions, install error handlers and register core's own pages."""
     from marketplace.core import (  # noqa: F401
         audit,
+        cli,
         database,
         errors,
         i18n,
+        jobs,
+        metrics,
         pagecache,
         security,
         templating,
         views,
     )
+    from marketplace.core import logging as logs
     from marketplace.extensions import bootstrap, csrf, db, login_manager, migrate
 
+    logs.init_app(app)
+    metrics.init_app(app)
     db.init_app(app)
     database.install_session_teardown(app)
     database.install_sqlite_pragmas(app)
@@ -36,6 +42,8 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    jobs.init_app(app)
+    cli.init_app(app)
     app.register_blueprint(bp)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.core.database import UNAVAILABLE_ERRORS, discard_session, rollback_session
+from marketplace.core.logging import current_request_id, report_exception
 
 # Seconds a client (or a proxy) should wait before asking again when the database is down.
 RETRY_AFTER_SECONDS = 30
@@ -92,7 +93,13 @@ def render_error(status: int, message: str | None = None):
             code = ERROR_CODES.get(status, "error")
             return jsonify({"error": {"code": code, "message": message or text}}), status
         template = "errors/error.html"
-        return render_template(template, status=status, title=title, text=message or text), status
+        return render_template(
+            template,
+            status=status,
+            title=title,
+            text=message or text,
+            request_id=current_request_id() if status >= 500 else None,
+        ), status
     except SQLAlchemyError:
         current_app.logger.warning("The database failed while rendering a %s page", status)
         return render_unavailable(status, message)
@@ -127,7 +134,13 @@ def render_unavailable(status: int = 503, message: str | None = None):
             # Straight from the environment: context processors would query the database.
             page = current_app.jinja_env.get_template("errors/unavailable.html")
             response = current_app.make_response(
-                page.render(lang=lang, status=status, title=title, text=text)
+                page.render(
+                    lang=lang,
+                    status=status,
+                    title=title,
+                    text=text,
+                    request_id=current_request_id(),
+                )
             )
     response.status_code = status
     if status == 503:
@@ -181,5 +194,6 @@ def init_app(app: Flask) -> None:
         if isinstance(err, HTTPException):
             return _http(err)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        report_exception(err)
         rollback_session()
         return render_error(InternalServerError.code)

@@ -8,12 +8,14 @@ Flask runs at all (a WSGI middleware), for at most PAGE_CACHE_SECONDS (default 3
 it off, as the test suite does unless a test asks for it).
 
 Freshness does not rest on the timer alone. Every commit that changes what those pages
-show (listings, plans, vendors, categories, features, screenshots, reviews) replaces a
-small stamp file in the instance folder; each request compares the stamp with the one a
-page was rendered under (one `stat`), so every worker on the host drops its pages, and
-the catalogue's cached counts, as soon as the change is committed. Figures that change
-without such a commit (a vendor's response time, the counts of trials) may lag by the
-timer. Several hosts would need a shared stamp; each host then still honours the timer.
+show (listings, plans, vendors, categories, features, screenshots, reviews) renews the
+content stamp; each request compares the stamp with the one a page was rendered under, so
+every worker drops its pages, and the catalogue's cached counts, as soon as the change is
+committed. Without `REDIS_URL` the stamp is a small file in the instance folder (one `stat`
+per request) and pages are kept per worker: one host. With `REDIS_URL` the stamp is a Redis
+counter (one GET per request) and the pages themselves live in Redis, so a change committed
+on any host is seen by every host's next request. Figures that change without such a commit
+(a vendor's response time, the counts of trials) may lag by the timer.
 
 A page is only kept when its view asked for it (`cache_page`), the answer is a 200 HTML
 page, and it sets no cookie; a request with a session or remember-me cookie, or any
@@ -25,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -34,9 +37,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 
-from marketplace.core import cache
-from marketplace.core.cache import TTLCache
+from marketplace.core import cache, metrics
 
+_MISSING = object()
 ENVIRON_FLAG = "marketplace.page_cache"
 EXTENSION_KEY = "page_cache"
 DEFAULT_MAX_ENTRIES = 256
@@ -83,12 +86,69 @@ class ContentStamp:
         os.replace(temporary, self.path)
 
 
-def stamp_for(app: Flask) -> ContentStamp:
+class RedisStamp:
+    """A Redis counter every host reads: the stamp shared by all hosts (`REDIS_URL`).
+
+    When Redis cannot be read the stamp is a fresh value each time, so nothing cached is
+    served while the shared truth is unknown.
+    """
+
+    def __init__(self, client, key: str) -> None:
+        self.client = client
+        self.key = key
+
+    def current(self) -> Any:
+        try:
+            value = self.client.get(self.key)
+        except Exception:
+            return ("unavailable", secrets.token_hex(4))
+        return int(value or 0)
+
+    def renew(self) -> None:
+        try:
+            self.client.incr(self.key)
+        except Exception:
+            current_app.logger.warning("Could not renew the shared content stamp", exc_info=True)
+
+
+def stamp_for(app: Flask) -> ContentStamp | RedisStamp:
+    """Return the app's content stamp: in Redis when `REDIS_URL` is set, else a file."""
     stamp = app.extensions.get("content_stamp")
     if stamp is None:
-        path = app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "content.stamp"
-        stamp = app.extensions["content_stamp"] = ContentStamp(path)
+        client = cache.redis_client(app)
+        if client is not None:
+            stamp = RedisStamp(client, cache.key_prefix(app) + "content-stamp")
+        else:
+            path = app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "content.stamp"
+            stamp = ContentStamp(path)
+        app.extensions["content_stamp"] = stamp
     return stamp
+
+
+class VersionedCache:
+    """A store whose entries belong to the content stamp they were computed under."""
+
+    def __init__(self, app: Flask, store: cache.LocalStore | cache.TieredStore) -> None:
+        self.app = app
+        self.store = store
+        self.seconds = store.seconds
+        self._stamp: Any = None
+
+    def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        stamp = stamp_for(self.app).current()
+        if not self.store.shared and stamp != self._stamp:
+            # A committed change: this process's entries are all stale; free them at once.
+            self.store.clear()
+            self._stamp = stamp
+        value = self.store.get((stamp, key), _MISSING)
+        metrics.cache_lookup("catalog", value is not _MISSING)
+        if value is _MISSING:
+            value = compute()
+            self.store.put((stamp, key), value)
+        return value
+
+    def clear(self) -> None:
+        self.store.clear()
 
 
 def content_changed() -> None:
@@ -196,16 +256,14 @@ class PageCache:
         wsgi_app: Callable,
         *,
         seconds: float,
-        stamp: ContentStamp,
+        stamp: ContentStamp | RedisStamp,
+        store: cache.LocalStore | cache.TieredStore,
         private_cookies: Iterable[str],
-        max_entries: int = DEFAULT_MAX_ENTRIES,
-        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.stamp = stamp
         self.private_cookies = frozenset(private_cookies)
-        # Pages weigh their size in bytes.
-        self._pages = TTLCache(seconds, max_entries=max_entries, max_weight=max_bytes)
+        self._pages = store
         self.hits = 0
         self.misses = 0
 
@@ -244,15 +302,17 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         stamp = self.stamp.current()
-        now = cache.clock()
-        entry = self._pages.get(key)
+        now = time.time()  # wall clock: an entry may come from another host
+        entry = self._pages.get((stamp, key))
         if entry is not None and entry.stamp == stamp:
             self.hits += 1
-            age = str(int(now - entry.stored))
+            metrics.cache_lookup("pages", True)
+            age = str(max(0, int(now - entry.stored)))
             start_response(entry.status, [*entry.headers, ("Age", age), ("X-Cache", "HIT")])
             return [entry.body]
 
         self.misses += 1
+        metrics.cache_lookup("pages", False)
         captured: dict[str, Any] = {}
 
         def capture(status, headers, exc_info=None):
@@ -273,7 +333,7 @@ class PageCache:
         body = b"".join(chunks)
         if len(body) <= MAX_PAGE_BYTES:
             entry = _Entry(captured["status"], captured["headers"], body, stamp, now)
-            self._pages.put(key, entry, weight=len(body))
+            self._pages.put((stamp, key), entry)
         return [body]
 
     @staticmethod
@@ -297,16 +357,25 @@ def init_app(app: Flask) -> None:
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
         return
+    store = cache.make_store(
+        app,
+        "pages",
+        seconds,
+        max_entries=int(app.config.get("PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)),
+        # Pages weigh their size in bytes.
+        max_weight=int(app.config.get("PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)),
+        weigh=lambda entry: len(entry.body),
+        max_bytes=MAX_PAGE_BYTES + 64 * 1024,
+    )
     pages = PageCache(
         app.wsgi_app,
         seconds=seconds,
         stamp=stamp_for(app),
+        store=store,
         private_cookies={
             app.config.get("SESSION_COOKIE_NAME", "session"),
             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
         },
-        max_entries=int(app.config.get("PAGE_CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)),
-        max_bytes=int(app.config.get("PAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES)),
     )
     app.extensions[EXTENSION_KEY] = pages
     app.wsgi_app = pages

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from marketplace.core import bp, panels
+from marketplace.core import bp, metrics, panels, readiness
 from marketplace.core.database import ping_database
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
@@ -26,6 +26,25 @@ def healthz():
     if ping_database():
         return jsonify(status="ok", database="ok")
     return jsonify(status="error", database="unreachable"), 503
+
+
+@bp.get("/readyz")
+@csrf.exempt
+def readyz():
+    """Ready to serve? The database, Redis when configured, and no migration pending."""
+    checks = readiness.check_all(current_app)
+    ready = all(value in ("ok", "not configured") for value in checks.values())
+    response = jsonify(status="ok" if ready else "error", **checks)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if ready else 503
+
+
+@bp.get("/metrics")
+@csrf.exempt
+def metrics_page():
+    """Prometheus metrics: from loopback (no proxy) or with the METRICS_TOKEN bearer."""
+    metrics.allowed()
+    return metrics.render()
 
 
 @bp.post("/lang")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask import Blueprint, Flask
 from flask.cli import AppGroup, with_appcontext
@@ -27,8 +29,19 @@ def purge_command(days: int) -> None:
     click.echo(f"Deleted {removed} view marks.")
 
 
+def purge_task() -> str:
+    """The scheduled clean-up of view marks older than two days (core/jobs.py)."""
+    from marketplace.insights import services
+
+    removed = services.purge_view_marks(2)
+    return f"deleted {removed} view marks" if removed else ""
+
+
 def init_app(app: Flask) -> None:
+    from marketplace.core import jobs
     from marketplace.insights import models, moderation_figures, views  # noqa: F401
+
+    jobs.register(app, "insights.purge", every=dt.timedelta(days=1), func=purge_task)
 
     app.register_blueprint(bp)
     app.cli.add_command(insights_cli)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.accounts.models import User
 from marketplace.billing.models import Payment
-from marketplace.core.cache import TTLCache
+from marketplace.core.cache import LocalStore
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
@@ -105,14 +105,14 @@ def address_group(address: str | None) -> str | None:
     return str(ip)
 
 
-def _recent_marks() -> TTLCache:
+def _recent_marks() -> LocalStore:
     """The view marks this process wrote lately: a repeated view costs no database write.
 
     Only an optimisation: the unique mark in the database decides what counts. Marks name
     their day, so a day and a bit is long enough to keep them.
     """
     return current_app.extensions.setdefault(
-        "recent_view_marks", TTLCache(26 * 3600, max_entries=20_000, max_weight=20_000)
+        "recent_view_marks", LocalStore(26 * 3600, max_entries=20_000, max_weight=20_000)
     )
 
 

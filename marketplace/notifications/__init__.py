@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask import Blueprint, Flask
 from flask.cli import AppGroup
@@ -21,14 +23,44 @@ def send_command(limit: int) -> None:
     click.echo(f"Sent {sent}, failed {failed}")
 
 
+def send_outbox_task() -> str:
+    """The scheduled retry of queued e-mails (core/jobs.py)."""
+    from marketplace.notifications import services
+
+    sent, failed = services.send_outbox(limit=100)
+    return f"sent {sent}, failed {failed}" if sent or failed else ""
+
+
+def outbox_figures() -> dict[str, int]:
+    """Count the outbox's e-mails by status, for the metrics page."""
+    from sqlalchemy import func, select
+
+    from marketplace.extensions import db
+    from marketplace.notifications.models import EmailOutbox
+
+    rows = db.session.execute(
+        select(EmailOutbox.status, func.count()).group_by(EmailOutbox.status)
+    ).all()
+    return {"queued": 0, "failed": 0, **dict(rows)}
+
+
 def init_app(app: Flask) -> None:
-    from marketplace.core import panels
+    from marketplace.core import jobs, metrics, panels
     from marketplace.notifications import (  # noqa: F401
         delivery,
         models,
         personal_data,
         receivers,
         views,
+    )
+
+    jobs.register(app, "outbox.send", every=dt.timedelta(minutes=1), func=send_outbox_task)
+    metrics.add_gauge(
+        app,
+        "marketplace_outbox_emails",
+        "E-mails in the outbox by status.",
+        "status",
+        outbox_figures,
     )
 
     receivers.connect()

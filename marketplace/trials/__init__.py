@@ -25,11 +25,13 @@ def format_response_time(value: dt.timedelta | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.core import events
+    from marketplace.core import events, jobs
     from marketplace.trials import cli, models, personal_data, presenters, queries, views  # noqa: F401
 
     panels.contribute(app, panels.PERSONAL_DATA, "trials", personal_data.export_section)
     events.account_erased.connect(personal_data.forget_requester)
+
+    jobs.register(app, "trials.tick", every=dt.timedelta(hours=1), func=cli.tick_task)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.trials_cli)

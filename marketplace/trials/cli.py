@@ -31,5 +31,15 @@ def tick_command(today: dt.datetime | None) -> None:
     )
 
 
+def tick_task() -> str:
+    """The scheduled trials tick (core/jobs.py): hourly, so a day's change is seen soon."""
+    from marketplace.trials import reminders
+
+    result = reminders.tick()
+    if not (result.ended or result.reminded):
+        return ""
+    return f"ended {len(result.ended)}, reminded {len(result.reminded)}"
+
+
 def _ids(ids: list[int]) -> str:
     return " [" + ", ".join(f"#{i}" for i in ids) + "]" if ids else ""

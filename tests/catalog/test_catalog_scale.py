@@ -21,7 +21,7 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog import queries, search, search_index
 from marketplace.catalog.content import PlanInput
 from marketplace.catalog.models import Solution
-from marketplace.core.cache import TTLCache
+from marketplace.core.cache import LocalStore
 from marketplace.extensions import db
 from tests import factories
 
@@ -253,7 +253,8 @@ def test_the_cache_expires_and_stays_within_its_bounds(monkeypatch):
     from marketplace.core import cache as cache_module
 
     monkeypatch.setattr(cache_module, "clock", lambda: clock[0])
-    cache = TTLCache(10, max_entries=3, max_weight=5)
+    # Every entry weighs at least 6 // 3 = 2: at most three entries, six units in all.
+    cache = LocalStore(10, max_entries=3, max_weight=6)
     calls = []
 
     def compute(value):
@@ -265,12 +266,14 @@ def test_the_cache_expires_and_stays_within_its_bounds(monkeypatch):
     clock[0] += 11  # expired
     assert cache.get_or_compute("a", lambda: compute([1])) == [1]
     cache.get_or_compute("b", lambda: compute([1, 2, 3]))
-    cache.get_or_compute("c", lambda: compute([1, 2]))  # weight 6 > 5: "a" goes
+    cache.get_or_compute("c", lambda: compute([1, 2]))  # weight 2 + 3 + 2 > 6: "a" goes
     assert cache.get_or_compute("a", lambda: compute("recomputed")) == "recomputed"
     cache.get_or_compute("huge", lambda: compute(list(range(9))))  # never kept
     assert cache.get_or_compute("huge", lambda: compute("fresh")) == "fresh"
-    assert len(cache._data) <= 3 and cache._weight <= 5
-    assert cache._weight == sum(w for _e, w, _v in cache._data.values())
+    assert len(cache) <= 3 and cache._data.currsize <= 6
+    for key in "xyzw":
+        cache.put(key, 1)
+    assert len(cache) == 3  # bounded by entries too
 
 
 @pytest.mark.parametrize(
