@@ -437,6 +437,13 @@ def payment_settled(payment: Payment) -> None:
         )
 
 
+def payment_expired(payment: Payment) -> None:
+    """A card checkout expired unpaid: its order expires too (money arriving late still pays it)."""
+    order = db.session.scalar(select(Order).where(Order.payment_id == payment.id))
+    if order is not None:
+        expire_order(order)
+
+
 def payment_refunded(payment: Payment) -> None:
     """Stripe refunded a card payment: its paid order becomes refunded (audited)."""
     order = db.session.scalar(select(Order).where(Order.payment_id == payment.id))

@@ -66,6 +66,8 @@ def set_payment_status(
         billing_orders.payment_settled(payment)
     elif target == P.FAILED:
         tell_failed(payment)
+    elif target == P.EXPIRED:
+        billing_orders.payment_expired(payment)
     return True
 
 

@@ -384,3 +384,36 @@ def test_the_vendor_sees_its_orders_with_date_filters_and_csv(
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     text = csv.get_data(as_text=True)
     assert text.startswith("\ufeffMã đơn hàng") and recent.number in text and old.number not in text
+
+
+# ---------------------------------------------------------------- card orders
+
+
+def test_a_card_order_follows_its_stripe_payment_paid_then_refunded(
+    stripe_on, checkout, send_event, solution
+):
+    from marketplace.billing.models import Payment
+
+    plan = plan_named(solution, "Trọn đời")
+    response = checkout(plan)
+    session_id = response.headers["Location"].rsplit("/", 1)[1]
+    order = db.session.scalar(select(Order))
+    assert order.payment_method == "card" and order.status == "awaiting_payment"
+    session = stripe_on.complete_session(session_id)
+    assert send_event("checkout.session.completed", session).status_code == 200
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    payment = db.session.scalar(select(Payment))
+    assert payment.status == "paid" and order.status == "paid"
+    # Counted once, through the Payment.
+    assert counter(solution.id, Metric.PURCHASE) == 1
+    charge = {
+        "id": "ch_test_1",
+        "object": "charge",
+        "payment_intent": payment.stripe_payment_intent_id,
+        "refunded": True,
+    }
+    assert send_event("charge.refunded", charge).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "refunded"
+    assert count(AuditLog, AuditLog.action == "order.refunded") == 1

@@ -26,9 +26,7 @@ def test_the_editor_saves_the_vat_of_each_plan(client_for, vendor):
 
 def test_an_unknown_vat_treatment_is_refused(client_for, vendor):
     c = client_for(vendor)
-    response = c.post(
-        "/vendor/solutions/new", data=editor_form(**{"plans-0-vat_treatment": "12"})
-    )
+    response = c.post("/vendor/solutions/new", data=editor_form(**{"plans-0-vat_treatment": "12"}))
     assert response.status_code == 400
     assert "Lựa chọn không hợp lệ." in response.get_data(as_text=True)
 
