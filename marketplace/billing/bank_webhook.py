@@ -39,7 +39,9 @@ from marketplace.billing.models import (
 from marketplace.core.audit import record_audit
 from marketplace.core.clock import TIMEZONE
 from marketplace.core.database import utcnow
+from marketplace.core.urls import path_for
 from marketplace.extensions import db
+from marketplace.notifications import services as notifications
 
 N = NotificationStatus
 # A notification about a transfer older than this (or dated in the future beyond the
@@ -144,6 +146,14 @@ def receive(fields: dict[str, Any]) -> str:
         if not paid:  # moved by someone else meanwhile
             note.status = N.NOT_PAYABLE
     db.session.flush()
+    if note.status in NEEDS_REVIEW:
+        notifications.notify_staff(
+            kind="billing.bank_notification",
+            title=_("Giao dịch %(ref)s cần xử lý", ref=note.reference),
+            link=path_for("billing.moderation_notifications"),
+            email=False,
+            dedupe_key=f"bank-notification:{note.reference}",
+        )
     record_audit(
         None,
         "bank_notification.received",

@@ -249,7 +249,7 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
     """Tell whether the organisation bought the solution here (the review rule).
 
     A subscription that is or was live (active, past due, or canceled after running),
-    or a paid one-time purchase. One query.
+    a paid one-time purchase, or a paid order (bank transfer or card). One query.
     """
     subscribed = (
         select(Subscription.id)
@@ -270,7 +270,16 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
         )
         .exists()
     )
-    return bool(db.session.scalar(select(or_(subscribed, bought_once))))
+    paid_order = (
+        select(Order.id)
+        .where(
+            Order.organization_id == org_id,
+            Order.solution_id == solution_id,
+            Order.status == "paid",
+        )
+        .exists()
+    )
+    return bool(db.session.scalar(select(or_(subscribed, bought_once, paid_order))))
 
 
 # ---------------------------------------------------------------- orders

@@ -148,3 +148,11 @@ def test_a_moderator_resolves_a_kept_notification_and_may_pay_its_order(
     assert note.status == "resolved" and note.resolved_by_id == moderator.id
     assert _status(order) == "paid"
     assert count(AuditLog, AuditLog.action == "bank_notification.resolved") == 1
+
+
+def test_a_paid_transfer_order_makes_reviews_verified(client, bank_on, order, enterprise, solution):
+    from marketplace.billing.queries import has_bought_solution
+
+    assert not has_bought_solution(enterprise.organization_id, solution.id)
+    post_notification(client, notification_body(order))
+    assert has_bought_solution(enterprise.organization_id, solution.id)
