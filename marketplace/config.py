@@ -100,6 +100,10 @@ class Config:
         self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY", "")
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET", "")
         self.STRIPE_API_BASE = env.get("STRIPE_API_BASE", "")
+        # Bank transfers: the bank hub's webhook secret (empty refuses every notification)
+        # and the days an order waits for its transfer before it expires.
+        self.BANK_WEBHOOK_SECRET = env.get("BANK_WEBHOOK_SECRET", "")
+        self.ORDER_EXPIRY_DAYS = int(env.get("ORDER_EXPIRY_DAYS", "7"))
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")

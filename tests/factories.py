@@ -177,3 +177,37 @@ def make_subscription(org_id: int, plan, *, stripe_id: str, status: str = "activ
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def confirm_bank_account(
+    vendor_user: User,
+    *,
+    bank_bin: str = "970436",
+    account_number: str = "0011001234567",
+    holder: str = "CONG TY TNHH GIAI PHAP SO",
+):
+    """Give the vendor's organisation a confirmed receiving account (as a moderator would)."""
+    from marketplace.billing.models import VendorBankAccount
+
+    account = VendorBankAccount(
+        organization_id=vendor_user.organization_id,
+        bank_bin=bank_bin,
+        account_number=account_number,
+        account_holder=holder,
+        confirmed_at=utcnow(),
+    )
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_transfer_order(enterprise_user: User, plan, **kwargs):
+    """Place a bank-transfer order of one plan through the service, then commit."""
+    from flask import current_app
+
+    from marketplace.billing import orders
+
+    with current_app.test_request_context():
+        order = orders.create_plan_order(enterprise_user, plan.id, **kwargs)
+        db.session.commit()
+    return order

@@ -218,6 +218,52 @@ TABLE = {
     # Called by Stripe: anonymous, no CSRF token, 400 without a valid signature.
     ("billing.webhook", "POST"): ("/billing/webhook", every(400)),
     ("billing.vendor_sales", "GET"): ("/vendor/sales", vendors_only()),
+    # Orders: the enterprise ordered the owner's plan by bank transfer.
+    ("billing.order", "GET"): (
+        "/orders/{order_id}",
+        signed_in("ok", other_enterprise=404, other_vendor=404),
+    ),
+    ("billing.cancel_order", "POST"): (
+        "/orders/{order_id}/cancel",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("billing.confirm_payment", "POST"): (
+        "/orders/{order_id}/confirm-payment",
+        signed_in("ok", enterprise=403, other_enterprise=403, other_vendor=404),
+    ),
+    ("billing.record_einvoice", "POST"): (
+        "/orders/{order_id}/einvoice",
+        signed_in(403, owner_vendor="ok", other_vendor=404),
+    ),
+    ("billing.vendor_orders_csv", "GET"): ("/vendor/sales/orders.csv", vendors_only()),
+    ("billing.bank_account", "GET"): ("/vendor/bank-account", vendors_only()),
+    ("billing.bank_account", "POST"): ("/vendor/bank-account", vendors_only()),
+    ("billing.moderation_bank_accounts", "GET"): (
+        "/moderation/billing/bank-accounts",
+        staff_only(),
+    ),
+    ("billing.confirm_bank_account", "POST"): (
+        "/moderation/billing/bank-accounts/{bank_account_id}/confirm",
+        staff_only(),
+    ),
+    ("billing.reject_bank_account", "POST"): (
+        "/moderation/billing/bank-accounts/{bank_account_id}/reject",
+        staff_only(),
+    ),
+    ("billing.moderation_notifications", "GET"): (
+        "/moderation/billing/notifications",
+        staff_only(),
+    ),
+    ("billing.resolve_notification", "POST"): (
+        "/moderation/billing/notifications/{bank_notification_id}/resolve",
+        staff_only(),
+    ),
+    ("billing.moderation_missing_invoices", "GET"): (
+        "/moderation/billing/orders-without-invoice",
+        staff_only(),
+    ),
+    # Called by the bank hub: anonymous, no CSRF token, 400 without a valid signature.
+    ("billing.bank_webhook_view", "POST"): ("/billing/bank/webhook", every(400)),
     # Trials: the enterprise has a requested trial of the published listing.
     ("trials.request_trial", "GET"): (
         "/solutions/{published_slug}/trial",
@@ -345,6 +391,7 @@ def world(app, tmp_path, web_app) -> World:
     )
     db.session.add_all([request_row, note, change])
     db.session.commit()
+    order, bank_account_id, bank_notification_id = _order_world(app, users, owner, published)
     subscription = _subscription(users["enterprise"], published)
     trial_id, review_id = _trial_and_review(app, users["enterprise"], owner, published)
     ids = {
@@ -363,8 +410,35 @@ def world(app, tmp_path, web_app) -> World:
         "private_upload": private.filename,
         "trial_id": trial_id,
         "review_id": review_id,
+        "order_id": order.id,
+        "bank_account_id": bank_account_id,
+        "bank_notification_id": bank_notification_id,
     }
     return World(users, ids)
+
+
+def _order_world(app, users, owner, solution):
+    """A confirmed account with a pending change, an order, a notification kept for review."""
+    from marketplace.billing.models import BankNotification
+    from marketplace.core.database import utcnow
+
+    account = factories.confirm_bank_account(owner)
+    account.pending_bank_bin = "970415"
+    account.pending_account_number = "987654321"
+    account.pending_account_holder = "CONG TY MOI"
+    account.requested_at = utcnow()
+    order = factories.make_transfer_order(users["enterprise"], solution.plans[0])
+    note = BankNotification(
+        reference="FT-MATRIX",
+        amount_vnd=1,
+        description="khong ro",
+        account_number="",
+        transaction_at=utcnow(),
+        status="unknown_code",
+    )
+    db.session.add(note)
+    db.session.commit()
+    return order, account.id, note.id
 
 
 def _subscription(user, solution):

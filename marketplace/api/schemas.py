@@ -119,6 +119,10 @@ class Plan(Shape):
     period: Period
     trial_days: Count
     limits: str
+    vat_treatment: Literal["exempt", "0", "5", "8", "10"] = Field(
+        description="VAT treatment: `exempt` (not subject to VAT, e.g. software) or a rate in %."
+    )
+    price_includes_vat: bool = Field(description="Whether `price_vnd` includes the VAT.")
 
 
 class Feature(Shape):
@@ -140,7 +144,20 @@ class Solution(Shape):
     deployment: Deployment
     has_trial: bool = Field(description="At least one plan offers a free trial.")
     min_price_vnd: Count | None = Field(
-        description="Lowest active plan price in VND; null without plans."
+        description=(
+            'The listing\'s "from" price in VND, of the plan with the lowest monthly cost '
+            "(a yearly price counts ÷ 12); a one-time price only when no plan is recurring; "
+            "null without plans. Its period is `min_price_period`."
+        )
+    )
+    min_price_period: Period | None = Field(
+        description="The period of `min_price_vnd`: `month`, `year` or `once`; null without plans."
+    )
+    vat_included: bool | None = Field(
+        description=(
+            "Whether `min_price_vnd` includes VAT (true too when the plan is not subject to "
+            "VAT); null without plans."
+        )
     )
     rating: Rating
     url: str = Field(json_schema_extra={"format": "uri"}, description="The solution's public page.")

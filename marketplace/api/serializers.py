@@ -76,6 +76,8 @@ def _listed(solution: Solution) -> dict[str, Any]:
         "deployment": str(solution.deployment),
         "has_trial": solution.has_trial,
         "min_price_vnd": solution.min_price_vnd,
+        "min_price_period": solution.min_price_period,
+        "vat_included": solution.min_price_vat_included,
         "url": solution_url(solution),
     }
 
@@ -97,6 +99,8 @@ def plan_json(plan: Plan) -> shapes.Plan:
         period=str(plan.period),
         trial_days=plan.trial_days,
         limits=plan.limits or "",
+        vat_treatment=plan.vat_treatment,
+        price_includes_vat=plan.price_includes_vat,
     )
 
 

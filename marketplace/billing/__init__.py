@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Flask
 
-from marketplace.core import panels
+from marketplace.core import jobs, panels
 
 # Its pages live under /billing, and the vendor's sales under /vendor/sales.
 bp = Blueprint("billing", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.billing import models, personal_data, presenters, views  # noqa: F401
+    from marketplace.billing import (  # noqa: F401
+        cli,
+        models,
+        order_views,
+        personal_data,
+        presenters,
+        views,
+    )
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.billing_cli)
+    jobs.register(app, "billing.expire_orders", every=dt.timedelta(hours=1), func=cli.expire_task)
+    jobs.register(app, "billing.remind_invoices", every=dt.timedelta(hours=6), func=cli.remind_task)
     panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
     app.jinja_env.globals.update(
@@ -21,4 +33,7 @@ def init_app(app: Flask) -> None:
         subscription_status_label=presenters.subscription_status_label,
         payment_status_label=presenters.payment_status_label,
         payment_kind_label=presenters.payment_kind_label,
+        order_status_label=presenters.order_status_label,
+        payment_method_label=presenters.payment_method_label,
+        notification_status_label=presenters.notification_status_label,
     )

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from marketplace.core.forms import Form, strip
+from marketplace.core.forms import REQUIRED, ChoiceField, Form, strip
+from marketplace.core.params import DateError, parse_date
 from marketplace.core.params import parse_id as core_parse_id
 
 
@@ -31,3 +41,115 @@ class CheckoutForm(Form):
 
 class CancelSubscriptionForm(Form):
     """Cancel at the end of the paid period (only the CSRF token)."""
+
+
+# ---------------------------------------------------------------- orders
+
+
+def _date_field_check(form, field) -> None:
+    try:
+        value = parse_date(field.data)
+    except DateError as err:
+        raise ValidationError(str(err)) from err
+    if value is None:
+        raise ValidationError(str(REQUIRED))
+
+
+class OrderForm(CheckoutForm):
+    """Buy a plan: the payment method and the buyer's invoice details (prefilled)."""
+
+    payment_method = RadioField(
+        _l("Hình thức thanh toán"),
+        choices=[
+            ("bank_transfer", _l("Chuyển khoản ngân hàng (VietQR)")),
+            ("card", _l("Thẻ quốc tế (Stripe)")),
+        ],
+        default="bank_transfer",
+        validate_choice=True,
+    )
+    invoice_legal_name = StringField(
+        _l("Tên đơn vị trên hóa đơn"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+    )
+    invoice_tax_code = StringField(
+        _l("Mã số thuế"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=20)]
+    )
+    invoice_address = StringField(_l("Địa chỉ"), filters=[strip], validators=[Length(max=300)])
+    invoice_email = EmailField(
+        _l("E-mail nhận hóa đơn"),
+        filters=[strip],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(_l("Địa chỉ e-mail không hợp lệ.")),
+        ],
+    )
+
+
+class ConfirmPaymentForm(Form):
+    reference = StringField(
+        _l("Mã giao dịch ngân hàng"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=100)],
+    )
+    paid_on = StringField(
+        _l("Ngày nhận tiền (dd/mm/yyyy)"), filters=[strip], validators=[_date_field_check]
+    )
+
+    @property
+    def paid_on_date(self):
+        return parse_date(self.paid_on.data)
+
+
+class EInvoiceForm(Form):
+    number = StringField(
+        _l("Số hóa đơn"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=8)]
+    )
+    symbol = StringField(
+        _l("Ký hiệu"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=7)]
+    )
+    issued_on = StringField(
+        _l("Ngày lập (dd/mm/yyyy)"), filters=[strip], validators=[_date_field_check]
+    )
+    lookup_code = StringField(_l("Mã tra cứu"), filters=[strip], validators=[Length(max=60)])
+    lookup_url = StringField(
+        _l("Trang tra cứu (https://…)"), filters=[strip], validators=[Length(max=500)]
+    )
+
+    @property
+    def issued_on_date(self):
+        return parse_date(self.issued_on.data)
+
+
+class CancelOrderForm(Form):
+    """Cancel an order awaiting payment (only the CSRF token)."""
+
+
+class BankAccountForm(Form):
+    bank_bin = ChoiceField(_l("Ngân hàng"), validators=[DataRequired(REQUIRED)])
+    account_number = StringField(
+        _l("Số tài khoản"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=30)]
+    )
+    account_holder = StringField(
+        _l("Chủ tài khoản"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=100)]
+    )
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Lý do"), filters=[strip], validators=[Length(max=1000)])
+
+
+class ResolveNotificationForm(Form):
+    note = TextAreaField(_l("Cách xử lý"), filters=[strip], validators=[Length(max=2000)])
+    pay_order = BooleanField(_l("Xác nhận đơn hàng gắn với giao dịch này đã thanh toán"))
+
+
+class SalesFilterForm(Form):
+    """The date filters of the vendor's sales (GET, no CSRF)."""
+
+    class Meta(Form.Meta):
+        csrf = False
+
+    start = StringField(_l("Từ ngày"), filters=[strip], validators=[Optional(), _date_field_check])
+    end = StringField(_l("Đến ngày"), filters=[strip], validators=[Optional(), _date_field_check])

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.accounts.models import User
+from marketplace.billing import orders as billing_orders
 from marketplace.billing.models import (
     Payment,
     PaymentStatus,
@@ -22,17 +23,11 @@ from marketplace.core.formatting import format_vnd
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
-from marketplace.trials import rules as trials_rules
-from marketplace.trials import services as trials
-from marketplace.trials.models import TrialStatus
 
 log = logging.getLogger(__name__)
 
 
 P = PaymentStatus
-
-
-CONVERTIBLE_TRIAL_STATUSES = (TrialStatus.ACTIVE, TrialStatus.ENDED)
 
 
 def set_payment_status(
@@ -67,9 +62,12 @@ def set_payment_status(
     if target == P.PAID:
         events.order_paid.send(payment)
         tell_paid(payment)
-        _convert_trial(payment)
+        billing_orders.convert_trial(payment.trial, payment.plan)
+        billing_orders.payment_settled(payment)
     elif target == P.FAILED:
         tell_failed(payment)
+    elif target == P.EXPIRED:
+        billing_orders.payment_expired(payment)
     return True
 
 
@@ -91,23 +89,6 @@ def audit_payment(
             "invoice_id": payment.stripe_invoice_id,
         },
     )
-
-
-def _convert_trial(payment: Payment) -> None:
-    """Mark the purchase's trial converted, if it can be (active, or ended)."""
-    trial = payment.trial
-    if trial is None or trial.status not in CONVERTIBLE_TRIAL_STATUSES:
-        return
-    try:
-        trials.convert_trial(
-            None,
-            trial,
-            via="payment",
-            note=_("Đã thanh toán gói %(plan)s.", plan=payment.plan.name),
-        )
-    except trials_rules.TrialError as err:
-        # Someone moved the trial meanwhile: the payment stands regardless.
-        log.info("trial %s not converted after payment %s: %s", trial.id, payment.id, err)
 
 
 def tell_paid(payment: Payment) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from marketplace.accounts import roles
 from marketplace.accounts.models import Role, User
 from marketplace.billing.models import Subscription
 from marketplace.core.permissions import require
@@ -46,3 +47,65 @@ def require_buyer(user: User | None) -> None:
 def require_subscription_owner(user: User | None, subscription: Subscription) -> None:
     """Another organisation's subscription does not exist as far as this user knows."""
     require(owns_subscription(user, subscription), hide=True)
+
+
+# ---------------------------------------------------------------- orders and bank accounts
+
+
+def is_staff(user: User | None) -> bool:
+    return bool(_signed_in(user) and user.role in (Role.MODERATOR, Role.ADMIN))
+
+
+def is_order_buyer(user: User | None, order) -> bool:
+    return bool(can_view_billing(user) and user.organization_id == order.organization_id)
+
+
+def is_order_vendor(user: User | None, order) -> bool:
+    return bool(can_view_sales(user) and user.organization_id == order.vendor_id)
+
+
+def can_view_order(user: User | None, order) -> bool:
+    """The buyer's and the vendor's people, and the moderators, see an order."""
+    return is_order_buyer(user, order) or is_order_vendor(user, order) or is_staff(user)
+
+
+def can_confirm_payment(user: User | None, order) -> bool:
+    """A moderator, or the vendor's people whose role allows order.confirm_payment."""
+    if is_staff(user):
+        return True
+    return is_order_vendor(user, order) and roles.allows(user, "order.confirm_payment")
+
+
+def can_record_invoice(user: User | None, order) -> bool:
+    return is_order_vendor(user, order) and roles.allows(user, "order.confirm_payment")
+
+
+def can_manage_bank_account(user: User | None) -> bool:
+    """Only the vendor's people whose role allows bank_account.manage (owners)."""
+    return bool(can_view_sales(user) and roles.allows(user, "bank_account.manage"))
+
+
+def require_order_viewer(user: User | None, order) -> None:
+    """Another organisation's order does not exist as far as this user knows."""
+    require(can_view_order(user, order), hide=True)
+
+
+def require_order_buyer(user: User | None, order) -> None:
+    require(is_order_buyer(user, order), hide=True)
+
+
+def require_order_vendor(user: User | None, order) -> None:
+    require(is_order_vendor(user, order), hide=True)
+
+
+def require_payment_confirmer(user: User | None, order) -> None:
+    """Refuse anyone but a moderator or the order's vendor with order.confirm_payment:
+    another vendor or the buyer is refused (404 when they may not even see the order)."""
+    require(can_view_order(user, order), hide=True)
+    if not is_staff(user):
+        require(is_order_vendor(user, order))
+        roles.require_action(user, "order.confirm_payment")
+
+
+def require_staff(user: User | None) -> None:
+    require(is_staff(user))

@@ -75,3 +75,48 @@ class CheckoutOffer:
             if self.plan.period == BillingPeriod.ONCE
             else CheckoutMode.SUBSCRIPTION
         )
+
+
+@dataclass(frozen=True)
+class PaymentMethods:
+    """How a vendor's plans can be paid: by transfer (a confirmed account), by card (Stripe)."""
+
+    transfer: bool
+    card: bool
+
+    @property
+    def any(self) -> bool:
+        return self.transfer or self.card
+
+    @property
+    def default(self) -> str:
+        return "bank_transfer" if self.transfer else "card"
+
+
+def order_status_label(status: str) -> str:
+    """Return the Vietnamese words of an order status."""
+    return {
+        "awaiting_payment": _("Chờ thanh toán"),
+        "paid": _("Đã thanh toán"),
+        "expired": _("Hết hạn"),
+        "cancelled": _("Đã hủy"),
+        "refunded": _("Đã hoàn tiền"),
+    }.get(status, status)
+
+
+def payment_method_label(method: str) -> str:
+    return {
+        "bank_transfer": _("Chuyển khoản ngân hàng"),
+        "card": _("Thẻ (Stripe)"),
+    }.get(method, method)
+
+
+def notification_status_label(status: str) -> str:
+    return {
+        "matched": _("Đã khớp đơn hàng"),
+        "wrong_amount": _("Sai số tiền"),
+        "unknown_code": _("Không tìm thấy mã đơn hàng"),
+        "wrong_account": _("Sai tài khoản nhận"),
+        "not_payable": _("Đơn hàng không chờ thanh toán"),
+        "resolved": _("Đã xử lý"),
+    }.get(status, status)

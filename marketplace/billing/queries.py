@@ -4,6 +4,7 @@ sales.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -12,17 +13,22 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.billing import permissions
-from marketplace.billing.errors import BillingError
+from marketplace.billing.errors import BillingError, payments_enabled
 from marketplace.billing.models import (
     LIVE_SUBSCRIPTION_STATUSES,
+    NEEDS_REVIEW,
+    BankNotification,
     CheckoutMode,
+    Order,
     Payment,
     PaymentStatus,
     Subscription,
     SubscriptionStatus,
+    VendorBankAccount,
 )
-from marketplace.billing.presenters import CheckoutOffer
+from marketplace.billing.presenters import CheckoutOffer, PaymentMethods
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
+from marketplace.core.clock import local_midnight
 from marketplace.extensions import db
 from marketplace.trials import queries as trials_queries
 from marketplace.trials.models import TrialRequest, TrialStatus
@@ -243,7 +249,7 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
     """Tell whether the organisation bought the solution here (the review rule).
 
     A subscription that is or was live (active, past due, or canceled after running),
-    or a paid one-time purchase. One query.
+    a paid one-time purchase, or a paid order (bank transfer or card). One query.
     """
     subscribed = (
         select(Subscription.id)
@@ -264,4 +270,85 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
         )
         .exists()
     )
-    return bool(db.session.scalar(select(or_(subscribed, bought_once))))
+    paid_order = (
+        select(Order.id)
+        .where(
+            Order.organization_id == org_id,
+            Order.solution_id == solution_id,
+            Order.status == "paid",
+        )
+        .exists()
+    )
+    return bool(db.session.scalar(select(or_(subscribed, bought_once, paid_order))))
+
+
+# ---------------------------------------------------------------- orders
+
+
+def get_order(order_id: int) -> Order | None:
+    return db.session.get(Order, order_id)
+
+
+def organization_orders_query(org_id: int) -> Select:
+    """Return the organisation's orders, newest first."""
+    return (
+        select(Order)
+        .where(Order.organization_id == org_id)
+        .options(joinedload(Order.vendor))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+
+
+def vendor_orders_query(
+    vendor_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+) -> Select:
+    """Return the vendor's orders placed between two local dates (inclusive), newest first."""
+    query = (
+        select(Order)
+        .where(Order.vendor_id == vendor_id)
+        .options(joinedload(Order.organization))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    if start is not None:
+        query = query.where(Order.created_at >= local_midnight(start))
+    if end is not None:
+        query = query.where(Order.created_at < local_midnight(end + dt.timedelta(days=1)))
+    return query
+
+
+def pending_bank_accounts() -> list[VendorBankAccount]:
+    return list(
+        db.session.scalars(
+            select(VendorBankAccount)
+            .where(VendorBankAccount.pending_account_number.is_not(None))
+            .options(joinedload(VendorBankAccount.organization))
+            .order_by(VendorBankAccount.requested_at, VendorBankAccount.id)
+        )
+    )
+
+
+def notifications_for_review() -> list[BankNotification]:
+    return list(
+        db.session.scalars(
+            select(BankNotification)
+            .where(BankNotification.status.in_(NEEDS_REVIEW))
+            .options(joinedload(BankNotification.order))
+            .order_by(BankNotification.received_at, BankNotification.id)
+            .limit(200)
+        )
+    )
+
+
+def confirmed_account(vendor_id: int) -> VendorBankAccount | None:
+    """Return the vendor's confirmed receiving account, or None."""
+    account = db.session.scalar(
+        select(VendorBankAccount).where(VendorBankAccount.organization_id == vendor_id)
+    )
+    return account if account is not None and account.is_confirmed else None
+
+
+def payment_methods(vendor_id: int) -> PaymentMethods:
+    """How a vendor's plans can be paid now: transfer to its confirmed account, card (Stripe)."""
+    return PaymentMethods(
+        transfer=confirmed_account(vendor_id) is not None, card=payments_enabled()
+    )

@@ -32,18 +32,21 @@ from marketplace.billing import (
     webhooks,
 )
 from marketplace.billing import checkout as billing_checkout
+from marketplace.billing import orders as billing_orders
 from marketplace.billing import subscriptions as billing_subscriptions
-from marketplace.billing.forms import CancelSubscriptionForm, CheckoutForm, parse_id
+from marketplace.billing.forms import CancelSubscriptionForm, OrderForm, SalesFilterForm, parse_id
+from marketplace.billing.models import PaymentMethod
 from marketplace.catalog.models import SolutionStatus
 from marketplace.core import metrics
 from marketplace.core.formatting import format_date
-from marketplace.core.params import paginate
+from marketplace.core.params import page_arg, paginate, parse_date
 from marketplace.core.permissions import role_required
 from marketplace.core.security import CONTENT_SECURITY_POLICY
 from marketplace.extensions import csrf, db, login_manager
 
 PER_PAGE = 20
 LIVE_SUBSCRIPTIONS_SHOWN = 100
+ORDERS_SHOWN = 50
 # Browsers apply form-action to the redirect after a submit: the checkout form may lead
 # to Stripe's hosted Checkout page, nowhere else.
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
@@ -56,18 +59,20 @@ CHECKOUT_CSP = CONTENT_SECURITY_POLICY.replace(
 
 
 def _checkout_page(
-    form: CheckoutForm,
+    form: OrderForm,
     offer: presenters.CheckoutOffer | None,
     error: errors.BillingError | None,
     status: int,
 ) -> Response:
+    methods = queries.payment_methods(offer.plan.solution.vendor_id) if offer else None
     response = make_response(
         render_template(
             "billing/checkout.html",
             form=form,
             offer=offer,
             error=error,
-            enabled=errors.payments_enabled(),
+            methods=methods,
+            enabled=bool(methods and methods.any),
             disabled_message=errors.disabled_message(),
         ),
         status,
@@ -76,48 +81,103 @@ def _checkout_page(
     return response
 
 
+def _prefill(form: OrderForm) -> None:
+    details = billing_orders.InvoiceDetails.of(current_user.organization, current_user)
+    form.invoice_legal_name.data = details.legal_name
+    form.invoice_tax_code.data = details.tax_code
+    form.invoice_address.data = details.address
+    form.invoice_email.data = details.email
+
+
+def _invoice_of(form: OrderForm) -> billing_orders.InvoiceDetails:
+    return billing_orders.InvoiceDetails(
+        legal_name=form.invoice_legal_name.data or "",
+        tax_code=form.invoice_tax_code.data or "",
+        address=form.invoice_address.data or "",
+        email=form.invoice_email.data or "",
+    )
+
+
 @bp.route("/billing/checkout", methods=["GET", "POST"])
 def checkout():
-    """GET: the order summary with the pay button; POST: open Stripe Checkout and go there."""
+    """GET: the order summary, the payment methods and the invoice details; POST: place the
+    order (bank transfer → the order page with its QR code; card → Stripe Checkout)."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not permissions.can_buy(current_user):
         return render_template("billing/not_allowed.html"), 403
     if not roles.allows(current_user, "order.create"):
         return refusal_page("order.create", url_for("catalog.index"))
-    form = CheckoutForm()
+    form = OrderForm()
     if request.method == "GET":
         form.plan_id.data = request.args.get("plan_id", "")
         form.solution_id.data = request.args.get("solution_id", "")
         form.trial_id.data = request.args.get("trial_id", "")
-    elif not form.validate_on_submit():
-        return _checkout_page(form, None, errors.BillingError(_("Vui lòng thử lại.")), 400)
+        _prefill(form)
     plan_id, solution_id, trial_id = form.ids
-    error: errors.BillingError | None = None
-    if request.method == "POST":
-        try:
-            payment = billing_checkout.prepare_checkout(
-                current_user, plan_id, trial_id=trial_id, solution_id=solution_id
-            )
-            db.session.commit()
-            customer_id = billing_checkout.ensure_customer(current_user)
-            db.session.commit()
-            url = billing_checkout.open_checkout(current_user, payment, customer_id)
-            db.session.commit()
-        except errors.BillingError as err:
-            db.session.rollback()
-            error = err
-        else:
-            return redirect(url, code=303)
     try:
         offer = queries.checkout_offer(
             current_user, plan_id, trial_id=trial_id, solution_id=solution_id
         )
     except errors.BillingError as err:
-        return _checkout_page(form, None, error or err, (error or err).status)
+        return _checkout_page(form, None, err, err.status)
     if offer.trial is not None:
         form.trial_id.data = str(offer.trial.id)
     form.solution_id.data = str(offer.plan.solution_id)
+    methods = queries.payment_methods(offer.plan.solution.vendor_id)
+    if request.method == "GET":
+        form.payment_method.data = methods.default
+        return _checkout_page(form, offer, None, 200)
+    # A form without the method or the invoice details (an older page, a script) takes the
+    # defaults: the vendor's first available method and the organisation's details.
+    if "payment_method" not in request.form:
+        form.payment_method.data = methods.default
+    if not any(name.startswith("invoice_") for name in request.form):
+        _prefill(form)
+    if not form.validate_on_submit():
+        return _checkout_page(form, offer, None, 400)
+    method = form.payment_method.data
+    error: errors.BillingError | None = None
+    try:
+        if method == PaymentMethod.BANK_TRANSFER:
+            if not methods.transfer:
+                raise errors.BillingError(
+                    _("Nhà cung cấp chưa nhận chuyển khoản qua Chợ Giải Pháp Số.")
+                )
+            order = billing_orders.create_plan_order(
+                current_user,
+                plan_id,
+                trial_id=trial_id,
+                solution_id=solution_id,
+                invoice=_invoice_of(form),
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "Đã tạo đơn hàng %(number)s. Vui lòng chuyển khoản theo hướng dẫn.",
+                    number=order.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("billing.order", order_id=order.id), code=303)
+        payment = billing_checkout.prepare_checkout(
+            current_user, plan_id, trial_id=trial_id, solution_id=solution_id
+        )
+        billing_orders.order_for_payment(current_user, payment, _invoice_of(form))
+        db.session.commit()
+        customer_id = billing_checkout.ensure_customer(current_user)
+        db.session.commit()
+        url = billing_checkout.open_checkout(current_user, payment, customer_id)
+        db.session.commit()
+    except errors.DomainError as err:
+        db.session.rollback()
+        error = (
+            err
+            if isinstance(err, errors.BillingError)
+            else errors.BillingError(err.message, status=err.status)
+        )
+    else:
+        return redirect(url, code=303)
     return _checkout_page(form, offer, error, error.status if error else 200)
 
 
@@ -169,6 +229,10 @@ def index():
     return render_template(
         "billing/index.html",
         subscriptions=queries.organization_subscriptions(org_id),
+        orders=db.session.scalars(
+            queries.organization_orders_query(org_id).limit(ORDERS_SHOWN)
+        ).all(),
+        orders_limit=ORDERS_SHOWN,
         pagination=pagination,
         cancel_form=CancelSubscriptionForm(),
         enabled=errors.payments_enabled(),
@@ -212,6 +276,15 @@ def cancel_subscription(subscription_id: int):
 def vendor_sales():
     vendor_id = current_user.organization_id
     pagination = paginate(queries.sales_query(vendor_id), per_page=PER_PAGE)
+    filters = SalesFilterForm(request.args)
+    start = end = None
+    if filters.validate():
+        start, end = parse_date(filters.start.data), parse_date(filters.end.data)
+    orders = paginate(
+        queries.vendor_orders_query(vendor_id, start=start, end=end),
+        per_page=PER_PAGE,
+        page=page_arg("orders_page"),
+    )
     subscriptions = db.session.scalars(
         queries.live_subscriptions_query(vendor_id).limit(LIVE_SUBSCRIPTIONS_SHOWN)
     ).all()
@@ -221,6 +294,9 @@ def vendor_sales():
         pagination=pagination,
         subscriptions=subscriptions,
         shown_limit=LIVE_SUBSCRIPTIONS_SHOWN,
+        orders=orders,
+        filters=filters,
+        filter_args={k: v for k, v in (("start", start), ("end", end)) if v},
     )
 
 
@@ -260,8 +336,9 @@ def webhook():
 
 @dataclass(frozen=True)
 class BuyPanel:
-    """What the solution page shows of buying: whether to show the buttons, whether payment
-    is on, and which plans the visitor's organisation already holds."""
+    """What the solution page shows of buying: whether to show the buttons, whether the
+    vendor can be paid (a confirmed bank account, or Stripe), and which plans the visitor's
+    organisation already holds."""
 
     show: bool
     enabled: bool
@@ -275,4 +352,5 @@ def buy_panel(solution) -> BuyPanel:
     if not show:
         return BuyPanel(False, False, frozenset())
     owned = queries.owned_plan_ids(current_user, [p.id for p in solution.active_plans])
-    return BuyPanel(True, errors.payments_enabled(), frozenset(owned))
+    methods = queries.payment_methods(solution.vendor_id)
+    return BuyPanel(True, methods.any, frozenset(owned))

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.billing import orders as billing_orders
 from marketplace.billing.checkout import apply_session
 from marketplace.billing.errors import unavailable
 from marketplace.billing.models import (
@@ -164,6 +165,20 @@ def _on_invoice(obj: dict[str, Any], event_type: str) -> None:
         set_payment_status(payment, P.FAILED, only_from=(P.PENDING,))
 
 
+def _on_charge_refunded(obj: dict[str, Any], event_type: str) -> None:
+    """A card payment refunded in full: its order becomes `refunded` (signed event's charge)."""
+    if not obj.get("refunded"):
+        return  # a partial refund leaves the order paid; the vendor settles it
+    intent_id = id_of(obj.get("payment_intent"))
+    if not intent_id:
+        return
+    payment = db.session.scalar(
+        select(Payment).where(Payment.stripe_payment_intent_id == intent_id)
+    )
+    if payment is not None:
+        billing_orders.payment_refunded(payment)
+
+
 def _on_subscription(obj: dict[str, Any], event_type: str) -> None:
     sync_subscription(obj["id"], fallback=obj)
 
@@ -175,6 +190,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any], str], None]] = {
     "checkout.session.expired": _on_checkout_session,
     "invoice.paid": _on_invoice,
     "invoice.payment_failed": _on_invoice,
+    "charge.refunded": _on_charge_refunded,
     "customer.subscription.created": _on_subscription,
     "customer.subscription.updated": _on_subscription,
     "customer.subscription.deleted": _on_subscription,

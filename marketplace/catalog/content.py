@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from marketplace.catalog.models import Plan, Screenshot, Solution, SolutionFeature
+from marketplace.catalog.models import (
+    Plan,
+    Screenshot,
+    Solution,
+    SolutionFeature,
+    headline_plan,
+    price_rank,
+)
 from marketplace.catalog.uploads import release_uploads
 from marketplace.extensions import db
 
@@ -20,6 +27,8 @@ class PlanInput:
     trial_days: int = 0
     limits: str = ""
     id: int | None = None
+    vat_treatment: str = "exempt"
+    price_includes_vat: bool = True
 
 
 @dataclass
@@ -78,6 +87,8 @@ def content_of(solution: Solution) -> ListingContent:
                 period=p.period,
                 trial_days=p.trial_days,
                 limits=p.limits or "",
+                vat_treatment=p.vat_treatment,
+                price_includes_vat=p.price_includes_vat,
             )
             for p in solution.plans
             if p.active
@@ -132,6 +143,8 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
         plan.period = item.period
         plan.trial_days = item.trial_days
         plan.limits = item.limits
+        plan.vat_treatment = item.vat_treatment
+        plan.price_includes_vat = item.price_includes_vat
         plan.position = position
         plan.active = True
     for plan_id, plan in existing.items():
@@ -148,7 +161,14 @@ def apply_content(solution: Solution, content: ListingContent) -> None:
 
 
 def refresh_plan_summary(solution: Solution) -> None:
-    """Recompute the cached lowest price and longest trial from the solution's stored plans."""
+    """Recompute the cached headline price, its period, the price sort key and the longest
+    trial from the solution's stored plans (catalog.models.headline_plan)."""
     active = [p for p in solution.plans if p.active]
-    solution.min_price_vnd = min((p.price_vnd for p in active), default=None)
+    headline = headline_plan(active)
+    solution.min_price_vnd = headline.price_vnd if headline else None
+    solution.min_price_period = headline.period if headline else None
+    solution.price_rank = price_rank(headline)
+    solution.min_price_vat_included = (
+        (headline.vat_treatment == "exempt" or headline.price_includes_vat) if headline else None
+    )
     solution.max_trial_days = max((p.trial_days for p in active), default=0)

@@ -11,6 +11,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import FeatureDefinition
+from marketplace.core import vat
 from marketplace.core.forms import REQUIRED, ChoiceField, strip
 from marketplace.core.forms import Form as PageForm
 from marketplace.core.ids import MAX_ROW_ID
@@ -23,6 +24,7 @@ DEPLOYMENTS = [
     ("hybrid", _l("Kết hợp")),
 ]
 PERIODS = [("month", _l("mỗi tháng")), ("year", _l("mỗi năm")), ("once", _l("một lần"))]
+VAT_INCLUDED = [("1", _l("Đã gồm VAT")), ("0", _l("Chưa gồm VAT"))]
 
 _PRICE_RE = re.compile(r"^(?:[0-9]{1,3}(?:[.,\s][0-9]{3})+|[0-9]+)$")
 
@@ -64,6 +66,10 @@ class PlanForm(Form):
     period = ChoiceField(_l("Chu kỳ"), choices=PERIODS, default="month")
     trial_days = StringField(_l("Số ngày dùng thử"), filters=[strip], default="0")
     limits = StringField(_l("Giới hạn"), filters=[strip], validators=[Length(max=500)])
+    vat_treatment = ChoiceField(
+        _l("Thuế GTGT"), choices=list(vat.TREATMENT_LABELS.items()), default="exempt"
+    )
+    price_includes_vat = ChoiceField(_l("Giá đã gồm VAT?"), choices=VAT_INCLUDED, default="1")
 
     def is_blank(self) -> bool:
         return not (self.name.data or self.price_vnd.data or self.limits.data)
@@ -97,6 +103,8 @@ class PlanForm(Form):
             period=self.period.data,
             trial_days=_parse_int(self.trial_days.data or "0") or 0,
             limits=self.limits.data or "",
+            vat_treatment=self.vat_treatment.data or "exempt",
+            price_includes_vat=self.price_includes_vat.data != "0",
         )
 
 
@@ -269,6 +277,8 @@ class SolutionForm(PageForm):
             entry.form.period.data = plan.period
             entry.form.trial_days.data = str(plan.trial_days)
             entry.form.limits.data = plan.limits
+            entry.form.vat_treatment.data = plan.vat_treatment
+            entry.form.price_includes_vat.data = "1" if plan.price_includes_vat else "0"
         extras = [f for f in content.features if f.is_extra]
         for entry, feature in zip(self.extras.entries, extras, strict=False):
             entry.form.label.data = feature.label

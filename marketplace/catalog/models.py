@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +54,38 @@ class BillingPeriod(StrEnum):
     MONTH = "month"
     YEAR = "year"
     ONCE = "once"
+
+
+# A one-time-only listing's price_rank is its price plus this: it sorts after every listing
+# with a recurring plan (whose rank is a monthly cost, always below it), by its own price.
+ONE_TIME_RANK_OFFSET = 10**15
+
+
+def monthly_cost(price_vnd: int, period: str) -> int | None:
+    """Return a recurring price per month (yearly ÷ 12, rounded half up); None for one-time."""
+    if period == BillingPeriod.MONTH:
+        return price_vnd
+    if period == BillingPeriod.YEAR:
+        return (2 * price_vnd + 12) // 24
+    return None
+
+
+def headline_plan(plans: list[Plan]) -> Plan | None:
+    """Return the plan a listing's "from" price shows: the lowest monthly cost among recurring
+    plans (a monthly plan first on a tie), else the cheapest one-time plan."""
+    recurring = [p for p in plans if p.period in (BillingPeriod.MONTH, BillingPeriod.YEAR)]
+    if recurring:
+        return min(recurring, key=lambda p: (p.monthly_cost_vnd, p.period != "month", p.position))
+    once = [p for p in plans if p.period == BillingPeriod.ONCE]
+    return min(once, key=lambda p: (p.price_vnd, p.position)) if once else None
+
+
+def price_rank(plan: Plan | None) -> int | None:
+    """The price sort key of a listing whose headline plan is `plan` (see ONE_TIME_RANK_OFFSET)."""
+    if plan is None:
+        return None
+    cost = plan.monthly_cost_vnd
+    return cost if cost is not None else ONE_TIME_RANK_OFFSET + plan.price_vnd
 
 
 class FeatureKind(StrEnum):
@@ -159,6 +192,7 @@ class Solution(db.Model):
         CheckConstraint("deployment IN ('cloud', 'on_premise', 'hybrid')", name="deployment"),
         Index("ix_solutions_status_published_at", "status", "published_at"),
         Index("ix_solutions_status_min_price", "status", "min_price_vnd"),
+        Index("ix_solutions_status_price_rank", "status", "price_rank"),
         Index("ix_solutions_status_rating_score", "status", "rating_score"),
     )
 
@@ -185,8 +219,13 @@ class Solution(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    # Kept in step with the plans by apply_content, so lists filter and sort without joins.
+    # Kept in step with the plans by apply_content, so lists filter and sort without joins:
+    # the headline price ("Từ …") with its period, and the price sort key (see price_rank).
     min_price_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    min_price_period: Mapped[str | None] = mapped_column(String(10))
+    price_rank: Mapped[int | None] = mapped_column(BigInteger)
+    # Whether the headline price includes VAT (true also when it is not subject to VAT).
+    min_price_vat_included: Mapped[bool | None] = mapped_column()
     max_trial_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Rating aggregates of published reviews, kept by the reviews domain.
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -272,8 +311,19 @@ class Plan(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     stripe_price_id: Mapped[str | None] = mapped_column(String(100))
+    # VAT (core/vat.py): "exempt" (không chịu thuế GTGT), "0", "5", "8" or "10"; and
+    # whether price_vnd already includes it.
+    vat_treatment: Mapped[str] = mapped_column(
+        String(10), default="exempt", server_default="exempt"
+    )
+    price_includes_vat: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     solution: Mapped[Solution] = relationship(back_populates="plans")
+
+    @property
+    def monthly_cost_vnd(self) -> int | None:
+        """The plan's cost per month (a year's price ÷ 12, rounded half up); None if one-time."""
+        return monthly_cost(self.price_vnd, self.period)
 
 
 class SolutionFeature(db.Model):

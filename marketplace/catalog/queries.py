@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog import search
-from marketplace.catalog.models import Category, Solution, SolutionStatus
+from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import pagecache
 from marketplace.core.cache import make_store
@@ -84,13 +84,15 @@ def _ordered(query: Select, sort: str, match: Any | None = None) -> Select:
         )
     if sort == "newest":
         return query.order_by(Solution.published_at.desc(), Solution.id.desc())
+    # Price sorts use the normalised monthly cost (catalog.models.price_rank): listings with
+    # a recurring plan first, by monthly cost; then one-time-only listings, by their price;
+    # listings without plans last. "High to low" reverses each group, not the groups.
     if sort == "price_asc":
-        return query.order_by(
-            Solution.min_price_vnd.is_(None), Solution.min_price_vnd.asc(), Solution.id
-        )
+        return query.order_by(Solution.price_rank.is_(None), Solution.price_rank.asc(), Solution.id)
     if sort == "price_desc":
+        one_time = Solution.price_rank >= ONE_TIME_RANK_OFFSET
         return query.order_by(
-            Solution.min_price_vnd.is_(None), Solution.min_price_vnd.desc(), Solution.id
+            Solution.price_rank.is_(None), one_time, Solution.price_rank.desc(), Solution.id
         )
     return query.order_by(
         Solution.rating_score.desc(),

@@ -25,6 +25,7 @@ from marketplace.catalog.models import (
     SolutionRevision,
     Upload,
 )
+from marketplace.core import vat
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
 from marketplace.core.ids import MAX_ROW_ID
@@ -158,6 +159,10 @@ def _validate_plans(content: ListingContent) -> None:
             raise ListingError(_("Số ngày dùng thử từ 0 đến 90."), "plans")
         if len(plan.limits) > 500:
             raise ListingError(_("Giới hạn của gói tối đa 500 ký tự."), "plans")
+        if plan.vat_treatment not in vat.TREATMENTS or not isinstance(
+            plan.price_includes_vat, bool
+        ):
+            raise ListingError(_("Thuế GTGT của gói không hợp lệ."), "plans")
 
 
 def _validate_uploads(actor: User, content: ListingContent) -> None:

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.catalog import queries
-from marketplace.catalog.models import Category, FeatureDefinition, Plan, Solution
+from marketplace.catalog.models import (
+    ONE_TIME_RANK_OFFSET,
+    Category,
+    FeatureDefinition,
+    Plan,
+    Solution,
+)
 from marketplace.core.errors import DomainError
 from marketplace.core.text import fold
 from marketplace.extensions import db
@@ -157,15 +163,25 @@ def build_comparison(slugs: list[str]) -> Comparison:
     comparison = Comparison(
         solutions=solutions, features=_feature_lines(solutions), messages=messages
     )
-    prices = {s.slug: s.min_price_vnd for s in solutions if s.min_price_vnd is not None}
-    if len(prices) > 1:
-        low = min(prices.values())
-        comparison.best_price = {slug for slug, p in prices.items() if p == low}
+    comparison.best_price = lowest_price_slugs(solutions)
     ratings = {s.slug: s.rating_avg for s in solutions if s.rating_count}
     if len(ratings) > 1:
         high = max(ratings.values())
         comparison.best_rating = {slug for slug, r in ratings.items() if r == high}
     return comparison
+
+
+def lowest_price_slugs(solutions: list[Solution]) -> set[str]:
+    """The comparison's "lowest price": the lowest monthly cost (a year's price ÷ 12) among
+    listings with a recurring plan. One-time-only listings are never ranked against them:
+    they are compared by their price only when no listing of the comparison is recurring."""
+    ranks = {s.slug: s.price_rank for s in solutions if s.price_rank is not None}
+    recurring = {k: v for k, v in ranks.items() if v < ONE_TIME_RANK_OFFSET}
+    group = recurring or ranks
+    if len(group) < 2:
+        return set()
+    low = min(group.values())
+    return {slug for slug, rank in group.items() if rank == low}
 
 
 def _feature_lines(solutions: list[Solution]) -> list[FeatureLine]:

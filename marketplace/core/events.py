@@ -64,7 +64,9 @@ trial_moved = _signals.signal("trial-moved")
 new status). Listens: insights (the funnel's counters)."""
 
 order_paid = _signals.signal("order-paid")
-"""A payment was received. Sender: the `Payment`. Listens: insights (purchases)."""
+"""A purchase was paid. Sender: the `Payment` of a card checkout or renewal (Stripe), or the
+`Order` of a bank transfer (a card order is announced once, through its `Payment`); both
+have `solution_id` and `is_new_purchase`. Listens: insights (purchases)."""
 
 solution_viewed = _signals.signal("solution-viewed")
 """A solution's public page was shown. Sender: the `Solution`; `response` (the page),

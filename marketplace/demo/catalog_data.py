@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from marketplace.accounts.models import Role
+from marketplace.core import vat
 from marketplace.demo.seed import DemoOrg, DemoUser
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -211,7 +212,9 @@ def _plans(item: _Item, key: str = "plans") -> list[dict[str, Any]]:
     plans = []
     for p, data in enumerate(item.get(key, "list"), start=1):
         plan = _Item(item.path, f"{item.label}, plan {p}", data)
-        plan.only(("name", "price_vnd", "period", "trial_days", "limits"))
+        plan.only(
+            ("name", "price_vnd", "period", "trial_days", "limits", "vat", "price_includes_vat")
+        )
         plans.append(
             {
                 "name": plan.text("name", max_length=80),
@@ -219,6 +222,11 @@ def _plans(item: _Item, key: str = "plans") -> list[dict[str, Any]]:
                 "period": plan.choice("period", PERIODS),
                 "trial_days": plan.number("trial_days", 0, MAX_TRIAL_DAYS, default=0),
                 "limits": plan.text("limits", default="", max_length=500),
+                # VAT (core/vat.py): "exempt" (software, the default) or a rate as text.
+                "vat_treatment": plan.choice("vat", vat.TREATMENTS)
+                if "vat" in plan.data
+                else "exempt",
+                "price_includes_vat": plan.get("price_includes_vat", "bool", default=True),
             }
         )
     names = [plan["name"] for plan in plans]

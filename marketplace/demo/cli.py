@@ -11,6 +11,7 @@ from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import RevisionStatus, Solution, SolutionRevision, SolutionStatus
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data, guard, seed
+from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.reviews_seed import seed_reviews
@@ -27,6 +28,7 @@ def seed_demo() -> list[User]:
     seed_catalog(password_hash)
     seed_trials(password_hash)
     seed_reviews(password_hash)
+    seed_billing()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users

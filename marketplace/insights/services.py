@@ -226,8 +226,9 @@ def record_compare_add(
 
 
 def record_purchase(payment: Payment) -> None:
-    """Count a paid checkout as a purchase; renewals (no checkout attempt) are not new ones."""
-    if payment.attempt_key is not None:
+    """Count a paid checkout or a paid bank-transfer order (the event's sender) as a purchase;
+    renewals (no checkout attempt) and orders of no listing are not new ones."""
+    if payment.is_new_purchase:
         increment_counter(payment.solution_id, Metric.PURCHASE)
 
 

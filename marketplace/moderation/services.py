@@ -160,7 +160,18 @@ class RevisionDiff:
 
 
 def _plan_rows(plans) -> list[tuple]:
-    return [(p.name, p.price_vnd, p.period, p.trial_days, p.limits) for p in plans]
+    return [
+        (
+            p.name,
+            p.price_vnd,
+            p.period,
+            p.trial_days,
+            p.limits,
+            p.vat_treatment,
+            p.price_includes_vat,
+        )
+        for p in plans
+    ]
 
 
 def revision_diff(revision: SolutionRevision) -> RevisionDiff:

@@ -271,10 +271,15 @@ def test_list_runs_the_catalogue_query(client, catalogue, args):
 
 def test_list_filters_and_pages(client, catalogue):
     body = conforms("/solutions", client.get("/api/v1/solutions?sort=price_asc&per_page=2"))
-    assert [i["min_price_vnd"] for i in body["items"]] == [300_000, 450_000]
+    # By monthly cost: 1.200.000 ₫/năm (100.000 ₫/tháng) before 450.000 ₫/tháng; the
+    # one-time-only listing after every recurring one; no plans last.
+    assert [i["min_price_vnd"] for i in body["items"]] == [1_200_000, 450_000]
+    assert [i["min_price_period"] for i in body["items"]] == ["year", "month"]
     assert body["total"] == 4 and body["per_page"] == 2
     page2 = conforms("/solutions", client.get("/api/v1/solutions?sort=price_asc&per_page=2&page=2"))
-    assert [i["min_price_vnd"] for i in page2["items"]] == [1_200_000, None]
+    assert [i["min_price_vnd"] for i in page2["items"]] == [300_000, None]
+    assert [i["min_price_period"] for i in page2["items"]] == ["once", None]
+    assert [i["vat_included"] for i in page2["items"]] == [True, None]
     beyond = conforms("/solutions", client.get("/api/v1/solutions?page=9"))
     assert beyond["items"] == [] and beyond["total"] == 4
     parent = conforms("/solutions", client.get("/api/v1/solutions?category=quan-tri-doanh-nghiep"))

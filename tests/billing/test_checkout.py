@@ -207,8 +207,10 @@ def test_the_order_summary_shows_the_plan_and_the_pay_button(stripe_on, buyer, s
     response = buyer.get(f"/billing/checkout?plan_id={plan.id}&solution_id={solution.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "1.500.000 ₫" in html
-    assert "Thanh toán 1.500.000 ₫" in html
+    assert "1.500.000 ₫" in html and "/năm" in html
+    # Stripe is the only method (the vendor has no confirmed bank account): card, preselected.
+    assert 'value="card" checked' in html and 'value="bank_transfer"' not in html
+    assert "Đặt hàng" in html
     assert "checkout.stripe.com" in response.headers["Content-Security-Policy"]
     assert stripe_on.requests == []
 
@@ -219,15 +221,17 @@ def test_without_stripe_keys_nothing_errors(buyer, client, solution, app):
     page = client.get(f"/solutions/{solution.slug}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Thanh toán trực tuyến chưa được bật" in html
+    # Neither Stripe nor a confirmed bank account: the page says whom to contact.
+    contact = "chưa nhận thanh toán qua Chợ Giải Pháp Số"
+    assert contact in html
     assert "Đăng ký gói" in html and "Mua / Đăng ký gói" in html
 
     page = buyer.get(f"/solutions/{solution.slug}")
-    assert "Thanh toán trực tuyến chưa được bật" in page.get_data(as_text=True)
+    assert contact in page.get_data(as_text=True)
 
     summary = buyer.get(f"/billing/checkout?plan_id={plan.id}")
     assert summary.status_code == 200
-    assert "Thanh toán trực tuyến chưa được bật" in summary.get_data(as_text=True)
+    assert contact in summary.get_data(as_text=True)
 
     posted = buyer.post("/billing/checkout", data={"plan_id": str(plan.id)})
     assert posted.status_code == 200

@@ -206,7 +206,7 @@ def test_solution_page_shows_everything_an_enterprise_needs(client, catalogue):
     html = response.get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("h1").get_text(strip=True) == "Hóa đơn điện tử Sông Hồng"
-    assert "1.200.000 ₫" in html and "14 ngày" in html and "mỗi năm" in html
+    assert "1.200.000 ₫/năm" in html and "14 ngày" in html and "Không chịu thuế GTGT" in html
     assert "Đã xác thực" in html  # the vendor card badge
     assert "Theo Nghị định 123/2020/NĐ-CP" in html  # a feature row
     assert soup.find("link", rel="canonical")["href"].endswith(f"/solutions/{s.slug}")

@@ -62,7 +62,13 @@ def test_matrix_shows_vendors_prices_plans_and_the_union_of_features(client, thr
     response = client.get(f"/compare?s={slugs}")
     assert response.status_code == 200
     table = rows(response)
-    assert table["Giá thấp nhất"] == ["500.000 ₫", "300.000 ₫ (thấp nhất)", "300.000 ₫ (thấp nhất)"]
+    # Every price says its period; the lowest is by monthly cost among recurring plans
+    # (500.000 ₫/năm ≈ 41.667 ₫/tháng beats 300.000 ₫/tháng); the one-time pack is not ranked.
+    assert table["Giá thấp nhất"] == [
+        "500.000 ₫/năm (thấp nhất)",
+        "300.000 ₫ một lần",
+        "300.000 ₫/tháng",
+    ]
     assert table["Dùng thử miễn phí"] == ["14 ngày", "Không", "7 ngày"]
     assert table["API tích hợp"] == ["Có", "Không", "Không có thông tin"]
     assert table["vCPU"] == ["Không có thông tin", "Không có thông tin", "4 vCPU"]

@@ -190,7 +190,7 @@ def test_jobs_run_once_runs_the_domains_tasks_and_list_shows_them(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["jobs", "run", "--once"])
     assert result.exit_code == 0, result.output
-    for name in ("outbox.send", "trials.tick", "uploads.purge", "insights.purge"):
+    for name in TASKS:
         assert f"ran {name}" in result.output
     again = runner.invoke(args=["jobs", "run", "--once"])
     assert "ran " not in again.output  # nothing due until each period has passed
@@ -227,7 +227,14 @@ def test_the_metrics_page_shows_each_task_from_the_lease_table(app, client):
 
 # ---------------------------------------------------------------- real processes
 
-TASKS = ("insights.purge", "outbox.send", "trials.tick", "uploads.purge")
+TASKS = (
+    "billing.expire_orders",
+    "billing.remind_invoices",
+    "insights.purge",
+    "outbox.send",
+    "trials.tick",
+    "uploads.purge",
+)
 
 
 def _runner(database_url: str, tmp_path, *args: str) -> subprocess.Popen:

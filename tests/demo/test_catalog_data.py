@@ -35,8 +35,9 @@ EXPECTED_COUNTS = {
 }
 # Measured on the Python-literal catalogue (c83b6d7e…7702), then again once the demo
 # organisations' tax codes were given valid check digits (demo/legacy.py lists the changes)
-# and their addresses became 2025 communes (street, province and commune in the checksum).
-EXPECTED_CHECKSUM = "248af1bdeff2a82ce61adda4ca82fa4a0cf211ffce7b47526d4a70824bc9a091"
+# and their addresses became 2025 communes (street, province and commune in the checksum),
+# then once SaoKhuê VPS's plans stated VAT 10 % before tax (plans carry their VAT).
+EXPECTED_CHECKSUM = "31b322b5bca7d4005e18b818a4fc8eb00b03420394236612d753915d5ff40aaa"
 
 
 # Listings added to the data files after the move (the statuses the moved data lacked).
