@@ -6,11 +6,22 @@ import datetime as dt
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import UTCDateTime, utcnow
+from marketplace.core.text import slugify
 from marketplace.extensions import db
 
 
@@ -71,6 +82,9 @@ class Organization(db.Model):
     website: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # A vendor's public address, /vendors/<slug> (0021_quotes): made from the name when the
+    # vendor is created and never changed after, so links stay valid through a renaming.
+    slug: Mapped[str | None] = mapped_column(String(90), unique=True)
     # An inactive organisation's listings leave the marketplace (a moderator's decision).
     active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -92,6 +106,30 @@ class Organization(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.kind} {self.name!r}>"
+
+
+def unique_vendor_slug(connection, name: str) -> str:
+    """Return a slug made from `name` that no organisation has yet (`viettel-2` after `viettel`)."""
+    base = slugify(name, max_length=80)
+    if base == "giai-phap":  # slugify's fallback for a name with no letters
+        base = "nha-cung-cap"
+    taken = set(
+        connection.execute(
+            select(Organization.slug).where(Organization.slug.like(f"{base}%"))
+        ).scalars()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@event.listens_for(Organization, "before_insert")
+def _give_vendor_a_slug(_mapper, connection, org: Organization) -> None:
+    if org.kind == OrgKind.VENDOR and not org.slug:
+        org.slug = unique_vendor_slug(connection, org.name or "")
 
 
 class User(UserMixin, db.Model):

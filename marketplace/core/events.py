@@ -46,6 +46,17 @@ trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
 
+quote_moved = _signals.signal("quote-moved")
+"""A quote request was made or changed status (a new offer included). Sender: the
+`QuoteRequest`; `status` (the new status), `previous` (the old one, None for a new request).
+Listens: insights (quotes requested, first offers)."""
+
+offer_accepted = _signals.signal("offer-accepted")
+"""An enterprise accepted a vendor's private offer. Sender: the `Offer` (its lines carry
+the plan or custom item, quantity, unit price and VAT treatment; `offer.quote` the buyer,
+the vendor and the solution); `user` (who accepted). Listens: billing (creates the order at
+the offered price, once per offer; wired at integration), insights (quotes accepted)."""
+
 order_paid = _signals.signal("order-paid")
 """A payment was received. Sender: the `Payment`. Listens: insights (purchases)."""
 
@@ -66,6 +77,8 @@ ALL = (
     organization_change_decided,
     password_reset_requested,
     trial_moved,
+    quote_moved,
+    offer_accepted,
     order_paid,
     solution_viewed,
     solution_compared,

@@ -21,6 +21,7 @@ SOLUTION = "solution"  # solution=<Solution>, the public solution page
 MODERATION_DESK = "moderation_desk"  # no argument, the moderators' queues page
 VENDOR_HOME = "vendor_home"  # organization=<Organization>, the vendor workspace's home
 HOME = "home"  # no argument, the public home page
+VENDOR_PROFILE = "vendor_profile"  # organization=<Organization>, the public /vendors/<slug>
 
 
 def contribute(app: Flask, page: str, name: str, provider: Callable[..., Any]) -> None:
