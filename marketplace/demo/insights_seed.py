@@ -35,9 +35,9 @@ from marketplace.demo.legacy import old_history_tax_code
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric
+from marketplace.quotes.models import Offer, QuoteEvent, QuoteRequest
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import refresh_aggregates
-from marketplace.quotes.models import Offer, QuoteEvent, QuoteRequest
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus
 
 S = TrialStatus
