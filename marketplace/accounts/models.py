@@ -108,11 +108,31 @@ class Organization(db.Model):
         return f"<Organization {self.id} {self.kind} {self.name!r}>"
 
 
+# Legal forms a vendor's name starts with, left out of its slug: "Công ty TNHH Phần mềm
+# Hồng Hà" is at /vendors/phan-mem-hong-ha.
+LEGAL_FORM_PREFIXES = (
+    "cong-ty-co-phan-",
+    "cong-ty-tnhh-mot-thanh-vien-",
+    "cong-ty-tnhh-",
+    "cong-ty-",
+    "doanh-nghiep-tu-nhan-",
+)
+
+
+def vendor_slug_base(name: str) -> str:
+    """Return the slug a vendor's name gives, before making it unique."""
+    base = slugify(name, max_length=120)
+    for prefix in LEGAL_FORM_PREFIXES:
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base = base.removeprefix(prefix)
+            break
+    base = base[:80].rstrip("-")
+    return "nha-cung-cap" if base in ("", "giai-phap") else base  # no letters in the name
+
+
 def unique_vendor_slug(connection, name: str) -> str:
     """Return a slug made from `name` that no organisation has yet (`viettel-2` after `viettel`)."""
-    base = slugify(name, max_length=80)
-    if base == "giai-phap":  # slugify's fallback for a name with no letters
-        base = "nha-cung-cap"
+    base = vendor_slug_base(name)
     taken = set(
         connection.execute(
             select(Organization.slug).where(Organization.slug.like(f"{base}%"))

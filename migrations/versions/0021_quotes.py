@@ -33,12 +33,28 @@ def _metric_check(metrics: str) -> None:
         )
 
 
+LEGAL_FORM_PREFIXES = (
+    "cong-ty-co-phan-",
+    "cong-ty-tnhh-mot-thanh-vien-",
+    "cong-ty-tnhh-",
+    "cong-ty-",
+    "doanh-nghiep-tu-nhan-",
+)
+
+
 def _slugify(text: str) -> str:
-    # A copy of core.text.slugify as it was at this revision: migrations do not import the app.
+    # A copy of accounts.models.vendor_slug_base as it was at this revision: migrations do
+    # not import the app.
     decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80].rstrip("-")
-    return slug or "nha-cung-cap"
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = unicodedata.normalize("NFC", folded).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:120].rstrip("-")
+    for prefix in LEGAL_FORM_PREFIXES:
+        if slug.startswith(prefix) and len(slug) > len(prefix):
+            slug = slug.removeprefix(prefix)
+            break
+    slug = slug[:80].rstrip("-")
+    return "nha-cung-cap" if slug in ("", "giai-phap") else slug
 
 
 def _backfill_slugs() -> None:

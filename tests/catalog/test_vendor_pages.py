@@ -33,6 +33,9 @@ def test_a_new_vendor_gets_a_stable_slug_from_its_name(app):
     db.session.commit()
     assert org.slug == "viettel-hai-duong"  # a renaming keeps the address
     assert factories.make_org("enterprise").slug is None
+    assert factories.make_org("vendor", name="Công ty TNHH Phần mềm Hồng Hà").slug == (
+        "phan-mem-hong-ha"
+    )
 
 
 def test_the_editor_saves_and_the_public_page_shows_what_was_published(

@@ -22,6 +22,7 @@ def test_vendors_get_unique_slugs_and_downgrade_removes_them(tmp_path):
                 (2, "enterprise", "Công ty May Thành Đông"),
                 (3, "vendor", "VIETTEL HẢI DƯƠNG"),
                 (4, "vendor", "Đông Á — Phần mềm & Dịch vụ"),
+                (5, "vendor", "Công ty TNHH Phần mềm Hồng Hà"),
             ]:
                 conn.execute(
                     text(
@@ -38,6 +39,7 @@ def test_vendors_get_unique_slugs_and_downgrade_removes_them(tmp_path):
             2: None,
             3: "viettel-hai-duong-2",
             4: "dong-a-phan-mem-dich-vu",
+            5: "phan-mem-hong-ha",
         }
         downgrade(revision=BEFORE)
         inspector = inspect(db.engine)
