@@ -116,7 +116,7 @@ class LineForm(PlainForm):
 class OfferForm(Form):
     """The vendor's offer: up to rules.MAX_LINES lines (blank ones are skipped)."""
 
-    lines = FieldList(FormField(LineForm), min_entries=4, max_entries=rules.MAX_LINES)
+    lines = FieldList(FormField(LineForm), min_entries=3, max_entries=rules.MAX_LINES)
     valid_until = LocalDateField(_l("Hiệu lực đến hết ngày"), filters=[strip])
     terms = TextAreaField(
         _l("Điều khoản"),
