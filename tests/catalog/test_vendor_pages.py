@@ -9,6 +9,7 @@ from marketplace.catalog.models import VendorProfile
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from tests import factories
+from tests.catalog.test_uploads import upload_dir  # noqa: F401 - a fixture
 
 
 def _profile_form(**overrides) -> dict:
@@ -150,3 +151,51 @@ def test_the_migration_gave_every_vendor_a_slug(app):
         select(Organization).where(Organization.kind == "vendor", Organization.slug.is_(None))
     ).all()
     assert missing == []
+
+
+def test_a_profile_logo_is_uploaded_public_and_kept(client_for, vendor, make_client, upload_dir):
+    import io
+
+    from marketplace.catalog.models import Upload
+    from marketplace.catalog.uploads import referenced_upload_ids
+    from tests.catalog.test_uploads import image_bytes
+
+    factories.make_solution(vendor)
+    data = _profile_form()
+    data["logo"] = (io.BytesIO(image_bytes()), "logo.png", "image/png")
+    response = client_for(vendor).post(
+        "/vendor/profile", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    profile = db.session.get(VendorProfile, vendor.organization_id)
+    logo = db.session.get(Upload, profile.logo_id)
+    assert logo is not None and logo.org_id == vendor.organization_id
+    assert referenced_upload_ids([logo.id]) == {logo.id}
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert f"/media/{logo.filename}" in page
+    assert make_client().get(f"/media/{logo.filename}").status_code == 200
+
+
+def test_another_organisations_upload_cannot_be_a_logo(
+    client_for, vendor, other_vendor, upload_dir
+):
+    from tests.catalog.test_uploads import stored
+
+    foreign = stored(other_vendor)
+    response = client_for(vendor).post(
+        "/vendor/profile", data=_profile_form(logo_id=str(foreign.id))
+    )
+    assert response.status_code == 400
+    assert db.session.get(VendorProfile, vendor.organization_id) is None
+
+
+def test_the_profile_shows_median_response_times(make_client, vendor, enterprise):
+    from marketplace.quotes import services as quotes
+    from tests.quotes.conftest import PLANS, offer_input, quote_input
+
+    solution = factories.make_solution(vendor, plans=list(PLANS))
+    quote = quotes.request_quote(enterprise, solution, quote_input(solution))
+    quotes.send_offer(vendor, quote, offer_input(solution))
+    db.session.commit()
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert "Phản hồi yêu cầu báo giá" in page
