@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organization
@@ -9,7 +10,14 @@ from marketplace.catalog.models import VendorProfile
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from tests import factories
-from tests.catalog.test_uploads import upload_dir  # noqa: F401 - a fixture
+
+
+@pytest.fixture
+def logo_dir(app, web_app, tmp_path):
+    """Point both app instances at an upload folder of this test's own."""
+    for application in (app, web_app):
+        application.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
 
 
 def _profile_form(**overrides) -> dict:
@@ -153,7 +161,7 @@ def test_the_migration_gave_every_vendor_a_slug(app):
     assert missing == []
 
 
-def test_a_profile_logo_is_uploaded_public_and_kept(client_for, vendor, make_client, upload_dir):
+def test_a_profile_logo_is_uploaded_public_and_kept(client_for, vendor, make_client, logo_dir):
     import io
 
     from marketplace.catalog.models import Upload
@@ -176,9 +184,7 @@ def test_a_profile_logo_is_uploaded_public_and_kept(client_for, vendor, make_cli
     assert make_client().get(f"/media/{logo.filename}").status_code == 200
 
 
-def test_another_organisations_upload_cannot_be_a_logo(
-    client_for, vendor, other_vendor, upload_dir
-):
+def test_another_organisations_upload_cannot_be_a_logo(client_for, vendor, other_vendor, logo_dir):
     from tests.catalog.test_uploads import stored
 
     foreign = stored(other_vendor)
