@@ -55,6 +55,7 @@ def request_quote(slug: str):
     if not permissions.can_request_quote(current_user):
         return render_template("quotes/not_allowed.html", solution=solution), 403
     form = QuoteRequestForm(solution=solution)
+    refused = None  # the status of a refusal by the rules (a role that may not ask: 403)
     existing = quotes_queries.open_quote_for(current_user.organization_id, solution.id)
     if existing is not None:
         if request.method == "POST":
@@ -85,6 +86,7 @@ def request_quote(slug: str):
             except DomainError as err:
                 db.session.rollback()
                 flash(err.message, "danger")
+                refused = err.status
             else:
                 db.session.commit()
                 flash(
@@ -95,7 +97,7 @@ def request_quote(slug: str):
                     "success",
                 )
                 return redirect(url_for("quotes.my_quote", quote_id=quote.id))
-    status = 400 if form.is_submitted() and any(f.errors for f in form) else 200
+    status = refused or (400 if form.is_submitted() and any(f.errors for f in form) else 200)
     return (
         render_template(
             "quotes/request.html",

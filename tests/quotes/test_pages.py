@@ -301,3 +301,15 @@ def test_the_csv_lists_the_vendors_requests_only(client_for, vendor, other_vendo
 
 def test_vendors_answer_with_403_when_requesting(client_for, vendor, solution):
     assert client_for(vendor).get(f"/solutions/{solution.slug}/quote").status_code == 403
+
+
+def test_a_role_that_may_not_ask_is_refused_with_403(client_for, enterprise, solution, monkeypatch):
+    from marketplace.accounts import roles
+
+    monkeypatch.setattr(roles, "email_verified", lambda user: False)
+    response = client_for(enterprise).post(
+        f"/solutions/{solution.slug}/quote", data=request_form(solution)
+    )
+    assert response.status_code == 403
+    assert "xác thực địa chỉ e-mail" in response.get_data(as_text=True)
+    assert count_quotes() == 0
