@@ -44,6 +44,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         insights,
         moderation,
         notifications,
+        quotes,
         reviews,
         trials,
     )
@@ -61,6 +62,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     moderation.init_app(app)
     notifications.init_app(app)
     trials.init_app(app)
+    quotes.init_app(app)
     billing.init_app(app)
     reviews.init_app(app)
     insights.init_app(app)

@@ -126,6 +126,8 @@ TABLE = {
     ("api.list_solutions", "GET"): ("/api/v1/solutions", every("ok")),
     ("api.get_solution", "GET"): ("/api/v1/solutions/{draft_slug}", every(404)),
     ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
+    ("api.list_vendors", "GET"): ("/api/v1/vendors", every("ok")),
+    ("api.get_vendor", "GET"): ("/api/v1/vendors/{vendor_slug}", every("ok")),
     ("insights.dashboard", "GET"): ("/dashboard", every("ok")),
     ("insights.dashboard_csv", "GET"): ("/dashboard.csv", every("ok")),
     # Another vendor's solution id in the query is a 404: its figures are not theirs.
@@ -294,6 +296,52 @@ TABLE = {
     ("trials.end", "POST"): ("/vendor/trials/{trial_id}/end", owner_only()),
     ("trials.convert", "POST"): ("/vendor/trials/{trial_id}/convert", owner_only()),
     ("trials.staff_trial", "GET"): ("/moderation/trials/{trial_id}", staff_only()),
+    # Quotes: the enterprise asked for a quote of the published listing and got an offer.
+    ("quotes.request_quote", "GET"): (
+        "/solutions/{published_slug}/quote",
+        signed_in(403, enterprise="ok", other_enterprise="ok"),
+    ),
+    ("quotes.request_quote", "POST"): (
+        "/solutions/{published_slug}/quote",
+        signed_in(403, enterprise="ok", other_enterprise="ok"),
+    ),
+    ("quotes.my_quotes", "GET"): ("/account/quotes", enterprises_only()),
+    ("quotes.my_quote", "GET"): (
+        "/account/quotes/{quote_id}",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("quotes.accept", "POST"): (
+        "/account/quotes/{quote_id}/accept",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("quotes.decline", "POST"): (
+        "/account/quotes/{quote_id}/decline",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("quotes.withdraw", "POST"): (
+        "/account/quotes/{quote_id}/withdraw",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("quotes.enterprise_message", "POST"): (
+        "/account/quotes/{quote_id}/messages",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
+    ("quotes.inbox", "GET"): ("/vendor/quotes", vendors_only()),
+    ("quotes.inbox_csv", "GET"): ("/vendor/quotes.csv", vendors_only()),
+    ("quotes.vendor_quote", "GET"): ("/vendor/quotes/{quote_id}", owner_only()),
+    ("quotes.offer", "POST"): ("/vendor/quotes/{quote_id}/offer", owner_only()),
+    ("quotes.retract", "POST"): ("/vendor/quotes/{quote_id}/retract", owner_only()),
+    ("quotes.close", "POST"): ("/vendor/quotes/{quote_id}/close", owner_only()),
+    ("quotes.assign", "POST"): ("/vendor/quotes/{quote_id}/assign", owner_only()),
+    ("quotes.vendor_message", "POST"): ("/vendor/quotes/{quote_id}/messages", owner_only()),
+    # Moderators read quotes, never answer them.
+    ("quotes.staff_quotes", "GET"): ("/moderation/quotes", staff_only()),
+    ("quotes.staff_quote", "GET"): ("/moderation/quotes/{quote_id}", staff_only()),
+    # Vendor pages: public; the editor is the vendor's own.
+    ("vendors.directory", "GET"): ("/vendors", every("ok")),
+    ("vendors.profile", "GET"): ("/vendors/{vendor_slug}", every("ok")),
+    ("vendor.profile_edit", "GET"): ("/vendor/profile", vendors_only()),
+    ("vendor.profile_edit", "POST"): ("/vendor/profile", vendors_only()),
     # Reviews: the enterprise tried the published listing (an ended trial) and reviewed it.
     # Only it may write; vendors, staff and untried enterprises get 403 with the reason.
     ("reviews.write", "GET"): (
@@ -409,6 +457,8 @@ def world(app, tmp_path, web_app) -> World:
         "organization_change_id": change.id,
         "private_upload": private.filename,
         "trial_id": trial_id,
+        "quote_id": _quote(app, users["enterprise"], owner, published),
+        "vendor_slug": owner.organization.slug,
         "review_id": review_id,
         "order_id": order.id,
         "bank_account_id": bank_account_id,
@@ -492,6 +542,34 @@ def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
         trial = request()
         db.session.commit()
         return trial.id, review.id
+
+
+def _quote(app, enterprise, owner, solution) -> int:
+    """Give the enterprise an offered quote request of the listing."""
+    import datetime as dt
+
+    from marketplace.core.clock import local_today
+    from marketplace.quotes import rules as quotes_rules
+    from marketplace.quotes import services as quotes
+
+    with app.test_request_context():
+        quote = quotes.request_quote(
+            enterprise,
+            solution,
+            quotes_rules.QuoteInput(
+                plan_id=None, users_count=10, contact_name="Lê Văn An", contact_phone="0912345678"
+            ),
+        )
+        quotes.send_offer(
+            owner,
+            quote,
+            quotes_rules.OfferInput(
+                lines=[quotes_rules.LineInput(None, "Gói riêng", 10, 100_000, "10")],
+                valid_until=local_today() + dt.timedelta(days=30),
+            ),
+        )
+        db.session.commit()
+        return quote.id
 
 
 def _judge(response, expected) -> bool:

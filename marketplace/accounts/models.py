@@ -6,11 +6,22 @@ import datetime as dt
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.database import UTCDateTime, utcnow
+from marketplace.core.text import slugify
 from marketplace.extensions import db
 
 
@@ -71,6 +82,9 @@ class Organization(db.Model):
     website: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))
     verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # A vendor's public address, /vendors/<slug> (0021_quotes): made from the name when the
+    # vendor is created and never changed after, so links stay valid through a renaming.
+    slug: Mapped[str | None] = mapped_column(String(90), unique=True)
     # An inactive organisation's listings leave the marketplace (a moderator's decision).
     active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -92,6 +106,50 @@ class Organization(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.kind} {self.name!r}>"
+
+
+# Legal forms a vendor's name starts with, left out of its slug: "Công ty TNHH Phần mềm
+# Hồng Hà" is at /vendors/phan-mem-hong-ha.
+LEGAL_FORM_PREFIXES = (
+    "cong-ty-co-phan-",
+    "cong-ty-tnhh-mot-thanh-vien-",
+    "cong-ty-tnhh-",
+    "cong-ty-",
+    "doanh-nghiep-tu-nhan-",
+)
+
+
+def vendor_slug_base(name: str) -> str:
+    """Return the slug a vendor's name gives, before making it unique."""
+    base = slugify(name, max_length=120)
+    for prefix in LEGAL_FORM_PREFIXES:
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base = base.removeprefix(prefix)
+            break
+    base = base[:80].rstrip("-")
+    return "nha-cung-cap" if base in ("", "giai-phap") else base  # no letters in the name
+
+
+def unique_vendor_slug(connection, name: str) -> str:
+    """Return a slug made from `name` that no organisation has yet (`viettel-2` after `viettel`)."""
+    base = vendor_slug_base(name)
+    taken = set(
+        connection.execute(
+            select(Organization.slug).where(Organization.slug.like(f"{base}%"))
+        ).scalars()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@event.listens_for(Organization, "before_insert")
+def _give_vendor_a_slug(_mapper, connection, org: Organization) -> None:
+    if org.kind == OrgKind.VENDOR and not org.slug:
+        org.slug = unique_vendor_slug(connection, org.name or "")
 
 
 class User(UserMixin, db.Model):

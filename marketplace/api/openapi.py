@@ -45,20 +45,32 @@ def _component_schemas() -> dict[str, Any]:
     return top["$defs"]
 
 
+PATH_DESCRIPTIONS = {
+    "slug": (
+        "The solution's slug; one that names no public solution answers 404.",
+        "hoa-don-dien-tu-song-hong",
+    ),
+    "vendor": (
+        "The vendor's slug; one that names no active vendor answers 404.",
+        "viettel-hai-phong",
+    ),
+}
+
+
 def _parameters(model: type[shapes.Query], *, path: list[str] = ()) -> list[dict[str, Any]]:
     """Describe an operation's query parameters from the model it reads them with."""
     required = set(model.model_json_schema().get("required", []))
     parameters = []
     for name in path:
+        description, example = PATH_DESCRIPTIONS[name]
         parameters.append(
             {
-                "name": name,
+                "name": "slug",
                 "in": "path",
                 "required": True,
                 "schema": {"type": "string", "pattern": shapes.SLUG_PATTERN},
-                "description": "The solution's slug; one that names no public solution "
-                "answers 404.",
-                "example": "hoa-don-dien-tu-song-hong",
+                "description": description,
+                "example": example,
             }
         )
     for name in model.model_fields:
@@ -212,6 +224,31 @@ def _document() -> dict[str, Any]:
                     path=["slug"],
                     not_found="No public solution has this slug.",
                     example="/solutions/hoa-don-dien-tu-song-hong",
+                )
+            },
+            "/vendors": {
+                "get": _operation(
+                    "listVendors",
+                    "Danh bạ nhà cung cấp",
+                    "Active vendors with published solutions, most solutions first; search "
+                    "by name, filter by category served and verification.",
+                    (_ref(shapes.VendorList), "One page of vendors."),
+                    query=shapes.VendorListQuery,
+                    example="/vendors?" + urlencode({"verified": 1}),
+                )
+            },
+            "/vendors/{slug}": {
+                "get": _operation(
+                    "getVendor",
+                    "Trang nhà cung cấp",
+                    "A vendor's public page: about, the contact channels it publishes, "
+                    "localities served, median response times to trials and quotes, rating "
+                    "across its solutions and one page of its published solutions.",
+                    (_ref(shapes.VendorPage), "The vendor."),
+                    query=shapes.VendorQuery,
+                    path=["vendor"],
+                    not_found="No active vendor has this slug.",
+                    example="/vendors/viettel-hai-phong",
                 )
             },
             "/compare": {

@@ -186,6 +186,69 @@ class SolutionList(Shape):
     total: Count
 
 
+# ---------------------------------------------------------------- vendors
+
+
+class VendorSummary(Shape):
+    """A vendor with published solutions, as listed in the directory."""
+
+    slug: str = Field(description="Stable identifier used in URLs; kept through a renaming.")
+    name: str
+    verified: bool
+    verified_at: str | None = Field(
+        json_schema_extra={"format": "date-time"},
+        description="When a moderator verified the vendor; ISO 8601, UTC (ends in Z).",
+    )
+    solutions: Count = Field(description="Number of its published solutions.")
+    rating: Rating = Field(description="Across its published solutions (weighted by reviews).")
+    url: str = Field(json_schema_extra={"format": "uri"}, description="The vendor's public page.")
+
+
+class VendorList(Shape):
+    """One page of vendors and the number of all matches."""
+
+    items: list[VendorSummary]
+    page: Annotated[int, Ge(1), Le(MAX_PAGE)]
+    per_page: Annotated[int, Ge(1), Le(MAX_PER_PAGE)]
+    total: Count
+
+
+class Contacts(Shape):
+    """The contact channels the vendor chose to publish (null when not published)."""
+
+    hotline: str | None
+    sales_email: str | None
+    zalo: str | None = Field(description="Zalo Official Account link (https://zalo.me/…).")
+    website: str | None
+
+
+class Locality(Shape):
+    """A place the vendor serves: the province, a former area or a commune-level unit."""
+
+    code: str = Field(description="`all`, `area:<former province code>` or a commune code.")
+    name: str
+
+
+class ResponseTimes(Shape):
+    """Median time to the first answer, in hours; null before any answer."""
+
+    trials_hours: Count | None
+    quotes_hours: Count | None
+
+
+class VendorPage(VendorSummary):
+    """A vendor's public page: about, contacts, localities, response times and solutions."""
+
+    about: str = Field(description="Markdown source.")
+    about_html: str = Field(description="The about text rendered to sanitised HTML.")
+    contacts: Contacts
+    localities: list[Locality]
+    response_times: ResponseTimes
+    items: list[Solution] = Field(description="One page of its published solutions.")
+    page: Annotated[int, Ge(1), Le(MAX_PAGE)]
+    per_page: Annotated[int, Ge(1), Le(MAX_PER_PAGE)]
+
+
 # ---------------------------------------------------------------- compare, categories, stats
 
 
@@ -380,6 +443,30 @@ class ListQuery(LangQuery):
     )
 
 
+class VendorListQuery(LangQuery):
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=NO_NUL_PATTERN,
+        description="Part of the vendor's name; Vietnamese is folded.",
+        examples=["viettel"],
+    )
+    category: Slug | None = Field(
+        default=None,
+        description="Only vendors with a published solution in this category (or its "
+        "children); a slug that names no category matches nothing.",
+        examples=["hoa-don-dien-tu"],
+    )
+    verified: Flag | None = Field(default=None, description="Only verified vendors.")
+    page: QueryInt(1, MAX_PAGE) = Field(default=1, description="Page number.")  # type: ignore[valid-type]
+
+
+class VendorQuery(LangQuery):
+    page: QueryInt(1, MAX_PAGE) = Field(  # type: ignore[valid-type]
+        default=1, description="Page of the vendor's solutions."
+    )
+
+
 class CompareQuery(LangQuery):
     s: list[Slug] = Field(
         min_length=COMPARE_MIN,
@@ -408,6 +495,8 @@ COMPONENTS: tuple[type[BaseModel], ...] = (
     Solution,
     SolutionDetail,
     SolutionList,
+    VendorList,
+    VendorPage,
     Compare,
     CategoryTree,
     Stats,

@@ -11,8 +11,11 @@ from marketplace.catalog.content import content_of
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.public_queries import CategoryNode
+from marketplace.catalog.vendor_profiles import locality_label
+from marketplace.catalog.vendor_queries import Page, VendorSummary
 from marketplace.compare.services import Comparison
 from marketplace.core import geography
+from marketplace.core.text import render_markdown
 from marketplace.core.urls import public_url
 from marketplace.insights.dashboard import Dashboard, Totals
 from marketplace.reviews import queries as reviews_queries
@@ -175,4 +178,63 @@ def dashboard_json(board: Dashboard) -> shapes.StatsDashboard:
             shapes.CategoryRating(category=str(r.label), average=r.average, reviews=r.reviews)
             for r in board.ratings
         ],
+    )
+
+
+def _vendor_listed(vendor: VendorSummary) -> dict[str, Any]:
+    org = vendor.organization
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "verified": org.verified_at is not None,
+        "verified_at": isoformat(org.verified_at),
+        "solutions": vendor.solutions,
+        "rating": shapes.Rating(
+            average=vendor.rating_avg if vendor.rating_count else None,
+            count=vendor.rating_count,
+        ),
+        "url": public_url("vendors.profile", slug=org.slug),
+    }
+
+
+def vendor_list(page: Page) -> shapes.VendorList:
+    return shapes.VendorList(
+        items=[shapes.VendorSummary(**_vendor_listed(v)) for v in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+    )
+
+
+def _hours(value: dt.timedelta | None) -> int | None:
+    return None if value is None else max(1, round(value.total_seconds() / 3600))
+
+
+def vendor_page(
+    vendor: VendorSummary, solutions: Page, panels: dict[str, Any]
+) -> shapes.VendorPage:
+    """Describe a vendor's public page (`panels`: the page's contributed sections)."""
+    profile = vendor.profile
+    about = profile.about if profile else ""
+    return shapes.VendorPage(
+        **_vendor_listed(vendor),
+        about=about or "",
+        about_html=render_markdown(about) if about else "",
+        contacts=shapes.Contacts(
+            hotline=profile.hotline if profile else None,
+            sales_email=profile.sales_email if profile else None,
+            zalo=profile.zalo_url if profile else None,
+            website=profile.website if profile else None,
+        ),
+        localities=[
+            shapes.Locality(code=code, name=str(locality_label(code)))
+            for code in ((profile.localities or []) if profile else [])
+        ],
+        response_times=shapes.ResponseTimes(
+            trials_hours=_hours(panels.get("response_time")),
+            quotes_hours=_hours(panels.get("quote_response_time")),
+        ),
+        items=[solution_summary(s) for s in solutions.items],
+        page=solutions.page,
+        per_page=solutions.per_page,
     )

@@ -23,9 +23,10 @@ from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
 from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import public_queries, queries
+from marketplace.catalog import public_queries, queries, vendor_queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
+from marketplace.core import panels
 from marketplace.core.errors import ERROR_CODES
 from marketplace.core.urls import site_root
 from marketplace.extensions import db
@@ -128,6 +129,30 @@ def get_solution(query: shapes.LangQuery, slug: str):
     if solution is None:
         return error_response(404, _("Không tìm thấy giải pháp “%(slug)s”.", slug=slug[:100]))
     return json_response(serializers.solution_detail(solution))
+
+
+@bp.get("/vendors")
+@with_query(shapes.VendorListQuery)
+def list_vendors(query: shapes.VendorListQuery):
+    result = vendor_queries.directory(
+        q=query.q or "",
+        category=query.category or "",
+        verified=query.verified in shapes.TRUE_FLAGS,
+        page=query.page,
+    )
+    return json_response(serializers.vendor_list(result))
+
+
+@bp.get("/vendors/<slug>")
+@with_query(shapes.VendorQuery)
+def get_vendor(query: shapes.VendorQuery, slug: str):
+    vendor = vendor_queries.vendor_by_slug(slug) if SLUG_RE.fullmatch(slug) else None
+    if vendor is None:
+        return error_response(404, _("Không tìm thấy nhà cung cấp “%(slug)s”.", slug=slug[:100]))
+    org = vendor.organization
+    solutions = vendor_queries.vendor_solutions_page(org.id, query.page, vendor.solutions)
+    sections = panels.collect(panels.VENDOR_PROFILE, organization=org)
+    return json_response(serializers.vendor_page(vendor, solutions, sections))
 
 
 @bp.get("/compare")

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask
 vendor_bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 media_bp = Blueprint("media", __name__, url_prefix="/media")
 catalog_bp = Blueprint("catalog", __name__, url_prefix="/solutions")
+vendors_bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
         models,
         public_views,
         search_index,
+        vendor_pages,
         vendor_views,
     )
     from marketplace.catalog.cli import purge_task, uploads_cli
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(vendors_bp)
     app.cli.add_command(search_index.search_cli)
     app.cli.add_command(uploads_cli)
 

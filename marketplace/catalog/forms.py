@@ -6,7 +6,15 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
@@ -314,3 +322,29 @@ class RequiredDecisionForm(RequiredReasonForm):
 
     # No id: a page shows two decision forms, and ids must be unique in a document.
     version = HiddenField(validators=[DataRequired()], render_kw={"id": False})
+
+
+class VendorProfileForm(PageForm):
+    """The vendor's public page: about, the contact channels it publishes, localities, logo."""
+
+    about = TextAreaField(
+        _l("Giới thiệu"),
+        filters=[strip],
+        description=_l("Markdown: **đậm**, *nghiêng*, danh sách, liên kết. Tối đa 6.000 ký tự."),
+    )
+    hotline = StringField(_l("Đường dây nóng"), filters=[strip])
+    sales_email = StringField(_l("E-mail kinh doanh"), filters=[strip])
+    zalo_url = StringField(
+        _l("Zalo OA"), filters=[strip], description=_l("Ví dụ: https://zalo.me/viettelhaiphong")
+    )
+    website = StringField(_l("Trang web"), filters=[strip])
+    localities = SelectMultipleField(
+        _l("Địa bàn phục vụ"),
+        validate_choice=False,
+        description=_l("Giữ Ctrl (hoặc ⌘) để chọn nhiều địa bàn."),
+    )
+    logo = FileField(_l("Logo"), description=_l("PNG, JPEG hoặc WebP, tối đa 5 MB."))
+    logo_id = HiddenField()
+
+    def logo_upload_id(self) -> int | None:
+        return _parse_any_id(self.logo_id.data, maximum=MAX_ROW_ID)

@@ -394,3 +394,30 @@ class SolutionRevision(db.Model):
 
     solution: Mapped[Solution] = relationship(back_populates="revisions")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class VendorProfile(db.Model):
+    """What a vendor tells buyers about itself on /vendors/<slug> (0021_quotes).
+
+    One row per vendor organisation, made on its first save; a vendor without one shows
+    its name, verification and solutions only. Every contact channel is optional: the
+    vendor publishes only those it fills in.
+    """
+
+    __tablename__ = "vendor_profiles"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    about: Mapped[str] = mapped_column(Text, default="")
+    hotline: Mapped[str | None] = mapped_column(String(20))
+    sales_email: Mapped[str | None] = mapped_column(String(254))
+    zalo_url: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(255))
+    # Commune codes ("10525") and former areas ("area:30") the vendor serves.
+    localities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    logo: Mapped[Upload | None] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, or_, select
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Screenshot, Solution, SolutionStatus, Upload
+from marketplace.catalog.models import Screenshot, Solution, SolutionStatus, Upload, VendorProfile
 from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
 
@@ -18,7 +18,8 @@ def can_upload(user: User) -> bool:
 
 
 def is_public_upload(upload: Upload) -> bool:
-    """Tell whether the upload is the logo or a screenshot of a published solution."""
+    """Tell whether the upload is the logo or a screenshot of a published solution, or the
+    logo on its vendor's public page."""
     # The solution must belong to the upload's organisation, so an upload linked by a
     # foreign id (say another vendor's verification document) never becomes public.
     published = (Solution.status == SolutionStatus.PUBLISHED) & (
@@ -30,7 +31,10 @@ def is_public_upload(upload: Upload) -> bool:
         .where(Screenshot.upload_id == upload.id, published)
         .where(Screenshot.solution_id == Solution.id)
     )
-    return bool(db.session.scalar(select(or_(as_logo, as_screenshot))))
+    as_vendor_logo = exists().where(
+        VendorProfile.logo_id == upload.id, VendorProfile.organization_id == upload.org_id
+    )
+    return bool(db.session.scalar(select(or_(as_logo, as_screenshot, as_vendor_logo))))
 
 
 def can_view_upload(user: User, upload: Upload) -> bool:

@@ -32,6 +32,7 @@ from marketplace.catalog.models import (
     Solution,
     SolutionRevision,
     Upload,
+    VendorProfile,
 )
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
@@ -292,6 +293,7 @@ def referenced_upload_ids(ids: Iterable[int]) -> set[int]:
     """Return those of `ids` that something shows or keeps.
 
     That is a solution's logo or screenshot (the live version, or a draft's content), a
+    vendor's page logo, a
     verification request's document, or the content of an open (draft or pending)
     revision, which must still be approvable.
     """
@@ -304,7 +306,8 @@ def referenced_upload_ids(ids: Iterable[int]) -> set[int]:
                 Upload.id.in_(ids),
                 exists().where(Solution.logo_id == Upload.id)
                 | exists().where(Screenshot.upload_id == Upload.id)
-                | exists().where(VerificationRequest.document_id == Upload.id),
+                | exists().where(VerificationRequest.document_id == Upload.id)
+                | exists().where(VendorProfile.logo_id == Upload.id),
             )
         )
     )

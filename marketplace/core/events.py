@@ -63,6 +63,17 @@ trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
 
+quote_moved = _signals.signal("quote-moved")
+"""A quote request was made or changed status (a new offer included). Sender: the
+`QuoteRequest`; `status` (the new status), `previous` (the old one, None for a new request).
+Listens: insights (quotes requested, first offers)."""
+
+offer_accepted = _signals.signal("offer-accepted")
+"""An enterprise accepted a vendor's private offer. Sender: the `Offer` (its lines carry
+the plan or custom item, quantity, unit price and VAT treatment; `offer.quote` the buyer,
+the vendor and the solution); `user` (who accepted). Listens: billing (creates the order at
+the offered price, once per offer; wired at integration), insights (quotes accepted)."""
+
 order_paid = _signals.signal("order-paid")
 """A purchase was paid. Sender: the `Payment` of a card checkout or renewal (Stripe), or the
 `Order` of a bank transfer (a card order is announced once, through its `Payment`); both
@@ -88,6 +99,8 @@ ALL = (
     email_changed,
     account_erased,
     trial_moved,
+    quote_moved,
+    offer_accepted,
     order_paid,
     solution_viewed,
     solution_compared,

@@ -24,6 +24,7 @@ HOME = "home"  # no argument, the public home page
 # Not a page but the same need: the sections of a person's data export (`/account/export`),
 # each domain giving what it holds about `user=<User>` as JSON-ready data.
 PERSONAL_DATA = "personal_data"
+VENDOR_PROFILE = "vendor_profile"  # organization=<Organization>, the public /vendors/<slug>
 
 
 def contribute(app: Flask, page: str, name: str, provider: Callable[..., Any]) -> None:

@@ -35,6 +35,7 @@ from marketplace.demo.legacy import old_history_tax_code
 from marketplace.demo.seed import DemoOrg, DemoUser, ensure_org, ensure_user
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric
+from marketplace.quotes.models import Offer, QuoteEvent, QuoteRequest
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import refresh_aggregates
 from marketplace.trials.models import TrialEvent, TrialRequest, TrialStatus
@@ -364,6 +365,22 @@ def _counters_from_records(since: dt.date) -> dict[tuple[int, dt.date, str], int
         )
     ):
         bump(solution_id, paid_at, Metric.PURCHASE)
+    for solution_id, created in db.session.execute(
+        select(QuoteRequest.solution_id, QuoteRequest.created_at)
+    ):
+        bump(solution_id, created, Metric.QUOTE_REQUEST)
+    for solution_id, sent in db.session.execute(
+        select(QuoteRequest.solution_id, Offer.created_at)
+        .join(Offer, Offer.quote_id == QuoteRequest.id)
+        .where(Offer.number == 1)
+    ):
+        bump(solution_id, sent, Metric.QUOTE_OFFER)
+    for solution_id, accepted in db.session.execute(
+        select(QuoteRequest.solution_id, QuoteEvent.created_at)
+        .join(QuoteEvent, QuoteEvent.quote_id == QuoteRequest.id)
+        .where(QuoteEvent.to_status == "accepted")
+    ):
+        bump(solution_id, accepted, Metric.QUOTE_ACCEPT)
     return counts
 
 

@@ -51,6 +51,7 @@ class MonthPoint:
     month: dt.date
     trials: int
     purchases: int
+    quotes: int = 0
 
     @property
     def label(self) -> str:
@@ -121,6 +122,19 @@ def _monthly(query: Select, column: Any, since: dt.datetime) -> dict[str, int]:
         query.where(column >= since).with_only_columns(month, func.count()).group_by(month)
     ).all()
     return {str(m): int(n) for m, n in rows}
+
+
+def _quote_requests_by_month(first_day: dt.date) -> dict[str, int]:
+    """Return the quote requests per local month, from the daily counters (one query)."""
+    rows = db.session.execute(
+        select(DailyCounter.day, func.sum(DailyCounter.count))
+        .where(DailyCounter.metric == Metric.QUOTE_REQUEST, DailyCounter.day >= first_day)
+        .group_by(DailyCounter.day)
+    ).all()
+    result: dict[str, int] = {}
+    for day, count in rows:
+        result[month_key(day)] = result.get(month_key(day), 0) + int(count or 0)
+    return result
 
 
 def _activity() -> Any:
@@ -267,8 +281,14 @@ def build_dashboard(*, today: dt.date | None = None, area: str | None = None) ->
             DailyCounter.metric == Metric.VIEW, DailyCounter.day >= months[0]
         )
     )
+    quotes_by_month = _quote_requests_by_month(months[0])
     points = [
-        MonthPoint(m, trials_by_month.get(month_key(m), 0), paid_by_month.get(month_key(m), 0))
+        MonthPoint(
+            m,
+            trials_by_month.get(month_key(m), 0),
+            paid_by_month.get(month_key(m), 0),
+            quotes_by_month.get(month_key(m), 0),
+        )
         for m in months
     ]
 

@@ -26,6 +26,9 @@ class Metric(StrEnum):
     TRIAL_ACCEPT = "trial_accept"
     TRIAL_CONVERT = "trial_convert"
     PURCHASE = "purchase"
+    QUOTE_REQUEST = "quote_request"
+    QUOTE_OFFER = "quote_offer"
+    QUOTE_ACCEPT = "quote_accept"
 
 
 _METRIC_SQL = "metric IN ({})".format(", ".join(f"'{m.value}'" for m in Metric))

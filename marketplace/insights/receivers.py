@@ -21,6 +21,19 @@ def count_trial_move(trial, *, status: str, **_details) -> None:
         services.increment_counter(trial.solution_id, metric)
 
 
+def count_quote_move(quote, *, status: str, previous: str | None = None, **_details) -> None:
+    """Count a quote request when it is made, and when it gets its first offer."""
+    if status == "requested" and previous is None:
+        services.increment_counter(quote.solution_id, Metric.QUOTE_REQUEST)
+    elif status == "offered" and previous == "requested" and not quote.offers:
+        services.increment_counter(quote.solution_id, Metric.QUOTE_OFFER)
+
+
+def count_offer_accepted(offer, **_details) -> None:
+    """Count an accepted private offer (the quote became an order)."""
+    services.increment_counter(offer.quote.solution_id, Metric.QUOTE_ACCEPT)
+
+
 def count_purchase(payment, **_details) -> None:
     """Count a paid checkout as a purchase."""
     services.record_purchase(payment)
@@ -45,6 +58,8 @@ def count_compare_add(
 def connect() -> None:
     """Subscribe to the events this domain counts (called at app creation)."""
     events.trial_moved.connect(count_trial_move)
+    events.quote_moved.connect(count_quote_move)
+    events.offer_accepted.connect(count_offer_accepted)
     events.order_paid.connect(count_purchase)
     events.solution_viewed.connect(count_view)
     events.solution_compared.connect(count_compare_add)

@@ -59,7 +59,15 @@ class SolutionFigures:
     accepts: int = 0
     converts: int = 0
     purchases: int = 0
+    quote_requests: int = 0
+    quote_offers: int = 0
+    quote_accepts: int = 0
     response: dt.timedelta | None = None
+
+    @property
+    def quote_to_order_rate(self) -> float | None:
+        """Accepted offers (each becomes an order) per quote request."""
+        return rate(self.quote_accepts, self.quote_requests)
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -77,6 +85,9 @@ class SolutionFigures:
             Metric.TRIAL_ACCEPT: "accepts",
             Metric.TRIAL_CONVERT: "converts",
             Metric.PURCHASE: "purchases",
+            Metric.QUOTE_REQUEST: "quote_requests",
+            Metric.QUOTE_OFFER: "quote_offers",
+            Metric.QUOTE_ACCEPT: "quote_accepts",
         }.get(metric)
         if attr:
             setattr(self, attr, getattr(self, attr) + count)

@@ -45,6 +45,12 @@ def init_app(app: Flask) -> None:
     )
     panels.contribute(
         app,
+        panels.VENDOR_PROFILE,
+        "response_time",
+        lambda organization: queries.vendor_response_time(organization.id),
+    )
+    panels.contribute(
+        app,
         panels.VENDOR_HOME,
         "new_trials",
         lambda organization: queries.new_request_count(organization.id),

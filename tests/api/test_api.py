@@ -192,6 +192,8 @@ def test_the_served_document_is_the_built_one(client):
         "/compare",
         "/categories",
         "/stats",
+        "/vendors",
+        "/vendors/{slug}",
         "/openapi.json",
     }
 

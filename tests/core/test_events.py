@@ -98,6 +98,8 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.email_changed: notices.tell_old_address,
         events.account_erased: (notification_data.forget_person, trial_data.forget_requester),
         events.trial_moved: insights.count_trial_move,
+        events.quote_moved: insights.count_quote_move,
+        events.offer_accepted: insights.count_offer_accepted,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
         events.solution_compared: insights.count_compare_add,
@@ -332,6 +334,63 @@ def test_without_the_insights_receiver_trials_are_not_counted(app, enterprise, v
     db.session.commit()
     assert counter(solution.id, "trial_request") == 0
     assert counter(solution.id, "trial_accept") == 0
+
+
+# ---------------------------------------------------------------- quote_moved, offer_accepted
+
+
+def _quote_offered_and_accepted(enterprise, vendor, solution):
+    from marketplace.core.clock import local_today
+    from marketplace.quotes import rules as quotes_rules
+    from marketplace.quotes import services as quotes
+
+    quote = quotes.request_quote(
+        enterprise,
+        solution,
+        quotes_rules.QuoteInput(
+            plan_id=None, users_count=5, contact_name="Lê An", contact_phone="0912345678"
+        ),
+    )
+    offer = quotes.send_offer(
+        vendor,
+        quote,
+        quotes_rules.OfferInput(
+            lines=[quotes_rules.LineInput(None, "Gói riêng", 5, 200_000, "10")],
+            valid_until=local_today() + dt.timedelta(days=30),
+        ),
+    )
+    quotes.accept_offer(enterprise, quote, offer_id=offer.id)
+    return quote, offer
+
+
+def test_quote_moves_and_an_accepted_offer_feed_the_counters_through_events(
+    app, enterprise, vendor
+):
+    solution = factories.make_solution(vendor)
+    with recorded(events.quote_moved) as moves, recorded(events.offer_accepted) as accepted:
+        quote, offer = _quote_offered_and_accepted(enterprise, vendor, solution)
+    db.session.commit()
+    assert [(s, d["status"], d["previous"]) for s, d in moves] == [
+        (quote, "requested", None),
+        (quote, "offered", "requested"),
+        (quote, "accepted", "offered"),
+    ]
+    assert accepted == [(offer, {"user": enterprise})]
+    assert counter(solution.id, "quote_request") == 1
+    assert counter(solution.id, "quote_offer") == 1
+    assert counter(solution.id, "quote_accept") == 1
+
+
+def test_without_the_insights_receivers_quotes_are_not_counted(app, enterprise, vendor):
+    solution = factories.make_solution(vendor)
+    with (
+        disconnected(events.quote_moved, insights.count_quote_move),
+        disconnected(events.offer_accepted, insights.count_offer_accepted),
+    ):
+        _quote_offered_and_accepted(enterprise, vendor, solution)
+    db.session.commit()
+    for metric in ("quote_request", "quote_offer", "quote_accept"):
+        assert counter(solution.id, metric) == 0
 
 
 # ---------------------------------------------------------------- order_paid

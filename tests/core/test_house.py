@@ -177,6 +177,12 @@ def test_a_page_collects_the_sections_other_domains_contribute(app):
         "reviews",
         "buy",
         "response_time",
+        "quote",
+        "quote_response_time",
+    }
+    assert set(app.extensions[panels.EXTENSION_KEY][panels.VENDOR_PROFILE]) == {
+        "response_time",
+        "quote_response_time",
     }
 
 

@@ -232,6 +232,7 @@ TASKS = (
     "billing.remind_invoices",
     "insights.purge",
     "outbox.send",
+    "quotes.expire_offers",
     "trials.tick",
     "uploads.purge",
 )

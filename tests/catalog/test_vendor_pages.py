@@ -1,0 +1,207 @@
+"""Vendor pages: the directory, the profile with its published contacts, the editor."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts.models import Organization
+from marketplace.catalog.models import VendorProfile
+from marketplace.core.database import utcnow
+from marketplace.extensions import db
+from tests import factories
+
+
+@pytest.fixture
+def logo_dir(app, web_app, tmp_path):
+    """Point both app instances at an upload folder of this test's own."""
+    for application in (app, web_app):
+        application.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def _profile_form(**overrides) -> dict:
+    data = {
+        "about": "Chi nhánh **Hải Dương** phục vụ doanh nghiệp từ 2010.",
+        "hotline": "0220 3852 123",
+        "sales_email": "KinhDoanh@Example.vn",
+        "zalo_url": "https://zalo.me/viettelhaiduong",
+        "website": "https://example.vn",
+        "localities": ["all", "10525"],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_new_vendor_gets_a_stable_slug_from_its_name(app):
+    org = factories.make_org("vendor", name="Viettel Hải Dương")
+    twin = factories.make_org("vendor", name="Viettel Hải Dương")
+    assert org.slug == "viettel-hai-duong"
+    assert twin.slug == "viettel-hai-duong-2"
+    org.name = "Viettel Hải Phòng"
+    db.session.commit()
+    assert org.slug == "viettel-hai-duong"  # a renaming keeps the address
+    assert factories.make_org("enterprise").slug is None
+    assert factories.make_org("vendor", name="Công ty TNHH Phần mềm Hồng Hà").slug == (
+        "phan-mem-hong-ha"
+    )
+
+
+def test_the_editor_saves_and_the_public_page_shows_what_was_published(
+    client_for, vendor, make_client
+):
+    factories.make_solution(vendor, name="Hóa đơn Sông Hồng")
+    c = client_for(vendor)
+    response = c.post("/vendor/profile", data=_profile_form())
+    assert response.status_code == 302
+    profile = db.session.get(VendorProfile, vendor.organization_id)
+    assert profile.sales_email == "kinhdoanh@example.vn"
+    assert profile.hotline == "02203852123"
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert "<strong>Hải Dương</strong>" in page
+    assert "tel:02203852123" in page
+    assert "mailto:kinhdoanh@example.vn" in page
+    assert "zalo.me/viettelhaiduong" in page
+    assert "Phường Hải Dương" in page and "Thành phố Hải Phòng" in page
+    assert "Hóa đơn Sông Hồng" in page
+
+
+def test_unpublished_channels_stay_hidden(client_for, vendor, make_client):
+    factories.make_solution(vendor)
+    client_for(vendor).post(
+        "/vendor/profile", data=_profile_form(hotline="", sales_email="", zalo_url="")
+    )
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert "tel:" not in page and "mailto:" not in page and "zalo.me" not in page
+
+
+def test_bad_profile_fields_are_field_errors(client_for, vendor):
+    c = client_for(vendor)
+    for field, value in [
+        ("zalo_url", "https://evil.example/zalo.me/x"),
+        ("zalo_url", "javascript:alert(1)"),
+        ("sales_email", "không phải email"),
+        ("hotline", "12"),
+        ("website", "javascript:alert(1)"),
+        ("localities", ["99999"]),
+        ("about", "x" * 7000),
+    ]:
+        response = c.post("/vendor/profile", data=_profile_form(**{field: value}))
+        assert response.status_code == 400, field
+        assert "invalid-feedback" in response.get_data(as_text=True)
+    assert db.session.get(VendorProfile, vendor.organization_id) is None
+
+
+def test_hostile_markdown_in_about_renders_harmless(client_for, vendor, make_client):
+    factories.make_solution(vendor)
+    hostile = '<script>alert(1)</script>[x](javascript:alert(2))<img src=x onerror="alert(3)">'
+    assert (
+        client_for(vendor).post("/vendor/profile", data=_profile_form(about=hostile)).status_code
+        == 302
+    )
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "javascript:alert" not in page
+    assert "onerror" not in page
+
+
+def test_unknown_or_inactive_vendors_are_404(make_client, vendor):
+    c = make_client()
+    assert c.get("/vendors/khong-co").status_code == 404
+    vendor.organization.active = False
+    db.session.commit()
+    assert c.get(f"/vendors/{vendor.organization.slug}").status_code == 404
+
+
+def test_the_directory_searches_folded_names_and_filters(make_client, vendor, other_vendor):
+    vendor.organization.name = "Viễn thông Đông Triều"
+    vendor.organization.verified_at = utcnow()
+    db.session.commit()
+    factories.make_solution(vendor, name="Kế toán A")
+    factories.make_solution(other_vendor, name="Kế toán B")
+    c = make_client()
+    page = c.get("/vendors?q=dong+trieu").get_data(as_text=True)
+    assert "Viễn thông Đông Triều" in page and other_vendor.organization.name not in page
+    page = c.get("/vendors?verified=1").get_data(as_text=True)
+    assert "Viễn thông Đông Triều" in page and other_vendor.organization.name not in page
+    assert c.get("/vendors?category=khong-co").status_code == 200
+    page = c.get("/vendors?category=hoa-don-dien-tu").get_data(as_text=True)
+    assert "Viễn thông Đông Triều" in page and other_vendor.organization.name in page
+
+
+def test_solution_pages_and_cards_link_to_the_vendor(make_client, vendor):
+    solution = factories.make_solution(vendor)
+    c = make_client()
+    link = f"/vendors/{vendor.organization.slug}"
+    assert link in c.get(f"/solutions/{solution.slug}").get_data(as_text=True)
+    assert link in c.get("/solutions").get_data(as_text=True)
+
+
+def test_the_profile_runs_a_constant_number_of_queries(make_client, vendor, count_queries, app):
+    factories.make_solution(vendor, name="Giải pháp 0")
+    c = make_client()
+    url = f"/vendors/{vendor.organization.slug}"
+    with count_queries() as q:
+        assert c.get(url).status_code == 200
+    small = q.count
+    for n in range(1, 16):
+        factories.make_solution(vendor, name=f"Giải pháp {n}")
+    with count_queries() as q:
+        assert c.get(url).status_code == 200
+    assert q.count == small
+    with count_queries() as q:
+        assert c.get(url + "?page=2").status_code == 200
+    assert q.count == small
+
+
+def test_the_migration_gave_every_vendor_a_slug(app):
+    missing = db.session.scalars(
+        select(Organization).where(Organization.kind == "vendor", Organization.slug.is_(None))
+    ).all()
+    assert missing == []
+
+
+def test_a_profile_logo_is_uploaded_public_and_kept(client_for, vendor, make_client, logo_dir):
+    import io
+
+    from marketplace.catalog.models import Upload
+    from marketplace.catalog.uploads import referenced_upload_ids
+    from tests.catalog.test_uploads import image_bytes
+
+    factories.make_solution(vendor)
+    data = _profile_form()
+    data["logo"] = (io.BytesIO(image_bytes()), "logo.png", "image/png")
+    response = client_for(vendor).post(
+        "/vendor/profile", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    profile = db.session.get(VendorProfile, vendor.organization_id)
+    logo = db.session.get(Upload, profile.logo_id)
+    assert logo is not None and logo.org_id == vendor.organization_id
+    assert referenced_upload_ids([logo.id]) == {logo.id}
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert f"/media/{logo.filename}" in page
+    assert make_client().get(f"/media/{logo.filename}").status_code == 200
+
+
+def test_another_organisations_upload_cannot_be_a_logo(client_for, vendor, other_vendor, logo_dir):
+    from tests.catalog.test_uploads import stored
+
+    foreign = stored(other_vendor)
+    response = client_for(vendor).post(
+        "/vendor/profile", data=_profile_form(logo_id=str(foreign.id))
+    )
+    assert response.status_code == 400
+    assert db.session.get(VendorProfile, vendor.organization_id) is None
+
+
+def test_the_profile_shows_median_response_times(make_client, vendor, enterprise):
+    from marketplace.quotes import services as quotes
+    from tests.quotes.conftest import PLANS, offer_input, quote_input
+
+    solution = factories.make_solution(vendor, plans=list(PLANS))
+    quote = quotes.request_quote(enterprise, solution, quote_input(solution))
+    quotes.send_offer(vendor, quote, offer_input(solution))
+    db.session.commit()
+    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
+    assert "Phản hồi yêu cầu báo giá" in page
