@@ -167,17 +167,18 @@ def is_postgres() -> bool:
 class Plan:
     """How a query is matched, decided once per query (see `plan`).
 
-    `variants[0]` is the query as typed (or as corrected); the others come from synonyms.
+    The first `literal` variants are the query as typed (or as corrected), and without its
+    generic words ("phần mềm", "cho"); the others come from synonyms.
     Every variant matches with all its syllables; `prefix` makes the last syllable a prefix. `intent` are the ids of the categories the query names;
     `whole_intent` adds every solution of them even when the text does not match.
     """
 
     stage: str  # "exact", "prefix", "corrected", "relaxed" or "none"
     variants: tuple[tuple[str, ...], ...]
+    literal: int = 1
     marked: tuple[tuple[str, bool], ...] = ()
     prefix: bool = False
     intent: tuple[int, ...] = ()
-    whole_intent: bool = False
     correction: str | None = None
 
 
@@ -187,16 +188,20 @@ def _plan_for(
     tokens = folded
     found_intents = search_words.intents(tokens, accented)
     intent_ids = tuple(sorted({i for it in found_intents for i in it.covered_ids}))
-    whole = bool(found_intents) and any(
-        not search_words.rest_after(tokens, it) for it in found_intents
-    )
+    literal = [tokens]
+    if not options.get("prefix"):
+        stripped = search_words.without_generic(tokens)
+        if stripped and stripped != tokens:
+            literal.append(stripped)
+    # Synonyms for whole words only: a prefix is still being typed.
+    synonyms = [] if options.get("prefix") else search_words.variants(tokens)
+    synonyms = [v for v in synonyms if v not in literal]
     return Plan(
         stage=stage,
-        # Synonyms for whole words only: a prefix is still being typed.
-        variants=(tokens, *([] if options.get("prefix") else search_words.variants(tokens))),
+        variants=(*literal, *synonyms),
+        literal=len(literal),
         marked=tuple(marked),
         intent=intent_ids,
-        whole_intent=whole,
         **options,
     )
 
@@ -257,7 +262,9 @@ def _plan_cache() -> dict:
 
 
 def _finds_any(p: Plan) -> bool:
-    return db.session.execute(match_ids_for(p).limit(1)).first() is not None
+    # By the text alone: a named category adds its solutions to what the words find, but a
+    # query whose words find nothing goes on to the next stage.
+    return db.session.execute(_text_ids(p).limit(1)).first() is not None
 
 
 # ---------------------------------------------------------------- the expressions
@@ -330,7 +337,11 @@ def _expressions(p: Plan, postgres: bool) -> _Expressions:
                 ranked = f"({ranked} | {_ts_any(all_pairs)})"
     else:
         ranked = f"({matches} AND ({_fts_any(all_pairs)} OR {matches}))" if all_pairs else matches
-    literal = every(literal_terms) if len(p.variants) > 1 else None
+    literal = None
+    if len(p.variants) > p.literal:  # else every text match is a literal one
+        literal = (
+            "(" + join_or.join(every(_variant_terms(p, v)) for v in p.variants[: p.literal]) + ")"
+        )
     phrase = "(" + join_or.join(phrase_parts) + ")" if phrase_parts else None
     accented = None
     if p.marked:
@@ -354,8 +365,8 @@ def _in_categories(ids: tuple[int, ...]) -> sa.Select:
 
 
 def _intent_rows(p: Plan, text_ids: sa.Select) -> sa.Select | None:
-    """The solutions of the named categories that the text did not find (whole_intent only)."""
-    if not (p.intent and p.whole_intent):
+    """The solutions of the named categories that the text did not find."""
+    if not p.intent:
         return None
     return sa.select(Solution.id).where(
         Solution.category_id.in_(_literal_ids(p.intent)),
@@ -391,16 +402,19 @@ def _sqlite_parts(p: Plan):
     return fts, fts_match, e, ids
 
 
-def match_ids_for(p: Plan) -> sa.Select:
-    """Return a select of the ids a plan finds, unranked (for counting and facets)."""
+def _text_ids(p: Plan) -> sa.Select:
     if is_postgres():
         table = _pg_table()
-        text_ids = sa.select(table.c.solution_id).where(
+        return sa.select(table.c.solution_id).where(
             table.c.folded.bool_op("@@")(_tsquery(_expressions(p, True).matches))
         )
-    else:
-        _fts, _m, e, ids = _sqlite_parts(p)
-        text_ids = ids(e.matches)
+    _fts, _m, e, ids = _sqlite_parts(p)
+    return ids(e.matches)
+
+
+def match_ids_for(p: Plan) -> sa.Select:
+    """Return a select of the ids a plan finds, unranked (for counting and facets)."""
+    text_ids = _text_ids(p)
     extra = _intent_rows(p, text_ids)
     return text_ids if extra is None else sa.union_all(text_ids, extra).subquery().select()
 
