@@ -111,6 +111,7 @@ TABLE = {
     ("api.list_solutions", "GET"): ("/api/v1/solutions", every("ok")),
     ("api.get_solution", "GET"): ("/api/v1/solutions/{draft_slug}", every(404)),
     ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
+    ("api.suggest", "GET"): ("/api/v1/suggest?q=hoa+don", every("ok")),
     ("insights.dashboard", "GET"): ("/dashboard", every("ok")),
     ("insights.dashboard_csv", "GET"): ("/dashboard.csv", every("ok")),
     # Another vendor's solution id in the query is a 404: its figures are not theirs.

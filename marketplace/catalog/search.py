@@ -179,6 +179,7 @@ class Plan:
     marked: tuple[tuple[str, bool], ...] = ()
     prefix: bool = False
     intent: tuple[int, ...] = ()
+    named: tuple[int, ...] = ()  # the categories named themselves (intent adds subtrees)
     correction: str | None = None
 
 
@@ -202,6 +203,7 @@ def _plan_for(
         literal=len(literal),
         marked=tuple(marked),
         intent=intent_ids,
+        named=tuple(it.category_id for it in found_intents),
         **options,
     )
 

@@ -383,3 +383,120 @@ def display(tokens: tuple[str, ...], vocab: Vocabulary | None = None) -> str:
         if pair is not None:
             shown[i], shown[i + 1] = pair
     return " ".join(shown)
+
+
+# ---------------------------------------------------------------- suggestions as you type
+
+SUGGEST_LIMIT = 8
+SUGGEST_CANDIDATES = 200
+SUGGEST_MIN_CHARS = 2
+_SUGGEST_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "solution", "category" or "vendor"
+    label: str
+    slug: str | None  # the solution's or the category's slug; None for a vendor
+
+
+def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
+    """Return where the typed words start in a name (the last one as a prefix), or -1."""
+    *whole, last = typed
+    for i in range(len(name) - len(typed) + 1):
+        if list(name[i : i + len(whole)]) == whole and name[i + len(whole)].startswith(last):
+            return i
+    return -1
+
+
+def _vendor_names() -> list[tuple[str, tuple[str, ...]]]:
+    """The active vendors with a published solution, by name (kept a minute per process)."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get("search_vendor_names")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < _SUGGEST_SECONDS:
+        return cached[1]
+    names = db.session.scalars(
+        sa.select(Organization.name)
+        .where(
+            Organization.kind == "vendor",
+            Organization.active.is_(True),
+            Organization.id.in_(
+                sa.select(Solution.vendor_id).where(Solution.status == SolutionStatus.PUBLISHED)
+            ),
+        )
+        .order_by(Organization.name)
+    ).all()
+    value = [(name, phrase(name)) for name in names]
+    app.extensions["search_vendor_names"] = (now, value)
+    return value
+
+
+def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    """Return up to `limit` categories, solution names and vendors for what is being typed.
+
+    The typed words must start words of the name, in order, the last one as a prefix
+    ("hoa don d" → "Hóa đơn điện tử Hồng Hà"). Solution names come from the search index
+    (the name field alone), at most SUGGEST_CANDIDATES of them, so the cost stays flat at any
+    catalogue size.
+    """
+    typed = phrase((raw or "")[:200])[:8]
+    if not typed or sum(len(t) for t in typed) < SUGGEST_MIN_CHARS:
+        return []
+    out: list[Suggestion] = []
+    categories = []
+    for _cid, _parent, slug, name_vi, name_en in _category_rows():
+        name = name_en if lang == "en" else name_vi
+        at = min(
+            (i for i in (starts_phrase(phrase(n), typed) for n in (name_vi, name_en)) if i >= 0),
+            default=-1,
+        )
+        if at >= 0:
+            categories.append((at, name, slug))
+    out += [Suggestion("category", name, slug) for _at, name, slug in sorted(categories)[:2]]
+    vendors = [
+        (at, name) for name, words_ in _vendor_names() if (at := starts_phrase(words_, typed)) >= 0
+    ]
+    vendor_room = 2
+    names_room = limit - len(out) - min(vendor_room, len(vendors))
+    rows = _name_candidates(typed)
+    solutions = []
+    for slug, name in rows:
+        at = starts_phrase(phrase(name), typed)
+        if at >= 0:
+            solutions.append((at, len(name), name, slug))
+    out += [
+        Suggestion("solution", name, slug) for *_k, name, slug in sorted(solutions)[:names_room]
+    ]
+    out += [Suggestion("vendor", name, None) for _at, name in sorted(vendors)[: limit - len(out)]]
+    return out[:limit]
+
+
+def _name_candidates(typed: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (slug, name) of up to SUGGEST_CANDIDATES public solutions whose name matches."""
+    *whole, last = typed
+    if db.session.get_bind().dialect.name == "postgresql":
+        terms = [f"'{t}':A" for t in whole] + [f"'{last}':*A"]
+        found = sa.text(
+            "SELECT solution_id FROM solution_search "
+            "WHERE folded @@ to_tsquery('simple', :q) LIMIT :n"
+        ).bindparams(q=" & ".join(terms), n=SUGGEST_CANDIDATES)
+    else:
+        terms = [f'"{t}"' for t in whole] + [f'"{last}"*']
+        found = sa.text(
+            "SELECT rowid FROM solution_search WHERE solution_search MATCH :q LIMIT :n"
+        ).bindparams(q="{name} : (" + " AND ".join(terms) + ")", n=SUGGEST_CANDIDATES)
+    ids = list(db.session.scalars(found))
+    if not ids:
+        return []
+    inactive = sa.select(Organization.id).where(Organization.active.is_(False))
+    return [
+        (slug, name)
+        for slug, name in db.session.execute(
+            sa.select(Solution.slug, Solution.name).where(
+                Solution.id.in_(ids),
+                Solution.status == SolutionStatus.PUBLISHED,
+                Solution.vendor_id.not_in(inactive),
+            )
+        )
+    ]

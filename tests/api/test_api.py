@@ -192,6 +192,7 @@ def test_the_served_document_is_the_built_one(client):
         "/compare",
         "/categories",
         "/stats",
+        "/suggest",
         "/openapi.json",
     }
 

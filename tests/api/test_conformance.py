@@ -45,6 +45,7 @@ OPERATIONS = {
     "GET /compare",
     "GET /categories",
     "GET /stats",
+    "GET /suggest",
 }
 
 

@@ -12,14 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import text
 
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import queries, search_index
-from marketplace.demo import seed
-from marketplace.demo.catalog_seed import seed_catalog
-from marketplace.extensions import db
-from tests.conftest import IS_POSTGRES
+from marketplace.catalog import queries
 
 JUDGEMENTS = yaml.safe_load((Path(__file__).parent / "relevance.yaml").read_text("utf-8"))
 MEAN_PRECISION_AT_3 = 0.95
@@ -48,19 +43,6 @@ def test_the_metrics_on_known_rankings():
     assert ndcg_at_5(["a", "b", "c"], gains) == pytest.approx(1)
     assert ndcg_at_5(["c", "b", "a"], gains) < 1
     assert ndcg_at_5([], gains) == 0
-
-
-@pytest.fixture
-def demo_catalogue(app):
-    seed.seed_accounts("demo-hash")
-    seed_catalog("demo-hash")
-    search_index.reindex_all()
-    db.session.commit()
-    yield
-    if IS_POSTGRES:
-        db.session.rollback()
-        db.session.execute(text("DELETE FROM solution_search"))
-        db.session.commit()
 
 
 def ranked(q: str) -> list[str]:
