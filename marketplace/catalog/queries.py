@@ -366,6 +366,9 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
             params.errors["category"] = "unknown category"
             params.category = ""
     parsed = search.parse_query(params.q) if params.q else None
+    if parsed is not None:
+        # Deciding the plan runs a few small queries: keep it with the cached counts.
+        search.remember_plan(parsed, cached_value(("plan", parsed), lambda: search.plan(parsed)))
     edges = _price_edges(params)
     terms = parsed.folded if parsed is not None else None
     filters = (

@@ -254,6 +254,11 @@ def plan(query: SearchQuery) -> Plan:
     return chosen
 
 
+def remember_plan(query: SearchQuery, decided: Plan) -> None:
+    """Use a plan decided earlier (kept by the caller's cache) for this request's matches."""
+    _plan_cache()[query] = decided
+
+
 def _plan_cache() -> dict:
     # Per request: the page's count, facets and ranking all use the same plan.
     if not has_request_context():
