@@ -37,9 +37,12 @@ def words(text: str | None) -> list[str]:
     return _WORD_RE.findall(unicodedata.normalize("NFC", (text or "").lower()))
 
 
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
+
+
 def phrase(text: str | None) -> Phrase:
     """Return the folded syllables of a text: `Chữ ký số` → ("chu", "ky", "so")."""
-    return tuple(fold(w) for w in words(text) if fold(w))
+    return tuple(f for f in map(_fold_word, words(text)) if f)
 
 
 def find_phrase(tokens: tuple[str, ...], needle: Phrase) -> int:
@@ -132,7 +135,13 @@ class Intent:
 
 
 def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
-    return [
+    """The categories (id, parent, slug, names), read again after a content change."""
+    app = current_app._get_current_object()
+    stamp = pagecache.stamp_for(app).current()
+    cached = app.extensions.get("search_categories")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    rows = [
         tuple(row)
         for row in db.session.execute(
             sa.select(
@@ -140,6 +149,8 @@ def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
             ).order_by(Category.id)
         )
     ]
+    app.extensions["search_categories"] = (stamp, rows)
+    return rows
 
 
 def _name_phrases(name: str) -> list[tuple[str, ...]]:
@@ -409,8 +420,9 @@ def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
     return -1
 
 
-def _vendor_names() -> list[tuple[str, tuple[str, ...]]]:
-    """The active vendors with a published solution, by name (kept a minute per process)."""
+def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """The active vendors with a published solution (kept a minute per process), by the first
+    two letters of each word of their names, so that only a few are looked at per query."""
     app = current_app._get_current_object()
     cached = app.extensions.get("search_vendor_names")
     now = time.monotonic()
@@ -427,7 +439,11 @@ def _vendor_names() -> list[tuple[str, tuple[str, ...]]]:
         )
         .order_by(Organization.name)
     ).all()
-    value = [(name, phrase(name)) for name in names]
+    value: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name in names:
+        folded = phrase(name)
+        for key in {w[:2] for w in folded}:
+            value.setdefault(key, []).append((name, folded))
     app.extensions["search_vendor_names"] = (now, value)
     return value
 
@@ -455,7 +471,9 @@ def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> li
             categories.append((at, name, slug))
     out += [Suggestion("category", name, slug) for _at, name, slug in sorted(categories)[:2]]
     vendors = [
-        (at, name) for name, words_ in _vendor_names() if (at := starts_phrase(words_, typed)) >= 0
+        (at, name)
+        for name, words_ in _vendor_names().get(typed[0][:2], [])
+        if (at := starts_phrase(words_, typed)) >= 0
     ]
     vendor_room = 2
     names_room = limit - len(out) - min(vendor_room, len(vendors))
@@ -474,7 +492,11 @@ def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> li
 
 def _name_candidates(typed: tuple[str, ...]) -> list[tuple[str, str]]:
     """Return (slug, name) of up to SUGGEST_CANDIDATES public solutions whose name matches."""
-    *whole, last = typed
+    # Adjacent words as their indexed pair, the last one as a pair prefix: "hoa don d" asks
+    # for "hoa0don" and "don0d…", which few terms start with (a one-letter prefix alone
+    # would expand to a good part of the vocabulary).
+    whole = [f"{a}0{b}" for a, b in zip(typed, typed[1:-1], strict=False)] or list(typed[:-1])
+    last = f"{typed[-2]}0{typed[-1]}" if len(typed) > 1 else typed[-1]
     if db.session.get_bind().dialect.name == "postgresql":
         terms = [f"'{t}':A" for t in whole] + [f"'{last}':*A"]
         found = sa.text(
