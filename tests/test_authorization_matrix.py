@@ -128,6 +128,7 @@ TABLE = {
     ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
     ("api.list_vendors", "GET"): ("/api/v1/vendors", every("ok")),
     ("api.get_vendor", "GET"): ("/api/v1/vendors/{vendor_slug}", every("ok")),
+    ("api.suggest", "GET"): ("/api/v1/suggest?q=hoa+don", every("ok")),
     ("insights.dashboard", "GET"): ("/dashboard", every("ok")),
     ("insights.dashboard_csv", "GET"): ("/dashboard.csv", every("ok")),
     # Another vendor's solution id in the query is a 404: its figures are not theirs.

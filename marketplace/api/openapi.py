@@ -275,6 +275,17 @@ def _document() -> dict[str, Any]:
                     example="/categories",
                 )
             },
+            "/suggest": {
+                "get": _operation(
+                    "suggest",
+                    "Gợi ý tìm kiếm",
+                    "Up to eight categories, solution names and vendors whose words start "
+                    "with what is being typed (the last word as a prefix), for a search box.",
+                    (_ref(shapes.Suggestions), "The suggestions, best first."),
+                    query=shapes.SuggestQuery,
+                    example="/suggest?" + urlencode({"q": "hoa don"}),
+                )
+            },
             "/stats": {
                 "get": _operation(
                     "getStats",

@@ -286,6 +286,21 @@ class CategoryTree(ListShape):
     root: list[Category]
 
 
+class Suggestion(Shape):
+    """A name that starts with what is being typed."""
+
+    kind: Literal["solution", "category", "vendor"]
+    label: str = Field(description="The name to show (a category's in the language of `lang`).")
+    url: str = Field(description="Where choosing it leads on the site (a path).")
+
+
+class Suggestions(Shape):
+    """Up to eight names for the search box: categories, solutions, vendors."""
+
+    q: str = Field(description="The query as read (at most 200 characters).")
+    items: list[Suggestion] = Field(max_length=8)
+
+
 class Stats(Shape):
     """Counts of the public marketplace."""
 
@@ -484,6 +499,17 @@ class CompareQuery(LangQuery):
         return slugs
 
 
+class SuggestQuery(LangQuery):
+    q: str = Field(
+        default="",
+        pattern=NO_NUL_PATTERN,
+        description="What is being typed; the last word counts as a prefix. Folded like the "
+        f"search (`hoa don` finds `Hóa đơn`). Only the first {MAX_QUERY} characters are used; "
+        "fewer than two letters answer no items.",
+        examples=["hoa don"],
+    )
+
+
 class StatsQuery(Query):
     include: Literal["dashboard"] | None = Field(
         default=None, description="`dashboard` adds the province dashboard's figures."
@@ -499,6 +525,7 @@ COMPONENTS: tuple[type[BaseModel], ...] = (
     VendorPage,
     Compare,
     CategoryTree,
+    Suggestions,
     Stats,
     StatsDashboard,
     Error,

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask.wrappers import Response
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
 from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import public_queries, queries, vendor_queries
+from marketplace.catalog import public_queries, queries, search_words, vendor_queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
 from marketplace.core import panels
@@ -187,6 +187,22 @@ def list_categories(query: shapes.LangQuery):
         ).all()
     )
     return json_response(serializers.category_tree_json(public_queries.category_tree(counts)))
+
+
+@bp.get("/suggest")
+@with_query(shapes.SuggestQuery)
+def suggest(query: shapes.SuggestQuery):
+    q = query.q[: shapes.MAX_QUERY]
+    items = []
+    for found in search_words.suggest(q, lang=query.lang):
+        if found.kind == "solution":
+            url = url_for("catalog.solution", slug=found.slug)
+        elif found.kind == "category":
+            url = url_for("catalog.index", category=found.slug)
+        else:
+            url = url_for("catalog.index", q=found.label)
+        items.append(shapes.Suggestion(kind=found.kind, label=found.label, url=url))
+    return json_response(shapes.Suggestions(q=q, items=items))
 
 
 @bp.get("/stats")

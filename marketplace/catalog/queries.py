@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
-from marketplace.catalog import search
+from marketplace.catalog import search, search_words
 from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import pagecache
@@ -113,11 +113,21 @@ class Facets:
 
 
 @dataclass
+class SearchHints:
+    """What the results page offers beside the results of a search."""
+
+    did_you_mean: str | None = None  # the closest known words, for a one-click search
+    category: Category | None = None  # the category the query names
+    category_count: int = 0
+
+
+@dataclass
 class CatalogPage:
     params: CatalogParams
     items: list[Solution]
     total: int
     facets: Facets | None
+    hints: SearchHints | None = None
 
     @property
     def pages(self) -> int:
@@ -358,6 +368,9 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
             params.errors["category"] = "unknown category"
             params.category = ""
     parsed = search.parse_query(params.q) if params.q else None
+    if parsed is not None:
+        # Deciding the plan runs a few small queries: keep it with the cached counts.
+        search.remember_plan(parsed, cached_value(("plan", parsed), lambda: search.plan(parsed)))
     edges = _price_edges(params)
     terms = parsed.folded if parsed is not None else None
     filters = (
@@ -383,8 +396,38 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
             key = ("page", parsed, tuple(sorted(params.to_args().items())), params.per_page)
             ids = cached_value(key, lambda: _page_ids(params, parsed))
     return CatalogPage(
-        params=params, items=_load(ids), total=total, facets=facets if with_facets else None
+        params=params,
+        items=_load(ids),
+        total=total,
+        facets=facets if with_facets else None,
+        hints=search_hints(parsed, params, total, facets) if with_facets and parsed else None,
     )
+
+
+# Fewer results than this and a "did you mean" is offered when closer known words exist.
+FEW_RESULTS = 3
+
+
+def search_hints(
+    parsed: search.SearchQuery, params: CatalogParams, total: int, facets: Facets
+) -> SearchHints:
+    """Return the "did you mean" and the named category of a search's results page."""
+    hints = SearchHints()
+    plan = search.plan(parsed)
+    if plan.stage == "corrected":
+        hints.did_you_mean = plan.correction
+    elif total < FEW_RESULTS:
+        correction = search_words.correct(parsed.folded)
+        if correction is not None:
+            hints.did_you_mean = correction.text
+    if plan.named:
+        category = db.session.get(Category, plan.named[0])
+        if category is not None and category.slug != params.category:
+            covered = [category.id, *(c.id for c in category.children)]
+            count = sum(facets.categories.get(i, 0) for i in covered)
+            if count:
+                hints.category, hints.category_count = category, count
+    return hints
 
 
 def vendor_solutions(vendor_id: int) -> list[Solution]:

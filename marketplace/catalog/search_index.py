@@ -24,6 +24,7 @@ from marketplace.catalog.models import (
     SolutionStatus,
 )
 from marketplace.catalog.search import FIELDS, is_postgres, joined, tokenize
+from marketplace.catalog.search import pairs as search_pairs
 from marketplace.extensions import db
 
 _REINDEX_BATCH = 2000
@@ -195,10 +196,7 @@ def _flat_documents(after_id: int, limit: int) -> list[tuple[int, dict[str, tupl
 def _joined_cached(
     texts: Iterable[str | None], cache: dict[str, list[tuple[str, str]]]
 ) -> tuple[str, str]:
-    """Like `joined`, tokenising line by line with a cache (names and labels repeat).
-
-    A newline never belongs to a token, so tokenising each line gives the same tokens.
-    """
+    """Like `joined` (which also works line by line), with a cache: names and labels repeat."""
     accented: list[str] = []
     folded: list[str] = []
     for text in texts:
@@ -206,8 +204,10 @@ def _joined_cached(
             pairs = cache.get(line)
             if pairs is None:
                 pairs = cache[line] = tokenize(line)
-            accented += [a for a, _ in pairs]
-            folded += [f for _, f in pairs]
+            a = [x for x, _ in pairs]
+            f = [y for _, y in pairs]
+            accented += a + search_pairs(a)
+            folded += f + search_pairs(f)
     return " ".join(accented), " ".join(folded)
 
 

@@ -194,6 +194,7 @@ def test_the_served_document_is_the_built_one(client):
         "/stats",
         "/vendors",
         "/vendors/{slug}",
+        "/suggest",
         "/openapi.json",
     }
 

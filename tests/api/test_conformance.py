@@ -47,6 +47,7 @@ OPERATIONS = {
     "GET /stats",
     "GET /vendors",
     "GET /vendors/{slug}",
+    "GET /suggest",
 }
 
 

@@ -1,0 +1,524 @@
+"""The words search knows: reviewed synonyms and abbreviations, the phrases that name a
+category, the indexed vocabulary (for "did you mean") and suggestions as the buyer types.
+
+Everything here works on folded syllables (`HĐĐT` → `hddt`, `Hóa đơn` → `hoa don`), the same
+tokens the index holds. The synonyms are data, in `data/synonyms.yaml`, reviewed by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+from flask import current_app
+
+from marketplace.accounts.models import Organization
+from marketplace.catalog.models import Category, FeatureDefinition, Solution, SolutionStatus
+from marketplace.core import pagecache
+from marketplace.core.text import fold
+from marketplace.extensions import db
+
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.yaml"
+_WORD_RE = re.compile(r"[^\W_]+")
+_PUNCTUATION_RE = re.compile(r"[.,;:!?()\[\]{}–—/&|\"“”…]+")
+
+Phrase = tuple[str, ...]
+
+
+def words(text: str | None) -> list[str]:
+    """Return the accent-preserved lower-case words of a text (letters and digits runs)."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", (text or "").lower()))
+
+
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
+
+
+def phrase(text: str | None) -> Phrase:
+    """Return the folded syllables of a text: `Chữ ký số` → ("chu", "ky", "so")."""
+    return tuple(f for f in map(_fold_word, words(text)) if f)
+
+
+def find_phrase(tokens: tuple[str, ...], needle: Phrase) -> int:
+    """Return where `needle` occurs in `tokens` as consecutive whole words, or -1."""
+    n = len(needle)
+    if not n:
+        return -1
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == needle:
+            return i
+    return -1
+
+
+# ---------------------------------------------------------------- the reviewed data
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    groups: tuple[tuple[Phrase, ...], ...]
+    category_aliases: dict[str, tuple[tuple[str, ...], ...]]  # accented phrases
+    generic: frozenset[Phrase]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Read the reviewed synonyms file (once per process)."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    groups = tuple(
+        tuple(dict.fromkeys(p for p in (phrase(str(x)) for x in group) if p))
+        for group in data.get("groups") or []
+    )
+    aliases = {
+        slug: tuple(p for p in (tuple(words(str(x))) for x in items) if p)
+        for slug, items in (data.get("categories") or {}).items()
+    }
+    generic = frozenset(p for p in (phrase(str(x)) for x in data.get("generic") or []) if p)
+    return Lexicon(groups=groups, category_aliases=aliases, generic=generic)
+
+
+MAX_VARIANTS = 8
+
+
+def variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Return the query's synonym variants (the literal query excluded), longest phrases first.
+
+    "hddt may tinh tien" → [("hoa", "don", "dien", "tu", "may", "tinh", "tien"), …].
+    """
+    found: list[tuple[str, ...]] = []
+    candidates = sorted(
+        ((p, group) for group in lexicon().groups for p in group), key=lambda x: -len(x[0])
+    )
+    taken: set[int] = set()
+    for source, group in candidates:
+        at = find_phrase(tokens, source)
+        span = set(range(at, at + len(source)))
+        if at < 0 or span & taken:
+            continue  # "ký số" inside "chữ ký số" is not replaced on its own
+        taken |= span
+        for target in group:
+            if target == source:
+                continue
+            variant = tokens[:at] + target + tokens[at + len(source) :]
+            if variant != tokens and variant not in found:
+                found.append(variant)
+            if len(found) >= MAX_VARIANTS:
+                return found
+    return found
+
+
+def without_generic(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop the generic words and phrases ("phần mềm", "cho", "doanh nghiệp")."""
+    out = list(tokens)
+    for p in sorted(lexicon().generic, key=len, reverse=True):
+        while (at := find_phrase(tuple(out), p)) >= 0:
+            del out[at : at + len(p)]
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- category intent
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A category the query names: its id, its whole subtree and the words that named it."""
+
+    category_id: int
+    covered_ids: tuple[int, ...]
+    phrase: Phrase
+    at: int
+
+
+def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
+    """The categories (id, parent, slug, names), read again after a content change."""
+    app = current_app._get_current_object()
+    stamp = pagecache.stamp_for(app).current()
+    cached = app.extensions.get("search_categories")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    rows = [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                Category.id, Category.parent_id, Category.slug, Category.name_vi, Category.name_en
+            ).order_by(Category.id)
+        )
+    ]
+    app.extensions["search_categories"] = (stamp, rows)
+    return rows
+
+
+def _name_phrases(name: str) -> list[tuple[str, ...]]:
+    # "Hợp đồng điện tử & chữ ký số" names two things; "Quản lý khách hàng (CRM)" too.
+    parts = re.split(r"[&–—(),/]| and | và ", name)
+    return [p for p in (tuple(words(part)) for part in [name, *parts]) if p]
+
+
+def _same_marks(typed: tuple[str, ...], named: tuple[str, ...]) -> bool:
+    """Tell whether words typed with marks keep the category's marks ("bạn hàng" ≠ "bán hàng")."""
+
+    def marks(word: str) -> str:
+        return word.replace("đ", "d")  # "dơn" for "đơn" is a slip of the keyboard, not a word
+
+    return all(
+        t == fold(t) or n == fold(n) or marks(t) == marks(n)
+        for t, n in zip(typed, named, strict=True)
+    )
+
+
+def intents(tokens: tuple[str, ...], accented: tuple[str, ...] = ()) -> list[Intent]:
+    """Return the categories the query names, the longest phrase first.
+
+    Matched on folded words; words the buyer typed with marks must carry the same marks.
+    """
+    aliases = lexicon().category_aliases
+    rows = _category_rows()
+    found: dict[int, Intent] = {}
+    for cid, _parent, slug, name_vi, name_en in rows:
+        covered = (cid, *(i for i, parent, *_ in rows if parent == cid))
+        for named in [*_name_phrases(name_vi), *_name_phrases(name_en), *aliases.get(slug, ())]:
+            p = tuple(fold(w) for w in named)
+            at = find_phrase(tokens, p)
+            if at < 0 or (accented and not _same_marks(accented[at : at + len(p)], named)):
+                continue
+            if cid not in found or len(p) > len(found[cid].phrase):
+                found[cid] = Intent(cid, covered, p, at)
+    ordered = sorted(found.values(), key=lambda i: (-len(i.phrase), len(i.covered_ids), i.at))
+    if not ordered:
+        return []
+    # Only the categories named by the longest phrases: "máy chủ ảo" is not also "máy chủ".
+    longest = len(ordered[0].phrase)
+    return [i for i in ordered if len(i.phrase) == longest]
+
+
+def rest_after(tokens: tuple[str, ...], intent: Intent) -> tuple[str, ...]:
+    """The query without the words naming the category and without the generic words."""
+    rest = tokens[: intent.at] + tokens[intent.at + len(intent.phrase) :]
+    return without_generic(rest)
+
+
+# ---------------------------------------------------------------- the vocabulary
+
+VOCABULARY_SECONDS = 300
+VOCABULARY_SAMPLE = 5_000
+
+
+@dataclass
+class Vocabulary:
+    counts: dict[str, int]  # folded syllable → how many texts hold it
+    pair_counts: dict[str, int]  # "a b" folded pair → how many texts hold it
+    display: dict[str, str]  # folded syllable → its most frequent accented form
+    pair_display: dict[str, tuple[str, str]]  # "a b" → its most frequent accented form
+
+    def knows(self, token: str) -> bool:
+        return token in self.counts or token.isdigit()
+
+
+def _texts() -> list[str]:
+    """The texts the vocabulary comes from: names, taglines, categories, vendors, features.
+
+    Descriptions stay out: a "did you mean" must point at words that name things. At most
+    VOCABULARY_SAMPLE solutions (the newest) are read, so it stays quick at any size.
+    """
+    texts: list[str] = []
+    rows = db.session.execute(
+        sa.select(Solution.name, Solution.tagline)
+        .where(Solution.status == SolutionStatus.PUBLISHED)
+        .order_by(Solution.id.desc())
+        .limit(VOCABULARY_SAMPLE)
+    )
+    for name, tagline in rows:
+        texts += [name, tagline or ""]
+    for *_ids, name_vi, name_en in _category_rows():
+        texts += [name_vi, name_en]
+    texts += db.session.scalars(
+        sa.select(Organization.name).where(
+            Organization.kind == "vendor", Organization.active.is_(True)
+        )
+    )
+    texts += db.session.scalars(sa.select(FeatureDefinition.label_vi).distinct())
+    return texts
+
+
+def build_vocabulary(texts: list[str]) -> Vocabulary:
+    counts: dict[str, int] = {}
+    pair_counts: dict[str, int] = {}
+    forms: dict[str, dict[str, int]] = {}
+    pair_forms: dict[str, dict[tuple[str, str], int]] = {}
+    # A pair never spans punctuation: "… bán hàng. Đồng bộ …" holds no "hàng đồng".
+    pieces = [piece for text in texts for piece in _PUNCTUATION_RE.split(text or "")]
+    for text in pieces:
+        accented = [w for w in words(text) if fold(w)]
+        folded = [fold(w) for w in accented]
+        for f, a in zip(folded, accented, strict=True):
+            counts[f] = counts.get(f, 0) + 1
+            forms.setdefault(f, {})[a] = forms.get(f, {}).get(a, 0) + 1
+        for i in range(len(folded) - 1):
+            key = f"{folded[i]} {folded[i + 1]}"
+            pair_counts[key] = pair_counts.get(key, 0) + 1
+            pf = pair_forms.setdefault(key, {})
+            pf[(accented[i], accented[i + 1])] = pf.get((accented[i], accented[i + 1]), 0) + 1
+
+    def best(options: dict) -> object:
+        # The most frequent form; among equals, one with marks (a listing's "Hóa đơn" over
+        # a product name's "HoaDon").
+        return max(options.items(), key=lambda kv: (kv[1], str(kv[0]) != fold(str(kv[0]))))[0]
+
+    return Vocabulary(
+        counts=counts,
+        pair_counts=pair_counts,
+        display={f: best(o) for f, o in forms.items()},
+        pair_display={k: best(o) for k, o in pair_forms.items()},
+    )
+
+
+def vocabulary() -> Vocabulary:
+    """Return the indexed vocabulary, rebuilt after a content change or VOCABULARY_SECONDS."""
+    app = current_app._get_current_object()
+    stamp = pagecache.stamp_for(app).current()
+    cached = app.extensions.get("search_vocabulary")
+    now = time.monotonic()
+    if cached is not None and cached[0] == stamp and now - cached[1] < VOCABULARY_SECONDS:
+        return cached[2]
+    built = build_vocabulary(_texts())
+    app.extensions["search_vocabulary"] = (stamp, now, built)
+    return built
+
+
+# ---------------------------------------------------------------- typos
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts one), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _max_distance(token: str) -> int:
+    return 1 if len(token) <= 4 else 2
+
+
+def _candidates(
+    vocab: Vocabulary, token: str, before: str | None, after: str | None
+) -> list[tuple[float, tuple[str, ...], bool, int]]:
+    """Return (score, words, supported by a known pair, distance) for each candidate."""
+    scored: list[tuple[float, tuple[str, ...], bool, int]] = []
+
+    def context(first: str, last: str) -> float:
+        bonus = 0.0
+        if before and f"{before} {first}" in vocab.pair_counts:
+            bonus += 6
+        if after and f"{last} {after}" in vocab.pair_counts:
+            bonus += 6
+        return bonus
+
+    # A joined pair of syllables: "hoadon" → "hoa don".
+    for cut in range(1, len(token)):
+        a, b = token[:cut], token[cut:]
+        if f"{a} {b}" in vocab.pair_counts:
+            score = 10 + math.log1p(vocab.pair_counts[f"{a} {b}"]) + context(a, b)
+            scored.append((score, (a, b), True, 1))
+    limit = _max_distance(token)
+    for word, count in vocab.counts.items():
+        if word.isdigit() or abs(len(word) - len(token)) > limit:
+            continue
+        distance = edit_distance(token, word, limit)
+        if distance <= limit:
+            bonus = context(word, word)
+            score = 8 - 4 * distance + math.log1p(count) + bonus
+            scored.append((score, (word,), bonus > 0, distance))
+    return scored
+
+
+@dataclass(frozen=True)
+class Correction:
+    folded: tuple[str, ...]
+    text: str  # what to show and search: accented where the vocabulary knows the words
+
+
+def correct(tokens: tuple[str, ...], typed: tuple[str, ...] | None = None) -> Correction | None:
+    """Return the closest known words for a query with unknown ones, or None."""
+    vocab = vocabulary()
+    typed = typed or tokens
+    out: list[str] = []
+    changed = False
+    for i, token in enumerate(tokens):
+        # Two letters are too little to guess from ("or" could be "on", "so", "to"…).
+        if vocab.knows(token) or len(token) < 3:
+            out.append(token)
+            continue
+        before = out[-1] if out else None
+        after = tokens[i + 1] if i + 1 < len(tokens) and vocab.knows(tokens[i + 1]) else None
+        # Only a correction the context supports: a split into a known pair, or a word that
+        # makes a known pair with its neighbour; or, alone, a near-miss of a long word.
+        scored = [
+            s
+            for s in _candidates(vocab, token, before, after)
+            if s[2] or (len(tokens) == 1 and len(token) >= 5 and s[3] <= 1)
+        ]
+        if not scored:
+            out.append(token)
+            continue
+        best = max(scored, key=lambda s: s[0])[1]
+        out += best
+        changed = True
+    if not changed:
+        return None
+    return Correction(folded=tuple(out), text=display(tuple(out), vocab))
+
+
+def display(tokens: tuple[str, ...], vocab: Vocabulary | None = None) -> str:
+    """Write folded tokens with their usual marks: ("ke", "toan") → "kế toán"."""
+    vocab = vocab or vocabulary()
+    shown = [vocab.display.get(t, t) for t in tokens]
+    for i in range(len(tokens) - 1):
+        pair = vocab.pair_display.get(f"{tokens[i]} {tokens[i + 1]}")
+        if pair is not None:
+            shown[i], shown[i + 1] = pair
+    return " ".join(shown)
+
+
+# ---------------------------------------------------------------- suggestions as you type
+
+SUGGEST_LIMIT = 8
+SUGGEST_CANDIDATES = 200
+SUGGEST_MIN_CHARS = 2
+_SUGGEST_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "solution", "category" or "vendor"
+    label: str
+    slug: str | None  # the solution's or the category's slug; None for a vendor
+
+
+def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
+    """Return where the typed words start in a name (the last one as a prefix), or -1."""
+    *whole, last = typed
+    for i in range(len(name) - len(typed) + 1):
+        if list(name[i : i + len(whole)]) == whole and name[i + len(whole)].startswith(last):
+            return i
+    return -1
+
+
+def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """The active vendors with a published solution (kept a minute per process), by the first
+    two letters of each word of their names, so that only a few are looked at per query."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get("search_vendor_names")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < _SUGGEST_SECONDS:
+        return cached[1]
+    names = db.session.scalars(
+        sa.select(Organization.name)
+        .where(
+            Organization.kind == "vendor",
+            Organization.active.is_(True),
+            Organization.id.in_(
+                sa.select(Solution.vendor_id).where(Solution.status == SolutionStatus.PUBLISHED)
+            ),
+        )
+        .order_by(Organization.name)
+    ).all()
+    value: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name in names:
+        folded = phrase(name)
+        for key in {w[:2] for w in folded}:
+            value.setdefault(key, []).append((name, folded))
+    app.extensions["search_vendor_names"] = (now, value)
+    return value
+
+
+def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
+    """Return up to `limit` categories, solution names and vendors for what is being typed.
+
+    The typed words must start words of the name, in order, the last one as a prefix
+    ("hoa don d" → "Hóa đơn điện tử Hồng Hà"). Solution names come from the search index
+    (the name field alone), at most SUGGEST_CANDIDATES of them, so the cost stays flat at any
+    catalogue size.
+    """
+    typed = phrase((raw or "")[:200])[:8]
+    if not typed or sum(len(t) for t in typed) < SUGGEST_MIN_CHARS:
+        return []
+    out: list[Suggestion] = []
+    categories = []
+    for _cid, _parent, slug, name_vi, name_en in _category_rows():
+        name = name_en if lang == "en" else name_vi
+        at = min(
+            (i for i in (starts_phrase(phrase(n), typed) for n in (name_vi, name_en)) if i >= 0),
+            default=-1,
+        )
+        if at >= 0:
+            categories.append((at, name, slug))
+    out += [Suggestion("category", name, slug) for _at, name, slug in sorted(categories)[:2]]
+    vendors = [
+        (at, name)
+        for name, words_ in _vendor_names().get(typed[0][:2], [])
+        if (at := starts_phrase(words_, typed)) >= 0
+    ]
+    vendor_room = 2
+    names_room = limit - len(out) - min(vendor_room, len(vendors))
+    rows = _name_candidates(typed)
+    solutions = []
+    for slug, name in rows:
+        at = starts_phrase(phrase(name), typed)
+        if at >= 0:
+            solutions.append((at, len(name), name, slug))
+    out += [
+        Suggestion("solution", name, slug) for *_k, name, slug in sorted(solutions)[:names_room]
+    ]
+    out += [Suggestion("vendor", name, None) for _at, name in sorted(vendors)[: limit - len(out)]]
+    return out[:limit]
+
+
+def _name_candidates(typed: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (slug, name) of up to SUGGEST_CANDIDATES public solutions whose name matches."""
+    # Adjacent words as their indexed pair, the last one as a pair prefix: "hoa don d" asks
+    # for "hoa0don" and "don0d…", which few terms start with (a one-letter prefix alone
+    # would expand to a good part of the vocabulary).
+    whole = [f"{a}0{b}" for a, b in zip(typed, typed[1:-1], strict=False)] or list(typed[:-1])
+    last = f"{typed[-2]}0{typed[-1]}" if len(typed) > 1 else typed[-1]
+    if db.session.get_bind().dialect.name == "postgresql":
+        terms = [f"'{t}':A" for t in whole] + [f"'{last}':*A"]
+        found = sa.text(
+            "SELECT solution_id FROM solution_search "
+            "WHERE folded @@ to_tsquery('simple', :q) LIMIT :n"
+        ).bindparams(q=" & ".join(terms), n=SUGGEST_CANDIDATES)
+    else:
+        terms = [f'"{t}"' for t in whole] + [f'"{last}"*']
+        found = sa.text(
+            "SELECT rowid FROM solution_search WHERE solution_search MATCH :q LIMIT :n"
+        ).bindparams(q="{name} : (" + " AND ".join(terms) + ")", n=SUGGEST_CANDIDATES)
+    ids = list(db.session.scalars(found))
+    if not ids:
+        return []
+    inactive = sa.select(Organization.id).where(Organization.active.is_(False))
+    return [
+        (slug, name)
+        for slug, name in db.session.execute(
+            sa.select(Solution.slug, Solution.name).where(
+                Solution.id.in_(ids),
+                Solution.status == SolutionStatus.PUBLISHED,
+                Solution.vendor_id.not_in(inactive),
+            )
+        )
+    ]
