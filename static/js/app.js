@@ -178,3 +178,19 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
   scroller.addEventListener("scroll", function () { window.requestAnimationFrame(sync); });
   sync();
 })();
+
+// A table or code block that scrolls sideways can be reached and scrolled with the keyboard.
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-responsive, pre");
+  if (!boxes.length) { return; }
+  function sync() {
+    boxes.forEach(function (box) {
+      var style = window.getComputedStyle(box);
+      var scrolls = box.scrollWidth > box.clientWidth || (style.overflowY !== "hidden" && style.overflowY !== "visible" && box.scrollHeight > box.clientHeight);
+      if (scrolls) { box.setAttribute("tabindex", "0"); } else if (box.getAttribute("tabindex") === "0") { box.removeAttribute("tabindex"); }
+    });
+  }
+  sync();
+  window.addEventListener("resize", sync);
+})();
