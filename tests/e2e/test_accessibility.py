@@ -31,7 +31,7 @@ MODERATOR = "moderator@demo.vn"
 UNVERIFIED_VENDOR = "chua-xac-thuc@example.vn"  # made by `targets`: the demo vendor is verified
 
 DECISION = 'form[action$="/{}"] textarea[name=reason]'
-DATE_RANGE = ("input[type=date][name=from]", "input[type=date][name=to]", "select[name=solution]")
+DATE_RANGE = ("input[type=text][name=from]", "input[type=text][name=to]", "select[name=solution]")
 
 # (who is signed in, path, CSS selectors of controls the page must show). Braces in a path
 # or a selector name seeded rows, found by the `targets` fixture.
@@ -86,7 +86,7 @@ PAGES = [
         MODERATOR,
         "/moderation/audit",
         ("select[name=action]", "select[name=object_type]", "input[name=actor]")
-        + ("input[type=date][name=from]", "input[type=date][name=to]"),
+        + ("input[type=text][name=from]", "input[type=text][name=to]"),
     ),
     (
         MODERATOR,
