@@ -182,7 +182,7 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
 // A table or code block that scrolls sideways can be reached and scrolled with the keyboard.
 (function () {
   "use strict";
-  var boxes = document.querySelectorAll(".table-responsive, pre");
+  var boxes = document.querySelectorAll(".table-responsive, pre, .diff-text");
   if (!boxes.length) { return; }
   function sync() {
     boxes.forEach(function (box) {
