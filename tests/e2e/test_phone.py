@@ -110,3 +110,20 @@ def test_without_javascript_the_form_returns_to_the_card(browser, live_server):
         assert height <= TRAY_MAX
     finally:
         context.close()
+
+
+def test_the_vendors_plan_editor_is_usable_on_a_phone(browser, live_server):
+    from tests.e2e.conftest import sign_in
+
+    context, page = _phone(browser, live_server)
+    try:
+        sign_in(page, "vendor@demo.vn")
+        page.goto("/vendor/")
+        page.goto(page.locator("a[href$='/edit']").first.get_attribute("href"))
+        widths = page.locator(".plans-editor input:not([type=hidden]), .plans-editor select")
+        assert widths.count() >= 5
+        for i in range(5):
+            assert widths.nth(i).evaluate("e => e.getBoundingClientRect().width") >= 250
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
