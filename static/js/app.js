@@ -134,7 +134,14 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
         var details = document.querySelector(".compare-tray-details");
         if (details && wasOpen) { details.open = true; }
       }
+      var focused = document.activeElement;
       syncCards(data.slugs || []);
+      // A button that just became disabled loses the focus: keep the reader on its card.
+      if (focused && focused.disabled) {
+        var card = focused.closest("article");
+        var link = card && card.querySelector("a[href]");
+        if (link) { link.focus({ preventScroll: true }); }
+      }
       window.scrollTo(x, y);
       announce(data.message || "");
     }).catch(function () { form.submit(); });
