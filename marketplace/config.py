@@ -94,6 +94,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+        # Days a running trial must have lasted before its organisation may review the solution.
+        self.REVIEW_MIN_TRIAL_DAYS = int(env.get("REVIEW_MIN_TRIAL_DAYS", "7"))
         # The served province (two-digit official code); see README "Địa giới hành chính".
         self.PROVINCE_CODE = province_code_setting(env)
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY", "")

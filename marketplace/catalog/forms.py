@@ -20,6 +20,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 from marketplace.catalog.content import FeatureInput, ListingContent, PlanInput
 from marketplace.catalog.models import FeatureDefinition
 from marketplace.core import vat
+from marketplace.core.formatting import format_number
 from marketplace.core.forms import REQUIRED, ChoiceField, strip
 from marketplace.core.forms import Form as PageForm
 from marketplace.core.ids import MAX_ROW_ID
@@ -281,7 +282,7 @@ class SolutionForm(PageForm):
         for entry, plan in zip(self.plans.entries, content.plans, strict=False):
             entry.form.id.data = str(plan.id) if plan.id else ""
             entry.form.name.data = plan.name
-            entry.form.price_vnd.data = f"{plan.price_vnd:,}".replace(",", ".")
+            entry.form.price_vnd.data = format_number(plan.price_vnd)
             entry.form.period.data = plan.period
             entry.form.trial_days.data = str(plan.trial_days)
             entry.form.limits.data = plan.limits

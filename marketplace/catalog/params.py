@@ -66,6 +66,21 @@ class CatalogParams:
         return args
 
     @property
+    def active_filter_count(self) -> int:
+        """How many filters are on (the "Bộ lọc (n)" button)."""
+        return sum(
+            bool(x)
+            for x in (
+                self.category,
+                self.deployment,
+                self.has_trial,
+                self.min_rating,
+                self.max_price is not None,
+                self.verified,
+            )
+        )
+
+    @property
     def active_filters(self) -> bool:
         return bool(
             self.category

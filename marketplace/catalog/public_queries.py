@@ -45,6 +45,17 @@ def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
     return roots
 
 
+def find_category(tree: list[CategoryNode], slug: str) -> Category | None:
+    """Return the category of `slug` from an already loaded tree (no query), or None."""
+    if not slug:
+        return None
+    for node in tree:
+        for candidate in (node, *node.children):
+            if candidate.category.slug == slug:
+                return candidate.category
+    return None
+
+
 def _visible_list(order, limit: int, *extra) -> list[Solution]:
     # Without the join of `solutions_with_vendor()`: SQLite would build a Bloom filter of every
     # organisation for it, which costs more than the four rows a list shows.

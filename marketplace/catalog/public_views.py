@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
+from marketplace.catalog.category_texts import description_of
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
@@ -20,11 +21,15 @@ def index():
         request.args, default_per_page=current_app.config["PER_PAGE"]
     )
     result = queries.run_catalog(params)
+    tree = public_queries.category_tree(result.facets.categories)
+    current = public_queries.find_category(tree, params.category)
     return render_template(
         "catalog/index.html",
         result=result,
         params=params,
-        tree=public_queries.category_tree(result.facets.categories),
+        category=current,
+        category_description=description_of(current.slug) if current else "",
+        tree=tree,
         price_buckets=catalog_params.PRICE_BUCKETS,
         rating_buckets=catalog_params.RATING_BUCKETS,
     )

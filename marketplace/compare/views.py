@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+import re
+
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,8 +53,34 @@ def index():
     )
 
 
-def _back(default: str):
-    return redirect(safe_next(request.form.get("next"), default))
+_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,119}")
+
+
+def _wants_json() -> bool:
+    """The tray script asks for JSON: it updates the tray in place (static/js/app.js)."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _back(default: str, message: str | None = None, category: str = "success"):
+    """Go back where the form was sent from, to the same card (its anchor) when it says so.
+
+    A script's request gets the tray's new markup and the sentence to announce instead.
+    """
+    target = safe_next(request.form.get("next"), default)
+    if _wants_json():
+        return jsonify(
+            ok=category == "success",
+            message=message or "",
+            count=len(services.tray_slugs(session)),
+            slugs=services.tray_slugs(session),
+            tray=render_template("compare/_tray.html", tray_next=target),
+        )
+    if message:
+        flash(message, category)
+    anchor = request.form.get("anchor", "")
+    if anchor and "#" not in target and _ANCHOR.fullmatch(anchor):
+        target = f"{target}#{anchor}"
+    return redirect(target)
 
 
 @bp.post("/add")
@@ -62,7 +90,7 @@ def add():
     try:
         solution = services.add_to_tray(session, request.form.get("slug", ""))
     except services.CompareError as err:
-        flash(err.message, "warning")
+        return _back(url_for("catalog.index"), err.message, "warning")
     else:
         events.solution_compared.send(
             solution,
@@ -72,19 +100,27 @@ def add():
             user_agent=request.headers.get("User-Agent"),
         )
         db.session.commit()
-        flash(_("Đã thêm “%(name)s” vào so sánh.", name=solution.name), "success")
-    return _back(url_for("catalog.index"))
+        message = _(
+            "Đã thêm “%(name)s” vào so sánh (%(n)d/%(max)d).",
+            name=solution.name,
+            n=len(services.tray_slugs(session)),
+            max=services.MAX_ITEMS,
+        )
+        return _back(url_for("catalog.index"), message)
 
 
 @bp.post("/remove")
 @preference_post
 def remove():
-    services.remove_from_tray(session, request.form.get("slug", ""))
-    return _back(url_for("compare.index"))
+    slug = request.form.get("slug", "")
+    services.remove_from_tray(session, slug)
+    message = _("Đã bỏ một giải pháp khỏi so sánh.") if _wants_json() else None
+    return _back(url_for("compare.index"), message)
 
 
 @bp.post("/clear")
 @preference_post
 def clear():
     services.clear_tray(session)
-    return _back(url_for("catalog.index"))
+    message = _("Đã xóa hết danh sách so sánh.") if _wants_json() else None
+    return _back(url_for("catalog.index"), message)

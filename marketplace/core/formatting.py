@@ -1,18 +1,61 @@
-"""Display formats fixed by the glossary: money in VND, dates as dd/mm/yyyy in Hà Nội time."""
+"""Display formats fixed by the glossary: money in VND, dates as dd/mm/yyyy in Hà Nội time.
+
+Every number goes through Babel's locale data (`format_decimal`, `format_percent`,
+`format_currency`): "4,3", "77,8%" and "1.200.000 ₫" in Vietnamese, "4.3", "77.8%" and
+"1,200,000 ₫" in English. Outside a request (commands, e-mails queued by the tick) the
+language is Vietnamese.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import to_user_timezone
+from babel.numbers import format_currency, format_decimal, format_percent
+from flask import has_request_context
+from flask_babel import get_locale, to_user_timezone
+
+DEFAULT_LOCALE = "vi"
+# The amount, a space and the symbol, whole đồng: `1.200.000 ₫` (the glossary's form).
+_VND_PATTERN = "#,##0 ¤"
+
+
+def current_locale() -> str:
+    """The language numbers are written in: the page's, else Vietnamese."""
+    if has_request_context():
+        locale = get_locale()
+        if locale is not None:
+            return str(locale)
+    return DEFAULT_LOCALE
 
 
 def format_vnd(amount: int | None) -> str:
-    """Format an integer amount of đồng as `1.200.000 ₫`."""
+    """Format an integer amount of đồng as `1.200.000 ₫` (`1,200,000 ₫` in English)."""
     if amount is None:
         return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(int(amount)):,}".replace(",", ".") + " ₫"
+    return format_currency(
+        int(amount), "VND", format=_VND_PATTERN, locale=current_locale(), currency_digits=True
+    )
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """Format a count or a measure: `12.345`, `4,3` (digits=1) in Vietnamese."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_locale())
+
+
+def format_rating(value: float | None) -> str:
+    """Format an average of stars with one decimal: `4,3` in Vietnamese, `4.3` in English."""
+    return format_number(value or 0, 1)
+
+
+def format_share(value: float | None, digits: int = 1) -> str:
+    """Format a share (0.778) as a percentage: `77,8%` in Vietnamese, `77.8%` in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+    return format_percent(value, format=pattern, locale=current_locale())
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
+
+from marketplace.core.params import DATE_PATTERN, DateError, parse_date
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
@@ -58,3 +60,43 @@ class ChoiceField(SelectField):
     def iter_choices_plain(self):
         for choice in self.choices or []:
             yield choice[0], choice[1]
+
+
+class DayField(StringField):
+    """A date as people here write it: dd/mm/yyyy in a text box, whatever the browser's
+    language (a native date input would show mm/dd/yyyy to an English browser).
+
+    The box carries a pattern, a numeric keyboard and a dd/mm/yyyy hint; the server reads
+    dd/mm/yyyy (and yyyy-mm-dd) with `core.params.parse_date` and says what is wrong: a
+    shape it cannot read, a day that is not on the calendar (31/02/2026), a year far off.
+    What was typed is shown again with the error.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        render_kw = {
+            "inputmode": "numeric",
+            "pattern": DATE_PATTERN,
+            "placeholder": "dd/mm/yyyy",
+            "autocomplete": "off",
+            "maxlength": "10",
+            **(kwargs.pop("render_kw", None) or {}),
+        }
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        self.raw_text = " ".join(valuelist).strip()
+        self.data = None
+        try:
+            self.data = parse_date(self.raw_text)
+        except DateError as err:
+            raise ValueError(str(err)) from err
+
+    def process_data(self, value) -> None:
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""

@@ -8,6 +8,7 @@ Only ASCII digits count as digits: `str.isdigit` and `int()` also take "²" or "
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,6 +128,11 @@ class DateError(ValueError):
     """A date that is not one, or is outside MIN_DATE..MAX_DATE; the message says which."""
 
 
+# The shape of a day written as people here write it: 5/3/2026 or 05/03/2026.
+_DMY = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
+
+
 def parse_date(raw: Any) -> dt.date | None:
     """Read a date typed as yyyy-mm-dd or dd/mm/yyyy; None when empty, DateError when unusable."""
     text = str(raw).strip() if raw is not None else ""
@@ -141,6 +147,13 @@ def parse_date(raw: Any) -> dt.date | None:
             except ValueError:
                 continue
     if day is None:
+        if _DMY.fullmatch(text):
+            raise DateError(
+                _(
+                    "Ngày %(date)s không có trên lịch: kiểm tra lại ngày và tháng (dd/mm/yyyy).",
+                    date=text,
+                )
+            )
         raise DateError(_("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."))
     if not MIN_DATE <= day <= MAX_DATE:
         raise DateError(

@@ -327,6 +327,12 @@ def _review(rng: random.Random, trial: TrialRequest, user: User, when: dt.dateti
             title=title,
             body=body,
             verified=True,
+            use_kind="trial",
+            use_days=(
+                (trial.end_date - trial.start_date).days
+                if trial.start_date and trial.end_date
+                else None
+            ),
             created_at=when,
             updated_at=when,
         )

@@ -375,6 +375,7 @@ def seed_reviews(password_hash: str) -> int:
         author = _first_member(org.id)
         if author is None or not permissions.can_review(author, solution)[0]:
             continue
+        use = permissions.review_use(org.id, solution.id)
         began = _trial_began(org.id, solution.id) or now
         written = min(began + dt.timedelta(days=spec.after_days), now - dt.timedelta(hours=2))
         ease, features, support, value = spec.aspects
@@ -391,6 +392,8 @@ def seed_reviews(password_hash: str) -> int:
             title=spec.title,
             body=spec.body,
             verified=True,
+            use_kind=use.kind if use else None,
+            use_days=use.days if use else None,
             status=ReviewStatus.PUBLISHED,
             helpful_count=0,
             created_at=written,

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
+from marketplace.core.formatting import format_number
+
 COLORS = ("#0d6efd", "#198754", "#fd7e14", "#6f42c1")
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
@@ -30,10 +32,10 @@ def nice_ceiling(value: float) -> float:
 
 
 def number(value: float) -> str:
-    """Group thousands with dots, as Vietnamese does (1.200)."""
+    """A figure in the page's language (Babel): `1.200` and `4,5` in Vietnamese."""
     if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        return format_number(int(value))
+    return format_number(value, 1)
 
 
 def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from marketplace.core.csv_export import csv_writer, safe_cell
+from marketplace.core.formatting import format_number
 from marketplace.insights.dashboard import Dashboard
 from marketplace.insights.periods import SUPPRESSED
 from marketplace.insights.vendor_figures import VendorInsights
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",")
+    return "" if value is None else format_number(value, 1)
 
 
 def dashboard_csv(board: Dashboard) -> str:

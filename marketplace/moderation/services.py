@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,6 +144,12 @@ class RevisionDiff:
     plans_after: list[Any]
     features: list[FieldChange]
     images_changed: bool
+    # The description word by word: (op, text), op "=", "+" or "-".
+    description_words: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def plan_rows(self) -> list[PlanRow]:
+        return plan_rows(self.plans_before, self.plans_after)
 
     @property
     def plans_changed(self) -> bool:
@@ -172,6 +179,82 @@ def _plan_rows(plans) -> list[tuple]:
         )
         for p in plans
     ]
+
+
+@dataclass
+class PlanCell:
+    before: Any
+    after: Any
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass
+class PlanRow:
+    """One plan, live beside proposed: "added", "removed", "changed" or "same"."""
+
+    state: str
+    name: PlanCell
+    price_vnd: PlanCell
+    period: PlanCell
+    trial_days: PlanCell
+    limits: PlanCell
+
+
+PLAN_FIELDS = ("name", "price_vnd", "period", "trial_days", "limits")
+
+
+def plan_rows(before: list[Any], after: list[Any]) -> list[PlanRow]:
+    """Pair the live and proposed plans (by id, else by name, else by position), row by row."""
+    remaining = list(before)
+    pairs: list[tuple[Any, Any]] = []
+    for plan in after:
+        match = next(
+            (p for p in remaining if getattr(p, "id", None) and p.id == getattr(plan, "id", None)),
+            None,
+        ) or next((p for p in remaining if p.name == plan.name), None)
+        if match is not None:
+            remaining.remove(match)
+        pairs.append((match, plan))
+    pairs.extend((plan, None) for plan in remaining)
+    rows = []
+    for old, new in pairs:
+        cells = {
+            name: PlanCell(
+                getattr(old, name) if old is not None else None,
+                getattr(new, name) if new is not None else None,
+            )
+            for name in PLAN_FIELDS
+        }
+        if old is None:
+            state = "added"
+        elif new is None:
+            state = "removed"
+        else:
+            state = "changed" if any(c.changed for c in cells.values()) else "same"
+        rows.append(PlanRow(state, **cells))
+    return rows
+
+
+_WORDS = re.compile(r"\S+\s*|\s+")
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """A word-level diff: (op, text) with op "=", "+" or "-", spaces kept."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(("=", "".join(old[i1:i2])))
+            continue
+        if tag in ("delete", "replace"):
+            out.append(("-", "".join(old[i1:i2])))
+        if tag in ("insert", "replace"):
+            out.append(("+", "".join(new[j1:j2])))
+    return out
 
 
 def revision_diff(revision: SolutionRevision) -> RevisionDiff:
@@ -215,10 +298,62 @@ def revision_diff(revision: SolutionRevision) -> RevisionDiff:
         features=features,
         images_changed=(live.logo_id, live.screenshot_ids)
         != (proposed.logo_id, proposed.screenshot_ids),
+        description_words=word_diff(live.description, proposed.description),
     )
 
 
 # ---------------------------------------------------------------- audit log browsing
+
+
+# What each audited table is, in words (the log's object filter and rows), and where a
+# moderator reads the object (an endpoint and its argument), when there is such a page.
+OBJECT_KINDS: dict[str, Any] = {
+    "solutions": _l("Giải pháp"),
+    "solution_revisions": _l("Bản chỉnh sửa giải pháp"),
+    "trial_requests": _l("Yêu cầu dùng thử"),
+    "payments": _l("Thanh toán"),
+    "subscriptions": _l("Gói thuê bao"),
+    "reviews": _l("Nhận xét"),
+    "review_reports": _l("Báo cáo nhận xét"),
+    "organizations": _l("Tổ chức"),
+    "organization_changes": _l("Đổi tên / mã số thuế"),
+    "verification_requests": _l("Yêu cầu xác thực"),
+    "users": _l("Tài khoản"),
+}
+OBJECT_PAGES = {
+    "solutions": ("moderation.solution", "solution_id"),
+    "solution_revisions": ("moderation.revision", "revision_id"),
+    "trial_requests": ("trials.staff_trial", "trial_id"),
+    "reviews": ("reviews.moderation_review", "review_id"),
+    "verification_requests": ("moderation.verification", "request_id"),
+    "organization_changes": ("moderation.organization_change", "change_id"),
+}
+# Objects known by their number first ("Yêu cầu dùng thử #107 – Công ty …").
+_NUMBERED = {"trial_requests", "payments", "subscriptions", "review_reports", "users"}
+
+
+def object_kind(object_type: str) -> str:
+    """The Vietnamese (or English) name of an audited table; the table name if unknown."""
+    kind = OBJECT_KINDS.get(object_type)
+    return str(kind) if kind is not None else object_type
+
+
+def audit_object_text(entry: AuditLog) -> str:
+    """ "Giải pháp: SaoKhuê VPS", "Yêu cầu dùng thử #107 – Công ty …"."""
+    kind = object_kind(entry.object_type)
+    label = entry.object_label or ""
+    if entry.object_type in _NUMBERED or not label:
+        return f"{kind} #{entry.object_id}" + (f" – {label}" if label else "")
+    return f"{kind}: {label}"
+
+
+def audit_object_page(entry: AuditLog) -> tuple[str, dict[str, int]] | None:
+    """(endpoint, arguments) of the page that shows the object to staff, or None."""
+    page = OBJECT_PAGES.get(entry.object_type)
+    if page is None:
+        return None
+    endpoint, argument = page
+    return endpoint, {argument: entry.object_id}
 
 
 @dataclass

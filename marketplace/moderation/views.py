@@ -329,7 +329,11 @@ def audit():
         page=page,
         filters=filters,
         actions=services.ACTION_LABELS,
-        object_types=sorted(object_types),
+        object_types=sorted(
+            ((t, services.object_kind(t)) for t in object_types), key=lambda item: item[1]
+        ),
+        object_text=services.audit_object_text,
+        object_page=services.audit_object_page,
         date_errors=date_errors,
         raw_dates={name: request.args.get(name, "")[:40] for name in ("from", "to")},
     )

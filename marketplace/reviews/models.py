@@ -28,6 +28,13 @@ class ReviewStatus(StrEnum):
     HIDDEN = "hidden"
 
 
+class UseKind(StrEnum):
+    """What use of the solution a review's badge stands for."""
+
+    TRIAL = "trial"
+    PURCHASE = "purchase"
+
+
 class ReportStatus(StrEnum):
     OPEN = "open"
     # The moderator kept the review: nothing wrong with it.
@@ -72,8 +79,11 @@ class Review(db.Model):
     value: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
-    # The organisation had tried (or bought) the solution here when it last wrote the review.
+    # The organisation had used the solution here when it last wrote the review (the badge).
     verified: Mapped[bool] = mapped_column(default=False)
+    # Which use: a trial (of `use_days` days) or a purchase; None when not verified.
+    use_kind: Mapped[str | None] = mapped_column(String(20))
+    use_days: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.PUBLISHED)
     # Kept equal to the number of votes, so "most helpful" sorts without a join.
     helpful_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -112,6 +122,19 @@ class Review(db.Model):
         if signed and self.organization is not None and signed != self.organization.name:
             return signed
         return None
+
+    @property
+    def use_badge(self) -> str | None:
+        """The badge's words: "Đã dùng thử 14 ngày", "Khách hàng đã mua", or None."""
+        from flask_babel import gettext as _
+
+        if not self.verified:
+            return None
+        if self.use_kind == UseKind.PURCHASE:
+            return _("Khách hàng đã mua")
+        if self.use_days:
+            return _("Đã dùng thử %(days)d ngày", days=self.use_days)
+        return _("Đã dùng thử")
 
     def aspects(self) -> dict[str, int]:
         return {a: getattr(self, a) for a in ASPECTS}

@@ -1,43 +1,130 @@
 """Who may review a solution, vote, reply, report and moderate reviews.
 
-`can_review` is the one eligibility rule: a trial the vendor let the organisation into, or
-a plan of the solution it bought here (billing's `has_bought_solution`).
+`can_review` is the one eligibility rule: real use of the solution here. A trial that has
+been active for at least REVIEW_MIN_TRIAL_DAYS days (7), or ended, or was converted; or a
+paid purchase (`paid_purchase`, the one place that asks billing). `review_use` says which,
+and the review's badge says it ("Đã dùng thử 14 ngày", "Khách hàng đã mua").
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
 from marketplace.billing import queries as billing_queries
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core.clock import local_today
+from marketplace.core.formatting import format_date
 from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
-from marketplace.reviews.models import Review
-from marketplace.trials.models import USED_STATUSES, TrialRequest, TrialStatus
+from marketplace.reviews.models import Review, UseKind
+from marketplace.trials.models import TrialRequest, TrialStatus
 
 
 def signed_in(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def _trial_statuses(org_id: int, solution_id: int) -> set[str]:
-    """Return the statuses of the organisation's trials of the solution (one query)."""
-    return set(
-        db.session.scalars(
-            select(TrialRequest.status)
-            .where(TrialRequest.organization_id == org_id, TrialRequest.solution_id == solution_id)
-            .distinct()
+@dataclass(frozen=True)
+class Use:
+    """What makes an organisation's review mean use: a trial of `days` days, or a purchase."""
+
+    kind: str  # UseKind.TRIAL or UseKind.PURCHASE
+    days: int | None = None
+
+
+def min_trial_days() -> int:
+    return int(current_app.config.get("REVIEW_MIN_TRIAL_DAYS", 7))
+
+
+def _trials(
+    org_id: int, solution_id: int
+) -> list[tuple[str, dt.date | None, dt.date | None, dt.datetime]]:
+    """Return (status, start, end, updated) of the organisation's trials of the solution."""
+    return list(
+        db.session.execute(
+            select(
+                TrialRequest.status,
+                TrialRequest.start_date,
+                TrialRequest.end_date,
+                TrialRequest.updated_at,
+            ).where(TrialRequest.organization_id == org_id, TrialRequest.solution_id == solution_id)
         )
     )
 
 
-def can_review(user: User | None, solution: Solution) -> tuple[bool, str]:
+def trial_days_used(
+    status: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    updated: dt.datetime | None,
+    today: dt.date,
+) -> int | None:
+    """Return the days a trial was used by `today` (None when it never ran)."""
+    if start is None or status not in (
+        TrialStatus.ACTIVE,
+        TrialStatus.ENDED,
+        TrialStatus.CONVERTED,
+    ):
+        return None
+    last = today
+    if status != TrialStatus.ACTIVE and updated is not None:
+        last = local_today(updated)
+    if end is not None:
+        last = min(last, end)
+    return max(0, (last - start).days)
+
+
+def paid_purchase(org_id: int, solution_id: int) -> bool:
+    """The one place that asks whether the organisation paid for the solution here.
+
+    Today: a subscription that is or was live, or a paid one-time payment (billing's
+    `has_bought_solution`); a paid order joins there.
+    """
+    return billing_queries.has_bought_solution(org_id, solution_id)
+
+
+def review_use(org_id: int, solution_id: int, today: dt.date | None = None) -> Use | None:
+    """Return the use that lets the organisation review the solution, or None.
+
+    A paid purchase first; else the longest trial that ended, was converted, or has been
+    active for at least REVIEW_MIN_TRIAL_DAYS days. Requested and accepted trials, and
+    trials active for fewer days, do not count.
+    """
+    if paid_purchase(org_id, solution_id):
+        return Use(UseKind.PURCHASE)
+    today = today or local_today()
+    best: Use | None = None
+    for status, start, end, updated in _trials(org_id, solution_id):
+        days = trial_days_used(status, start, end, updated, today)
+        finished = status in (TrialStatus.ENDED, TrialStatus.CONVERTED)
+        counts = finished or (days is not None and days >= min_trial_days())
+        if counts and (best is None or (days or 0) > (best.days or 0)):
+            best = Use(UseKind.TRIAL, days)
+    return best
+
+
+def use_sentence(use: Use) -> str:
+    """The badge a review written after this use carries."""
+    if use.kind == UseKind.PURCHASE:
+        return _("Khách hàng đã mua")
+    if use.days:
+        return _("Đã dùng thử %(days)d ngày", days=use.days)
+    return _("Đã dùng thử")
+
+
+def can_review(
+    user: User | None, solution: Solution, today: dt.date | None = None
+) -> tuple[bool, str]:
     """Tell whether the user may write (or rewrite) a review of the solution, and why.
 
     Returns (allowed, reason): the reason is the sentence the page shows, whether it
-    explains the refusal or what makes the review verified.
+    explains the refusal or which badge the review will carry.
     """
     if not signed_in(user):
         return False, _("Đăng nhập bằng tài khoản doanh nghiệp để đánh giá giải pháp này.")
@@ -56,18 +143,36 @@ def can_review(user: User | None, solution: Solution) -> tuple[bool, str]:
         return False, _("Tài khoản của bạn chưa gắn với doanh nghiệp nào.")
     if solution.status != SolutionStatus.PUBLISHED:
         return False, _("Giải pháp này hiện không nhận đánh giá.")
-    statuses = _trial_statuses(user.organization_id, solution.id)
-    # The vendor let the organisation into a trial: accepted, active, ended or converted.
-    if statuses & set(USED_STATUSES):
+    today = today or local_today()
+    use = review_use(user.organization_id, solution.id, today)
+    if use is not None:
         return True, _(
-            "Doanh nghiệp của bạn đã dùng thử giải pháp này trên Chợ: nhận xét sẽ mang nhãn "
-            "“Người dùng đã xác thực”."
+            "Doanh nghiệp của bạn đã dùng giải pháp này trên Chợ: nhận xét sẽ mang nhãn "
+            "“%(badge)s”.",
+            badge=use_sentence(use),
         )
-    # A subscription that is or was live (active, past due, canceled), or a paid purchase.
-    if billing_queries.has_bought_solution(user.organization_id, solution.id):
-        return True, _(
-            "Doanh nghiệp của bạn đã mua gói của giải pháp này trên Chợ: nhận xét sẽ mang nhãn "
-            "“Người dùng đã xác thực”."
+    trials = _trials(user.organization_id, solution.id)
+    running = [
+        (start, trial_days_used(status, start, end, updated, today))
+        for status, start, end, updated in trials
+        if status == TrialStatus.ACTIVE
+    ]
+    if running:
+        start, days = running[0]
+        ready = (start or today) + dt.timedelta(days=min_trial_days())
+        return False, _(
+            "Doanh nghiệp của bạn mới dùng thử %(days)d ngày. Bạn có thể đánh giá sau %(min)d "
+            "ngày dùng thử, từ ngày %(date)s, hoặc khi đã mua gói.",
+            days=days or 0,
+            min=min_trial_days(),
+            date=format_date(ready),
+        )
+    statuses = {row[0] for row in trials}
+    if TrialStatus.ACCEPTED in statuses:
+        return False, _(
+            "Nhà cung cấp đã chấp nhận yêu cầu dùng thử nhưng chưa mở quyền dùng. Bạn có thể "
+            "đánh giá sau %(min)d ngày dùng thử.",
+            min=min_trial_days(),
         )
     if TrialStatus.REQUESTED in statuses:
         return False, _(

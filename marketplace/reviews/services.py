@@ -111,14 +111,19 @@ def record_review(actor: User, solution: Solution, data: ReviewInput) -> Review:
     errors = validate_review(data)
     if errors:
         raise ReviewValidationError(errors)
+    use = permissions.review_use(actor.organization_id, solution.id)
     try:
-        return _write(actor, solution, data, verified=allowed)
+        return _write(actor, solution, data, use=use)
     except IntegrityError:
         db.session.rollback()
-        return _write(actor, solution, data, verified=allowed)
+        return _write(actor, solution, data, use=use)
 
 
-def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool) -> Review:
+def _write(
+    actor: User, solution: Solution, data: ReviewInput, *, use: permissions.Use | None
+) -> Review:
+    verified = use is not None
+    badge = {"use_kind": use.kind if use else None, "use_days": use.days if use else None}
     lock_solution(solution.id)
     review = db.session.scalar(
         select(Review).where(
@@ -138,6 +143,7 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
             organization_name=signed_as,
             author_id=actor.id,
             verified=verified,
+            **badge,
             status=ReviewStatus.PUBLISHED,
             helpful_count=0,
             created_at=now,
@@ -150,7 +156,9 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
         _tell_vendor(review, solution, created=True)
         return review
     if all(getattr(review, name) == value for name, value in values.items()):
-        review.verified = review.verified or verified
+        if verified:
+            review.verified = True
+            review.use_kind, review.use_days = badge["use_kind"], badge["use_days"]
         return review  # nothing changed: no new version
     db.session.add(
         ReviewRevision(
@@ -166,6 +174,7 @@ def _write(actor: User, solution: Solution, data: ReviewInput, *, verified: bool
     review.author_id = actor.id
     review.organization_name = signed_as
     review.verified = verified
+    review.use_kind, review.use_days = badge["use_kind"], badge["use_days"]
     review.updated_at = now
     db.session.flush()
     refresh_aggregates(solution.id)

@@ -6,42 +6,17 @@ import datetime as dt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from marketplace.catalog.models import Plan, Solution
 from marketplace.core.formatting import format_vnd
-from marketplace.core.forms import Form, strip
+from marketplace.core.forms import DayField, Form, strip
 from marketplace.core.text import MAX_REASON
 from marketplace.trials import rules
 
-
-class LocalDateField(DateField):
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy, with a Vietnamese error."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        if not valuelist:
-            return
-        raw = " ".join(valuelist).strip()
-        self.data = None
-        if not raw:
-            return
-        for fmt in self.strptime_format:
-            try:
-                self.data = dt.datetime.strptime(raw, fmt).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_l("Ngày không hợp lệ. Hãy nhập theo dạng dd/mm/yyyy."))
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%Y-%m-%d") if self.data else ""
+# The shared dd/mm/yyyy field (core/forms.py); the old name stays for readers of this module.
+LocalDateField = DayField
 
 
 _PERIODS = {"month": _l("mỗi tháng"), "year": _l("mỗi năm"), "once": _l("một lần")}

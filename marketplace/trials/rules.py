@@ -13,7 +13,7 @@ from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution
 from marketplace.core.clock import local_today
 from marketplace.core.errors import DomainError
-from marketplace.core.formatting import format_date
+from marketplace.core.formatting import format_date, format_number
 from marketplace.extensions import db
 from marketplace.trials.models import (
     TrialRequest,
@@ -120,7 +120,7 @@ def check_preferred_start(value: dt.date | None, today: dt.date) -> str | None:
 def check_users_count(value: int | None) -> str | None:
     """Return why the number of users is refused, or None."""
     if value is None or not 1 <= value <= MAX_USERS:
-        return _("Số người dùng là số nguyên từ 1 đến %(n)s.", n=f"{MAX_USERS:,}".replace(",", "."))
+        return _("Số người dùng là số nguyên từ 1 đến %(n)s.", n=format_number(MAX_USERS))
     return None
 
 

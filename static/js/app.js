@@ -76,3 +76,128 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
     sync();
   });
 })();
+
+// Search filters: open on wide screens (phones keep them behind "Bộ lọc (n)").
+(function () {
+  "use strict";
+  var panel = document.getElementById("filters");
+  if (!panel || !window.matchMedia) { return; }
+  var wide = window.matchMedia("(min-width: 992px)");
+  function sync() { if (wide.matches) { panel.open = true; } }
+  sync();
+  if (wide.addEventListener) { wide.addEventListener("change", sync); }
+})();
+
+// Comparison tray: add and remove without leaving the page (and its scroll position); the
+// tray is replaced in place and the change is announced. Without this, the forms post and
+// come back to the same card (its anchor).
+(function () {
+  "use strict";
+  var status = document.getElementById("compare-status");
+  function announce(text) {
+    if (!status) { return; }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+  function syncCards(slugs) {
+    document.querySelectorAll("form.compare-form").forEach(function (form) {
+      var input = form.querySelector("input[name='slug']");
+      var button = form.querySelector("button");
+      if (!input || !button || !button.hasAttribute("data-add-label")) { return; }
+      var inTray = slugs.indexOf(input.value) !== -1;
+      button.disabled = inTray;
+      button.textContent = button.getAttribute(inTray ? "data-added-label" : "data-add-label");
+      button.classList.toggle("btn-secondary", inTray);
+      button.classList.toggle("btn-outline-secondary", !inTray);
+    });
+  }
+  function send(form, event) {
+    if (!window.fetch || !window.FormData) { return; }
+    event.preventDefault();
+    var wasOpen = !!document.querySelector(".compare-tray-details[open]");
+    var x = window.scrollX, y = window.scrollY;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (data) {
+      var slot = document.getElementById("compare-tray-slot");
+      if (slot) {
+        var holder = document.createElement("div");
+        holder.innerHTML = data.tray;
+        var fresh = holder.querySelector("#compare-tray-slot");
+        if (fresh) { slot.replaceWith(fresh); }
+        var details = document.querySelector(".compare-tray-details");
+        if (details && wasOpen) { details.open = true; }
+      }
+      var focused = document.activeElement;
+      syncCards(data.slugs || []);
+      // A button that just became disabled loses the focus: keep the reader on its card.
+      if (focused && focused.disabled) {
+        var card = focused.closest("article");
+        var link = card && card.querySelector("a[href]");
+        if (link) { link.focus({ preventScroll: true }); }
+      }
+      window.scrollTo(x, y);
+      announce(data.message || "");
+    }).catch(function () { form.submit(); });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) { return; }
+    if (form.classList.contains("compare-form") || form.classList.contains("compare-remove-form")) {
+      send(form, event);
+    }
+  });
+})();
+
+// Comparison on phones: move one solution along; the label says which are in view.
+(function () {
+  "use strict";
+  var pager = document.getElementById("compare-pager");
+  var scroller = document.getElementById("compare-scroll");
+  var table = document.getElementById("compare-table");
+  if (!pager || !scroller || !table) { return; }
+  var heads = table.querySelectorAll("thead th:not(.sticky-col)");
+  if (heads.length < 3) { return; }
+  var label = document.getElementById("compare-pager-status");
+  pager.hidden = false;
+  function columnWidth() { return heads[0].getBoundingClientRect().width || 1; }
+  function first() { return Math.round(scroller.scrollLeft / columnWidth()); }
+  function sync() {
+    var start = Math.min(first(), heads.length - 2);
+    var text = label.getAttribute("data-template") || "";
+    label.textContent = text.replace("{from}", start + 1).replace("{to}", start + 2).replace("{total}", heads.length);
+    pager.querySelector("[data-step='-1']").disabled = start <= 0;
+    pager.querySelector("[data-step='1']").disabled = start >= heads.length - 2;
+  }
+  pager.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-step]");
+    if (!button) { return; }
+    var target = Math.max(0, Math.min(heads.length - 2, first() + Number(button.getAttribute("data-step"))));
+    scroller.scrollTo({ left: target * columnWidth() });
+    window.setTimeout(sync, 350);
+  });
+  scroller.addEventListener("scroll", function () { window.requestAnimationFrame(sync); });
+  sync();
+})();
+
+// A table or code block that scrolls sideways can be reached and scrolled with the keyboard.
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-responsive, pre, .diff-text");
+  if (!boxes.length) { return; }
+  function sync() {
+    boxes.forEach(function (box) {
+      var style = window.getComputedStyle(box);
+      var scrolls = box.scrollWidth > box.clientWidth || (style.overflowY !== "hidden" && style.overflowY !== "visible" && box.scrollHeight > box.clientHeight);
+      if (scrolls) { box.setAttribute("tabindex", "0"); } else if (box.getAttribute("tabindex") === "0") { box.removeAttribute("tabindex"); }
+    });
+  }
+  sync();
+  window.addEventListener("resize", sync);
+})();

@@ -126,10 +126,10 @@ def test_tray_add_remove_clear_and_limit(client, vendor):
             == 302
         )
     home = client.get("/").get_data(as_text=True)
-    assert "So sánh (4/4)" in home and "So sánh ngay" in home
+    assert "So sánh (4)" in home and "So sánh ngay" in home
     client.post("/compare/add", data={"slug": items[4].slug})
     page = client.get("/solutions").get_data(as_text=True)
-    assert "tối đa 4 giải pháp" in page and "So sánh (4/4)" in page
+    assert "tối đa 4 giải pháp" in page and "So sánh (4)" in page
     client.post("/compare/add", data={"slug": items[0].slug})  # again: no duplicate
     client.post("/compare/remove", data={"slug": items[1].slug})
     response = client.get("/compare")
@@ -175,3 +175,53 @@ def test_compare_page_runs_a_constant_number_of_queries(client, vendor, count_qu
             assert client.get("/compare?s=" + ",".join(slugs[:k])).status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1] == counts[2] <= 8, counts
+
+
+def test_without_javascript_adding_returns_to_the_same_card(client, vendor):
+    item = factories.make_solution(vendor, name="Khay neo")
+    response = client.post(
+        "/compare/add",
+        data={"slug": item.slug, "next": "/solutions?page=1", "anchor": f"card-{item.slug}"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/solutions?page=1#card-{item.slug}")
+    # The card carries that anchor, and its form sends it.
+    page = client.get("/solutions").get_data(as_text=True)
+    assert f'id="card-{item.slug}"' in page
+    assert f'name="anchor" value="card-{item.slug}"' in page
+    # An odd anchor is dropped, never echoed.
+    odd = client.post(
+        "/compare/add", data={"slug": item.slug, "next": "/solutions", "anchor": '"><x'}
+    )
+    assert odd.headers["Location"].endswith("/solutions")
+
+
+def test_the_script_gets_the_tray_in_place_and_a_sentence_to_announce(client, vendor):
+    items = [factories.make_solution(vendor, name=f"Khay JS {n}") for n in range(2)]
+    headers = {"X-Requested-With": "fetch"}
+    for n, s in enumerate(items, start=1):
+        response = client.post(
+            "/compare/add", data={"slug": s.slug, "next": "/solutions"}, headers=headers
+        )
+        assert response.status_code == 200 and response.is_json
+        data = response.get_json()
+        assert data["ok"] and data["count"] == n and s.slug in data["slugs"]
+        assert f"Đã thêm “{s.name}” vào so sánh ({n}/4)." == data["message"]
+        assert f"So sánh ({n})" in data["tray"]
+        # The tray's own forms go back to the page the reader is on, not to /compare/add.
+        assert 'name="next" value="/solutions"' in data["tray"]
+    # Nothing is left flashed for the next page.
+    assert "vào so sánh (" not in client.get("/solutions").get_data(as_text=True)
+    removed = client.post(
+        "/compare/remove", data={"slug": items[0].slug, "next": "/solutions"}, headers=headers
+    ).get_json()
+    assert removed["count"] == 1 and removed["message"]
+
+
+def test_the_tray_is_absent_on_the_comparison_itself(client, vendor):
+    items = [factories.make_solution(vendor, name=f"Khay so {n}") for n in range(2)]
+    for s in items:
+        client.post("/compare/add", data={"slug": s.slug})
+    assert 'id="compare-tray"' in client.get("/solutions").get_data(as_text=True)
+    page = client.get("/compare?s=" + ",".join(s.slug for s in items)).get_data(as_text=True)
+    assert 'id="compare-tray"' not in page

@@ -44,7 +44,7 @@ def test_enterprise_searches_compares_and_requests_a_trial(new_page, shot):
         card(page, name).get_by_role("button", name=re.compile("Thêm vào so sánh")).click()
         expect(card(page, name).get_by_role("button")).to_contain_text("Đã thêm vào so sánh")
     tray = page.get_by_role("complementary", name="Khay so sánh")
-    expect(tray).to_contain_text("So sánh (3/4)")
+    expect(tray).to_contain_text("So sánh (3)")
     shot(page, "three-in-comparison-tray")
 
     tray.get_by_role("link", name="So sánh ngay").click()
@@ -59,7 +59,7 @@ def test_enterprise_searches_compares_and_requests_a_trial(new_page, shot):
     page.wait_for_url(re.compile(r"/solutions/[\w-]+$"))
     page.locator("main").get_by_role("link", name="Đăng ký dùng thử").first.click()
     page.wait_for_url(re.compile(r"/solutions/[\w-]+/trial"))
-    start = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    start = (dt.date.today() + dt.timedelta(days=3)).strftime("%d/%m/%Y")  # as people write it
     page.fill("#contact_name", "Nguyễn Thị Lan")
     page.fill("#contact_phone", "0912 345 678")
     page.fill("#preferred_start", start)
@@ -146,6 +146,14 @@ def test_vendor_accepts_a_trial_and_enterprise_reviews_the_solution(new_page, sh
     enterprise.goto("/account/trials")
     expect(enterprise.locator("main")).to_contain_text(solution)
     shot(enterprise, "enterprise-trials")
+    # Accepted is not used yet: a review waits for real use.
+    enterprise.goto("/solutions/saokhue-crm/review")
+    expect(enterprise.locator("main")).to_contain_text("chưa mở quyền dùng")
+
+    # The vendor opens the trial, then ends it: the enterprise has used the solution.
+    vendor.get_by_role("button", name="Bắt đầu dùng thử").click()
+    vendor.get_by_role("button", name="Kết thúc dùng thử").click()
+    expect(vendor.locator("main")).not_to_contain_text("Kết thúc sớm")
     enterprise.goto("/solutions/saokhue-crm/review")
     for field, stars in [
         ("overall", 5),
@@ -164,4 +172,5 @@ def test_vendor_accepts_a_trial_and_enterprise_reviews_the_solution(new_page, sh
     enterprise.get_by_role("button", name="Đăng nhận xét").click()
     enterprise.wait_for_url(re.compile(r"/solutions/saokhue-crm"))
     expect(enterprise.locator("main")).to_contain_text("Quản lý khách đặt bánh gai gọn gàng hơn")
+    expect(enterprise.locator(".review-use").first).to_contain_text("Đã dùng thử")
     shot(enterprise, "review-published")

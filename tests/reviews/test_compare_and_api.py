@@ -28,11 +28,11 @@ def test_compare_shows_each_sub_rating_with_counts(client, vendor, count_queries
         "Điểm “Đáng giá tiền”",
     ]
     ease = rows["Điểm “Dễ sử dụng”"]
-    assert "4.0" in ease[0] and "2 đánh giá" in ease[0]
-    assert "4.0" in ease[1] and "1 đánh giá" in ease[1]
+    assert "4,0" in ease[0] and "2 đánh giá" in ease[0]
+    assert "4,0" in ease[1] and "1 đánh giá" in ease[1]
     assert ease[2] == "Chưa có đánh giá"
     # features = stars − 1: A (4 + 2) / 2 = 3.0
-    assert "3.0" in rows["Điểm “Tính năng”"][0]
+    assert "3,0" in rows["Điểm “Tính năng”"][0]
     # One query for all the sub-ratings, whatever the number of solutions.
     summary_queries = [s for s in q.statements if "sum(reviews.ease_of_use)" in s]
     assert len(summary_queries) == 1

@@ -21,8 +21,8 @@ def _count() -> int:
     ("status", "allowed"),
     [
         ("requested", False),
-        ("accepted", True),
-        ("active", True),
+        ("accepted", False),  # let in but not used yet
+        ("active", True),  # started on 10/03/2026: long enough by now
         ("ended", True),
         ("converted", True),
         ("declined", False),

@@ -47,7 +47,11 @@ def test_a_review_is_posted_and_shown_on_the_solution_page(client_for, solution,
     page = client_for(reviewer).get(f"/solutions/{solution.slug}")
     card = soup(page).find(id=f"review-{review.id}")
     assert "Xuất hóa đơn nhanh, hỗ trợ nhiệt tình" in card.get_text()
-    assert "Người dùng đã xác thực" in card.get_text()
+    assert "✓ Đã dùng thử 14 ngày" in card.get_text(), (
+        review.verified,
+        review.use_kind,
+        review.use_days,
+    )
     assert reviewer.organization.name in card.get_text()
     # The vendor hears about it.
     note = db.session.scalar(
@@ -124,14 +128,14 @@ def test_a_lost_race_for_the_first_review_becomes_an_update(solution, reviewer, 
     calls = {"n": 0}
     real = module._write
 
-    def racing(actor, sol, data, *, verified):
+    def racing(actor, sol, data, *, use):
         calls["n"] += 1
         if calls["n"] == 1:
             # Another request of the same organisation wins meanwhile.
-            real(actor, sol, review_input(title="Bản của người kia"), verified=verified)
+            real(actor, sol, review_input(title="Bản của người kia"), use=use)
             db.session.commit()
             raise IntegrityError("INSERT", {}, Exception("unique"))
-        return real(actor, sol, data, verified=verified)
+        return real(actor, sol, data, use=use)
 
     monkeypatch.setattr(module, "_write", racing)
     review = services.record_review(reviewer, solution, review_input(title="Bản của tôi"))

@@ -1,0 +1,157 @@
+"""axe-core over every page of the authorisation matrix, at 375 px and 1280 px, vi and en.
+
+Every GET route of tests/test_authorization_matrix.py's TABLE that some visitor may open is
+visited by the first such visitor, in one browser: each page is loaded once per language
+and checked at its widths (WIDTHS; the viewport is resized, the page is not reloaded). The rules
+are axe's WCAG 2.0/2.1/2.2 A and AA ones; any serious or critical violation fails, with the
+page, width, language, rule and elements named. axe-core ships inside the
+axe-playwright-python package (no network at test time).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests import factories
+from tests.e2e.conftest import QuietHandler
+from tests.test_authorization_matrix import ROLES, TABLE, world  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.e2e
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+# Vietnamese (the source language) at both widths; English, whose words run longer, on the
+# phone, where a longer text is the one that breaks a layout. This keeps the run near a minute.
+WIDTHS = {"vi": (1280, 375), "en": (375,)}
+# Pages that are not HTML for people (files, JSON, CSV, health checks).
+NOT_PAGES = ("static", "bootstrap.static", "media.file", "core.healthz", "auth.logout")
+
+
+def axe_script() -> str:
+    axe = pytest.importorskip("axe_playwright_python", reason="axe-playwright-python missing")
+    return (Path(axe.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def pages_by_role() -> dict[str, list[tuple[str, str]]]:
+    """(endpoint, url template) of every page some visitor may open, by the first such visitor."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (endpoint, method), (template, outcomes) in TABLE.items():
+        if method != "GET" or endpoint in NOT_PAGES or endpoint.startswith("api."):
+            continue
+        if template.split("?")[0].endswith((".csv", ".json")):
+            continue
+        role = next((r for r in ROLES if outcomes[r] == "ok"), None)
+        if role is not None:
+            grouped[role].append((endpoint, template))
+    return grouped
+
+
+@pytest.fixture
+def matrix_server(world, web_app):  # noqa: F811 (the matrix's fixture)
+    """Serve the matrix's world on 127.0.0.1 (its users, listings, trial and review)."""
+    server = make_server("127.0.0.1", 0, web_app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", world
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def run_axe(page) -> list[dict]:
+    return page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"], iframes: false, ancestry: false, xpath: false});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+def _sign_in(page, user) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", user.email)
+    page.fill("#password", factories.PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def _set_language(page, lang: str) -> None:
+    if lang == "vi":
+        return
+    page.goto("/about")
+    page.locator(f"footer button[name=lang][value={lang}]").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_serious_or_critical_violation_on_any_page(browser, matrix_server, lang):
+    base, the_world = matrix_server
+    script = axe_script()
+    failures: list[str] = []
+    checked = 0
+    axe_time = 0.0
+    started = time.monotonic()
+    for role, pages in pages_by_role().items():
+        context = browser.new_context(
+            base_url=base, locale="vi-VN", viewport={"width": WIDTHS[lang][0], "height": 900}
+        )
+        context.set_default_timeout(20_000)
+        context.add_init_script(script)
+        page = context.new_page()
+        if role != "anonymous":
+            _sign_in(page, the_world.users[role])
+        _set_language(page, lang)
+        for _endpoint, template in pages:
+            url = template.format(**the_world.ids)
+            response = page.goto(url)
+            if response is None or response.status != 200:
+                continue
+            if "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            assert page.locator("html").get_attribute("lang") == lang, url
+            for width in WIDTHS[lang]:
+                page.set_viewport_size({"width": width, "height": 900})
+                # Let the page's resize handlers run (two frames), as a reader's would.
+                page.evaluate(FRAMES)
+                t0 = time.monotonic()
+                found = run_axe(page)
+                axe_time += time.monotonic() - t0
+                for v in found:
+                    if v["impact"] in BLOCKING:
+                        failures.append(
+                            f"{url} [{role}, {width}px, {lang}] {v['id']} ({v['impact']}): "
+                            f"{v['help']} — {', '.join(v['nodes'])}"
+                        )
+                checked += 1
+            page.set_viewport_size({"width": WIDTHS[lang][0], "height": 900})
+        context.close()
+    elapsed = time.monotonic() - started
+    print(f"axe: {checked} page × width checks in {lang} in {elapsed:.1f}s (axe {axe_time:.1f}s)")
+    assert checked >= 45 * len(WIDTHS[lang]), f"only {checked} checks ran"
+    assert not failures, "\n".join(_grouped(failures))
+
+
+def _grouped(failures: list[str]) -> list[str]:
+    """One line per rule and elements, with the pages where it was found."""
+    where: dict[str, list[str]] = defaultdict(list)
+    for line in failures:
+        page, _, rest = line.partition(" [")
+        context, _, problem = rest.partition("] ")
+        where[problem].append(f"{page} [{context}]")
+    return [
+        f"{problem}\n    on {len(pages)}: {', '.join(pages[:4])}"
+        for problem, pages in where.items()
+    ]
