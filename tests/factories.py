@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from marketplace.accounts.models import Organization, User
+from marketplace.accounts.models import Membership, Organization, User
 from marketplace.accounts.services import hash_password
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
@@ -51,6 +51,7 @@ def make_user(
     email: str | None = None,
     password: str = PASSWORD,
     verified: bool = False,
+    org_role: str = "owner",
     **fields,
 ) -> User:
     n = next(_seq)
@@ -65,6 +66,9 @@ def make_user(
         **fields,
     )
     db.session.add(user)
+    db.session.flush()
+    if org is not None:
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=org_role))
     db.session.commit()
     return user
 

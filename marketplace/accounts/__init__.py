@@ -9,11 +9,21 @@ auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
 account_bp = Blueprint("account", __name__, url_prefix="/account")
 # Public pages: terms of use, privacy policy, about, contact.
 legal_bp = Blueprint("legal", __name__)
+# Invitation links: /invitations/<token>.
+invitations_bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.accounts import cli, legal_views, services, throttle, views  # noqa: F401
-    from marketplace.core.errors import wants_json
+    from marketplace.accounts import (  # noqa: F401
+        cli,
+        legal_views,
+        services,
+        team_views,
+        throttle,
+        views,
+    )
+    from marketplace.accounts.roles import ActionRefused
+    from marketplace.core.errors import render_error, wants_json
     from marketplace.extensions import login_manager
 
     throttle.init_app(app)
@@ -42,10 +52,25 @@ def init_app(app: Flask) -> None:
         size_label=lambda code: choices.label(choices.SIZE_BANDS, code),
         kind_label=lambda code: choices.label(choices.ORG_KINDS, code),
     )
+    from marketplace.accounts import roles, teams
+
+    app.jinja_env.filters["org_role_label"] = teams.role_label
+    app.jinja_env.globals["can_act"] = roles.allows
     from marketplace.core import panels
 
     panels.contribute(app, panels.HOME, "counts", services.public_counts)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(legal_bp)
+    app.register_blueprint(invitations_bp)
+    app.before_request(team_views.require_membership)
+
+    @app.errorhandler(ActionRefused)
+    def _refused(err: ActionRefused):
+        # A role or an unverified e-mail stops the action: say why, never a 500.
+        from marketplace.extensions import db
+
+        db.session.rollback()
+        return render_error(err.status, err.message)
+
     app.cli.add_command(cli.users)

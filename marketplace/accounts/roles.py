@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.accounts.membership import current_membership
 from marketplace.core.errors import DomainError
 
 
@@ -88,10 +89,12 @@ class EmailNotVerified(ActionRefused):
 
 
 def org_role(user) -> OrgRole | None:
-    """Return the user's role in the organisation they act for, or None."""
-    if not getattr(user, "is_authenticated", False) or user.organization_id is None:
-        return None
-    return OrgRole.OWNER
+    """Return the user's role in the organisation they act for, or None.
+
+    The membership is read once per request (`membership.current_membership`).
+    """
+    membership = current_membership(user)
+    return OrgRole(membership.role) if membership is not None else None
 
 
 def email_verified(user) -> bool:

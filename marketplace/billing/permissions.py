@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.roles import allows, require_action
 from marketplace.billing.models import Subscription
 from marketplace.core.permissions import require
 
@@ -11,8 +12,8 @@ def _signed_in(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def can_buy(user: User | None) -> bool:
-    """Only enterprise users (acting for their organisation) buy plans."""
+def is_enterprise_user(user: User | None) -> bool:
+    """Tell whether the user acts for an active enterprise (whatever their role in it)."""
     return bool(
         _signed_in(user)
         and user.role == Role.ENTERPRISE
@@ -20,6 +21,11 @@ def can_buy(user: User | None) -> bool:
         and user.organization is not None
         and user.organization.active
     )
+
+
+def can_buy(user: User | None) -> bool:
+    """Enterprise users whose organisation role allows ordering buy plans."""
+    return is_enterprise_user(user) and allows(user, "order.create")
 
 
 def can_view_billing(user: User | None) -> bool:
@@ -40,9 +46,26 @@ def owns_subscription(user: User | None, subscription: Subscription) -> bool:
 
 
 def require_buyer(user: User | None) -> None:
-    require(can_buy(user))
+    """Refuse non-enterprise users (403); tell a member without the role why (403)."""
+    require(is_enterprise_user(user))
+    require_action(user, "order.create")
 
 
 def require_subscription_owner(user: User | None, subscription: Subscription) -> None:
     """Another organisation's subscription does not exist as far as this user knows."""
     require(owns_subscription(user, subscription), hide=True)
+
+
+def require_manage_subscription(user: User | None, subscription: Subscription) -> None:
+    """Only the holder's members whose role manages billing cancel; others learn nothing."""
+    require_subscription_owner(user, subscription)
+    require_action(user, "billing.manage")
+
+
+def can_manage_billing(user: User | None) -> bool:
+    return allows(user, "billing.manage")
+
+
+def require_view_sales(user: User | None) -> None:
+    require(can_view_sales(user))
+    require_action(user, "sales.view")

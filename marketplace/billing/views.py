@@ -78,8 +78,9 @@ def checkout():
     """GET: the order summary with the pay button; POST: open Stripe Checkout and go there."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not permissions.can_buy(current_user):
+    if not permissions.is_enterprise_user(current_user):
         return render_template("billing/not_allowed.html"), 403
+    permissions.require_buyer(current_user)
     form = CheckoutForm()
     if request.method == "GET":
         form.plan_id.data = request.args.get("plan_id", "")
@@ -176,7 +177,7 @@ def cancel_subscription(subscription_id: int):
     subscription = queries.get_subscription(subscription_id)
     if subscription is None:
         abort(404)
-    permissions.require_subscription_owner(current_user, subscription)
+    permissions.require_manage_subscription(current_user, subscription)
     form = CancelSubscriptionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -205,6 +206,7 @@ def cancel_subscription(subscription_id: int):
 @bp.get("/vendor/sales")
 @role_required("vendor")
 def vendor_sales():
+    permissions.require_view_sales(current_user)
     vendor_id = current_user.organization_id
     pagination = paginate(queries.sales_query(vendor_id), per_page=PER_PAGE)
     subscriptions = db.session.scalars(

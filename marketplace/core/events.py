@@ -42,6 +42,31 @@ password_reset_requested = _signals.signal("password-reset-requested")
 `User`; `path` (the site path of the link, carrying the token). Listens: notifications
 (e-mails the link, and nothing in the app)."""
 
+member_invited = _signals.signal("member-invited")
+"""Someone was invited to join an organisation. Sender: the `Invitation`; `path` (the site
+path of the link, carrying the token), `actor` (the inviter). Listens: notifications (e-mails
+the link to the invited address)."""
+
+member_joined = _signals.signal("member-joined")
+"""A person joined an organisation. Sender: the new `Membership`; `via` ("invitation" or
+"join_request"). Listens: notifications (tells the organisation's owners)."""
+
+membership_changed = _signals.signal("membership-changed")
+"""A member's organisation role changed. Sender: the `Membership`; `change` ("role" or
+"ownership"), `actor`. Listens: notifications (tells the member)."""
+
+member_removed = _signals.signal("member-removed")
+"""A person left or was removed from an organisation. Sender: the `Organization`; `user`,
+`actor` (the user themselves when they left). Listens: notifications (tells the person)."""
+
+join_requested = _signals.signal("join-requested")
+"""Someone who registered with a taken tax code asks to join the organisation. Sender: the
+`JoinRequest`. Listens: notifications (tells the owners in the app and by e-mail)."""
+
+join_request_decided = _signals.signal("join-request-decided")
+"""An owner answered a join request. Sender: the `JoinRequest`; `accept` (bool).
+Listens: notifications (e-mails the requester)."""
+
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
 new status). Listens: insights (the funnel's counters)."""
@@ -65,6 +90,12 @@ ALL = (
     organization_change_requested,
     organization_change_decided,
     password_reset_requested,
+    member_invited,
+    member_joined,
+    membership_changed,
+    member_removed,
+    join_requested,
+    join_request_decided,
     trial_moved,
     order_paid,
     solution_viewed,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organization, Role, User
+from marketplace.accounts.membership import membership_of
+from marketplace.accounts.models import Membership, Organization, Role, User
 from marketplace.accounts.services import normalise_email
 from marketplace.core.database import utcnow
 from marketplace.demo.legacy import RENAMED_TAX_CODES
@@ -36,6 +37,7 @@ class DemoUser:
     name: str
     role: str
     org_tax_code: str | None = None
+    org_role: str = "owner"  # owner, manager or member of the organisation
 
 
 # The demo accounts' organisations; their fields are in data/enterprises.yaml and
@@ -58,6 +60,11 @@ def demo_orgs() -> list[DemoOrg]:
 DEMO_USERS = [
     DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, DEMO_ENTERPRISE),
     DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, DEMO_VENDOR),
+    # The demo organisations' teams: a manager and a salesperson at the vendor, an accountant
+    # at the enterprise (see "Organisation roles" in the README).
+    DemoUser("manager@demo.vn", "Đỗ Thị Ngọc Anh", Role.VENDOR, DEMO_VENDOR, "manager"),
+    DemoUser("sales@demo.vn", "Hoàng Văn Nam", Role.VENDOR, DEMO_VENDOR, "member"),
+    DemoUser("ketoan@demo.vn", "Bùi Thị Lan", Role.ENTERPRISE, DEMO_ENTERPRISE, "member"),
     DemoUser("moderator@demo.vn", "Lê Thu Trang", Role.MODERATOR),
     DemoUser("admin@demo.vn", "Phạm Quốc Bảo", Role.ADMIN),
 ]
@@ -113,6 +120,9 @@ def ensure_user(spec: DemoUser, org: Organization | None, password_hash: str) ->
             password_hash=password_hash,
         )
         db.session.add(user)
+        db.session.flush()
+    if org is not None and membership_of(user, org.id) is None:
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=spec.org_role))
         db.session.flush()
     return user
 

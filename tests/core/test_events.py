@@ -92,6 +92,12 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.organization_change_requested: notices.tell_staff_of_organization_change,
         events.organization_change_decided: notices.tell_requester_of_organization_change,
         events.password_reset_requested: notices.email_reset_link,
+        events.member_invited: notices.email_invitation,
+        events.member_joined: notices.tell_owners_of_new_member,
+        events.membership_changed: notices.tell_member_of_role,
+        events.member_removed: notices.tell_removed_member,
+        events.join_requested: notices.tell_owners_of_join_request,
+        events.join_request_decided: notices.email_join_decision,
         events.trial_moved: insights.count_trial_move,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
@@ -396,3 +402,52 @@ def test_a_reset_request_e_mails_the_link_through_the_event(app, enterprise):
     [(sender, details)] = seen
     assert sender.id == enterprise.id and details["path"].startswith("/auth/reset/")
     assert outbox() == [enterprise.email]
+
+
+# ---------------------------------------------------------------- teams
+
+
+def _outbox_to() -> list[str]:
+    from marketplace.notifications.models import EmailOutbox
+
+    return list(db.session.scalars(select(EmailOutbox.to_email).order_by(EmailOutbox.id)))
+
+
+def test_an_invitation_is_e_mailed_through_the_event(app, enterprise):
+    from marketplace.accounts import teams
+
+    with disconnected(events.member_invited, notices.email_invitation):
+        teams.invite(enterprise, "a@example.vn", "member")
+    assert _outbox_to() == []
+    with recorded(events.member_invited) as seen:
+        teams.invite(enterprise, "b@example.vn", "member")
+    [(sender, details)] = seen
+    assert sender.email == "b@example.vn" and details["path"].startswith("/invitations/")
+    assert _outbox_to() == ["b@example.vn"]
+
+
+def test_members_joining_changing_and_leaving_notify_through_events(app, enterprise):
+    from marketplace.accounts import teams
+    from marketplace.accounts.models import Membership
+
+    org = enterprise.organization
+    join = teams.request_to_join(org, email="c@example.vn", name="C", password="mat-khau-c-2026")
+    with disconnected(events.join_requested, notices.tell_owners_of_join_request):
+        teams.request_to_join(org, email="d@example.vn", name="D", password="mat-khau-d-2026")
+    assert notes_for(enterprise) == 1  # only the connected receiver told the owner
+    with (
+        disconnected(events.join_request_decided, notices.email_join_decision),
+        disconnected(events.member_joined, notices.tell_owners_of_new_member),
+    ):
+        teams.answer_join_request(enterprise, join.id, accept=True, role="member")
+    assert "c@example.vn" not in _outbox_to() and notes_for(enterprise) == 1
+    row = db.session.scalar(select(Membership).where(Membership.role == "member"))
+    with recorded(events.membership_changed) as seen:
+        teams.change_role(enterprise, row.id, "manager")
+    assert seen and notes_for(row.user) == 1
+    with disconnected(events.member_removed, notices.tell_removed_member):
+        teams.remove_member(enterprise, row.id)
+    assert notes_for(row.user) == 1
+    other = teams.request_to_join(org, email="e@example.vn", name="E", password="mat-khau-e-2026")
+    teams.answer_join_request(enterprise, other.id, accept=False, reason="Không quen biết.")
+    assert "e@example.vn" in _outbox_to()
