@@ -25,6 +25,12 @@ class OrgRole(StrEnum):
     MEMBER = "member"
 
 
+ROLE_LABELS = {
+    OrgRole.OWNER: _l("Chủ sở hữu"),
+    OrgRole.MANAGER: _l("Quản lý"),
+    OrgRole.MEMBER: _l("Thành viên"),
+}
+
 _ALL = frozenset(OrgRole)
 _LEADS = frozenset({OrgRole.OWNER, OrgRole.MANAGER})
 _OWNER = frozenset({OrgRole.OWNER})
@@ -114,7 +120,13 @@ def require_action(user, action: str) -> None:
     """Raise `ActionRefused` (or `EmailNotVerified`) unless the user may perform `action`."""
     role = org_role(user)
     if role is None or role not in ACTIONS[action]:
-        raise ActionRefused(str(_l("Vai trò của bạn trong tổ chức không cho phép thao tác này.")))
+        message = str(_l("Vai trò của bạn trong tổ chức không cho phép thao tác này."))
+        if role is not None:
+            allowed = ", ".join(str(ROLE_LABELS[r]) for r in OrgRole if r in ACTIONS[action])
+            message += " " + str(
+                _l("Thao tác này dành cho: %(roles)s. Hãy nhờ họ thực hiện.", roles=allowed)
+            )
+        raise ActionRefused(message)
     if action in NEEDS_VERIFIED_EMAIL and not email_verified(user):
         raise EmailNotVerified(
             str(_l("Vui lòng xác thực địa chỉ e-mail trước khi thực hiện thao tác này."))

@@ -27,7 +27,7 @@ from marketplace.accounts.models import (
     Role,
     User,
 )
-from marketplace.accounts.roles import OrgRole, require_action
+from marketplace.accounts.roles import ROLE_LABELS, OrgRole, require_action
 from marketplace.accounts.services import (
     AccountError,
     email_taken,
@@ -76,11 +76,8 @@ def own_membership(actor: User, membership_id: int) -> Membership:
 
 
 def _role_label(role: str) -> str:
-    return {
-        "owner": _("Chủ sở hữu"),
-        "manager": _("Quản lý"),
-        "member": _("Thành viên"),
-    }.get(role, role)
+    label = ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
 
 
 # ---------------------------------------------------------------- acting organisation
