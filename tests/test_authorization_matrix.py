@@ -166,6 +166,17 @@ TABLE = {
         "/auth/join?kind=enterprise&tax_code={enterprise_tax_code}",
         every("ok"),
     ),
+    # The requester's private link (no account): a bad token is a 404 for everyone.
+    ("moderation.dispute_join_request", "GET"): ("/moderation/disputes/not-a-token", every(404)),
+    ("moderation.dispute_join_request", "POST"): ("/moderation/disputes/not-a-token", every(404)),
+    ("moderation.join_request", "GET"): (
+        "/moderation/join-requests/{join_request_id}",
+        staff_only(),
+    ),
+    ("moderation.decide_join_request", "POST"): (
+        "/moderation/join-requests/{join_request_id}/dismiss",
+        staff_only(),
+    ),
     ("catalog.index", "GET"): ("/solutions", every("ok")),
     ("catalog.solution", "GET"): ("/solutions/{published_slug}", every("ok")),
     ("compare.index", "GET"): ("/compare?s={published_slug},{draft_slug}", every("ok")),

@@ -376,3 +376,27 @@ class JoinRequestForm(NewPasswordMixin, Form):
         _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
         validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
     )
+
+
+class JoinDisputeForm(Form):
+    claim = RadioField(
+        _l("Vì sao bạn gửi kiểm duyệt viên?"),
+        choices=[
+            (
+                "registered_by_other",
+                _l("Tổ chức này do người khác đăng ký, không phải tổ chức của tôi"),
+            ),
+            ("unanswered", _l("Không ai trả lời yêu cầu của tôi sau 7 ngày")),
+        ],
+        default="registered_by_other",
+        validators=[DataRequired(REQUIRED)],
+    )
+    reason = StringField(
+        _l("Giải thích cho kiểm duyệt viên"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=1000)],
+    )
+    document = FileField(
+        _l("Ảnh giấy chứng nhận đăng ký doanh nghiệp"),
+        description=_l("Ảnh chụp hoặc bản quét (PNG, JPEG, WebP), tối đa 5 MB."),
+    )

@@ -322,7 +322,7 @@ def join():
             response.headers["Retry-After"] = str(verdict.retry_after)
             return response
         try:
-            teams.request_to_join(
+            join = teams.request_to_join(
                 org,
                 email=form.email.data,
                 name=form.name.data,
@@ -337,6 +337,10 @@ def join():
                 flash(err.message, "danger")
         else:
             db.session.commit()
-            return render_template("accounts/join_sent.html", email=form.email.data)
+            return render_template(
+                "accounts/join_sent.html",
+                email=form.email.data,
+                dispute_url=teams.dispute_path(join),
+            )
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/join.html", form=form, org=org), status

@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -39,7 +41,8 @@ from marketplace.accounts.validation import password_problem
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
-from marketplace.core.permissions import deny
+from marketplace.core.media import upload_owner_id
+from marketplace.core.permissions import deny, require
 from marketplace.core.text import clean_reason
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
@@ -435,8 +438,150 @@ def request_to_join(
     db.session.add(join)
     db.session.flush()
     record_audit(None, "member.join_request", org, data={"join_request_id": join.id})
-    events.join_requested.send(join)
+    events.join_requested.send(join, dispute_path=dispute_path(join))
     return join
+
+
+# ---------------------------------------------------------------- disputes
+
+
+DISPUTE_SALT = "join-request-dispute"
+DISPUTE_CLAIMS = ("registered_by_other", "unanswered")
+
+
+def _dispute_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=DISPUTE_SALT)
+
+
+def dispute_path(join: JoinRequest) -> str:
+    """Return the requester's private link to take their request to the moderators."""
+    token = _dispute_serializer().dumps([join.id, join.email])
+    return path_for("moderation.dispute_join_request", token=token)
+
+
+def join_request_for_dispute(token: str) -> JoinRequest:
+    """Return the join request a dispute link is for; raise AccountError if the link is bad."""
+    try:
+        join_id, email = _dispute_serializer().loads(token)
+    except (BadSignature, ValueError, TypeError) as err:
+        raise AccountError(_("Liên kết không hợp lệ.")) from err
+    join = db.session.get(JoinRequest, join_id) if isinstance(join_id, int) else None
+    if join is None or join.email != email:
+        raise AccountError(_("Liên kết không hợp lệ."))
+    return join
+
+
+def may_say_unanswered(join: JoinRequest, now: dt.datetime | None = None) -> bool:
+    """Tell whether the request waited long enough to go to the moderators for no answer."""
+    waited = (now or utcnow()) - _aware(join.created_at)
+    return join.is_pending and waited >= dt.timedelta(days=JOIN_REQUEST_DAYS)
+
+
+def dispute_join_request(
+    join: JoinRequest,
+    *,
+    claim: str,
+    reason: str | None,
+    document_id: int | None,
+    now: dt.datetime | None = None,
+) -> JoinRequest:
+    """Send a pending join request to the moderators with the requester's evidence.
+
+    The requester says the organisation was registered by someone else, or nobody answered
+    within 7 days; the business registration document is required either way.
+    """
+    if not join.is_pending:
+        raise AccountError(_("Yêu cầu này đã được xử lý hoặc đang chờ kiểm duyệt viên."))
+    if claim not in DISPUTE_CLAIMS:
+        raise AccountError(_("Vui lòng chọn lý do."), "claim")
+    if claim == "unanswered" and not may_say_unanswered(join, now):
+        raise AccountError(
+            _(
+                "Chủ sở hữu có %(days)d ngày để trả lời; bạn có thể gửi kiểm duyệt viên sau đó, "
+                "hoặc ngay bây giờ nếu tổ chức do người khác đăng ký.",
+                days=JOIN_REQUEST_DAYS,
+            ),
+            "claim",
+        )
+    reason = clean_reason(reason, required=True, error=AccountError)
+    if document_id is None:
+        raise AccountError(_("Vui lòng tải lên giấy chứng nhận đăng ký doanh nghiệp."), "document")
+    if upload_owner_id(document_id) != join.organization_id:
+        raise AccountError(_("Tài liệu không hợp lệ."), "document")
+    join.status = JoinRequestStatus.DISPUTED
+    join.dispute_reason = f"[{claim}] {reason}"
+    join.document_id = document_id
+    db.session.flush()
+    record_audit(
+        None,
+        "member.join_dispute",
+        join.organization,
+        reason=reason,
+        data={"join_request_id": join.id, "claim": claim},
+    )
+    events.join_request_disputed.send(join)
+    return join
+
+
+def open_disputes(limit: int = 100) -> list[JoinRequest]:
+    """Return the join requests waiting for a moderator, oldest first."""
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.status == JoinRequestStatus.DISPUTED)
+            .order_by(JoinRequest.created_at, JoinRequest.id)
+            .limit(limit)
+        )
+    )
+
+
+def decide_dispute(moderator: User, join: JoinRequest, *, grant: bool, reason: str | None) -> None:
+    """Make the requester an owner (previous owners become managers), or dismiss the dispute.
+
+    Granting creates the requester's account from the request. The previous owners stay as
+    managers: the moderator cannot tell who should leave; the new owner decides.
+    """
+    require(moderator.is_authenticated and moderator.is_staff)
+    reason = clean_reason(reason, required=not grant, error=AccountError)
+    if join.status != JoinRequestStatus.DISPUTED:
+        raise AccountError(_("Yêu cầu này đã được xử lý."), "form")
+    org = join.organization
+    demoted: list[int] = []
+    if grant:
+        if email_taken(join.email):
+            raise AccountError(_("E-mail này đã được dùng cho một tài khoản khác."), "form")
+        for row in memberships.members_of(org.id):
+            if row.role == OrgRole.OWNER:
+                row.role = OrgRole.MANAGER
+                demoted.append(row.user_id)
+        user = User(
+            email=join.email,
+            name=join.name,
+            password_hash=join.password_hash,
+            role=Role.VENDOR if org.is_vendor else Role.ENTERPRISE,
+            organization_id=org.id,
+            locale=join.locale,
+        )
+        db.session.add(user)
+        db.session.flush()
+        record_consents(user)
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=OrgRole.OWNER))
+        join.status, join.role, join.user_id = JoinRequestStatus.GRANTED, OrgRole.OWNER, user.id
+    else:
+        join.status = JoinRequestStatus.DISMISSED
+    join.reason = reason
+    join.decided_at = utcnow()
+    join.decided_by_id = moderator.id
+    db.session.flush()
+    memberships.forget_memberships()
+    record_audit(
+        moderator,
+        "member.dispute_grant" if grant else "member.dispute_dismiss",
+        org,
+        reason=reason,
+        data={"join_request_id": join.id, "demoted_owner_ids": demoted},
+    )
+    events.join_request_decided.send(join, accept=grant)
 
 
 def own_join_request(actor: User, join_id: int) -> JoinRequest:

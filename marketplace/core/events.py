@@ -61,11 +61,17 @@ member_removed = _signals.signal("member-removed")
 
 join_requested = _signals.signal("join-requested")
 """Someone who registered with a taken tax code asks to join the organisation. Sender: the
-`JoinRequest`. Listens: notifications (tells the owners in the app and by e-mail)."""
+`JoinRequest`; `dispute_path` (the requester's private link to the moderators). Listens:
+notifications (tells the owners in the app and by e-mail, e-mails the requester the link)."""
 
 join_request_decided = _signals.signal("join-request-decided")
-"""An owner answered a join request. Sender: the `JoinRequest`; `accept` (bool).
-Listens: notifications (e-mails the requester)."""
+"""An owner answered a join request, or a moderator decided its dispute. Sender: the
+`JoinRequest`; `accept` (bool). Listens: notifications (e-mails the requester)."""
+
+join_request_disputed = _signals.signal("join-request-disputed")
+"""A requester took their join request to the moderators (the organisation was registered
+by someone else, or nobody answered). Sender: the `JoinRequest`. Listens: notifications
+(tells the moderators)."""
 
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
@@ -96,6 +102,7 @@ ALL = (
     member_removed,
     join_requested,
     join_request_decided,
+    join_request_disputed,
     trial_moved,
     order_paid,
     solution_viewed,

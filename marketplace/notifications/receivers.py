@@ -169,9 +169,26 @@ def tell_removed_member(org, *, user, actor, **_details) -> None:
     services.notify(user, kind="members.removed", title=title, link=None)
 
 
-def tell_owners_of_join_request(join, **_details) -> None:
-    """Tell the owners, in the app and by e-mail, that someone asks to join."""
+def tell_owners_of_join_request(join, *, dispute_path: str | None = None, **_details) -> None:
+    """Tell the owners, in the app and by e-mail, that someone asks to join; give the
+    requester the link to the moderators in case nobody answers or the owner is not theirs."""
     org = join.organization
+    if dispute_path:
+        with force_locale(join.locale or "vi"):
+            subject = _("Đã gửi yêu cầu tham gia %(org)s", org=org.name)
+            body = _(
+                "Chủ sở hữu của tổ chức đã được thông báo. Nếu tổ chức này do người khác đăng "
+                "ký, hoặc không ai trả lời trong 7 ngày, hãy gửi giấy chứng nhận đăng ký doanh "
+                "nghiệp cho kiểm duyệt viên qua liên kết dưới đây."
+            )
+            label = _("Gửi kiểm duyệt viên")
+        services.queue_email(
+            _recipient(join.email, join.name, join.locale),
+            subject=subject,
+            body=body,
+            link=dispute_path,
+            link_label=label,
+        )
     for owner in _owners(org.id):
         with force_locale(owner.locale or "vi"):
             title = _(
@@ -213,6 +230,16 @@ def email_join_decision(join, *, accept: bool, **_details) -> None:
     )
 
 
+def tell_staff_of_dispute(join, **_details) -> None:
+    """Tell the moderators that a join request waits for their decision."""
+    services.notify_staff(
+        kind="moderation.queue",
+        title=_("Tranh chấp quyền sở hữu tổ chức: %(name)s", name=join.organization.name),
+        link=path_for("moderation.join_request", join_id=join.id),
+        email=False,
+    )
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
@@ -226,3 +253,4 @@ def connect() -> None:
     events.member_removed.connect(tell_removed_member)
     events.join_requested.connect(tell_owners_of_join_request)
     events.join_request_decided.connect(email_join_decision)
+    events.join_request_disputed.connect(tell_staff_of_dispute)

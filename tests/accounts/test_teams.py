@@ -378,3 +378,96 @@ def test_refusing_a_join_request_needs_a_reason_and_only_owners_answer(
 def test_join_page_for_an_unknown_organisation_is_404(client):
     assert client.get("/auth/join?kind=enterprise&tax_code=0000000000").status_code == 404
     assert client.get("/auth/join").status_code == 404
+
+
+# ---------------------------------------------------------------- disputes
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _dispute(
+    client, path, claim="registered_by_other", reason="Công ty do tôi thành lập.", png=True
+):
+    import io
+
+    data = {"claim": claim, "reason": reason}
+    if png:
+        data["document"] = (io.BytesIO(_png()), "giay-chung-nhan.png")
+    return client.post(path, data=data, content_type="multipart/form-data")
+
+
+def test_a_requester_takes_the_request_to_the_moderators_who_grant_ownership(
+    app, web_app, client, client_for, enterprise, moderator, tmp_path
+):
+    web_app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    org = enterprise.organization
+    join = teams.request_to_join(
+        org, email="that@example.vn", name="Chủ thật", password=NEW_PASSWORD
+    )
+    db.session.commit()
+    assert _mail_link("that@example.vn", "/moderation/disputes/")  # the requester got the link
+    # Signed with the key of the app that serves the client (each test app has its own).
+    with web_app.test_request_context():
+        path = teams.dispute_path(join)
+    assert client.get(path).status_code == 200
+    assert client.get(path[:-4] + "abcd").status_code == 404
+    # "Nobody answered" waits 7 days; the document is required.
+    too_soon = _dispute(client, path, claim="unanswered")
+    assert too_soon.status_code == 400 and "7 ngày" in _text(too_soon)
+    assert _dispute(client, path, png=False).status_code == 400
+    assert _dispute(client, path).status_code == 302
+    db.session.expire_all()
+    join = db.session.get(JoinRequest, join.id)
+    assert join.status == "disputed" and join.document_id is not None
+    staff_notes = db.session.scalars(
+        select(Notification.link).where(Notification.user_id == moderator.id)
+    )
+    assert f"/moderation/join-requests/{join.id}" in set(staff_notes)
+
+    staff = client_for(moderator)
+    page = staff.get(f"/moderation/join-requests/{join.id}")
+    assert page.status_code == 200 and "Chủ thật" in _text(page)
+    assert "Tranh chấp quyền sở hữu" in _text(staff.get("/moderation/"))
+    assert (
+        staff.post(f"/moderation/join-requests/{join.id}/grant", data={"reason": ""}).status_code
+        == 302
+    )
+    user = db.session.scalar(select(User).where(User.email == "that@example.vn"))
+    assert _role_of(user, org.id) == "owner" and _role_of(enterprise, org.id) == "manager"
+    assert "member.dispute_grant" in set(db.session.scalars(select(AuditLog.action)))
+
+
+def test_unanswered_requests_may_go_to_the_moderators_after_seven_days(app, enterprise, tmp_path):
+    join = teams.request_to_join(
+        enterprise.organization, email="cho@example.vn", name="Người chờ", password=NEW_PASSWORD
+    )
+    assert not teams.may_say_unanswered(join)
+    later = utcnow() + dt.timedelta(days=7, minutes=1)
+    assert teams.may_say_unanswered(join, now=later)
+    with pytest.raises(teams.AccountError):
+        teams.dispute_join_request(
+            join, claim="unanswered", reason="Chờ lâu", document_id=None, now=later
+        )
+
+
+def test_a_dismissed_dispute_needs_a_reason(app, client_for, enterprise, moderator):
+    join = teams.request_to_join(
+        enterprise.organization, email="sai@example.vn", name="Người nhầm", password=NEW_PASSWORD
+    )
+    join.status = "disputed"
+    db.session.commit()
+    staff = client_for(moderator)
+    url = f"/moderation/join-requests/{join.id}/dismiss"
+    assert staff.post(url, data={"reason": ""}).status_code == 400
+    assert staff.post(url, data={"reason": "Giấy tờ không khớp."}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(JoinRequest, join.id).status == "dismissed"
+    assert db.session.scalar(select(User).where(User.email == "sai@example.vn")) is None

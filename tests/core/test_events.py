@@ -98,6 +98,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.member_removed: notices.tell_removed_member,
         events.join_requested: notices.tell_owners_of_join_request,
         events.join_request_decided: notices.email_join_decision,
+        events.join_request_disputed: notices.tell_staff_of_dispute,
         events.trial_moved: insights.count_trial_move,
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
@@ -432,6 +433,7 @@ def test_members_joining_changing_and_leaving_notify_through_events(app, enterpr
 
     org = enterprise.organization
     join = teams.request_to_join(org, email="c@example.vn", name="C", password="mat-khau-c-2026")
+    assert _outbox_to().count("c@example.vn") == 1  # the requester's link to the moderators
     with disconnected(events.join_requested, notices.tell_owners_of_join_request):
         teams.request_to_join(org, email="d@example.vn", name="D", password="mat-khau-d-2026")
     assert notes_for(enterprise) == 1  # only the connected receiver told the owner
@@ -440,7 +442,7 @@ def test_members_joining_changing_and_leaving_notify_through_events(app, enterpr
         disconnected(events.member_joined, notices.tell_owners_of_new_member),
     ):
         teams.answer_join_request(enterprise, join.id, accept=True, role="member")
-    assert "c@example.vn" not in _outbox_to() and notes_for(enterprise) == 1
+    assert _outbox_to().count("c@example.vn") == 1 and notes_for(enterprise) == 1
     row = db.session.scalar(select(Membership).where(Membership.role == "member"))
     with recorded(events.membership_changed) as seen:
         teams.change_role(enterprise, row.id, "manager")
@@ -450,4 +452,34 @@ def test_members_joining_changing_and_leaving_notify_through_events(app, enterpr
     assert notes_for(row.user) == 1
     other = teams.request_to_join(org, email="e@example.vn", name="E", password="mat-khau-e-2026")
     teams.answer_join_request(enterprise, other.id, accept=False, reason="Không quen biết.")
-    assert "e@example.vn" in _outbox_to()
+    assert _outbox_to().count("e@example.vn") == 2  # the link, then the answer
+
+
+def test_a_dispute_reaches_the_moderators_through_the_event(app, enterprise, moderator):
+    from marketplace.accounts import teams
+
+    org = enterprise.organization
+
+    def disputed(email: str):
+        join = teams.request_to_join(org, email=email, name="F", password="mat-khau-f-2026")
+        document = Upload(
+            org_id=org.id,
+            filename=f"{email}.png",
+            content_type="image/png",
+            size_bytes=1,
+            width=1,
+            height=1,
+            purpose="document",
+        )
+        db.session.add(document)
+        db.session.flush()
+        return teams.dispute_join_request(
+            join, claim="registered_by_other", reason="Của tôi", document_id=document.id
+        )
+
+    with disconnected(events.join_request_disputed, notices.tell_staff_of_dispute):
+        disputed("f@example.vn")
+    assert notes_for(moderator) == 0
+    with recorded(events.join_request_disputed) as seen:
+        disputed("g@example.vn")
+    assert len(seen) == 1 and notes_for(moderator) == 1
