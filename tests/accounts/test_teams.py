@@ -471,3 +471,22 @@ def test_a_dismissed_dispute_needs_a_reason(app, client_for, enterprise, moderat
     db.session.expire_all()
     assert db.session.get(JoinRequest, join.id).status == "dismissed"
     assert db.session.scalar(select(User).where(User.email == "sai@example.vn")) is None
+
+
+def test_every_role_gets_exactly_the_actions_of_the_table(app, vendor):
+    from marketplace.accounts import roles
+
+    users = {
+        "owner": vendor,
+        "manager": factories.make_user("vendor", org=vendor.organization, org_role="manager"),
+        "member": factories.make_user("vendor", org=vendor.organization, org_role="member"),
+    }
+    for action, allowed in roles.ACTIONS.items():
+        for role, user in users.items():
+            assert roles.allows(user, action) == (role in allowed), (action, role)
+            if role not in allowed:
+                with pytest.raises(roles.ActionRefused) as refused:
+                    roles.require_action(user, action)
+                assert refused.value.status == 403 and "dành cho" in refused.value.message
+    outsider = factories.make_user("moderator")
+    assert not any(roles.allows(outsider, action) for action in roles.ACTIONS)
