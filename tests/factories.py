@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from marketplace.accounts.models import Organization, User
+from marketplace.accounts.models import Membership, Organization, User
 from marketplace.accounts.services import hash_password
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
@@ -52,6 +52,7 @@ def make_user(
     password: str = PASSWORD,
     verified: bool = False,
     email_verified: bool = True,
+    org_role: str = "owner",
     **fields,
 ) -> User:
     """Create a user (and an organisation for enterprise and vendor users).
@@ -72,6 +73,9 @@ def make_user(
         **fields,
     )
     db.session.add(user)
+    db.session.flush()
+    if org is not None:
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=org_role))
     db.session.commit()
     return user
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from marketplace.accounts.models import Membership
 from marketplace.extensions import db
 from tests import factories
 
@@ -24,7 +26,15 @@ ROLES = [
     "other_vendor",
     "moderator",
     "admin",
+    # Organisation roles (accounts/roles.py): "enterprise" and "owner_vendor" are owners; these
+    # act for the same organisations as a member or a manager.
+    "enterprise_member",
+    "enterprise_manager",
+    "vendor_member",
+    "vendor_manager",
 ]
+ENTERPRISE_TEAM = ("enterprise", "enterprise_member", "enterprise_manager")
+VENDOR_TEAM = ("owner_vendor", "vendor_member", "vendor_manager")
 SIGNED_IN = ROLES[1:]
 
 
@@ -42,17 +52,31 @@ def staff_only(outcome="ok"):
     return signed_in(403, moderator=outcome, admin=outcome)
 
 
-def vendors_only():
-    return signed_in(403, owner_vendor="ok", other_vendor="ok")
+def team(names, outcome="ok"):
+    return dict.fromkeys(names, outcome)
 
 
-def enterprises_only():
-    return signed_in(403, enterprise="ok", other_enterprise="ok")
+def vendors_only(**overrides):
+    return signed_in(403, **{"other_vendor": "ok", **team(VENDOR_TEAM), **overrides})
 
 
-def owner_only():
+def enterprises_only(**overrides):
+    return signed_in(403, **{"other_enterprise": "ok", **team(ENTERPRISE_TEAM), **overrides})
+
+
+def owner_only(**overrides):
     """A vendor's own listing: other vendors must not learn it exists."""
-    return signed_in(403, owner_vendor="ok", other_vendor=404)
+    return signed_in(403, **{"other_vendor": 404, **team(VENDOR_TEAM), **overrides})
+
+
+def leads_only(base):
+    """The vendor's action that its members (not managers or owners) are refused (403)."""
+    return base(vendor_member=403)
+
+
+def members_row(**overrides):
+    """/account/… pages of one's organisation team: every organisation user, not staff."""
+    return signed_in("ok", moderator=403, admin=403, **overrides)
 
 
 # (endpoint, method) → (URL template filled from the world, outcomes by role)
@@ -93,7 +117,10 @@ TABLE = {
     ),
     ("auth.logout", "GET"): ("/auth/logout", every("ok")),
     ("auth.logout", "POST"): ("/auth/logout", every("ok")),
-    ("account.index", "GET"): ("/account/", signed_in(403, enterprise="ok", other_enterprise="ok")),
+    ("account.index", "GET"): (
+        "/account/",
+        signed_in(403, other_enterprise="ok", **team(ENTERPRISE_TEAM)),
+    ),
     ("account.profile", "GET"): ("/account/profile", signed_in("ok")),
     ("account.profile", "POST"): ("/account/profile", signed_in("ok")),
     ("account.password", "GET"): ("/account/password", signed_in("ok")),
@@ -106,6 +133,65 @@ TABLE = {
         "/account/organization",
         signed_in("ok", moderator=403, admin=403),
     ),
+    # Teams: the enterprise's organisation has a member and a manager, an open invitation and
+    # a join request. Only owners manage members; owners and managers invite.
+    ("account.members", "GET"): ("/account/members", members_row()),
+    ("account.invite", "POST"): (
+        "/account/members/invite",
+        members_row(vendor_member=403, enterprise_member=403),
+    ),
+    ("account.revoke_invitation", "POST"): (
+        "/account/invitations/{invitation_id}/revoke",
+        signed_in(404, enterprise="ok", enterprise_manager="ok", enterprise_member=403)
+        | {"moderator": 403, "admin": 403},
+    ),
+    ("account.change_role", "POST"): (
+        "/account/members/{member_membership_id}/role",
+        signed_in(404, enterprise="ok", enterprise_manager=403, enterprise_member=403)
+        | {"moderator": 403, "admin": 403},
+    ),
+    ("account.remove_member", "POST"): (
+        "/account/members/{member_membership_id}/remove",
+        signed_in(404, enterprise="ok", enterprise_manager=403, enterprise_member=403)
+        | {"moderator": 403, "admin": 403},
+    ),
+    ("account.transfer_ownership", "POST"): (
+        "/account/members/{manager_membership_id}/transfer",
+        signed_in(404, enterprise="ok", enterprise_manager=403, enterprise_member=403)
+        | {"moderator": 403, "admin": 403},
+    ),
+    ("account.leave", "POST"): ("/account/members/leave", members_row()),
+    ("account.answer_join_request", "POST"): (
+        "/account/join-requests/{join_request_id}/refuse",
+        signed_in(404, enterprise="ok", enterprise_manager=403, enterprise_member=403)
+        | {"moderator": 403, "admin": 403},
+    ),
+    ("account.organizations", "GET"): ("/account/organizations", members_row()),
+    ("account.switch_organization", "POST"): (
+        "/account/organization/switch",
+        signed_in(404, moderator=403, admin=403),
+    ),
+    ("invitations.open", "GET"): ("/invitations/not-a-token", every("ok")),
+    ("invitations.open", "POST"): ("/invitations/not-a-token", every("ok")),
+    ("auth.join", "GET"): (
+        "/auth/join?kind=enterprise&tax_code={enterprise_tax_code}",
+        every("ok"),
+    ),
+    ("auth.join", "POST"): (
+        "/auth/join?kind=enterprise&tax_code={enterprise_tax_code}",
+        every("ok"),
+    ),
+    # The requester's private link (no account): a bad token is a 404 for everyone.
+    ("moderation.dispute_join_request", "GET"): ("/moderation/disputes/not-a-token", every(404)),
+    ("moderation.dispute_join_request", "POST"): ("/moderation/disputes/not-a-token", every(404)),
+    ("moderation.join_request", "GET"): (
+        "/moderation/join-requests/{join_request_id}",
+        staff_only(),
+    ),
+    ("moderation.decide_join_request", "POST"): (
+        "/moderation/join-requests/{join_request_id}/dismiss",
+        staff_only(),
+    ),
     ("catalog.index", "GET"): ("/solutions", every("ok")),
     ("catalog.solution", "GET"): ("/solutions/{published_slug}", every("ok")),
     ("compare.index", "GET"): ("/compare?s={published_slug},{draft_slug}", every("ok")),
@@ -114,7 +200,7 @@ TABLE = {
     ("compare.clear", "POST"): ("/compare/clear", every("ok")),
     ("media.file", "GET"): (
         "/media/{private_upload}",
-        every(404) | {"owner_vendor": "ok", "moderator": "ok", "admin": "ok"},
+        every(404) | team(VENDOR_TEAM) | {"moderator": "ok", "admin": "ok"},
     ),
     ("api_docs.docs", "GET"): ("/api/docs", every("ok")),
     ("api.list_categories", "GET"): ("/api/v1/categories", every("ok")),
@@ -192,7 +278,8 @@ TABLE = {
     ),
     ("account.withdraw_organization_change", "POST"): (
         "/account/organization/changes/{organization_change_id}/withdraw",
-        signed_in(404, owner_vendor="ok", moderator=403, admin=403),
+        signed_in(404, owner_vendor="ok", vendor_manager="ok", vendor_member=403)
+        | {"moderator": 403, "admin": 403},
     ),
     ("vendor.index", "GET"): ("/vendor/", vendors_only()),
     ("vendor.new_solution", "GET"): ("/vendor/solutions/new", vendors_only()),
@@ -202,16 +289,23 @@ TABLE = {
     ("vendor.solution_detail", "GET"): ("/vendor/solutions/{draft_id}", owner_only()),
     ("vendor.edit_solution", "GET"): ("/vendor/solutions/{draft_id}/edit", owner_only()),
     ("vendor.edit_solution", "POST"): ("/vendor/solutions/{draft_id}/edit", owner_only()),
-    ("vendor.submit", "POST"): ("/vendor/solutions/{draft_id}/submit", owner_only()),
-    ("vendor.withdraw", "POST"): ("/vendor/solutions/{draft_id}/withdraw", owner_only()),
+    ("vendor.submit", "POST"): ("/vendor/solutions/{draft_id}/submit", leads_only(owner_only)),
+    ("vendor.withdraw", "POST"): (
+        "/vendor/solutions/{draft_id}/withdraw",
+        leads_only(owner_only),
+    ),
     ("vendor.discard_revision", "POST"): (
         "/vendor/solutions/{draft_id}/discard-revision",
         owner_only(),
     ),
-    ("vendor.archive", "POST"): ("/vendor/solutions/{draft_id}/archive", owner_only()),
+    ("vendor.archive", "POST"): ("/vendor/solutions/{draft_id}/archive", leads_only(owner_only)),
     ("billing.index", "GET"): ("/billing/", enterprises_only()),
-    ("billing.checkout", "GET"): ("/billing/checkout?plan_id={plan_id}", enterprises_only()),
-    ("billing.checkout", "POST"): ("/billing/checkout", enterprises_only()),
+    # Buying is for owners and managers (order.create).
+    ("billing.checkout", "GET"): (
+        "/billing/checkout?plan_id={plan_id}",
+        enterprises_only(enterprise_member=403),
+    ),
+    ("billing.checkout", "POST"): ("/billing/checkout", enterprises_only(enterprise_member=403)),
     ("billing.checkout_success", "GET"): ("/billing/success", enterprises_only()),
     ("billing.checkout_cancelled", "GET"): ("/billing/cancelled", enterprises_only()),
     ("billing.cancel_subscription", "POST"): (
@@ -220,7 +314,7 @@ TABLE = {
     ),
     # Called by Stripe: anonymous, no CSRF token, 400 without a valid signature.
     ("billing.webhook", "POST"): ("/billing/webhook", every(400)),
-    ("billing.vendor_sales", "GET"): ("/vendor/sales", vendors_only()),
+    ("billing.vendor_sales", "GET"): ("/vendor/sales", vendors_only(vendor_member=403)),
     # Orders: the enterprise ordered the owner's plan by bank transfer.
     ("billing.order", "GET"): (
         "/orders/{order_id}",
@@ -270,32 +364,27 @@ TABLE = {
     # Trials: the enterprise has a requested trial of the published listing.
     ("trials.request_trial", "GET"): (
         "/solutions/{published_slug}/trial",
-        signed_in(403, enterprise="ok", other_enterprise="ok"),
+        enterprises_only(),
     ),
-    ("trials.request_trial", "POST"): (
-        "/solutions/{published_slug}/trial",
-        signed_in(403, enterprise="ok", other_enterprise="ok"),
-    ),
-    ("trials.my_trials", "GET"): (
-        "/account/trials",
-        signed_in(403, enterprise="ok", other_enterprise="ok"),
-    ),
+    ("trials.request_trial", "POST"): ("/solutions/{published_slug}/trial", enterprises_only()),
+    ("trials.my_trials", "GET"): ("/account/trials", enterprises_only()),
     ("trials.my_trial", "GET"): (
         "/account/trials/{trial_id}",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        enterprises_only(other_enterprise=404),
     ),
     ("trials.cancel", "POST"): (
         "/account/trials/{trial_id}/cancel",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        enterprises_only(other_enterprise=404),
     ),
     ("trials.inbox", "GET"): ("/vendor/trials", vendors_only()),
     ("trials.inbox_csv", "GET"): ("/vendor/trials.csv", vendors_only()),
     ("trials.vendor_trial", "GET"): ("/vendor/trials/{trial_id}", owner_only()),
-    ("trials.accept", "POST"): ("/vendor/trials/{trial_id}/accept", owner_only()),
-    ("trials.decline", "POST"): ("/vendor/trials/{trial_id}/decline", owner_only()),
-    ("trials.start", "POST"): ("/vendor/trials/{trial_id}/start", owner_only()),
-    ("trials.end", "POST"): ("/vendor/trials/{trial_id}/end", owner_only()),
-    ("trials.convert", "POST"): ("/vendor/trials/{trial_id}/convert", owner_only()),
+    # Acting on trials is for owners and managers (trial.respond).
+    ("trials.accept", "POST"): ("/vendor/trials/{trial_id}/accept", leads_only(owner_only)),
+    ("trials.decline", "POST"): ("/vendor/trials/{trial_id}/decline", leads_only(owner_only)),
+    ("trials.start", "POST"): ("/vendor/trials/{trial_id}/start", leads_only(owner_only)),
+    ("trials.end", "POST"): ("/vendor/trials/{trial_id}/end", leads_only(owner_only)),
+    ("trials.convert", "POST"): ("/vendor/trials/{trial_id}/convert", leads_only(owner_only)),
     ("trials.staff_trial", "GET"): ("/moderation/trials/{trial_id}", staff_only()),
     # Quotes: the enterprise asked for a quote of the published listing and got an offer.
     ("quotes.request_quote", "GET"): (
@@ -347,21 +436,34 @@ TABLE = {
     # Only it may write; vendors, staff and untried enterprises get 403 with the reason.
     ("reviews.write", "GET"): (
         "/solutions/{published_slug}/review",
-        signed_in(403, enterprise="ok"),
+        signed_in(403, **team(ENTERPRISE_TEAM)),
     ),
     ("reviews.write", "POST"): (
         "/solutions/{published_slug}/review",
-        signed_in(403, enterprise="ok"),
+        signed_in(403, **team(ENTERPRISE_TEAM)),
     ),
     # Not on one's own organisation's review, nor by the listing's vendor.
     ("reviews.helpful", "POST"): (
         "/reviews/{review_id}/helpful",
-        signed_in("ok", enterprise=403, owner_vendor=403),
+        signed_in("ok", **team(ENTERPRISE_TEAM + VENDOR_TEAM, 403)),
     ),
-    ("reviews.reply", "GET"): ("/reviews/{review_id}/reply", signed_in(403, owner_vendor="ok")),
-    ("reviews.reply", "POST"): ("/reviews/{review_id}/reply", signed_in(403, owner_vendor="ok")),
-    ("reviews.report", "GET"): ("/reviews/{review_id}/report", signed_in("ok", enterprise=403)),
-    ("reviews.report", "POST"): ("/reviews/{review_id}/report", signed_in("ok", enterprise=403)),
+    # Replying is for the vendor's owners and managers (review.reply).
+    ("reviews.reply", "GET"): (
+        "/reviews/{review_id}/reply",
+        signed_in(403, owner_vendor="ok", vendor_manager="ok"),
+    ),
+    ("reviews.reply", "POST"): (
+        "/reviews/{review_id}/reply",
+        signed_in(403, owner_vendor="ok", vendor_manager="ok"),
+    ),
+    ("reviews.report", "GET"): (
+        "/reviews/{review_id}/report",
+        signed_in("ok", **team(ENTERPRISE_TEAM, 403)),
+    ),
+    ("reviews.report", "POST"): (
+        "/reviews/{review_id}/report",
+        signed_in("ok", **team(ENTERPRISE_TEAM, 403)),
+    ),
     ("reviews.moderation_list", "GET"): ("/moderation/reviews", staff_only()),
     ("reviews.moderation_review", "GET"): ("/moderation/reviews/{review_id}", staff_only()),
     ("reviews.hide", "POST"): ("/moderation/reviews/{review_id}/hide", staff_only()),
@@ -401,6 +503,16 @@ def world(app, tmp_path, web_app) -> World:
         "moderator": factories.make_user("moderator"),
         "admin": factories.make_user("admin"),
     }
+    enterprise_org = users["enterprise"].organization
+    vendor_org = owner.organization
+    users["enterprise_member"] = factories.make_user(
+        "enterprise", org=enterprise_org, org_role="member"
+    )
+    users["enterprise_manager"] = factories.make_user(
+        "enterprise", org=enterprise_org, org_role="manager"
+    )
+    users["vendor_member"] = factories.make_user("vendor", org=vendor_org, org_role="member")
+    users["vendor_manager"] = factories.make_user("vendor", org=vendor_org, org_role="manager")
     (tmp_path / "private.png").write_bytes(_png())
     private = Upload(
         org_id=owner.organization_id,
@@ -442,6 +554,10 @@ def world(app, tmp_path, web_app) -> World:
     db.session.commit()
     order, bank_account_id, bank_notification_id = _order_world(app, users, owner, published)
     subscription = _subscription(users["enterprise"], published)
+    invitation, join_request = _invitation_and_join_request(app, users["enterprise"])
+    member_membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == users["enterprise_member"].id)
+    )
     trial_id, review_id = _trial_and_review(app, users["enterprise"], owner, published)
     ids = {
         "plan_id": published.plans[0].id,
@@ -464,6 +580,13 @@ def world(app, tmp_path, web_app) -> World:
         "order_id": order.id,
         "bank_account_id": bank_account_id,
         "bank_notification_id": bank_notification_id,
+        "invitation_id": invitation.id,
+        "join_request_id": join_request.id,
+        "member_membership_id": member_membership.id,
+        "manager_membership_id": db.session.scalar(
+            select(Membership.id).where(Membership.user_id == users["enterprise_manager"].id)
+        ),
+        "enterprise_tax_code": enterprise_org.tax_code,
     }
     return World(users, ids)
 
@@ -490,6 +613,21 @@ def _order_world(app, users, owner, solution):
     db.session.add(note)
     db.session.commit()
     return order, account.id, note.id
+
+
+def _invitation_and_join_request(app, owner):
+    from marketplace.accounts import teams
+
+    with app.test_request_context():
+        invitation = teams.invite(owner, "moi.vao@example.vn", "member")
+        join_request = teams.request_to_join(
+            owner.organization,
+            email="xin.vao@example.vn",
+            name="Người xin vào",
+            password="mat-khau-xin-vao-2026",
+        )
+        db.session.commit()
+    return invitation, join_request
 
 
 def _subscription(user, solution):
@@ -606,8 +744,15 @@ def test_authorization_matrix(world, web_app, role):
             == 302
         )
     failures = []
+    # Changes of the visitor's own standing come last: giving away ownership, leaving, signing out.
+    last = [
+        ("account.transfer_ownership", "POST"),
+        ("account.leave", "POST"),
+        ("auth.logout", "POST"),
+    ]
     ordered = sorted(
-        TABLE.items(), key=lambda item: (item[0][1] == "POST", item[0] == ("auth.logout", "POST"))
+        TABLE.items(),
+        key=lambda item: (item[0][1] == "POST", last.index(item[0]) if item[0] in last else -1),
     )
     for (endpoint, method), (template, outcomes) in ordered:
         url = template.format(**world.ids)

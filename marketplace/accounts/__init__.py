@@ -9,6 +9,8 @@ auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
 account_bp = Blueprint("account", __name__, url_prefix="/account")
 # Public pages: terms of use, privacy policy, about, contact.
 legal_bp = Blueprint("legal", __name__)
+# Invitation links: /invitations/<token>.
+invitations_bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
 
 def init_app(app: Flask) -> None:
@@ -21,6 +23,8 @@ def init_app(app: Flask) -> None:
         personal_data,
         roles,
         services,
+        team_views,
+        teams,
         throttle,
         views,
     )
@@ -70,6 +74,8 @@ def init_app(app: Flask) -> None:
             return render_error(err.status, err.message)
         return render_template("accounts/refused.html", message=err.message), err.status
 
+    app.jinja_env.filters["org_role_label"] = teams.role_label
+    app.jinja_env.globals["can_act"] = roles.allows
     from marketplace.core import panels
 
     panels.contribute(app, panels.HOME, "counts", services.public_counts)
@@ -77,4 +83,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(legal_bp)
+    app.register_blueprint(invitations_bp)
+    app.before_request(team_views.require_membership)
+
     app.cli.add_command(cli.users)

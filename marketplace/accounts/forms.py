@@ -347,3 +347,90 @@ class DeleteAccountForm(Form):
         filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=40)],
     )
+
+
+ORG_ROLE_CHOICES = [
+    ("member", _l("Thành viên")),
+    ("manager", _l("Quản lý")),
+    ("owner", _l("Chủ sở hữu")),
+]
+
+
+class InviteForm(Form):
+    email = StringField(
+        _l("E-mail của đồng nghiệp"),
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+    role = ChoiceField(_l("Vai trò"), choices=ORG_ROLE_CHOICES, default="member")
+
+
+class MemberRoleForm(Form):
+    role = ChoiceField(_l("Vai trò"), choices=ORG_ROLE_CHOICES)
+
+
+class JoinAnswerForm(Form):
+    role = ChoiceField(_l("Vai trò"), choices=ORG_ROLE_CHOICES, default="member")
+    reason = StringField(_l("Lý do từ chối"), filters=[strip], validators=[Length(max=1000)])
+
+
+class InvitationSignupForm(NewPasswordMixin, Form):
+    name = StringField(
+        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+    accept_terms = BooleanField(
+        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+
+class JoinRequestForm(NewPasswordMixin, Form):
+    name = StringField(
+        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+    email = StringField(
+        _l("E-mail"),
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+    message = StringField(
+        _l("Lời nhắn cho chủ sở hữu (không bắt buộc)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=1000)],
+    )
+    accept_terms = BooleanField(
+        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+
+class JoinDisputeForm(Form):
+    claim = RadioField(
+        _l("Vì sao bạn gửi kiểm duyệt viên?"),
+        choices=[
+            (
+                "registered_by_other",
+                _l("Tổ chức này do người khác đăng ký, không phải tổ chức của tôi"),
+            ),
+            ("unanswered", _l("Không ai trả lời yêu cầu của tôi sau 7 ngày")),
+        ],
+        default="registered_by_other",
+        validators=[DataRequired(REQUIRED)],
+    )
+    reason = StringField(
+        _l("Giải thích cho kiểm duyệt viên"),
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Length(max=1000)],
+    )
+    document = FileField(
+        _l("Ảnh giấy chứng nhận đăng ký doanh nghiệp"),
+        description=_l("Ảnh chụp hoặc bản quét (PNG, JPEG, WebP), tối đa 5 MB."),
+    )

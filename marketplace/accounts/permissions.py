@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts.models import Organization, User
+from marketplace.accounts.roles import require_action
 from marketplace.core.permissions import require
 
 
@@ -16,4 +17,6 @@ def can_edit_organization(user: User, org: Organization) -> bool:
 
 
 def require_edit_organization(user: User, org: Organization) -> None:
+    """Outsiders get a 404; members whose role does not edit the profile are told why (403)."""
     require(can_edit_organization(user, org), hide=True)
+    require_action(user, "org.edit_profile")

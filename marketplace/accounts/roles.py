@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from marketplace.accounts.membership import current_membership
 from marketplace.core.errors import DomainError
 
 
@@ -23,6 +24,12 @@ class OrgRole(StrEnum):
     MANAGER = "manager"
     MEMBER = "member"
 
+
+ROLE_LABELS = {
+    OrgRole.OWNER: _l("Chủ sở hữu"),
+    OrgRole.MANAGER: _l("Quản lý"),
+    OrgRole.MEMBER: _l("Thành viên"),
+}
 
 _ALL = frozenset(OrgRole)
 _LEADS = frozenset({OrgRole.OWNER, OrgRole.MANAGER})
@@ -89,10 +96,12 @@ class EmailNotVerified(ActionRefused):
 
 
 def org_role(user) -> OrgRole | None:
-    """Return the user's role in the organisation they act for, or None."""
-    if not getattr(user, "is_authenticated", False) or user.organization_id is None:
-        return None
-    return OrgRole.OWNER
+    """Return the user's role in the organisation they act for, or None.
+
+    The membership is read once per request (`membership.current_membership`).
+    """
+    membership = current_membership(user)
+    return OrgRole(membership.role) if membership is not None else None
 
 
 def email_verified(user) -> bool:
@@ -120,7 +129,13 @@ def require_action(user, action: str) -> None:
     """Raise `ActionRefused` (or `EmailNotVerified`) unless the user may perform `action`."""
     role = org_role(user)
     if role is None or role not in ACTIONS[action]:
-        raise ActionRefused(str(_l("Vai trò của bạn trong tổ chức không cho phép thao tác này.")))
+        message = str(_l("Vai trò của bạn trong tổ chức không cho phép thao tác này."))
+        if role is not None:
+            allowed = ", ".join(str(ROLE_LABELS[r]) for r in OrgRole if r in ACTIONS[action])
+            message += " " + str(
+                _l("Thao tác này dành cho: %(roles)s. Hãy nhờ họ thực hiện.", roles=allowed)
+            )
+        raise ActionRefused(message)
     if action in NEEDS_VERIFIED_EMAIL and not email_verified(user):
         raise EmailNotVerified(
             str(_l("Vui lòng xác thực địa chỉ e-mail trước khi thực hiện thao tác này."))

@@ -16,6 +16,7 @@ from marketplace.accounts import roles
 from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
     STAFF_ROLES,
+    Membership,
     Organization,
     OrgKind,
     Role,
@@ -42,6 +43,10 @@ from marketplace.extensions import db
 
 class AccountError(DomainError):
     """A rule was broken; `field` names the form field the message belongs to."""
+
+
+class TaxCodeTaken(AccountError):
+    """The tax code belongs to an organisation already on the marketplace."""
 
 
 @dataclass
@@ -162,10 +167,10 @@ def check_org_unique(kind: str, tax_code: str, exclude_id: int | None = None) ->
     if exclude_id is not None:
         query = query.where(Organization.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise AccountError(
+        raise TaxCodeTaken(
             _(
-                "Mã số thuế này đã được đăng ký trên Chợ. Vui lòng liên hệ người quản lý "
-                "tài khoản của tổ chức bạn."
+                "Mã số thuế này đã được đăng ký trên Chợ. Nếu bạn làm việc cho tổ chức này, "
+                "hãy gửi yêu cầu gia nhập."
             ),
             "tax_code",
         )
@@ -237,6 +242,9 @@ def register_account(
                 _("E-mail này đã được dùng cho một tài khoản khác."), "email"
             ) from exc
         raise AccountError(_("Mã số thuế này đã được đăng ký trên Chợ."), "tax_code") from exc
+    # Whoever registers the organisation owns it.
+    db.session.add(Membership(user_id=user.id, organization_id=organization.id, role="owner"))
+    db.session.flush()
     # The form's checkbox accepted the versions on the pages now: keep which and when.
     record_consents(user)
     return user

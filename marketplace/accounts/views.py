@@ -93,6 +93,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for(services.landing_endpoint(current_user)))
     form = RegisterForm()
+    join_url = None
     if request.method == "GET" and request.args.get("kind") == OrgKind.VENDOR:
         form.kind.data = OrgKind.VENDOR
     if form.validate_on_submit():
@@ -114,6 +115,12 @@ def register():
             db.session.rollback()
             throttle.registration_abandoned(address)
             _attach_error(form, err)
+            if isinstance(err, services.TaxCodeTaken):
+                join_url = url_for(
+                    "auth.join",
+                    kind=form.kind.data,
+                    tax_code=services.normalise_tax_code(form.tax_code.data),
+                )
         else:
             db.session.commit()
             _start_session(user, remember=False)
@@ -139,7 +146,7 @@ def register():
             )
             return redirect(url_for(services.landing_endpoint(user)))
     status = 400 if form.is_submitted() else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form, join_url=join_url), status
 
 
 def _wait_text(seconds: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.accounts import roles
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.roles import allows, require_action
 from marketplace.billing.models import Subscription
 from marketplace.core.permissions import require
 
@@ -12,8 +13,8 @@ def _signed_in(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def can_buy(user: User | None) -> bool:
-    """Only enterprise users (acting for their organisation) buy plans."""
+def is_enterprise_user(user: User | None) -> bool:
+    """Tell whether the user acts for an active enterprise (whatever their role in it)."""
     return bool(
         _signed_in(user)
         and user.role == Role.ENTERPRISE
@@ -21,6 +22,11 @@ def can_buy(user: User | None) -> bool:
         and user.organization is not None
         and user.organization.active
     )
+
+
+def can_buy(user: User | None) -> bool:
+    """Enterprise users whose organisation role allows ordering buy plans."""
+    return is_enterprise_user(user) and allows(user, "order.create")
 
 
 def can_view_billing(user: User | None) -> bool:
@@ -41,7 +47,9 @@ def owns_subscription(user: User | None, subscription: Subscription) -> bool:
 
 
 def require_buyer(user: User | None) -> None:
-    require(can_buy(user))
+    """Refuse non-enterprise users (403); tell a member without the role why (403)."""
+    require(is_enterprise_user(user))
+    require_action(user, "order.create")
 
 
 def require_subscription_owner(user: User | None, subscription: Subscription) -> None:
@@ -109,3 +117,18 @@ def require_payment_confirmer(user: User | None, order) -> None:
 
 def require_staff(user: User | None) -> None:
     require(is_staff(user))
+
+
+def require_manage_subscription(user: User | None, subscription: Subscription) -> None:
+    """Only the holder's members whose role manages billing cancel; others learn nothing."""
+    require_subscription_owner(user, subscription)
+    require_action(user, "billing.manage")
+
+
+def can_manage_billing(user: User | None) -> bool:
+    return allows(user, "billing.manage")
+
+
+def require_view_sales(user: User | None) -> None:
+    require(can_view_sales(user))
+    require_action(user, "sales.view")

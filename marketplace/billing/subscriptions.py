@@ -219,7 +219,7 @@ def _tell_status(subscription: Subscription, source: str) -> None:
 
 def cancel_subscription(actor: User, subscription: Subscription) -> None:
     """Ask Stripe to end the subscription at the end of the paid period (enterprise)."""
-    permissions.require_subscription_owner(actor, subscription)
+    permissions.require_manage_subscription(actor, subscription)
     if not subscription.is_live:
         raise BillingError(_("Gói này không còn hiệu lực nên không cần hủy."))
     if subscription.cancel_at_period_end:

@@ -104,7 +104,7 @@ def checkout():
     order (bank transfer → the order page with its QR code; card → Stripe Checkout)."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not permissions.can_buy(current_user):
+    if not permissions.is_enterprise_user(current_user):
         return render_template("billing/not_allowed.html"), 403
     if not roles.allows(current_user, "order.create"):
         return refusal_page("order.create", url_for("catalog.index"))
@@ -245,7 +245,7 @@ def cancel_subscription(subscription_id: int):
     subscription = queries.get_subscription(subscription_id)
     if subscription is None:
         abort(404)
-    permissions.require_subscription_owner(current_user, subscription)
+    permissions.require_manage_subscription(current_user, subscription)
     form = CancelSubscriptionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -274,6 +274,7 @@ def cancel_subscription(subscription_id: int):
 @bp.get("/vendor/sales")
 @role_required("vendor")
 def vendor_sales():
+    permissions.require_view_sales(current_user)
     vendor_id = current_user.organization_id
     pagination = paginate(queries.sales_query(vendor_id), per_page=PER_PAGE)
     filters = SalesFilterForm(request.args)

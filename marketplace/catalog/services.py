@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import roles
 from marketplace.accounts.models import User
+from marketplace.accounts.roles import require_action
 from marketplace.catalog import permissions, search_index
 from marketplace.catalog.content import (
     ListingContent,
@@ -63,6 +64,7 @@ def create_solution(actor: User, content: ListingContent) -> Solution:
     """Start a new listing as a draft of the actor's vendor organisation."""
     if actor.role != "vendor" or actor.organization_id is None:
         deny()
+    require_action(actor, "listing.edit")
     validate_content(actor, content, for_submission=False)
     for _attempt in range(SLUG_ATTEMPTS):
         solution = Solution(
@@ -92,6 +94,7 @@ def save_solution(
 ) -> SolutionRevision | None:
     """Save an edit: drafts change in place; a live listing gets a revision to review."""
     permissions.require_edit_solution(actor, solution)
+    require_action(actor, "listing.edit")
     lock_listing(solution)
     validate_content(actor, content, for_submission=False)
     if solution.status in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
@@ -159,6 +162,7 @@ def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:
 def withdraw_submission(actor: User, solution: Solution) -> None:
     """Take a pending listing or revision back to draft so it can be edited again."""
     permissions.require_edit_solution(actor, solution)
+    require_action(actor, "listing.submit")
     lock_listing(solution)
     revision = open_revision(solution)
     if revision is not None and revision.status == RevisionStatus.PENDING:
@@ -178,6 +182,7 @@ def withdraw_submission(actor: User, solution: Solution) -> None:
 def discard_revision(actor: User, solution: Solution) -> None:
     """Drop the draft edit of a live listing; the live version stays as it is."""
     permissions.require_edit_solution(actor, solution)
+    require_action(actor, "listing.edit")
     lock_listing(solution)
     revision = open_revision(solution)
     if revision is None or revision.status != RevisionStatus.DRAFT:
@@ -189,6 +194,7 @@ def discard_revision(actor: User, solution: Solution) -> None:
 def archive_solution(actor: User, solution: Solution) -> None:
     """Take the vendor's own published listing off the marketplace for good."""
     permissions.require_edit_solution(actor, solution)
+    require_action(actor, "listing.submit")
     lock_listing(solution)
     move_listing(solution, {SolutionStatus.PUBLISHED}, SolutionStatus.ARCHIVED)
     revision = open_revision(solution)

@@ -99,9 +99,22 @@ def store_image(actor: User, file: FileStorage, *, purpose: str = "image") -> Up
     rollback (or a close without commit) of the session that holds the new row.
     """
     require(permissions.can_upload(actor))
+    return _store(actor.organization_id, actor.id, file, purpose)
+
+
+def store_evidence(org_id: int, file: FileStorage) -> Upload:
+    """Store a document sent as evidence about organisation `org_id` by someone without an
+    account (a join request taken to the moderators), like a verification document.
+
+    It counts in that organisation's quota and, like every unpublished upload, only staff
+    can open it from the moderation pages (its random name is shown nowhere else).
+    """
+    return _store(org_id, None, file, "document")
+
+
+def _store(org_id: int, uploaded_by_id: int | None, file: FileStorage, purpose: str) -> Upload:
     if len(purpose) > 20:
         raise ValueError("purpose is limited to 20 characters")
-    org_id = actor.organization_id
     data = _read_limited(file)
     # A full organisation is refused before any decoding work is spent on it.
     _check_quota(used=_bytes_used(org_id), adding=1)
@@ -115,7 +128,7 @@ def store_image(actor: User, file: FileStorage, *, purpose: str = "image") -> Up
     try:
         upload = Upload(
             org_id=org_id,
-            uploaded_by_id=actor.id,
+            uploaded_by_id=uploaded_by_id,
             filename=filename,
             content_type=encoded.content_type,
             size_bytes=len(encoded.data),

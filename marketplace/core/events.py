@@ -58,6 +58,36 @@ about them, in the same transaction. Sender: the `User` (already pseudonymous); 
 and `old_name` (what it had). Listens: notifications (deletes their notifications and
 e-mails, takes their name out of others'), trials (clears the contact fields of the trials
 they asked for)."""
+member_invited = _signals.signal("member-invited")
+"""Someone was invited to join an organisation. Sender: the `Invitation`; `path` (the site
+path of the link, carrying the token), `actor` (the inviter). Listens: notifications (e-mails
+the link to the invited address)."""
+
+member_joined = _signals.signal("member-joined")
+"""A person joined an organisation. Sender: the new `Membership`; `via` ("invitation" or
+"join_request"). Listens: notifications (tells the organisation's owners)."""
+
+membership_changed = _signals.signal("membership-changed")
+"""A member's organisation role changed. Sender: the `Membership`; `change` ("role" or
+"ownership"), `actor`. Listens: notifications (tells the member)."""
+
+member_removed = _signals.signal("member-removed")
+"""A person left or was removed from an organisation. Sender: the `Organization`; `user`,
+`actor` (the user themselves when they left). Listens: notifications (tells the person)."""
+
+join_requested = _signals.signal("join-requested")
+"""Someone who registered with a taken tax code asks to join the organisation. Sender: the
+`JoinRequest`; `dispute_path` (the requester's private link to the moderators). Listens:
+notifications (tells the owners in the app and by e-mail, e-mails the requester the link)."""
+
+join_request_decided = _signals.signal("join-request-decided")
+"""An owner answered a join request, or a moderator decided its dispute. Sender: the
+`JoinRequest`; `accept` (bool). Listens: notifications (e-mails the requester)."""
+
+join_request_disputed = _signals.signal("join-request-disputed")
+"""A requester took their join request to the moderators (the organisation was registered
+by someone else, or nobody answered). Sender: the `JoinRequest`. Listens: notifications
+(tells the moderators)."""
 
 trial_moved = _signals.signal("trial-moved")
 """A trial request was made or changed status. Sender: the `TrialRequest`; `status` (the
@@ -98,6 +128,13 @@ ALL = (
     email_verification_requested,
     email_changed,
     account_erased,
+    member_invited,
+    member_joined,
+    membership_changed,
+    member_removed,
+    join_requested,
+    join_request_decided,
+    join_request_disputed,
     trial_moved,
     quote_moved,
     offer_accepted,

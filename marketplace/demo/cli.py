@@ -26,6 +26,7 @@ def seed_demo() -> list[User]:
     started = utcnow()
     password_hash = hash_password(seed.DEMO_PASSWORD)
     users = seed.seed_accounts(password_hash)
+    seed.seed_teams(password_hash)
     seed_catalog(password_hash)
     seed_trials(password_hash)
     seed_quotes(password_hash)
@@ -108,4 +109,5 @@ def seed_demo_command(if_empty: bool, force: bool, skip_refused: bool) -> None:
             db.session.commit()
     click.echo(f"Demo accounts (password: {seed.DEMO_PASSWORD}):")
     for spec in seed.DEMO_USERS:
-        click.echo(f"  {spec.role:<11} {spec.email}")
+        team_role = f" ({spec.org_role})" if spec.org_tax_code else ""
+        click.echo(f"  {spec.role:<11} {spec.email}{team_role}")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organization, Role, User
+from marketplace.accounts.membership import membership_of
+from marketplace.accounts.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 from marketplace.accounts.services import normalise_email
 from marketplace.core.database import utcnow
 from marketplace.demo.legacy import RENAMED_TAX_CODES
@@ -36,6 +47,7 @@ class DemoUser:
     name: str
     role: str
     org_tax_code: str | None = None
+    org_role: str = "owner"  # owner, manager or member of the organisation
 
 
 # The demo accounts' organisations; their fields are in data/enterprises.yaml and
@@ -58,6 +70,11 @@ def demo_orgs() -> list[DemoOrg]:
 DEMO_USERS = [
     DemoUser("enterprise@demo.vn", "Nguyễn Thị Hương", Role.ENTERPRISE, DEMO_ENTERPRISE),
     DemoUser("vendor@demo.vn", "Trần Văn Minh", Role.VENDOR, DEMO_VENDOR),
+    # The demo organisations' teams: a manager and a salesperson at the vendor, an accountant
+    # at the enterprise (see "Organisation roles" in the README).
+    DemoUser("manager@demo.vn", "Đỗ Thị Ngọc Anh", Role.VENDOR, DEMO_VENDOR, "manager"),
+    DemoUser("sales@demo.vn", "Hoàng Văn Nam", Role.VENDOR, DEMO_VENDOR, "member"),
+    DemoUser("ketoan@demo.vn", "Bùi Thị Lan", Role.ENTERPRISE, DEMO_ENTERPRISE, "member"),
     DemoUser("moderator@demo.vn", "Lê Thu Trang", Role.MODERATOR),
     DemoUser("admin@demo.vn", "Phạm Quốc Bảo", Role.ADMIN),
 ]
@@ -116,6 +133,9 @@ def ensure_user(spec: DemoUser, org: Organization | None, password_hash: str) ->
         )
         db.session.add(user)
         db.session.flush()
+    if org is not None and membership_of(user, org.id) is None:
+        db.session.add(Membership(user_id=user.id, organization_id=org.id, role=spec.org_role))
+        db.session.flush()
     return user
 
 
@@ -125,6 +145,56 @@ def seed_accounts(password_hash: str) -> list[User]:
     return [
         ensure_user(spec, orgs.get(spec.org_tax_code or ""), password_hash) for spec in DEMO_USERS
     ]
+
+
+# The demo teams' open business: an invitation nobody accepted yet, a request to join.
+DEMO_INVITATION = ("kythuat@saokhue.vn", "member", "vendor@demo.vn")
+DEMO_JOIN_REQUEST = (
+    "khoa.nguyen@banhgaitukyxanh.vn",
+    "Nguyễn Văn Khoa",
+    "Em là nhân viên kinh doanh mới của công ty, nhờ chị Hương thêm vào tài khoản.",
+)
+
+
+def seed_teams(password_hash: str) -> None:
+    """Give the demo vendor a pending invitation and the demo enterprise a join request."""
+    email, role, inviter_email = DEMO_INVITATION
+    inviter = db.session.scalar(select(User).where(User.email == inviter_email))
+    if inviter is not None and inviter.organization_id is not None:
+        exists = db.session.scalar(
+            select(Invitation.id).where(
+                Invitation.organization_id == inviter.organization_id, Invitation.email == email
+            )
+        )
+        if exists is None:
+            now = utcnow()
+            db.session.add(
+                Invitation(
+                    organization_id=inviter.organization_id,
+                    email=email,
+                    role=role,
+                    invited_by_id=inviter.id,
+                    # Nobody holds this link: the demo shows the pending row and its revoke button.
+                    token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
+                    created_at=now,
+                    expires_at=now + dt.timedelta(days=7),
+                )
+            )
+    org = _demo_org("enterprise", DEMO_ENTERPRISE)
+    email, name, message = DEMO_JOIN_REQUEST
+    if org is not None:
+        exists = db.session.scalar(select(JoinRequest.id).where(JoinRequest.email == email))
+        if exists is None and db.session.scalar(select(User.id).where(User.email == email)) is None:
+            db.session.add(
+                JoinRequest(
+                    organization_id=org.id,
+                    email=email,
+                    name=name,
+                    password_hash=password_hash,
+                    message=message,
+                )
+            )
+    db.session.flush()
 
 
 def database_is_empty() -> bool:

@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace.accounts import organizations
+from marketplace.accounts import organizations, teams
 from marketplace.accounts.models import (
+    JoinRequest,
     Organization,
     OrganizationChange,
     User,
@@ -67,6 +68,19 @@ ACTION_LABELS = {
     "organization_change.approve": _l("Phê duyệt đổi tên / mã số thuế"),
     "organization_change.reject": _l("Từ chối đổi tên / mã số thuế"),
     "organization_change.withdraw": _l("Rút lại yêu cầu đổi tên / mã số thuế"),
+    "member.invite": _l("Mời thành viên"),
+    "member.invitation_revoke": _l("Thu hồi lời mời"),
+    "member.join": _l("Tham gia tổ chức"),
+    "member.role_change": _l("Đổi vai trò thành viên"),
+    "member.remove": _l("Xóa thành viên"),
+    "member.leave": _l("Rời tổ chức"),
+    "member.transfer_ownership": _l("Chuyển quyền sở hữu"),
+    "member.join_request": _l("Yêu cầu tham gia tổ chức"),
+    "member.join_accept": _l("Chấp nhận yêu cầu tham gia"),
+    "member.join_refuse": _l("Từ chối yêu cầu tham gia"),
+    "member.join_dispute": _l("Gửi tranh chấp quyền sở hữu"),
+    "member.dispute_grant": _l("Trao quyền sở hữu tổ chức"),
+    "member.dispute_dismiss": _l("Từ chối tranh chấp quyền sở hữu"),
     "review.hide": _l("Ẩn nhận xét"),
     "review.restore": _l("Hiển thị lại nhận xét"),
     "review.dismiss_reports": _l("Bỏ qua báo cáo vi phạm"),
@@ -84,6 +98,7 @@ class Queues:
     verifications: list[VerificationRequest]
     reports: list[ReviewReport]
     organization_changes: list[OrganizationChange] = field(default_factory=list)
+    join_disputes: list[JoinRequest] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -93,6 +108,7 @@ class Queues:
             + len(self.verifications)
             + len(self.reports)
             + len(self.organization_changes)
+            + len(self.join_disputes)
         )
 
 
@@ -126,6 +142,7 @@ def queues(limit: int = 100) -> Queues:
         list(verifications),
         reports,
         organizations.pending_changes(limit),
+        teams.open_disputes(limit),
     )
 
 

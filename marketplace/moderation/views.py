@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.accounts import organizations
+from marketplace.accounts import organizations, teams
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import OrganizationChange, VerificationRequest
+from marketplace.accounts.forms import JoinDisputeForm
+from marketplace.accounts.membership import members_of as member_rows
+from marketplace.accounts.models import JoinRequest, OrganizationChange, VerificationRequest
 from marketplace.catalog import decisions as catalog_decisions
 from marketplace.catalog import listing_queries as catalog_listing_queries
 from marketplace.catalog import rules as catalog_rules
+from marketplace.catalog import uploads as catalog_uploads
 from marketplace.catalog.content import content_of
 from marketplace.catalog.forms import (
     DecisionForm,
@@ -308,6 +320,95 @@ def decide_organization_change(change_id: int, decision: str):
         _("Đã phê duyệt thay đổi tên / mã số thuế.") if approve else _("Đã từ chối."),
         url_for("moderation.organization_change", change_id=item.id),
         _organization_change_page,
+    )
+
+
+# ---------------------------------------------------------------- join-request disputes
+
+
+def _private(response):
+    # The token is in the address: never leak it to another site, never keep the page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/disputes/<token>", methods=["GET", "POST"])
+def dispute_join_request(token: str):
+    """The requester (no account yet) takes their join request to the moderators."""
+    try:
+        join = teams.join_request_for_dispute(token)
+    except accounts.AccountError as err:
+        page = render_template("accounts/invitation_invalid.html", message=err.message)
+        return _private(make_response(page, 404))
+    form = JoinDisputeForm()
+    if join.is_pending and form.validate_on_submit():
+        try:
+            file = request.files.get(form.document.name)
+            document_id = None
+            if file is not None and file.filename:
+                document_id = catalog_uploads.store_evidence(join.organization_id, file).id
+            teams.dispute_join_request(
+                join,
+                claim=form.claim.data,
+                reason=form.reason.data,
+                document_id=document_id,
+            )
+        except catalog_uploads.UploadError as err:
+            db.session.rollback()
+            form.document.errors = [*list(form.document.errors), err.message]
+        except accounts.AccountError as err:
+            db.session.rollback()
+            if not form.attach_error(err.field, err.message):
+                flash(err.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã gửi kiểm duyệt viên. Chúng tôi sẽ trả lời qua e-mail."), "success")
+            return _private(redirect(url_for("moderation.dispute_join_request", token=token)))
+    status = 400 if form.is_submitted() and join.is_pending else 200
+    page = render_template(
+        "moderation/dispute_form.html",
+        join=join,
+        form=form,
+        may_say_unanswered=teams.may_say_unanswered(join),
+    )
+    return _private(make_response(page, status))
+
+
+def _join_request_page(item: JoinRequest, **forms):
+    document = db.session.get(Upload, item.document_id) if item.document_id else None
+    return render_template(
+        "moderation/join_request.html",
+        item=item,
+        org=item.organization,
+        owners=[m for m in member_rows(item.organization_id) if m.role == "owner"],
+        document_url=media_url(document),
+        **_forms(**forms),
+    )
+
+
+@bp.get("/join-requests/<int:join_id>")
+@role_required(*STAFF)
+def join_request(join_id: int):
+    return _join_request_page(_get(JoinRequest, join_id))
+
+
+@bp.post("/join-requests/<int:join_id>/<any(grant, dismiss):decision>")
+@role_required(*STAFF)
+def decide_join_request(join_id: int, decision: str):
+    item = _get(JoinRequest, join_id)
+    grant = decision == "grant"
+
+    def act(moderator, join, reason):
+        teams.decide_dispute(moderator, join, grant=grant, reason=reason)
+
+    return _decide(
+        item,
+        act,
+        ReasonForm if grant else RequiredReasonForm,
+        _("Đã trao quyền sở hữu tổ chức.") if grant else _("Đã từ chối."),
+        url_for("moderation.join_request", join_id=item.id),
+        _join_request_page,
     )
 
 

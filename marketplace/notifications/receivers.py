@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from marketplace.accounts.models import Membership, User
 from marketplace.core import events
 from marketplace.core.urls import path_for
+from marketplace.extensions import db
 from marketplace.notifications import personal_data, services
+
+_ROLE_NAMES = {"owner": _l("Chủ sở hữu"), "manager": _l("Quản lý"), "member": _l("Thành viên")}
 
 
 def tell_staff_of_verification(request, **_details) -> None:
@@ -122,6 +130,154 @@ def tell_old_address(user, *, old_email: str, **_details) -> None:
     )
 
 
+def _recipient(email: str, name: str, locale: str = "vi") -> SimpleNamespace:
+    """Stand for a person who has no account yet (an invitee, a join requester)."""
+    return SimpleNamespace(email=email, name=name, locale=locale, active=True)
+
+
+def _owners(org_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organization_id == org_id,
+                Membership.role == "owner",
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def email_invitation(invitation, *, path: str, actor, **_details) -> None:
+    """E-mail an invitation link to the invited address."""
+    org = invitation.organization
+    with force_locale("vi"):
+        subject = _("Lời mời tham gia %(org)s trên Chợ Giải Pháp Số", org=org.name)
+        body = _(
+            "%(inviter)s mời bạn tham gia %(org)s trên Chợ Giải Pháp Số. Liên kết dưới đây "
+            "dùng được một lần, trong 7 ngày.",
+            inviter=actor.name,
+            org=org.name,
+        )
+        label = _("Nhận lời mời")
+        who = _("bạn")
+    services.queue_email(
+        _recipient(invitation.email, who), subject=subject, body=body, link=path, link_label=label
+    )
+
+
+def tell_owners_of_new_member(membership, *, via: str, **_details) -> None:
+    """Tell the organisation's owners that someone joined."""
+    for owner in _owners(membership.organization_id):
+        if owner.id == membership.user_id:
+            continue
+        services.notify(
+            owner,
+            kind="members.joined",
+            title=_(
+                "%(name)s đã tham gia %(org)s.",
+                name=membership.user.name,
+                org=membership.organization.name,
+            ),
+            link=path_for("account.members"),
+            email=False,
+        )
+
+
+def tell_member_of_role(membership, *, change: str, actor, **_details) -> None:
+    """Tell a member that their organisation role changed."""
+    user = membership.user
+    with force_locale(user.locale or "vi"):
+        title = _(
+            "Vai trò của bạn trong %(org)s nay là: %(role)s.",
+            org=membership.organization.name,
+            role=_ROLE_NAMES.get(membership.role, membership.role),
+        )
+    services.notify(user, kind="members.role", title=title, link=path_for("account.members"))
+
+
+def tell_removed_member(org, *, user, actor, **_details) -> None:
+    """Tell a person who was removed from an organisation (not one who left by themselves)."""
+    if actor is not None and actor.id == user.id:
+        return
+    with force_locale(user.locale or "vi"):
+        title = _("Bạn không còn là thành viên của %(org)s.", org=org.name)
+    services.notify(user, kind="members.removed", title=title, link=None)
+
+
+def tell_owners_of_join_request(join, *, dispute_path: str | None = None, **_details) -> None:
+    """Tell the owners, in the app and by e-mail, that someone asks to join; give the
+    requester the link to the moderators in case nobody answers or the owner is not theirs."""
+    org = join.organization
+    if dispute_path:
+        with force_locale(join.locale or "vi"):
+            subject = _("Đã gửi yêu cầu tham gia %(org)s", org=org.name)
+            body = _(
+                "Chủ sở hữu của tổ chức đã được thông báo. Nếu tổ chức này do người khác đăng "
+                "ký, hoặc không ai trả lời trong 7 ngày, hãy gửi giấy chứng nhận đăng ký doanh "
+                "nghiệp cho kiểm duyệt viên qua liên kết dưới đây."
+            )
+            label = _("Gửi kiểm duyệt viên")
+        services.queue_email(
+            _recipient(join.email, join.name, join.locale),
+            subject=subject,
+            body=body,
+            link=dispute_path,
+            link_label=label,
+        )
+    for owner in _owners(org.id):
+        with force_locale(owner.locale or "vi"):
+            title = _(
+                "%(name)s (%(email)s) xin gia nhập %(org)s.",
+                name=join.name,
+                email=join.email,
+                org=org.name,
+            )
+            body = _("Chấp nhận (chọn vai trò) hoặc từ chối trên trang Thành viên.")
+        services.notify(
+            owner,
+            kind="members.join_request",
+            title=title,
+            body=body,
+            link=path_for("account.members"),
+        )
+
+
+def email_join_decision(join, *, accept: bool, **_details) -> None:
+    """E-mail the requester how their join request was answered."""
+    org = join.organization
+    with force_locale(join.locale or "vi"):
+        if accept:
+            subject = _("Yêu cầu tham gia %(org)s đã được chấp nhận", org=org.name)
+            body = _(
+                "Bạn có thể đăng nhập bằng địa chỉ e-mail và mật khẩu đã đăng ký.",
+            )
+            link, label = path_for("auth.login"), _("Đăng nhập")
+        else:
+            subject = _("Yêu cầu tham gia %(org)s bị từ chối", org=org.name)
+            body = _("Lý do: %(reason)s", reason=join.reason or "")
+            link, label = None, None
+    services.queue_email(
+        _recipient(join.email, join.name, join.locale),
+        subject=subject,
+        body=body,
+        link=link,
+        link_label=label,
+    )
+
+
+def tell_staff_of_dispute(join, **_details) -> None:
+    """Tell the moderators that a join request waits for their decision."""
+    services.notify_staff(
+        kind="moderation.queue",
+        title=_("Tranh chấp quyền sở hữu tổ chức: %(name)s", name=join.organization.name),
+        link=path_for("moderation.join_request", join_id=join.id),
+        email=False,
+    )
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
@@ -132,3 +288,10 @@ def connect() -> None:
     events.email_verification_requested.connect(email_verification_link)
     events.email_changed.connect(tell_old_address)
     events.account_erased.connect(personal_data.forget_person)
+    events.member_invited.connect(email_invitation)
+    events.member_joined.connect(tell_owners_of_new_member)
+    events.membership_changed.connect(tell_member_of_role)
+    events.member_removed.connect(tell_removed_member)
+    events.join_requested.connect(tell_owners_of_join_request)
+    events.join_request_decided.connect(email_join_decision)
+    events.join_request_disputed.connect(tell_staff_of_dispute)

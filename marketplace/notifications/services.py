@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select, update
 
-from marketplace.accounts.models import STAFF_ROLES, Organization, User
+from marketplace.accounts.models import STAFF_ROLES, Membership, Organization, User
 from marketplace.core.database import utcnow
 from marketplace.core.permissions import require
 from marketplace.extensions import db
@@ -105,7 +105,10 @@ def queue_email(
 def notify_organization(org: Organization, **kwargs) -> list[Notification]:
     """Notify every active member of an organisation (see `notify` for the arguments)."""
     members = db.session.scalars(
-        select(User).where(User.organization_id == org.id, User.active.is_(True)).order_by(User.id)
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == org.id, User.active.is_(True))
+        .order_by(User.id)
     ).all()
     return _notify_each(members, **kwargs)
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.roles import ActionRefused, allows, require_action
 from marketplace.billing import queries as billing_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core.clock import local_today
@@ -141,6 +142,10 @@ def can_review(
         )
     if user.organization_id is None:
         return False, _("Tài khoản của bạn chưa gắn với doanh nghiệp nào.")
+    try:
+        require_action(user, "review.write")
+    except ActionRefused as refused:
+        return False, refused.message
     if solution.status != SolutionStatus.PUBLISHED:
         return False, _("Giải pháp này hiện không nhận đánh giá.")
     today = today or local_today()
@@ -217,8 +222,12 @@ def can_vote(user: User | None, review: Review) -> bool:
 
 
 def can_reply(user: User | None, review: Review) -> bool:
-    """Only the members of the solution's vendor answer a (published) review."""
-    return bool(review.is_published and is_solution_vendor(user, review.solution))
+    """Only the members of the solution's vendor whose role allows it answer a published review."""
+    return bool(
+        review.is_published
+        and is_solution_vendor(user, review.solution)
+        and allows(user, "review.reply")
+    )
 
 
 def can_report(user: User | None, review: Review) -> bool:
@@ -235,7 +244,9 @@ def require_vote(user: User | None, review: Review) -> None:
 
 
 def require_reply(user: User | None, review: Review) -> None:
-    require(can_reply(user, review))
+    """Refuse anyone but the vendor; a vendor member without the role is told why (403)."""
+    require(review.is_published and is_solution_vendor(user, review.solution))
+    require_action(user, "review.reply")
 
 
 def require_report(user: User | None, review: Review) -> None:

@@ -235,7 +235,7 @@ def inbox_csv():
 
 def _vendor_trial(trial_id: int) -> TrialRequest:
     trial = _trial_or_404(trial_id)
-    permissions.require_vendor_action(current_user, trial)
+    permissions.require_vendor_member(current_user, trial)
     return trial
 
 
@@ -255,7 +255,10 @@ def _render_vendor_trial(trial: TrialRequest, status: int = 200, **forms: FlaskF
             trial=trial,
             today=today,
             planned_end=today + dt.timedelta(days=trial.trial_days),
-            actions=presenters.allowed_actions(trial),
+            # A member whose role does not act on trials sees the trial without the buttons.
+            actions=presenters.allowed_actions(trial)
+            if permissions.may_respond(current_user)
+            else set(),
             side="vendor",
             **context,
         ),
@@ -277,6 +280,8 @@ def _act(
     success: str,
 ):
     trial = _vendor_trial(trial_id)
+    # The role check before the form's: a member is told they may not act, whatever they sent.
+    permissions.require_vendor_action(current_user, trial)
     return actions.perform(
         lambda: perform(trial, form),
         form=form,

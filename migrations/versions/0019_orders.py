@@ -16,7 +16,7 @@ prices that carry their period.
   plain lowest price.
 
 Revision ID: 0019_orders
-Revises: 0017_consents
+Revises: 0018_memberships
 Create Date: 2026-12-02 14:30:00
 
 """
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_orders"
-down_revision = "0017_consents"
+down_revision = "0018_memberships"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ rebuilds the index rows with the pairs (downgrade: without them). The text prepa
 copied here on purpose (migrations never import application code).
 
 Revision ID: 0020_search_words
-Revises: 0017_consents
+Revises: 0019_orders
 Create Date: 2026-12-02 15:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_search_words"
-down_revision = "0017_consents"
+down_revision = "0019_orders"
 branch_labels = None
 depends_on = None
 

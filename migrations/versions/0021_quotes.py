@@ -4,7 +4,7 @@ requests (one open request per organisation and solution, enforced by a partial 
 index), their timeline, messages, and the vendor's offers with their priced lines.
 
 Revision ID: 0021_quotes
-Revises: 0017_consents
+Revises: 0020_search_words
 Create Date: 2026-12-02 15:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_quotes"
-down_revision = "0017_consents"
+down_revision = "0020_search_words"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ becomes unverified. The downgrade drops the columns and gives the old badge back
 reviews the old rule verified (a trial accepted, active, ended or converted, or a purchase).
 
 Revision ID: 0022_review_use
-Revises: 0017_consents
+Revises: 0021_quotes
 Create Date: 2026-12-02 15:00:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_review_use"
-down_revision = "0017_consents"
+down_revision = "0021_quotes"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 several hosts never run a task twice and its failures are counted.
 
 Revision ID: 0023_jobs
-Revises: 0017_consents
+Revises: 0022_review_use
 Create Date: 2026-12-02 14:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_jobs"
-down_revision = "0017_consents"
+down_revision = "0022_review_use"
 branch_labels = None
 depends_on = None
 

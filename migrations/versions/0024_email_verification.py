@@ -10,7 +10,7 @@ a rule that did not exist. Only accounts created afterwards must verify.
 kept, pseudonymous, because trials, orders, reviews and the audit log point at it.
 
 Revision ID: 0024_email_verification
-Revises: 0017_consents
+Revises: 0023_jobs
 Create Date: 2026-12-02 14:30:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_email_verification"
-down_revision = "0017_consents"
+down_revision = "0023_jobs"
 branch_labels = None
 depends_on = None
 

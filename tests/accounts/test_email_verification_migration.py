@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from marketplace.extensions import db
 from tests.core.test_migrations import _fresh_app
 
-BEFORE = "0017_consents"
+BEFORE = "0023_jobs"
 
 
 def test_existing_users_are_verified_and_downgrade_drops_the_columns(tmp_path):

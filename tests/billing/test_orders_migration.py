@@ -10,7 +10,7 @@ from sqlalchemy import text
 from marketplace.extensions import db
 from tests.core.test_migrations import _fresh_app
 
-BEFORE = "0017_consents"
+BEFORE = "0018_memberships"
 ONE_TIME = 10**15
 
 

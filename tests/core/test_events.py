@@ -97,6 +97,13 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.email_verification_requested: notices.email_verification_link,
         events.email_changed: notices.tell_old_address,
         events.account_erased: (notification_data.forget_person, trial_data.forget_requester),
+        events.member_invited: notices.email_invitation,
+        events.member_joined: notices.tell_owners_of_new_member,
+        events.membership_changed: notices.tell_member_of_role,
+        events.member_removed: notices.tell_removed_member,
+        events.join_requested: notices.tell_owners_of_join_request,
+        events.join_request_decided: notices.email_join_decision,
+        events.join_request_disputed: notices.tell_staff_of_dispute,
         events.trial_moved: insights.count_trial_move,
         events.quote_moved: insights.count_quote_move,
         events.offer_accepted: insights.count_offer_accepted,
@@ -489,6 +496,15 @@ def _outbox() -> list[str]:
     return list(db.session.scalars(select(EmailOutbox.to_email).order_by(EmailOutbox.id)))
 
 
+# ---------------------------------------------------------------- teams
+
+
+def _outbox_to() -> list[str]:
+    from marketplace.notifications.models import EmailOutbox
+
+    return list(db.session.scalars(select(EmailOutbox.to_email).order_by(EmailOutbox.id)))
+
+
 def test_a_verification_link_is_e_mailed_through_the_event(app):
     from marketplace.accounts import email_verification
 
@@ -574,3 +590,74 @@ def test_erasure_clears_notifications_and_trial_contacts_through_the_event(app, 
     assert (trial.contact_name, trial.contact_phone) == ("", "")
     [note] = db.session.scalars(select(Notification).where(Notification.user_id == vendor.id))
     assert "Đỗ Thị Ngọc Ánh" not in note.body and "Người dùng đã xoá" in note.body
+
+
+def test_an_invitation_is_e_mailed_through_the_event(app, enterprise):
+    from marketplace.accounts import teams
+
+    with disconnected(events.member_invited, notices.email_invitation):
+        teams.invite(enterprise, "a@example.vn", "member")
+    assert _outbox_to() == []
+    with recorded(events.member_invited) as seen:
+        teams.invite(enterprise, "b@example.vn", "member")
+    [(sender, details)] = seen
+    assert sender.email == "b@example.vn" and details["path"].startswith("/invitations/")
+    assert _outbox_to() == ["b@example.vn"]
+
+
+def test_members_joining_changing_and_leaving_notify_through_events(app, enterprise):
+    from marketplace.accounts import teams
+    from marketplace.accounts.models import Membership
+
+    org = enterprise.organization
+    join = teams.request_to_join(org, email="c@example.vn", name="C", password="mat-khau-c-2026")
+    assert _outbox_to().count("c@example.vn") == 1  # the requester's link to the moderators
+    with disconnected(events.join_requested, notices.tell_owners_of_join_request):
+        teams.request_to_join(org, email="d@example.vn", name="D", password="mat-khau-d-2026")
+    assert notes_for(enterprise) == 1  # only the connected receiver told the owner
+    with (
+        disconnected(events.join_request_decided, notices.email_join_decision),
+        disconnected(events.member_joined, notices.tell_owners_of_new_member),
+    ):
+        teams.answer_join_request(enterprise, join.id, accept=True, role="member")
+    assert _outbox_to().count("c@example.vn") == 1 and notes_for(enterprise) == 1
+    row = db.session.scalar(select(Membership).where(Membership.role == "member"))
+    with recorded(events.membership_changed) as seen:
+        teams.change_role(enterprise, row.id, "manager")
+    assert seen and notes_for(row.user) == 1
+    with disconnected(events.member_removed, notices.tell_removed_member):
+        teams.remove_member(enterprise, row.id)
+    assert notes_for(row.user) == 1
+    other = teams.request_to_join(org, email="e@example.vn", name="E", password="mat-khau-e-2026")
+    teams.answer_join_request(enterprise, other.id, accept=False, reason="Không quen biết.")
+    assert _outbox_to().count("e@example.vn") == 2  # the link, then the answer
+
+
+def test_a_dispute_reaches_the_moderators_through_the_event(app, enterprise, moderator):
+    from marketplace.accounts import teams
+
+    org = enterprise.organization
+
+    def disputed(email: str):
+        join = teams.request_to_join(org, email=email, name="F", password="mat-khau-f-2026")
+        document = Upload(
+            org_id=org.id,
+            filename=f"{email}.png",
+            content_type="image/png",
+            size_bytes=1,
+            width=1,
+            height=1,
+            purpose="document",
+        )
+        db.session.add(document)
+        db.session.flush()
+        return teams.dispute_join_request(
+            join, claim="registered_by_other", reason="Của tôi", document_id=document.id
+        )
+
+    with disconnected(events.join_request_disputed, notices.tell_staff_of_dispute):
+        disputed("f@example.vn")
+    assert notes_for(moderator) == 0
+    with recorded(events.join_request_disputed) as seen:
+        disputed("g@example.vn")
+    assert len(seen) == 1 and notes_for(moderator) == 1

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from marketplace.extensions import db
 from tests.core.test_migrations import _fresh_app
 
-BEFORE = "0017_consents"
+BEFORE = "0020_search_words"
 
 
 def test_vendors_get_unique_slugs_and_downgrade_removes_them(tmp_path):

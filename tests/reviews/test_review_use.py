@@ -190,7 +190,7 @@ def test_migration_removes_the_badge_from_reviews_without_use(app, solution):
 
 
 def _check_migration(ids, rows):
-    downgrade(revision="0017_consents")
+    downgrade(revision="0021_quotes")
     with db.engine.connect() as conn:
         old = dict(conn.execute(text("SELECT id, verified FROM reviews")).all())
     assert all(old[i] for i in ids.values())  # the old rule: every one had the badge
@@ -204,7 +204,7 @@ def _check_migration(ids, rows):
     # The reviews themselves stay.
     assert len(after) == 5
     # Downgrade gives the old badge back.
-    downgrade(revision="0017_consents")
+    downgrade(revision="0021_quotes")
     with db.engine.connect() as conn:
         old = dict(conn.execute(text("SELECT id, verified FROM reviews")).all())
     assert all(old[i] for i in ids.values())

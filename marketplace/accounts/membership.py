@@ -1,0 +1,94 @@
+"""Who belongs to which organisation: reads of memberships, loaded once per request."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from marketplace.accounts.models import Membership, Organization, User
+from marketplace.extensions import db
+
+_CACHE_KEY = "_current_memberships"
+
+
+def current_membership(user) -> Membership | None:
+    """Return the user's membership of the organisation they act for, or None.
+
+    Within a request the answer is kept on `g` (one query per user and organisation,
+    however many buttons ask); `forget_memberships()` drops it after a change.
+    """
+    if not getattr(user, "is_authenticated", False) or user.organization_id is None:
+        return None
+    key = (user.id, user.organization_id)
+    cache = g.setdefault(_CACHE_KEY, {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership).where(
+                Membership.user_id == user.id, Membership.organization_id == user.organization_id
+            )
+        )
+    return cache[key]
+
+
+def forget_memberships() -> None:
+    """Drop the request's remembered memberships (after one changed)."""
+    if has_request_context():
+        g.pop(_CACHE_KEY, None)
+
+
+def membership_of(user: User, org_id: int) -> Membership | None:
+    """Return the user's membership of the organisation `org_id`, or None."""
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == org_id
+        )
+    )
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """Return every organisation the user belongs to, by organisation name."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(Membership.user_id == user.id)
+            .order_by(Organization.name, Organization.id)
+        )
+    )
+
+
+def members_of(org_id: int) -> list[Membership]:
+    """Return the organisation's memberships with their users: owners first, then by name."""
+    order = {"owner": 0, "manager": 1, "member": 2}
+    rows = list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.organization_id == org_id)
+            .order_by(User.name, User.id)
+        )
+    )
+    return sorted(rows, key=lambda m: order.get(m.role, 3))
+
+
+def member_ids(org_id: int) -> list[int]:
+    """Return the ids of the organisation's active members."""
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == org_id, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
+def owner_count(org_id: int) -> int:
+    """Count the owners of an organisation."""
+    return len(
+        db.session.scalars(
+            select(Membership.id).where(
+                Membership.organization_id == org_id, Membership.role == "owner"
+            )
+        ).all()
+    )
