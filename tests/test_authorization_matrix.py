@@ -113,7 +113,8 @@ TABLE = {
     ("account.delete_account", "GET"): ("/account/delete", signed_in("ok")),
     ("account.delete_account", "POST"): (
         "/account/delete",
-        signed_in("ok", moderator=409, admin=409),
+        # The only owner of a team must hand ownership over first (409).
+        signed_in("ok", enterprise=409, owner_vendor=409, moderator=409, admin=409),
     ),
     ("auth.logout", "GET"): ("/auth/logout", every("ok")),
     ("auth.logout", "POST"): ("/auth/logout", every("ok")),
@@ -303,7 +304,8 @@ TABLE = {
     # Buying is for owners and managers (order.create).
     ("billing.checkout", "GET"): (
         "/billing/checkout?plan_id={plan_id}",
-        enterprises_only(enterprise_member=403),
+        # A member is shown why ordering is for owners and managers (200).
+        enterprises_only(),
     ),
     ("billing.checkout", "POST"): ("/billing/checkout", enterprises_only(enterprise_member=403)),
     ("billing.checkout_success", "GET"): ("/billing/success", enterprises_only()),
@@ -322,19 +324,31 @@ TABLE = {
     ),
     ("billing.cancel_order", "POST"): (
         "/orders/{order_id}/cancel",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        # A member is sent back to the order with the reason (order.create is for leads).
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("billing.confirm_payment", "POST"): (
         "/orders/{order_id}/confirm-payment",
-        signed_in("ok", enterprise=403, other_enterprise=403, other_vendor=404),
+        signed_in(
+            "ok",
+            enterprise=403,
+            enterprise_member=403,
+            enterprise_manager=403,
+            other_enterprise=403,
+            other_vendor=404,
+            vendor_member=403,
+        ),
     ),
     ("billing.record_einvoice", "POST"): (
         "/orders/{order_id}/einvoice",
-        signed_in(403, owner_vendor="ok", other_vendor=404),
+        signed_in(403, owner_vendor="ok", vendor_manager="ok", other_vendor=404),
     ),
     ("billing.vendor_orders_csv", "GET"): ("/vendor/sales/orders.csv", vendors_only()),
     ("billing.bank_account", "GET"): ("/vendor/bank-account", vendors_only()),
-    ("billing.bank_account", "POST"): ("/vendor/bank-account", vendors_only()),
+    ("billing.bank_account", "POST"): (
+        "/vendor/bank-account",
+        vendors_only(vendor_member=403, vendor_manager=403),
+    ),
     ("billing.moderation_bank_accounts", "GET"): (
         "/moderation/billing/bank-accounts",
         staff_only(),
@@ -389,32 +403,32 @@ TABLE = {
     # Quotes: the enterprise asked for a quote of the published listing and got an offer.
     ("quotes.request_quote", "GET"): (
         "/solutions/{published_slug}/quote",
-        signed_in(403, enterprise="ok", other_enterprise="ok"),
+        signed_in(403, other_enterprise="ok", **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.request_quote", "POST"): (
         "/solutions/{published_slug}/quote",
-        signed_in(403, enterprise="ok", other_enterprise="ok"),
+        signed_in(403, other_enterprise="ok", **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.my_quotes", "GET"): ("/account/quotes", enterprises_only()),
     ("quotes.my_quote", "GET"): (
         "/account/quotes/{quote_id}",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.accept", "POST"): (
         "/account/quotes/{quote_id}/accept",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.decline", "POST"): (
         "/account/quotes/{quote_id}/decline",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.withdraw", "POST"): (
         "/account/quotes/{quote_id}/withdraw",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.enterprise_message", "POST"): (
         "/account/quotes/{quote_id}/messages",
-        signed_in(403, enterprise="ok", other_enterprise=404),
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)),
     ),
     ("quotes.inbox", "GET"): ("/vendor/quotes", vendors_only()),
     ("quotes.inbox_csv", "GET"): ("/vendor/quotes.csv", vendors_only()),
@@ -422,7 +436,11 @@ TABLE = {
     ("quotes.offer", "POST"): ("/vendor/quotes/{quote_id}/offer", owner_only()),
     ("quotes.retract", "POST"): ("/vendor/quotes/{quote_id}/retract", owner_only()),
     ("quotes.close", "POST"): ("/vendor/quotes/{quote_id}/close", owner_only()),
-    ("quotes.assign", "POST"): ("/vendor/quotes/{quote_id}/assign", owner_only()),
+    ("quotes.assign", "POST"): (
+        "/vendor/quotes/{quote_id}/assign",
+        # A member is sent back to the quote with the reason (quote.assign is for leads).
+        owner_only(),
+    ),
     ("quotes.vendor_message", "POST"): ("/vendor/quotes/{quote_id}/messages", owner_only()),
     # Moderators read quotes, never answer them.
     ("quotes.staff_quotes", "GET"): ("/moderation/quotes", staff_only()),
@@ -431,7 +449,7 @@ TABLE = {
     ("vendors.directory", "GET"): ("/vendors", every("ok")),
     ("vendors.profile", "GET"): ("/vendors/{vendor_slug}", every("ok")),
     ("vendor.profile_edit", "GET"): ("/vendor/profile", vendors_only()),
-    ("vendor.profile_edit", "POST"): ("/vendor/profile", vendors_only()),
+    ("vendor.profile_edit", "POST"): ("/vendor/profile", vendors_only(vendor_member=403)),
     # Reviews: the enterprise tried the published listing (an ended trial) and reviewed it.
     # Only it may write; vendors, staff and untried enterprises get 403 with the reason.
     ("reviews.write", "GET"): (

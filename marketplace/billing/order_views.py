@@ -134,6 +134,8 @@ def cancel_order(order_id: int):
 @role_required("vendor", "moderator", "admin")
 def confirm_payment(order_id: int):
     found = _order_or_404(order_id)
+    # Who may confirm is decided before the form is read: a refusal is never a form error.
+    permissions.require_payment_confirmer(current_user, found)
     form = ConfirmPaymentForm()
     return perform(
         lambda: billing_orders.confirm_payment(
@@ -150,6 +152,7 @@ def confirm_payment(order_id: int):
 @role_required("vendor")
 def record_einvoice(order_id: int):
     found = _order_or_404(order_id)
+    permissions.require_invoice_recorder(current_user, found)
     form = EInvoiceForm()
     return perform(
         lambda: billing_orders.record_einvoice(

@@ -115,6 +115,13 @@ def require_payment_confirmer(user: User | None, order) -> None:
         roles.require_action(user, "order.confirm_payment")
 
 
+def require_invoice_recorder(user: User | None, order) -> None:
+    """Only the order's vendor, and among its people those with order.confirm_payment."""
+    require(can_view_order(user, order), hide=True)
+    require(is_order_vendor(user, order))
+    roles.require_action(user, "order.confirm_payment")
+
+
 def require_staff(user: User | None) -> None:
     require(is_staff(user))
 
