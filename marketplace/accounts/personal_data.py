@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
+from marketplace.accounts import membership as memberships
 from marketplace.accounts import roles
 from marketplace.accounts.models import Consent, User
 from marketplace.accounts.services import AccountError, end_all_sessions
@@ -64,19 +65,18 @@ def profile_section(user: User) -> dict[str, Any]:
 
 
 def organizations_section(user: User) -> list[dict[str, Any]]:
-    """Return the organisations the person acts for, with their role in each."""
-    org = user.organization
-    if org is None:
-        return []
-    role = roles.org_role(user)
+    """Return every organisation the person belongs to, with their role in each."""
     return [
         {
-            "id": org.id,
-            "kind": org.kind,
-            "name": org.name,
-            "tax_code": org.tax_code,
-            "role": str(role) if role else None,
+            "id": row.organization.id,
+            "kind": row.organization.kind,
+            "name": row.organization.name,
+            "tax_code": row.organization.tax_code,
+            "role": row.role,
+            "member_since": iso(row.created_at),
+            "acting_for": row.organization_id == user.organization_id,
         }
+        for row in memberships.memberships_of(user)
     ]
 
 
@@ -140,31 +140,25 @@ def export_json(user: User) -> str:
 def can_delete_account(user: User) -> tuple[bool, str | None]:
     """Tell whether the person may erase their account now, and if not, why.
 
-    The organisation must keep an owner: an owner whose colleagues include no other owner
-    transfers ownership first. Staff accounts are closed by an administrator.
+    Every organisation must keep an owner: the only owner of an organisation that has other
+    members transfers ownership first (`/account/members`). Staff accounts are closed by an
+    administrator.
     """
     if user.is_staff:
         return False, _(
             "Tài khoản kiểm duyệt viên và quản trị viên do quản trị viên hệ thống đóng, "
             "không tự xóa được."
         )
-    org = user.organization
-    if org is None or roles.org_role(user) != roles.OrgRole.OWNER:
-        return True, None
-    colleagues = db.session.scalars(
-        select(User).where(
-            User.organization_id == org.id,
-            User.id != user.id,
-            User.active.is_(True),
-            User.deleted_at.is_(None),
-        )
-    ).all()
-    if colleagues and not any(roles.org_role(c) == roles.OrgRole.OWNER for c in colleagues):
-        return False, _(
-            "Bạn là chủ sở hữu duy nhất của %(org)s. Hãy chuyển quyền chủ sở hữu cho một "
-            "thành viên khác trước khi xóa tài khoản.",
-            org=org.name,
-        )
+    for row in memberships.memberships_of(user):
+        if row.role != roles.OrgRole.OWNER:
+            continue
+        others = [m for m in memberships.member_ids(row.organization_id) if m != user.id]
+        if others and memberships.owner_count(row.organization_id) < 2:
+            return False, _(
+                "Bạn là chủ sở hữu duy nhất của %(org)s. Hãy chuyển quyền chủ sở hữu cho một "
+                "thành viên khác trước khi xóa tài khoản.",
+                org=row.organization.name,
+            )
     return True, None
 
 

@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts import email_verification
 from marketplace.accounts import membership as memberships
 from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
@@ -303,6 +304,9 @@ def _join(invitation: Invitation, user: User) -> Membership:
         user_id=user.id, organization_id=invitation.organization_id, role=invitation.role
     )
     db.session.add(row)
+    # The link reached the invited address: that proves it, as a verification link would.
+    if user.email_verified_at is None and normalise_email(user.email) == invitation.email:
+        user.email_verified_at = utcnow()
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
     try:
@@ -565,6 +569,8 @@ def decide_dispute(moderator: User, join: JoinRequest, *, grant: bool, reason: s
         db.session.add(user)
         db.session.flush()
         record_consents(user)
+        # The address was typed by the requester, never proven: it gets a verification link.
+        email_verification.send_verification(user)
         db.session.add(Membership(user_id=user.id, organization_id=org.id, role=OrgRole.OWNER))
         join.status, join.role, join.user_id = JoinRequestStatus.GRANTED, OrgRole.OWNER, user.id
     else:
@@ -615,6 +621,8 @@ def answer_join_request(
         db.session.add(user)
         db.session.flush()
         record_consents(user)
+        # The address was typed by the requester, never proven: it gets a verification link.
+        email_verification.send_verification(user)
         row = Membership(user_id=user.id, organization_id=org.id, role=new_role)
         db.session.add(row)
         join.status, join.role, join.user_id = JoinRequestStatus.ACCEPTED, new_role, user.id

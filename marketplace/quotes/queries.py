@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Role, User
+from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog.models import Solution
 from marketplace.core.params import id_arg
 from marketplace.extensions import db
@@ -257,3 +258,15 @@ def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
     if vendor_id is None:
         return None
     return median_response_time([vendor_id]).get(vendor_id)
+
+
+def order_of(quote: QuoteRequest) -> Order | None:
+    """Return the order placed when the quote's offer was accepted, if any."""
+    if quote.status != "accepted":
+        return None
+    return db.session.scalar(
+        select(Order)
+        .where(Order.source == OrderSource.QUOTE, Order.source_id == quote.id)
+        .order_by(Order.id.desc())
+        .limit(1)
+    )

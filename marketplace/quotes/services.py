@@ -26,6 +26,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.accounts.roles import require_action
 from marketplace.accounts.validation import normalise_phone
+from marketplace.billing import orders as billing_orders
+from marketplace.billing.models import OrderSource
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import events
 from marketplace.core.audit import record_audit
@@ -224,14 +226,42 @@ def _decide_offer(offer: Offer, status: str) -> None:
     db.session.refresh(offer)
 
 
+def _place_order(actor: User, quote: QuoteRequest, offer: Offer):
+    """Order exactly the offer's lines at their unit prices (VAT is added on top)."""
+    lines = [
+        billing_orders.LineInput(
+            description=line.description or (line.plan.name if line.plan else quote.solution.name),
+            unit_price_vnd=line.unit_price_vnd,
+            quantity=line.quantity,
+            vat_treatment=line.vat,
+            price_includes_vat=False,
+            plan_id=line.plan_id,
+            period=line.plan.period if line.plan else None,
+        )
+        for line in offer.lines
+    ]
+    try:
+        return billing_orders.create_order(
+            actor,
+            vendor=quote.vendor,
+            lines=lines,
+            source=OrderSource.QUOTE,
+            source_id=quote.id,
+            solution_id=quote.solution_id,
+        )
+    except billing_orders.BillingError as err:
+        raise QuoteError(err.message) from err
+
+
 def accept_offer(
     actor: User, quote: QuoteRequest, *, offer_id: int | None, today: dt.date | None = None
 ) -> Offer:
     """Accept the standing offer while it is valid (enterprise, role quote.accept).
 
     `offer_id` is the offer the enterprise saw: if a newer one replaced it meanwhile, the
-    acceptance is refused. Only the offer's stored lines price the order: billing makes it
-    from `offer_accepted`.
+    acceptance is refused. Only the offer's stored lines price the order, placed here in the
+    same transaction (billing.orders.create_order): if billing refuses it (the vendor has no
+    confirmed bank account yet), nothing is accepted and the enterprise is told why.
     """
     permissions.require_requester_side(actor, quote)
     require_action(actor, "quote.accept")
@@ -246,6 +276,7 @@ def accept_offer(
     _move(quote, actor, S.ACCEPTED)
     _decide_offer(offer, OfferStatus.ACCEPTED)
     db.session.flush()
+    _place_order(actor, quote, offer)
     events.offer_accepted.send(offer, user=actor)
     _tell_vendor(
         quote,

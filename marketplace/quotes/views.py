@@ -153,6 +153,7 @@ def _render_my_quote(quote: QuoteRequest, status: int = 200, **forms):
         render_template(
             "quotes/my_quote.html",
             quote=quote,
+            order=quotes_queries.order_of(quote),
             today=local_today(),
             can_accept=allows(current_user, "quote.accept"),
             side="enterprise",
@@ -323,6 +324,7 @@ def _render_vendor_quote(quote: QuoteRequest, status: int = 200, **forms):
         render_template(
             "quotes/vendor_quote.html",
             quote=quote,
+            order=quotes_queries.order_of(quote),
             today=local_today(),
             side="vendor",
             can_respond=allows(current_user, "quote.respond"),
@@ -450,5 +452,9 @@ def staff_quote(quote_id: int):
     quote = _quote_or_404(quote_id)
     permissions.require_view_quote(current_user, quote)
     return render_template(
-        "quotes/staff_quote.html", quote=quote, today=local_today(), side="staff"
+        "quotes/staff_quote.html",
+        quote=quote,
+        order=quotes_queries.order_of(quote),
+        today=local_today(),
+        side="staff",
     )

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.roles import ActionRefused, allows, require_action
+from marketplace.accounts.roles import ActionRefused, EmailNotVerified, allows, require_action
 from marketplace.billing import queries as billing_queries
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core.clock import local_today
@@ -144,6 +144,8 @@ def can_review(
         return False, _("Tài khoản của bạn chưa gắn với doanh nghiệp nào.")
     try:
         require_action(user, "review.write")
+    except EmailNotVerified:
+        pass  # the view explains it and offers to send the link again (accounts.refusals)
     except ActionRefused as refused:
         return False, refused.message
     if solution.status != SolutionStatus.PUBLISHED:

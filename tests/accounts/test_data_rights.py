@@ -246,18 +246,26 @@ def test_password_guesses_on_the_deletion_form_are_throttled(client, login, worl
 
 def test_the_only_owner_with_colleagues_must_transfer_first(app, monkeypatch, world):
     """With memberships an owner may be the only one: then erasure waits (one function)."""
-    from marketplace.accounts import roles
+    from marketplace.accounts.models import Membership
 
     duyen = world["duyen"]
-    monkeypatch.setattr(
-        roles,
-        "org_role",
-        lambda user: roles.OrgRole.OWNER if user.id == duyen.id else roles.OrgRole.MEMBER,
-    )
+    rows = db.session.scalars(
+        select(Membership).where(Membership.organization_id == duyen.organization_id)
+    ).all()
+    assert len(rows) == 2
+    for row in rows:
+        row.role = "owner" if row.user_id == duyen.id else "member"
+    db.session.flush()
     allowed, reason = personal_data.can_delete_account(duyen)
     assert not allowed and "chủ sở hữu duy nhất" in reason
-    # Alone in the organisation, or one of several owners: allowed.
-    monkeypatch.setattr(roles, "org_role", lambda user: roles.OrgRole.OWNER)
+    # One of several owners: allowed.
+    for row in rows:
+        row.role = "owner"
+    db.session.flush()
+    assert personal_data.can_delete_account(duyen) == (True, None)
+    # Alone in the organisation: allowed.
+    db.session.delete(next(row for row in rows if row.user_id != duyen.id))
+    db.session.flush()
     assert personal_data.can_delete_account(duyen) == (True, None)
 
 

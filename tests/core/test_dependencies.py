@@ -28,8 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "catalog": _BELOW_CATALOG,
     "trials": _BELOW_CATALOG | {"catalog"},
     "billing": _BELOW_CATALOG | {"catalog", "trials"},
-    # Quotes sit beside billing: an accepted offer reaches billing through offer_accepted.
-    "quotes": _BELOW_CATALOG | {"catalog", "trials"},
+    # Quotes sit above billing: an accepted offer is placed as an order at its prices.
+    "quotes": _BELOW_CATALOG | {"catalog", "trials", "billing"},
     "reviews": _BELOW_CATALOG | {"catalog", "trials", "billing"},
     "compare": {"core", "accounts", "catalog", "trials", "reviews"},
     "moderation": _BELOW_CATALOG | {"catalog", "reviews"},

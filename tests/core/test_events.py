@@ -351,6 +351,8 @@ def _quote_offered_and_accepted(enterprise, vendor, solution):
     from marketplace.quotes import rules as quotes_rules
     from marketplace.quotes import services as quotes
 
+    factories.confirm_bank_account(vendor)  # the accepted offer becomes a transfer order
+
     quote = quotes.request_quote(
         enterprise,
         solution,
@@ -620,7 +622,8 @@ def test_members_joining_changing_and_leaving_notify_through_events(app, enterpr
         disconnected(events.member_joined, notices.tell_owners_of_new_member),
     ):
         teams.answer_join_request(enterprise, join.id, accept=True, role="member")
-    assert _outbox_to().count("c@example.vn") == 1 and notes_for(enterprise) == 1
+    # Only the new account's verification link went out, not the decision or the notice.
+    assert _outbox_to().count("c@example.vn") == 2 and notes_for(enterprise) == 1
     row = db.session.scalar(select(Membership).where(Membership.role == "member"))
     with recorded(events.membership_changed) as seen:
         teams.change_role(enterprise, row.id, "manager")

@@ -26,11 +26,14 @@ def plan_named(solution, name: str):
 
 @pytest.fixture
 def solution(vendor):
+    # An accepted offer becomes a bank-transfer order: the vendor has a confirmed account.
+    factories.confirm_bank_account(vendor)
     return factories.make_solution(vendor, plans=list(PLANS))
 
 
 @pytest.fixture
 def other_solution(other_vendor):
+    factories.confirm_bank_account(other_vendor)
     return factories.make_solution(other_vendor, name="Kế toán Bạch Đằng", plans=[PLANS[0]])
 
 

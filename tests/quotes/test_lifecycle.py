@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from marketplace.accounts import roles
 from marketplace.core import events
@@ -13,7 +13,7 @@ from marketplace.core.audit import AuditLog
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.quotes import rules, services
+from marketplace.quotes import queries, rules, services
 from marketplace.quotes.models import OfferStatus, QuoteStatus
 from tests.quotes.conftest import offer_input, plan_named
 
@@ -72,6 +72,42 @@ def test_accepting_sends_offer_accepted_once_at_the_offered_price(
             Notification.user_id == vendor.id, Notification.title.contains("chấp nhận")
         )
     )
+
+
+def test_accepting_places_one_order_with_the_offer_lines_and_total(app, enterprise, make_quote):
+    from marketplace.billing.models import Order, OrderSource, OrderStatus
+
+    quote = make_quote(offered=True)
+    offer = quote.current_offer
+    services.accept_offer(enterprise, quote, offer_id=offer.id)
+    db.session.commit()
+    [order] = db.session.scalars(select(Order)).all()
+    assert (order.source, order.source_id) == (OrderSource.QUOTE, quote.id)
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert order.organization_id == enterprise.organization_id
+    assert order.vendor_id == quote.vendor_id
+    assert order.total_vnd == offer.total_vnd == 21_940_000
+    assert [(line.quantity, line.unit_price_vnd) for line in order.lines] == [
+        (line.quantity, line.unit_price_vnd) for line in offer.lines
+    ]
+    assert queries.order_of(quote).id == order.id
+
+
+def test_without_a_confirmed_bank_account_accepting_is_refused_and_nothing_changes(
+    app, enterprise, make_quote
+):
+    from marketplace.billing.models import Order, VendorBankAccount
+
+    quote = make_quote(offered=True)
+    offer = quote.current_offer
+    db.session.execute(delete(VendorBankAccount))
+    db.session.commit()
+    with pytest.raises(rules.QuoteError, match="tài khoản nhận chuyển khoản"):
+        services.accept_offer(enterprise, quote, offer_id=offer.id)
+    db.session.rollback()
+    db.session.refresh(quote)
+    assert quote.status == QuoteStatus.OFFERED
+    assert db.session.scalars(select(Order)).all() == []
 
 
 def test_an_expired_offer_cannot_be_accepted_and_the_tick_expires_it(app, enterprise, make_quote):
