@@ -152,6 +152,12 @@ def can_review(
         return False, _("Giải pháp này hiện không nhận đánh giá.")
     today = today or local_today()
     use = review_use(user.organization_id, solution.id, today)
+    if use is not None and use.kind == UseKind.PURCHASE:
+        return True, _(
+            "Doanh nghiệp của bạn đã mua gói của giải pháp này trên Chợ: nhận xét sẽ mang "
+            "nhãn “%(badge)s”.",
+            badge=use_sentence(use),
+        )
     if use is not None:
         return True, _(
             "Doanh nghiệp của bạn đã dùng giải pháp này trên Chợ: nhận xét sẽ mang nhãn "
