@@ -85,7 +85,7 @@ def paid_purchase(org_id: int, solution_id: int) -> bool:
     """The one place that asks whether the organisation paid for the solution here.
 
     Today: a subscription that is or was live, or a paid one-time payment (billing's
-    `has_bought_solution`); a paid order joins there.
+    `has_bought_solution`), or a paid order (bank transfer or card).
     """
     return billing_queries.has_bought_solution(org_id, solution_id)
 
