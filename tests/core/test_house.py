@@ -214,4 +214,5 @@ def test_the_solution_page_shows_the_contributed_sections(client_for, enterprise
     db.session.commit()
     html = client_for(enterprise).get(f"/solutions/{solution.slug}").get_data(as_text=True)
     assert 'id="reviews"' in html  # reviews' panel
-    assert "Thanh toán trực tuyến chưa được bật" in html  # billing's panel, payment off
+    # billing's panel: no Stripe and no confirmed bank account, so whom to contact instead
+    assert "chưa nhận thanh toán qua Chợ Giải Pháp Số" in html

@@ -30,7 +30,17 @@ BLOCKING = {"serious", "critical"}
 # phone, where a longer text is the one that breaks a layout. This keeps the run near a minute.
 WIDTHS = {"vi": (1280, 375), "en": (375,)}
 # Pages that are not HTML for people (files, JSON, CSV, health checks).
-NOT_PAGES = ("static", "bootstrap.static", "media.file", "core.healthz", "auth.logout")
+# Not HTML pages: files, health and metrics answers, a JSON download, the sign-out redirect.
+NOT_PAGES = (
+    "static",
+    "bootstrap.static",
+    "media.file",
+    "core.healthz",
+    "core.readyz",
+    "core.metrics_page",
+    "account.export_data",
+    "auth.logout",
+)
 
 
 def axe_script() -> str:
