@@ -634,11 +634,11 @@ def _order_world(app, users, owner, solution):
 
 
 def _invitation_and_join_request(app, owner):
-    from marketplace.accounts import teams
+    from marketplace.accounts import join_requests, teams
 
     with app.test_request_context():
         invitation = teams.invite(owner, "moi.vao@example.vn", "member")
-        join_request = teams.request_to_join(
+        join_request = join_requests.request_to_join(
             owner.organization,
             email="xin.vao@example.vn",
             name="Người xin vào",

@@ -9,7 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from marketplace.accounts import account_bp, auth_bp, invitations_bp, services, teams, throttle
+from marketplace.accounts import (
+    account_bp,
+    auth_bp,
+    invitations_bp,
+    join_requests,
+    services,
+    teams,
+    throttle,
+)
 from marketplace.accounts import membership as memberships
 from marketplace.accounts.forms import (
     InvitationSignupForm,
@@ -76,7 +84,7 @@ def _members_page(invite_form: InviteForm | None = None, status: int = 200):
         me=me,
         members=memberships.members_of(org.id),
         invitations=teams.open_invitations(org.id) if can_invite else [],
-        join_requests=teams.pending_join_requests(org.id) if can_manage else [],
+        join_requests=join_requests.pending_join_requests(org.id) if can_manage else [],
         invite_form=invite_form or InviteForm(),
         role_form=MemberRoleForm(),
         answer_form=JoinAnswerForm(),
@@ -167,7 +175,7 @@ def leave():
 @account_bp.post("/join-requests/<int:join_id>/<any(accept, refuse):decision>")
 @role_required("enterprise", "vendor")
 def answer_join_request(join_id: int, decision: str):
-    teams.own_join_request(current_user, join_id)
+    join_requests.own_join_request(current_user, join_id)
     require_action(current_user, "members.manage")
     form = JoinAnswerForm()
     if not form.validate_on_submit():
@@ -175,7 +183,7 @@ def answer_join_request(join_id: int, decision: str):
         return redirect(url_for(MEMBERS))
     accept = decision == "accept"
     return _perform(
-        lambda: teams.answer_join_request(
+        lambda: join_requests.answer_join_request(
             current_user, join_id, accept=accept, role=form.role.data, reason=form.reason.data
         ),
         success=_("Đã chấp nhận yêu cầu tham gia.")
@@ -322,7 +330,7 @@ def join():
             response.headers["Retry-After"] = str(verdict.retry_after)
             return response
         try:
-            join = teams.request_to_join(
+            join = join_requests.request_to_join(
                 org,
                 email=form.email.data,
                 name=form.name.data,
@@ -340,7 +348,7 @@ def join():
             return render_template(
                 "accounts/join_sent.html",
                 email=form.email.data,
-                dispute_url=teams.dispute_path(join),
+                dispute_url=join_requests.dispute_path(join),
             )
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/join.html", form=form, org=org), status

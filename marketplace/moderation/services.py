@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from marketplace.accounts import organizations, teams
+from marketplace.accounts import join_requests, organizations
 from marketplace.accounts.models import (
     JoinRequest,
     Organization,
@@ -142,7 +142,7 @@ def queues(limit: int = 100) -> Queues:
         list(verifications),
         reports,
         organizations.pending_changes(limit),
-        teams.open_disputes(limit),
+        join_requests.open_disputes(limit),
     )
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.accounts import organizations, teams
+from marketplace.accounts import join_requests, organizations
 from marketplace.accounts import services as accounts
 from marketplace.accounts.forms import JoinDisputeForm
 from marketplace.accounts.membership import members_of as member_rows
@@ -337,7 +337,7 @@ def _private(response):
 def dispute_join_request(token: str):
     """The requester (no account yet) takes their join request to the moderators."""
     try:
-        join = teams.join_request_for_dispute(token)
+        join = join_requests.join_request_for_dispute(token)
     except accounts.AccountError as err:
         page = render_template("accounts/invitation_invalid.html", message=err.message)
         return _private(make_response(page, 404))
@@ -348,7 +348,7 @@ def dispute_join_request(token: str):
             document_id = None
             if file is not None and file.filename:
                 document_id = catalog_uploads.store_evidence(join.organization_id, file).id
-            teams.dispute_join_request(
+            join_requests.dispute_join_request(
                 join,
                 claim=form.claim.data,
                 reason=form.reason.data,
@@ -370,7 +370,7 @@ def dispute_join_request(token: str):
         "moderation/dispute_form.html",
         join=join,
         form=form,
-        may_say_unanswered=teams.may_say_unanswered(join),
+        may_say_unanswered=join_requests.may_say_unanswered(join),
     )
     return _private(make_response(page, status))
 
@@ -400,7 +400,7 @@ def decide_join_request(join_id: int, decision: str):
     grant = decision == "grant"
 
     def act(moderator, join, reason):
-        teams.decide_dispute(moderator, join, grant=grant, reason=reason)
+        join_requests.decide_dispute(moderator, join, grant=grant, reason=reason)
 
     return _decide(
         item,

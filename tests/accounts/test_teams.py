@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from marketplace.accounts import teams
+from marketplace.accounts import join_requests, teams
 from marketplace.accounts.models import Invitation, JoinRequest, Membership, User
 from marketplace.core.audit import AuditLog
 from marketplace.core.database import utcnow
@@ -354,7 +354,7 @@ def test_refusing_a_join_request_needs_a_reason_and_only_owners_answer(
     client, client_for, enterprise, other_enterprise
 ):
     org = enterprise.organization
-    join = teams.request_to_join(
+    join = join_requests.request_to_join(
         org, email="tu.choi@example.vn", name="Người lạ", password=NEW_PASSWORD
     )
     db.session.commit()
@@ -409,14 +409,14 @@ def test_a_requester_takes_the_request_to_the_moderators_who_grant_ownership(
 ):
     web_app.config["UPLOAD_FOLDER"] = str(tmp_path)
     org = enterprise.organization
-    join = teams.request_to_join(
+    join = join_requests.request_to_join(
         org, email="that@example.vn", name="Chủ thật", password=NEW_PASSWORD
     )
     db.session.commit()
     assert _mail_link("that@example.vn", "/moderation/disputes/")  # the requester got the link
     # Signed with the key of the app that serves the client (each test app has its own).
     with web_app.test_request_context():
-        path = teams.dispute_path(join)
+        path = join_requests.dispute_path(join)
     assert client.get(path).status_code == 200
     assert client.get(path[:-4] + "abcd").status_code == 404
     # "Nobody answered" waits 7 days; the document is required.
@@ -446,20 +446,20 @@ def test_a_requester_takes_the_request_to_the_moderators_who_grant_ownership(
 
 
 def test_unanswered_requests_may_go_to_the_moderators_after_seven_days(app, enterprise, tmp_path):
-    join = teams.request_to_join(
+    join = join_requests.request_to_join(
         enterprise.organization, email="cho@example.vn", name="Người chờ", password=NEW_PASSWORD
     )
-    assert not teams.may_say_unanswered(join)
+    assert not join_requests.may_say_unanswered(join)
     later = utcnow() + dt.timedelta(days=7, minutes=1)
-    assert teams.may_say_unanswered(join, now=later)
+    assert join_requests.may_say_unanswered(join, now=later)
     with pytest.raises(teams.AccountError):
-        teams.dispute_join_request(
+        join_requests.dispute_join_request(
             join, claim="unanswered", reason="Chờ lâu", document_id=None, now=later
         )
 
 
 def test_a_dismissed_dispute_needs_a_reason(app, client_for, enterprise, moderator):
-    join = teams.request_to_join(
+    join = join_requests.request_to_join(
         enterprise.organization, email="sai@example.vn", name="Người nhầm", password=NEW_PASSWORD
     )
     join.status = "disputed"

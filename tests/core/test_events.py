@@ -608,20 +608,24 @@ def test_an_invitation_is_e_mailed_through_the_event(app, enterprise):
 
 
 def test_members_joining_changing_and_leaving_notify_through_events(app, enterprise):
-    from marketplace.accounts import teams
+    from marketplace.accounts import join_requests, teams
     from marketplace.accounts.models import Membership
 
     org = enterprise.organization
-    join = teams.request_to_join(org, email="c@example.vn", name="C", password="mat-khau-c-2026")
+    join = join_requests.request_to_join(
+        org, email="c@example.vn", name="C", password="mat-khau-c-2026"
+    )
     assert _outbox_to().count("c@example.vn") == 1  # the requester's link to the moderators
     with disconnected(events.join_requested, notices.tell_owners_of_join_request):
-        teams.request_to_join(org, email="d@example.vn", name="D", password="mat-khau-d-2026")
+        join_requests.request_to_join(
+            org, email="d@example.vn", name="D", password="mat-khau-d-2026"
+        )
     assert notes_for(enterprise) == 1  # only the connected receiver told the owner
     with (
         disconnected(events.join_request_decided, notices.email_join_decision),
         disconnected(events.member_joined, notices.tell_owners_of_new_member),
     ):
-        teams.answer_join_request(enterprise, join.id, accept=True, role="member")
+        join_requests.answer_join_request(enterprise, join.id, accept=True, role="member")
     # Only the new account's verification link went out, not the decision or the notice.
     assert _outbox_to().count("c@example.vn") == 2 and notes_for(enterprise) == 1
     row = db.session.scalar(select(Membership).where(Membership.role == "member"))
@@ -631,18 +635,20 @@ def test_members_joining_changing_and_leaving_notify_through_events(app, enterpr
     with disconnected(events.member_removed, notices.tell_removed_member):
         teams.remove_member(enterprise, row.id)
     assert notes_for(row.user) == 1
-    other = teams.request_to_join(org, email="e@example.vn", name="E", password="mat-khau-e-2026")
-    teams.answer_join_request(enterprise, other.id, accept=False, reason="Không quen biết.")
+    other = join_requests.request_to_join(
+        org, email="e@example.vn", name="E", password="mat-khau-e-2026"
+    )
+    join_requests.answer_join_request(enterprise, other.id, accept=False, reason="Không quen biết.")
     assert _outbox_to().count("e@example.vn") == 2  # the link, then the answer
 
 
 def test_a_dispute_reaches_the_moderators_through_the_event(app, enterprise, moderator):
-    from marketplace.accounts import teams
+    from marketplace.accounts import join_requests
 
     org = enterprise.organization
 
     def disputed(email: str):
-        join = teams.request_to_join(org, email=email, name="F", password="mat-khau-f-2026")
+        join = join_requests.request_to_join(org, email=email, name="F", password="mat-khau-f-2026")
         document = Upload(
             org_id=org.id,
             filename=f"{email}.png",
@@ -654,7 +660,7 @@ def test_a_dispute_reaches_the_moderators_through_the_event(app, enterprise, mod
         )
         db.session.add(document)
         db.session.flush()
-        return teams.dispute_join_request(
+        return join_requests.dispute_join_request(
             join, claim="registered_by_other", reason="Của tôi", document_id=document.id
         )
 
