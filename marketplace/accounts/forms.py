@@ -23,6 +23,34 @@ from marketplace.core import geography
 from marketplace.core.forms import REQUIRED, ChoiceField, Form, lower, strip
 
 
+def person_name_field() -> StringField:
+    """A person's full name, as every sign-up form asks it."""
+    return StringField(
+        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+
+
+def email_field(label) -> StringField:
+    """An e-mail address, lower-cased and checked for its form (not its deliverability)."""
+    return StringField(
+        label,
+        filters=[lower],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=254),
+            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
+        ],
+    )
+
+
+def terms_field() -> BooleanField:
+    """The consent to the terms of use and the privacy policy (recorded with its version)."""
+    return BooleanField(
+        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
+        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
+    )
+
+
 class _GroupedSelect(Select):
     """A select of option groups with an empty "— Chọn —" option first."""
 
@@ -193,22 +221,9 @@ class RegisterForm(NewPasswordMixin, OrganizationFieldsMixin, Form):
         default="enterprise",
         validators=[DataRequired(REQUIRED)],
     )
-    name = StringField(
-        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
-    email = StringField(
-        _l("E-mail"),
-        filters=[lower],
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254),
-            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
-        ],
-    )
-    accept_terms = BooleanField(
-        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
-        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
-    )
+    name = person_name_field()
+    email = email_field(_l("E-mail"))
+    accept_terms = terms_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -236,15 +251,7 @@ class ConsentForm(Form):
 
 
 class ForgotPasswordForm(Form):
-    email = StringField(
-        _l("E-mail"),
-        filters=[lower],
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254),
-            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
-        ],
-    )
+    email = email_field(_l("E-mail"))
 
 
 class ResetPasswordForm(NewPasswordMixin, Form):
@@ -252,9 +259,7 @@ class ResetPasswordForm(NewPasswordMixin, Form):
 
 
 class ProfileForm(Form):
-    name = StringField(
-        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
+    name = person_name_field()
     locale = ChoiceField(
         _l("Ngôn ngữ giao diện"), choices=[("vi", "Tiếng Việt"), ("en", "English")]
     )
@@ -322,15 +327,7 @@ EMAIL_FORM_PREFIX = "email"
 class EmailChangeForm(Form):
     """A new address for the account, confirmed with the current password."""
 
-    email = StringField(
-        _l("E-mail mới"),
-        filters=[lower],
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254),
-            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
-        ],
-    )
+    email = email_field(_l("E-mail mới"))
     current_password = PasswordField(
         _l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED), Length(max=128)]
     )
@@ -357,15 +354,7 @@ ORG_ROLE_CHOICES = [
 
 
 class InviteForm(Form):
-    email = StringField(
-        _l("E-mail của đồng nghiệp"),
-        filters=[lower],
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254),
-            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
-        ],
-    )
+    email = email_field(_l("E-mail của đồng nghiệp"))
     role = ChoiceField(_l("Vai trò"), choices=ORG_ROLE_CHOICES, default="member")
 
 
@@ -379,37 +368,19 @@ class JoinAnswerForm(Form):
 
 
 class InvitationSignupForm(NewPasswordMixin, Form):
-    name = StringField(
-        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
-    accept_terms = BooleanField(
-        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
-        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
-    )
+    name = person_name_field()
+    accept_terms = terms_field()
 
 
 class JoinRequestForm(NewPasswordMixin, Form):
-    name = StringField(
-        _l("Họ và tên"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
-    email = StringField(
-        _l("E-mail"),
-        filters=[lower],
-        validators=[
-            DataRequired(REQUIRED),
-            Length(max=254),
-            Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False),
-        ],
-    )
+    name = person_name_field()
+    email = email_field(_l("E-mail"))
     message = StringField(
         _l("Lời nhắn cho chủ sở hữu (không bắt buộc)"),
         filters=[strip],
         validators=[Optional(), Length(max=1000)],
     )
-    accept_terms = BooleanField(
-        _l("Tôi đồng ý với điều khoản sử dụng và chính sách bảo vệ dữ liệu cá nhân"),
-        validators=[DataRequired(_l("Bạn cần đồng ý với điều khoản để tiếp tục."))],
-    )
+    accept_terms = terms_field()
 
 
 class JoinDisputeForm(Form):
