@@ -35,6 +35,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     from marketplace import (
         accounts,
+        admin,
         api,
         billing,
         catalog,
@@ -66,6 +67,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     billing.init_app(app)
     reviews.init_app(app)
     insights.init_app(app)
+    admin.init_app(app)
     demo.init_app(app)
     core.finish_app(app)
     return app

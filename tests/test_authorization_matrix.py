@@ -52,6 +52,11 @@ def staff_only(outcome="ok"):
     return signed_in(403, moderator=outcome, admin=outcome)
 
 
+def admin_only(outcome="ok"):
+    """The operator's console (/admin/…): administrators; moderators and everyone else 403."""
+    return signed_in(403, admin=outcome)
+
+
 def team(names, outcome="ok"):
     return dict.fromkeys(names, outcome)
 
@@ -231,6 +236,7 @@ TABLE = {
     ),
     ("notifications.read_all", "POST"): ("/notifications/read-all", signed_in("ok")),
     ("moderation.index", "GET"): ("/moderation/", staff_only()),
+    ("admin.index", "GET"): ("/admin/", admin_only()),
     ("moderation.audit", "GET"): ("/moderation/audit", staff_only()),
     ("moderation.solutions", "GET"): ("/moderation/solutions", staff_only()),
     ("moderation.solution", "GET"): ("/moderation/solutions/{draft_id}", staff_only()),

@@ -10,6 +10,7 @@ another to build its page. Each domain registers what it contributes in its `ini
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
@@ -25,6 +26,41 @@ HOME = "home"  # no argument, the public home page
 # each domain giving what it holds about `user=<User>` as JSON-ready data.
 PERSONAL_DATA = "personal_data"
 VENDOR_PROFILE = "vendor_profile"  # organization=<Organization>, the public /vendors/<slug>
+# The public /dashboard: area=<former-area code or None>; each contributor gives a `Section`
+# (or None to show nothing), rendered after the dashboard's own figures in `order`.
+DASHBOARD = "dashboard"
+# The operator's console (/admin/): its side navigation (each gives a `NavItem`) and the
+# overview's figures (each gives a list of `Figure`).
+ADMIN_NAV = "admin_nav"
+ADMIN_OVERVIEW = "admin_overview"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of a page rendered by `template` with `section` in its context."""
+
+    template: str
+    data: Any = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a console's navigation: `endpoint` (no arguments) under `label`."""
+
+    label: str
+    endpoint: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on an overview, with what it counts and where to act on it."""
+
+    label: str
+    value: int
+    url: str | None = None
+    order: int = 100
 
 
 def contribute(app: Flask, page: str, name: str, provider: Callable[..., Any]) -> None:
@@ -36,3 +72,17 @@ def collect(page: str, **context: Any) -> dict[str, Any]:
     """Return every section contributed to `page`, by name, each built from `context`."""
     providers = current_app.extensions.get(EXTENSION_KEY, {}).get(page, {})
     return {name: provider(**context) for name, provider in providers.items()}
+
+
+def ordered(page: str, **context: Any) -> list[Any]:
+    """Return the contributions to `page` that are not None, by their `order` then name."""
+    built = collect(page, **context)
+    items = [(name, item) for name, item in built.items() if item is not None]
+    flat: list[tuple[str, Any]] = []
+    for name, item in items:
+        if isinstance(item, list | tuple) and not isinstance(item, Section | NavItem | Figure):
+            flat.extend((name, one) for one in item)
+        else:
+            flat.append((name, item))
+    flat.sort(key=lambda pair: (getattr(pair[1], "order", 100), pair[0]))
+    return [item for _, item in flat]

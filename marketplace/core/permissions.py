@@ -40,3 +40,8 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def admin_required(view: F) -> F:
+    """Let only the operator's administrators in (the console at /admin/)."""
+    return role_required("admin")(view)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from marketplace.core import geography
+from marketplace.core import geography, panels
 from marketplace.core.permissions import role_required
 from marketplace.insights import bp, charts, exports, vendor_figures
 from marketplace.insights import dashboard as insights_dashboard
@@ -30,6 +30,7 @@ def dashboard():
         board=insights_dashboard.build_dashboard(area=area),
         charts=charts,
         areas=geography.former_areas(geography.served_province_code()),
+        sections=panels.ordered(panels.DASHBOARD, area=area),
     )
 
 

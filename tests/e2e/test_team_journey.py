@@ -17,16 +17,23 @@ COLLEAGUE = "dong.nghiep@banhgaitukyxanh.vn"
 PASSWORD = "mat-khau-dong-nghiep-2026"
 
 
-def _invitation_link(folder: Path, to: str) -> str:
-    # The e-mail is written after the page was sent: wait for the file, not a fixed time.
-    deadline = time.monotonic() + 15
+def _invitation_link(app, folder: Path, to: str) -> str:
+    # The e-mail is written after the page was sent: wait for the file, not a fixed time
+    # (generously: CI runs the browser journeys beside a loaded worker).
+    deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
         for path in sorted(folder.glob("*.eml")):
             message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if message["To"] == to:
                 return re.search(r"https?://\S+/invitations/\S+", message.get_content()).group(0)
         threading.Event().wait(0.05)
-    raise AssertionError("no invitation e-mail was written")
+    with app.app_context():
+        from marketplace.extensions import db
+        from marketplace.notifications.models import EmailOutbox
+
+        rows = db.session.query(EmailOutbox).filter(EmailOutbox.to_email.contains(to)).all()
+        seen = [(row.id, row.status, row.attempts, row.last_error) for row in rows]
+    raise AssertionError(f"no invitation e-mail was written; outbox rows: {seen}")
 
 
 def test_owner_invites_a_colleague_who_joins_and_requests_a_trial(new_page, mail_app, shot):  # noqa: F811
@@ -44,7 +51,7 @@ def test_owner_invites_a_colleague_who_joins_and_requests_a_trial(new_page, mail
     expect(owner.locator("#invitations")).to_contain_text(COLLEAGUE)
     shot(owner, "invited")
 
-    link = _invitation_link(Path(mail_app.config["MAIL_FILE_DIR"]), COLLEAGUE)
+    link = _invitation_link(mail_app, Path(mail_app.config["MAIL_FILE_DIR"]), COLLEAGUE)
     assert link.startswith(mail_app.config["SITE_URL"])
     colleague = new_page()
     colleague.goto(link)
