@@ -1,0 +1,1 @@
+"""Readiness self-assessment (the DBI's six pillars): questionnaire, results, history."""
