@@ -26,13 +26,20 @@ def _after_flush(session, _flush_context) -> None:
         session.info.setdefault(_FLUSHED, set()).update(new)
 
 
+# A savepoint (`begin_nested`) that is released or rolled back fires these events too: only
+# the outermost transaction decides. A savepoint rolled back after an e-mail was queued must
+# not forget that e-mail (its ids stay; rows that were rolled back are simply not found).
 def _after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return
     flushed = session.info.pop(_FLUSHED, None)
     if flushed:
         session.info.setdefault(_COMMITTED, set()).update(flushed)
 
 
 def _after_rollback(session) -> None:
+    if session.in_nested_transaction():
+        return
     session.info.pop(_FLUSHED, None)
 
 

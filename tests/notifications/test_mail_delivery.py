@@ -59,6 +59,18 @@ def _mail_route(application):
 
         user = db.session.scalar(select(User).where(User.email == request.args["to"]))
         services.queue_email(user, subject=SUBJECT, body="Nội dung", link="/x")
+        if request.args.get("savepoint"):
+            # Later work of the same request fails inside a savepoint (a race on a unique
+            # key, say): the e-mail queued before it is still part of the transaction.
+            try:
+                with db.session.begin_nested():
+                    services.queue_email(user, subject="Bỏ", body="Bỏ", link="/y")
+                    db.session.flush()
+                    raise ValueError
+            except ValueError:
+                pass
+            with db.session.begin_nested():
+                pass
         if request.args.get("rollback"):
             db.session.rollback()
         else:
@@ -77,6 +89,15 @@ def test_an_email_is_sent_once_the_response_is_closed_without_a_command(app, app
     # Nothing is sent while the response is still being written ...
     assert _statuses() == [("queued", 0)] and _files(web) == []
     # ... and the server closing it (after the last byte) sends the e-mail.
+    response.close()
+    assert _statuses() == [("sent", 1)]
+    assert len(_files(web)) == 1
+
+
+def test_a_savepoint_rolled_back_later_does_not_hold_back_the_email(app, app_factory):
+    web = _mail_route(app_factory(MAIL_SEND_AFTER_REQUEST=True))
+    user = factories.make_user("enterprise")
+    response = web.test_client().get(f"/_test/mail?to={user.email}&savepoint=1")
     response.close()
     assert _statuses() == [("sent", 1)]
     assert len(_files(web)) == 1
