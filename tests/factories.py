@@ -205,6 +205,28 @@ def confirm_bank_account(
     return account
 
 
+def make_payment(buyer_org, plan, *, amount=None, status="paid", days_ago=0):
+    """Record a card payment (as Stripe's webhook would) of `plan` by `buyer_org`."""
+    import datetime as dt
+
+    from marketplace.billing.models import Payment
+    from marketplace.core.database import utcnow
+
+    payment = Payment(
+        organization_id=buyer_org.id,
+        vendor_id=plan.solution.vendor_id,
+        solution_id=plan.solution_id,
+        plan_id=plan.id,
+        mode="payment" if plan.period == "once" else "subscription",
+        status=status,
+        amount_vnd=amount if amount is not None else plan.price_vnd,
+        paid_at=utcnow() - dt.timedelta(days=days_ago) if status == "paid" else None,
+    )
+    db.session.add(payment)
+    db.session.commit()
+    return payment
+
+
 def make_transfer_order(enterprise_user: User, plan, **kwargs):
     """Place a bank-transfer order of one plan through the service, then commit."""
     from flask import current_app

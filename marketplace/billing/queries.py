@@ -20,6 +20,7 @@ from marketplace.billing.models import (
     BankNotification,
     CheckoutMode,
     Order,
+    OrderStatus,
     Payment,
     PaymentStatus,
     Subscription,
@@ -182,13 +183,27 @@ class SalesTotals:
 
 
 def sales_totals(vendor_id: int) -> SalesTotals:
-    """Sum the vendor's paid payments and count its live subscriptions (two queries)."""
+    """Sum what the vendor has been paid and count its live subscriptions (two queries).
+
+    Paid orders count whatever their method (bank transfer or card, VAT included); card
+    payments that belong to no order (a subscription's renewals, purchases made before
+    orders existed) count as they were charged. A card payment behind a paid order counts
+    once, as the order.
+    """
+    ordered = select(Order.total_vnd.label("amount"), Order.organization_id.label("buyer")).where(
+        Order.vendor_id == vendor_id, Order.status == OrderStatus.PAID
+    )
+    behind_an_order = select(Order.id).where(Order.payment_id == Payment.id).exists()
+    charged = select(
+        Payment.amount_vnd.label("amount"), Payment.organization_id.label("buyer")
+    ).where(Payment.vendor_id == vendor_id, Payment.status == P.PAID, ~behind_an_order)
+    paid = ordered.union_all(charged).subquery()
     revenue, paid_count, customers = db.session.execute(
         select(
-            func.coalesce(func.sum(Payment.amount_vnd), 0),
-            func.count(Payment.id),
-            func.count(func.distinct(Payment.organization_id)),
-        ).where(Payment.vendor_id == vendor_id, Payment.status == P.PAID)
+            func.coalesce(func.sum(paid.c.amount), 0),
+            func.count(),
+            func.count(func.distinct(paid.c.buyer)),
+        ).select_from(paid)
     ).one()
     live = db.session.scalar(
         select(func.count(Subscription.id)).where(

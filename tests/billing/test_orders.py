@@ -386,6 +386,34 @@ def test_the_vendor_sees_its_orders_with_date_filters_and_csv(
     assert text.startswith("\ufeffMã đơn hàng") and recent.number in text and old.number not in text
 
 
+def test_sales_totals_count_paid_transfers_and_card_payments_once(
+    client_for, vendor, enterprise, other_enterprise, solution, account
+):
+    from marketplace.billing import queries
+    from marketplace.billing.models import Payment
+
+    paid = factories.make_transfer_order(enterprise, plan_named(solution, "Tháng"))
+    waiting = factories.make_transfer_order(other_enterprise, plan_named(solution, "Năm"))
+    seller = client_for(vendor)
+    _pay(paid, seller)
+    assert paid.status == "paid" and waiting.status == "awaiting_payment"
+    totals = queries.sales_totals(vendor.organization_id)
+    assert (totals.revenue_vnd, totals.paid_count, totals.customers) == (paid.total_vnd, 1, 1)
+
+    # A card payment behind a paid order counts once (as the order); a renewal, alone.
+    plan = plan_named(solution, "Năm")
+    behind = factories.make_payment(other_enterprise.organization, plan, amount=1_000)
+    renewal = factories.make_payment(other_enterprise.organization, plan, amount=2_000)
+    waiting.payment_id, waiting.status = behind.id, "paid"
+    db.session.commit()
+    totals = queries.sales_totals(vendor.organization_id)
+    assert totals.revenue_vnd == paid.total_vnd + waiting.total_vnd + renewal.amount_vnd
+    assert (totals.paid_count, totals.customers) == (3, 2)
+    assert db.session.get(Payment, behind.id).status == "paid"
+    html = seller.get("/vendor/sales").get_data(as_text=True)
+    assert "Doanh thu đã thu" in html
+
+
 # ---------------------------------------------------------------- card orders
 
 

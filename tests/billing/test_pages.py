@@ -82,19 +82,7 @@ def test_cancel_when_stripe_is_down_keeps_the_subscription(paid_subscription, bu
 
 
 def _sale(buyer_org, plan, *, amount=None, status="paid", days_ago=0) -> Payment:
-    payment = Payment(
-        organization_id=buyer_org.id,
-        vendor_id=plan.solution.vendor_id,
-        solution_id=plan.solution_id,
-        plan_id=plan.id,
-        mode="payment" if plan.period == "once" else "subscription",
-        status=status,
-        amount_vnd=amount if amount is not None else plan.price_vnd,
-        paid_at=utcnow() - dt.timedelta(days=days_ago) if status == "paid" else None,
-    )
-    db.session.add(payment)
-    db.session.commit()
-    return payment
+    return factories.make_payment(buyer_org, plan, amount=amount, status=status, days_ago=days_ago)
 
 
 def _subscription(buyer_org, plan, n: int, status="active") -> Subscription:
