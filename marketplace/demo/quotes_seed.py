@@ -507,3 +507,39 @@ def _offer(quote, solution, plans, spec: OfferSpec, number: int, sent, owner) ->
     )
     db.session.add(offer)
     return offer
+
+
+def seed_quote_orders() -> int:
+    """Place the order of each accepted demo offer, as accepting it does (after the bank
+    accounts exist): paid when it was accepted more than a week ago, else awaiting payment.
+    Return how many orders were placed."""
+    from marketplace.billing.models import OrderStatus
+    from marketplace.core.clock import TIMEZONE
+    from marketplace.quotes import queries, services
+    from marketplace.quotes.rules import QuoteError
+
+    placed = 0
+    now = utcnow()
+    accepted = db.session.scalars(
+        select(QuoteRequest)
+        .where(QuoteRequest.status == S.ACCEPTED)
+        .options(selectinload(QuoteRequest.offers))
+        .order_by(QuoteRequest.id)
+    ).all()
+    for quote in accepted:
+        offer = next((o for o in quote.offers if o.status == OfferStatus.ACCEPTED), None)
+        buyer = db.session.get(User, quote.requested_by_id)
+        if offer is None or buyer is None or queries.order_of(quote) is not None:
+            continue
+        try:
+            order = services.place_order(buyer, quote, offer, now=offer.decided_at or now)
+        except QuoteError:
+            continue  # the vendor has no confirmed bank account in the demo
+        if offer.decided_at and now - offer.decided_at > dt.timedelta(days=7):
+            order.status = OrderStatus.PAID
+            order.paid_at = offer.decided_at + dt.timedelta(days=2)
+            order.payment_date = order.paid_at.astimezone(TIMEZONE).date()
+            order.payment_reference = f"FT{quote.id:08d}"
+        placed += 1
+    db.session.flush()
+    return placed

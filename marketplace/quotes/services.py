@@ -226,8 +226,12 @@ def _decide_offer(offer: Offer, status: str) -> None:
     db.session.refresh(offer)
 
 
-def _place_order(actor: User, quote: QuoteRequest, offer: Offer):
-    """Order exactly the offer's lines at their unit prices (VAT is added on top)."""
+def place_order(actor: User, quote: QuoteRequest, offer: Offer, *, now=None):
+    """Order exactly the offer's lines at their unit prices (VAT is added on top).
+
+    Called when the enterprise accepts the offer (and by the demo data for the offers it
+    shows as accepted); the caller commits.
+    """
     lines = [
         billing_orders.LineInput(
             description=line.description or (line.plan.name if line.plan else quote.solution.name),
@@ -248,6 +252,7 @@ def _place_order(actor: User, quote: QuoteRequest, offer: Offer):
             source=OrderSource.QUOTE,
             source_id=quote.id,
             solution_id=quote.solution_id,
+            now=now,
         )
     except billing_orders.BillingError as err:
         raise QuoteError(err.message) from err
@@ -276,7 +281,7 @@ def accept_offer(
     _move(quote, actor, S.ACCEPTED)
     _decide_offer(offer, OfferStatus.ACCEPTED)
     db.session.flush()
-    _place_order(actor, quote, offer)
+    place_order(actor, quote, offer)
     events.offer_accepted.send(offer, user=actor)
     _tell_vendor(
         quote,
