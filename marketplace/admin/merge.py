@@ -29,7 +29,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, and_, delete, func, select, update
+from sqlalchemy import Table, and_, delete, func, select, true, update
 from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Organization, User
@@ -175,12 +175,14 @@ def _clashes(move: Move, source_id: int, target_id: int) -> list[Clash]:
     table = _table(move)
     other = aliased(table)
     col, other_col = table.c[move.column], other.c[move.column]
-    same = [table.c[name] == other.c[name] for name in move.unique]
-    conditions = [col == source_id, other_col == target_id, *same]
+    same = and_(true(), *(table.c[name] == other.c[name] for name in move.unique))
+    conditions = [col == source_id, other_col == target_id]
     if move.where is not None:
         conditions += [move.where(table), move.where(other)]
     keys = [table.c[name] for name in move.unique]
-    rows = db.session.execute(select(_pk(table), *keys).where(and_(*conditions))).all()
+    rows = db.session.execute(
+        select(_pk(table), *keys).select_from(table.join(other, same)).where(*conditions)
+    ).all()
     return [
         Clash(move, row[0], dict(zip(move.unique, row[1:], strict=True))) for row in rows
     ]
