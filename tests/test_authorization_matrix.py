@@ -251,7 +251,10 @@ TABLE = {
         "/admin/users/{member_user_id}/resend-verification",
         admin_only(),
     ),
-    ("admin.clear_throttle", "POST"): ("/admin/users/{member_user_id}/clear-throttle", admin_only()),
+    ("admin.clear_throttle", "POST"): (
+        "/admin/users/{member_user_id}/clear-throttle",
+        admin_only(),
+    ),
     ("admin.resend_staff_invitation", "POST"): (
         "/admin/users/{member_user_id}/resend-invitation",
         admin_only(),

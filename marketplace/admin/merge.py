@@ -183,9 +183,7 @@ def _clashes(move: Move, source_id: int, target_id: int) -> list[Clash]:
     rows = db.session.execute(
         select(_pk(table), *keys).select_from(table.join(other, same)).where(*conditions)
     ).all()
-    return [
-        Clash(move, row[0], dict(zip(move.unique, row[1:], strict=True))) for row in rows
-    ]
+    return [Clash(move, row[0], dict(zip(move.unique, row[1:], strict=True))) for row in rows]
 
 
 def plan_merge(source: Organization, target: Organization) -> MergePlan:
@@ -194,8 +192,10 @@ def plan_merge(source: Organization, target: Organization) -> MergePlan:
         raise ConsoleError(_("Hãy chọn một tổ chức khác để gộp vào."), "target_id")
     if source.kind != target.kind:
         raise ConsoleError(
-            _("Chỉ gộp được hai tổ chức cùng loại (doanh nghiệp với doanh nghiệp, nhà cung cấp "
-              "với nhà cung cấp)."),
+            _(
+                "Chỉ gộp được hai tổ chức cùng loại (doanh nghiệp với doanh nghiệp, nhà cung cấp "
+                "với nhà cung cấp)."
+            ),
             "target_id",
         )
     counts: dict[tuple[str, str], int] = {}

@@ -111,9 +111,7 @@ def edit_organization(org_id: int):
     if request.method == "GET":
         return rerender()
     return _perform(
-        lambda: organizations.update_profile(
-            current_user, org, _details(form), form.reason.data
-        ),
+        lambda: organizations.update_profile(current_user, org, _details(form), form.reason.data),
         success=_("Đã lưu hồ sơ tổ chức."),
         next_url=url_for("admin.organization", org_id=org.id),
         form=form,

@@ -120,9 +120,7 @@ def search_organizations(filters: OrgFilter, page: int, per_page: int = PER_PAGE
         select(Organization.id, Organization.name, Organization.tax_code).where(*conditions)
     ).all()
     rows.sort(key=lambda r: (fold(r.name), r.id))
-    ids = [
-        r.id for r in rows if all(w in fold(f"{r.name} {r.tax_code}") for w in words)
-    ]
+    ids = [r.id for r in rows if all(w in fold(f"{r.name} {r.tax_code}") for w in words)]
     page_ids, page = page_of_ids(ids, page, per_page)
     orgs = {
         o.id: o
@@ -182,9 +180,7 @@ def holdings(org: Organization) -> Holdings:
             .where(Membership.organization_id == org.id)
             .scalar_subquery(),
             select(func.count(Solution.id)).where(Solution.vendor_id == org.id).scalar_subquery(),
-            select(func.count(TrialRequest.id))
-            .where(_side(TrialRequest, org))
-            .scalar_subquery(),
+            select(func.count(TrialRequest.id)).where(_side(TrialRequest, org)).scalar_subquery(),
             select(func.count(Order.id)).where(_side(Order, org)).scalar_subquery(),
             select(func.count(Review.id)).where(review_of).scalar_subquery(),
         )
@@ -294,9 +290,7 @@ def set_organization_active(actor: User, org: Organization, active: bool, reason
     reason = clean_reason(reason, required=True, error=ConsoleError)
     if org.active == active:
         message = (
-            _("Tổ chức này đang hoạt động.")
-            if active
-            else _("Tổ chức này đã bị ngừng hoạt động.")
+            _("Tổ chức này đang hoạt động.") if active else _("Tổ chức này đã bị ngừng hoạt động.")
         )
         raise ConsoleError(message, "form")
     org.active = active
@@ -310,4 +304,3 @@ def set_organization_active(actor: User, org: Organization, active: bool, reason
     )
     if org.is_vendor:
         events.vendor_changed.send(org)
-

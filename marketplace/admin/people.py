@@ -106,9 +106,7 @@ def search_people(filters: PeopleFilter, page: int, per_page: int = PER_PAGE) ->
         ids = [
             user_id
             for user_id, name, email in rows
-            if all(
-                w in fold(f"{name} {email} {' '.join(orgs.get(user_id, []))}") for w in words
-            )
+            if all(w in fold(f"{name} {email} {' '.join(orgs.get(user_id, []))}") for w in words)
         ]
         total = len(ids)
         page_ids, page = page_of_ids(ids, page, per_page)
@@ -128,9 +126,7 @@ def search_people(filters: PeopleFilter, page: int, per_page: int = PER_PAGE) ->
     users = {
         u.id: u
         for u in db.session.scalars(
-            select(User)
-            .where(User.id.in_(page_ids))
-            .options(selectinload(User.organization))
+            select(User).where(User.id.in_(page_ids)).options(selectinload(User.organization))
         )
     }
     return ListPage([users[i] for i in page_ids if i in users], page, per_page, total)
@@ -267,9 +263,7 @@ def change_staff_role(actor: User, user: User, role: str) -> None:
     if role not in STAFF_ROLES:
         raise ConsoleError(_("Vai trò không hợp lệ."), "role")
     if not user.is_staff:
-        raise ConsoleError(
-            _("Chỉ đổi được vai trò của kiểm duyệt viên và quản trị viên."), "role"
-        )
+        raise ConsoleError(_("Chỉ đổi được vai trò của kiểm duyệt viên và quản trị viên."), "role")
     if user.role == role:
         return
     _not_self(actor, user, _("Bạn không thể tự đổi vai trò của mình."))
@@ -359,13 +353,13 @@ def resend_staff_invitation(actor: User, user: User) -> None:
 def invited_user(token: str) -> User:
     """Return the staff account a valid invitation link is for; raise ConsoleError if none."""
     try:
-        user_id, fingerprint = _serializer().loads(
-            token, max_age=INVITATION_DAYS * 24 * 3600
-        )
+        user_id, fingerprint = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
     except SignatureExpired as err:
         raise ConsoleError(
-            _("Lời mời đã hết hạn (sau %(days)d ngày). Hãy đề nghị quản trị viên gửi lại.",
-              days=INVITATION_DAYS)
+            _(
+                "Lời mời đã hết hạn (sau %(days)d ngày). Hãy đề nghị quản trị viên gửi lại.",
+                days=INVITATION_DAYS,
+            )
         ) from err
     except (BadSignature, ValueError, TypeError) as err:
         raise ConsoleError(_("Liên kết mời không hợp lệ.")) from err
@@ -405,4 +399,3 @@ def staff_accounts() -> list[User]:
             .order_by(User.role, User.name, User.id)
         )
     )
-

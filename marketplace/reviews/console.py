@@ -17,5 +17,7 @@ def overview_figures() -> list[Figure]:
         select(func.count(ReviewReport.id)).where(ReviewReport.status == ReportStatus.OPEN)
     )
     return [
-        Figure(_l("Báo cáo vi phạm chờ xử lý"), waiting or 0, url_for("reviews.moderation_list"), 50)
+        Figure(
+            _l("Báo cáo vi phạm chờ xử lý"), waiting or 0, url_for("reviews.moderation_list"), 50
+        )
     ]

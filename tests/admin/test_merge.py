@@ -194,9 +194,7 @@ def test_a_database_failure_at_the_end_rolls_back_every_move(app, admin, pair, m
     """Leave one kind of row behind: deleting the duplicate fails on its foreign key."""
     keep_id, dup_id = pair["keep"].id, pair["dup"].id
     before = _state(keep_id, dup_id)
-    monkeypatch.setattr(
-        merge, "MOVES", tuple(m for m in merge.MOVES if m.table != "orders")
-    )
+    monkeypatch.setattr(merge, "MOVES", tuple(m for m in merge.MOVES if m.table != "orders"))
     with app.test_request_context():
         keep = db.session.get(Organization, keep_id)
         dup = db.session.get(Organization, dup_id)

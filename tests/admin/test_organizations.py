@@ -75,9 +75,7 @@ def test_edit_profile_with_reason_is_audited(client_for, admin, enterprise):
     response = client_for(admin).post(f"/admin/organizations/{org.id}/edit", data=data)
     assert response.status_code == 302
     assert _org(org.id).name == "Công ty TNHH Tên Đã Sửa"
-    entry = db.session.scalar(
-        select(AuditLog).where(AuditLog.action == "admin.organization_edit")
-    )
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "admin.organization_edit"))
     assert entry.reason == "Sai chính tả khi đăng ký"
     assert entry.data["after"]["name"] == "Công ty TNHH Tên Đã Sửa"
     assert entry.data["before"]["name"] == old_name

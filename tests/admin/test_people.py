@@ -140,7 +140,9 @@ def test_the_last_active_admin_stays(app, admin):
         people._keep_an_admin(other)  # an inactive admin is not the last active one
 
 
-def test_staff_role_change_is_audited_and_limited_to_staff(client_for, admin, moderator, enterprise):
+def test_staff_role_change_is_audited_and_limited_to_staff(
+    client_for, admin, moderator, enterprise
+):
     client = client_for(admin)
     assert (
         client.post(f"/admin/users/{moderator.id}/role", data={"role-role": "admin"}).status_code
