@@ -133,6 +133,39 @@ MOVES: tuple[Move, ...] = (
 )
 
 
+# What each moved column holds, in words (the confirmation page).
+ROW_LABELS: dict[tuple[str, str], object] = {
+    ("users", "organization_id"): _l("Người dùng đang đại diện cho tổ chức"),
+    ("memberships", "organization_id"): _l("Thành viên"),
+    ("invitations", "organization_id"): _l("Lời mời"),
+    ("join_requests", "organization_id"): _l("Yêu cầu tham gia"),
+    ("organization_changes", "organization_id"): _l("Yêu cầu đổi tên / mã số thuế"),
+    ("verification_requests", "organization_id"): _l("Yêu cầu xác thực"),
+    ("uploads", "org_id"): _l("Tệp tải lên"),
+    ("solutions", "vendor_id"): _l("Giải pháp"),
+    ("vendor_profiles", "organization_id"): _l("Hồ sơ nhà cung cấp"),
+    ("vendor_bank_accounts", "organization_id"): _l("Tài khoản ngân hàng nhận tiền"),
+    ("reviews", "organization_id"): _l("Nhận xét"),
+    ("trial_requests", "organization_id"): _l("Dùng thử (bên dùng)"),
+    ("trial_requests", "vendor_id"): _l("Dùng thử (bên cung cấp)"),
+    ("quote_requests", "organization_id"): _l("Yêu cầu báo giá (bên mua)"),
+    ("quote_requests", "vendor_id"): _l("Yêu cầu báo giá (bên bán)"),
+    ("subscriptions", "organization_id"): _l("Gói thuê bao (bên mua)"),
+    ("subscriptions", "vendor_id"): _l("Gói thuê bao (bên bán)"),
+    ("payments", "organization_id"): _l("Thanh toán (bên mua)"),
+    ("payments", "vendor_id"): _l("Thanh toán (bên bán)"),
+    ("orders", "organization_id"): _l("Đơn hàng (bên mua)"),
+    ("orders", "vendor_id"): _l("Đơn hàng (bên bán)"),
+    ("stripe_customers", "organization_id"): _l("Khách hàng Stripe"),
+}
+
+
+def row_label(key: tuple[str, str]) -> str:
+    """Name a moved (table, column) in words; the names themselves for a new one."""
+    label = ROW_LABELS.get(key)
+    return str(label) if label is not None else ".".join(key)
+
+
 @dataclass
 class Clash:
     move: Move

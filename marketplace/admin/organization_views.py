@@ -191,5 +191,10 @@ def merge_organization(org_id: int):
                     return redirect(url_for("admin.organization", org_id=target.id))
     status = 400 if form.is_submitted() and (form.errors or (plan and plan.conflicts)) else 200
     return render_template(
-        "admin/merge.html", source=source, form=form, plan=plan, conflicts=lines
+        "admin/merge.html",
+        source=source,
+        form=form,
+        plan=plan,
+        conflicts=lines,
+        row_label=merge.row_label,
     ), status
