@@ -237,6 +237,59 @@ TABLE = {
     ("notifications.read_all", "POST"): ("/notifications/read-all", signed_in("ok")),
     ("moderation.index", "GET"): ("/moderation/", staff_only()),
     ("admin.index", "GET"): ("/admin/", admin_only()),
+    # The console's people and organisations (admin/people_views.py, organization_views.py).
+    ("admin.users", "GET"): ("/admin/users?q=nguoi", admin_only()),
+    ("admin.user", "GET"): ("/admin/users/{member_user_id}", admin_only()),
+    ("admin.deactivate_user", "POST"): ("/admin/users/{member_user_id}/deactivate", admin_only()),
+    ("admin.reactivate_user", "POST"): ("/admin/users/{member_user_id}/reactivate", admin_only()),
+    ("admin.change_staff_role", "POST"): ("/admin/users/{member_user_id}/role", admin_only()),
+    ("admin.send_password_reset", "POST"): (
+        "/admin/users/{member_user_id}/password-reset",
+        admin_only(),
+    ),
+    ("admin.resend_verification", "POST"): (
+        "/admin/users/{member_user_id}/resend-verification",
+        admin_only(),
+    ),
+    ("admin.clear_throttle", "POST"): (
+        "/admin/users/{member_user_id}/clear-throttle",
+        admin_only(),
+    ),
+    ("admin.resend_staff_invitation", "POST"): (
+        "/admin/users/{member_user_id}/resend-invitation",
+        admin_only(),
+    ),
+    ("admin.invite_staff", "GET"): ("/admin/staff/invite", admin_only()),
+    ("admin.invite_staff", "POST"): ("/admin/staff/invite", admin_only()),
+    ("admin.organizations_list", "GET"): ("/admin/organizations?q=cong+ty", admin_only()),
+    ("admin.organization", "GET"): ("/admin/organizations/{enterprise_org_id}", admin_only()),
+    ("admin.edit_organization", "GET"): (
+        "/admin/organizations/{enterprise_org_id}/edit",
+        admin_only(),
+    ),
+    ("admin.edit_organization", "POST"): (
+        "/admin/organizations/{enterprise_org_id}/edit",
+        admin_only(),
+    ),
+    ("admin.deactivate_organization", "POST"): (
+        "/admin/organizations/{enterprise_org_id}/deactivate",
+        admin_only(),
+    ),
+    ("admin.reactivate_organization", "POST"): (
+        "/admin/organizations/{enterprise_org_id}/reactivate",
+        admin_only(),
+    ),
+    ("admin.merge_organization", "GET"): (
+        "/admin/organizations/{enterprise_org_id}/merge",
+        admin_only(),
+    ),
+    ("admin.merge_organization", "POST"): (
+        "/admin/organizations/{enterprise_org_id}/merge",
+        admin_only(),
+    ),
+    # A staff member's invitation link: the token is the proof; a bad one is a 404.
+    ("staff_invitation.accept", "GET"): ("/staff-invitation/not-a-token", every(404)),
+    ("staff_invitation.accept", "POST"): ("/staff-invitation/not-a-token", every(404)),
     ("moderation.audit", "GET"): ("/moderation/audit", staff_only()),
     ("moderation.solutions", "GET"): ("/moderation/solutions", staff_only()),
     ("moderation.solution", "GET"): ("/moderation/solutions/{draft_id}", staff_only()),
@@ -611,6 +664,8 @@ def world(app, tmp_path, web_app) -> World:
             select(Membership.id).where(Membership.user_id == users["enterprise_manager"].id)
         ),
         "enterprise_tax_code": enterprise_org.tax_code,
+        "enterprise_org_id": enterprise_org.id,
+        "member_user_id": users["enterprise_member"].id,
     }
     return World(users, ids)
 

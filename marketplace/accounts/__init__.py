@@ -79,6 +79,9 @@ def init_app(app: Flask) -> None:
     from marketplace.core import panels
 
     panels.contribute(app, panels.HOME, "counts", services.public_counts)
+    from marketplace.accounts import console
+
+    panels.contribute(app, panels.ADMIN_OVERVIEW, "accounts", console.overview_figures)
     personal_data.contribute_own_sections(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)

@@ -22,9 +22,14 @@ def current_membership(user) -> Membership | None:
     key = (user.id, user.organization_id)
     cache = g.setdefault(_CACHE_KEY, {}) if has_request_context() else {}
     if key not in cache:
+        # A deactivated organisation has no one acting for it (the operator's console).
         cache[key] = db.session.scalar(
-            select(Membership).where(
-                Membership.user_id == user.id, Membership.organization_id == user.organization_id
+            select(Membership)
+            .join(Organization, Organization.id == Membership.organization_id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.organization_id == user.organization_id,
+                Organization.active.is_(True),
             )
         )
     return cache[key]

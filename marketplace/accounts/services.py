@@ -318,8 +318,8 @@ def load_user(user_id: str) -> User | None:
     if user_pk is None or version is None:
         return None
     user = db.session.get(User, user_pk)
-    if user is None or user.session_version != version:
-        return None
+    if user is None or user.session_version != version or not user.active:
+        return None  # a stale session, or an account an administrator closed
     return user
 
 

@@ -238,6 +238,26 @@ def clear_account(email: str) -> None:
     counters.clear(f"slot:account:{account}")
 
 
+@dataclass(frozen=True)
+class AccountState:
+    """An account's sign-in attempts from every address in the current window (read only)."""
+
+    attempts: int
+    limit: int
+    window_minutes: int
+
+    @property
+    def slowed(self) -> bool:
+        return self.attempts > self.limit
+
+
+def account_state(email: str) -> AccountState:
+    """Read an account's throttle counter without counting anything (the operator's console)."""
+    amount, window = _limit("LOGIN_ACCOUNT_LIMIT")
+    attempts = _counters().get(f"account:{account_key(email)}")
+    return AccountState(attempts=attempts, limit=amount, window_minutes=int(window // 60))
+
+
 def begin_reset_request(email: str, address: str) -> Verdict:
     """Count a request for a reset link, per typed address and per client address.
 

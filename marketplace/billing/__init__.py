@@ -28,6 +28,9 @@ def init_app(app: Flask) -> None:
     jobs.register(app, "billing.remind_invoices", every=dt.timedelta(hours=6), func=cli.remind_task)
     panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
+    from marketplace.billing import console
+
+    panels.contribute(app, panels.ADMIN_OVERVIEW, "billing", console.overview_figures)
     app.jinja_env.globals.update(
         billing_buy_label=presenters.buy_label,
         subscription_status_label=presenters.subscription_status_label,

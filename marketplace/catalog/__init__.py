@@ -43,3 +43,6 @@ def init_app(app: Flask) -> None:
     from marketplace.core import panels
 
     panels.contribute(app, panels.HOME, "sections", public_queries.home_sections)
+    from marketplace.catalog import console
+
+    panels.contribute(app, panels.ADMIN_OVERVIEW, "catalog", console.overview_figures)

@@ -109,6 +109,12 @@ order_paid = _signals.signal("order-paid")
 `Order` of a bank transfer (a card order is announced once, through its `Payment`); both
 have `solution_id` and `is_new_purchase`. Listens: insights (purchases)."""
 
+staff_invited = _signals.signal("staff-invited")
+"""An administrator created a moderator's or administrator's account: its link lets the
+person choose a password. Sender: the new `User`; `path` (the site path of the link,
+carrying the token), `actor` (the administrator), `days` (how long the link works).
+Listens: notifications (e-mails the link)."""
+
 solution_viewed = _signals.signal("solution-viewed")
 """A solution's public page was shown. Sender: the `Solution`; `response` (the page),
 `user`, `address`, `user_agent`. Listens: insights (views, counted after the response)."""
@@ -139,6 +145,7 @@ ALL = (
     quote_moved,
     offer_accepted,
     order_paid,
+    staff_invited,
     solution_viewed,
     solution_compared,
 )

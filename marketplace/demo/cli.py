@@ -13,6 +13,7 @@ from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data, guard, seed
 from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
+from marketplace.demo.console_seed import seed_console
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
 from marketplace.demo.reviews_seed import seed_reviews
@@ -33,6 +34,7 @@ def seed_demo() -> list[User]:
     seed_reviews(password_hash)
     seed_billing()
     seed_quote_orders()  # after the bank accounts: accepting an offer places an order
+    seed_console(password_hash)
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users

@@ -16,7 +16,7 @@ from sqlalchemy import select, tuple_
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.services import normalise_email
-from marketplace.demo import catalog_data, insights_seed, legacy, seed
+from marketplace.demo import catalog_data, console_seed, insights_seed, legacy, seed
 from marketplace.extensions import db
 
 # Variables a deployment may use to say it is production (Flask's old FLASK_ENV among them).
@@ -33,6 +33,7 @@ def demo_organization_keys() -> set[tuple[str, str]]:
     keys |= {
         ("enterprise", insights_seed.history_tax_code(i)) for i in range(insights_seed.ORG_COUNT)
     }
+    keys |= console_seed.demo_keys()
     # A database seeded before check digits holds the old codes: still demo data.
     keys |= {
         (kind, legacy.RENAMED_TAX_CODES[code])

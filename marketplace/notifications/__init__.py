@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
 
     receivers.connect()
     panels.contribute(app, panels.PERSONAL_DATA, "notifications", personal_data.export_section)
+    from marketplace.notifications import console
+
+    panels.contribute(app, panels.ADMIN_OVERVIEW, "notifications", console.overview_figures)
     delivery.init_app(app)
 
     app.register_blueprint(bp)

@@ -168,6 +168,21 @@ def email_invitation(invitation, *, path: str, actor, **_details) -> None:
     )
 
 
+def email_staff_invitation(user, *, path: str, actor, days: int, **_details) -> None:
+    """E-mail a new moderator or administrator the link where they choose their password."""
+    with force_locale(user.locale or "vi"):
+        subject = _("Lời mời làm việc trên Chợ Giải Pháp Số")
+        body = _(
+            "%(inviter)s đã tạo cho bạn tài khoản %(role)s trên Chợ Giải Pháp Số. Mở liên kết "
+            "dưới đây để đặt mật khẩu của bạn; liên kết dùng được một lần, trong %(days)d ngày.",
+            inviter=actor.name,
+            role=_("quản trị viên") if user.role == "admin" else _("kiểm duyệt viên"),
+            days=days,
+        )
+        label = _("Đặt mật khẩu")
+    services.queue_email(user, subject=subject, body=body, link=path, link_label=label)
+
+
 def tell_owners_of_new_member(membership, *, via: str, **_details) -> None:
     """Tell the organisation's owners that someone joined."""
     for owner in _owners(membership.organization_id):
@@ -289,6 +304,7 @@ def connect() -> None:
     events.email_changed.connect(tell_old_address)
     events.account_erased.connect(personal_data.forget_person)
     events.member_invited.connect(email_invitation)
+    events.staff_invited.connect(email_staff_invitation)
     events.member_joined.connect(tell_owners_of_new_member)
     events.membership_changed.connect(tell_member_of_role)
     events.member_removed.connect(tell_removed_member)

@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     panels.contribute(app, panels.PERSONAL_DATA, "reviews", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "reviews", views.review_panel)
+    from marketplace.reviews import console
+
+    panels.contribute(app, panels.ADMIN_OVERVIEW, "reviews", console.overview_figures)
     app.jinja_env.globals.update(
         review_aspect_labels=presenters.ASPECT_LABELS,
         review_sort_labels=presenters.SORT_LABELS,

@@ -941,3 +941,93 @@ def test_the_snapshot_sees_a_change(world):
     )
     assert response.status_code == 302
     assert world.snapshot()["solutions"] != before["solutions"]
+
+
+# ---------------------------------------------------------------------------- the console
+
+
+@pytest.fixture
+def console(world):
+    """Accounts and organisations of their own for the administrator to act on (the victims'
+    rows stay out of reach: an administrator may change them, the oracle would object)."""
+    from marketplace.accounts.models import User
+    from marketplace.admin import people
+
+    admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
+    person = factories.make_user("enterprise", email_verified=False)
+    staff = factories.make_user("moderator")
+    source = factories.make_org("enterprise", name="Bản trùng để gộp")
+    target = factories.make_org("enterprise", name="Bản giữ lại")
+    factories.make_user("enterprise", org=source)
+    with world.web_app.test_request_context():
+        invited = people.invite_staff(
+            admin, email="moi.kiem.duyet@example.vn", name="Người được mời", role="moderator"
+        )
+        token = people._serializer().dumps([invited.id, people._fingerprint(invited)])
+        db.session.commit()
+    return {
+        "user": person.id,
+        "staff": staff.id,
+        "org": source.id,
+        "source": source.id,
+        "target": target.id,
+        "target_tax": target.tax_code,
+        "token": token,
+    }
+
+
+ADMIN_REASON = {"reason": "Theo đề nghị của doanh nghiệp."}
+ADMIN_FORMS = [
+    # (url, valid fields, hostile choices)
+    ("/admin/users/{user}/deactivate", {"deactivate-reason": "Giả mạo."}, {}),
+    ("/admin/users/{user}/reactivate", {"reactivate-reason": "Đã xác minh."}, {}),
+    (
+        "/admin/users/{staff}/role",
+        {"role-role": "admin"},
+        {"role-role": st.sampled_from(["moderator", "enterprise", "owner", ""])},
+    ),
+    ("/admin/users/{user}/password-reset", {"x": "1"}, {}),
+    ("/admin/users/{user}/resend-verification", {"x": "1"}, {}),
+    ("/admin/users/{user}/clear-throttle", {"x": "1"}, {}),
+    ("/admin/users/{staff}/resend-invitation", {"x": "1"}, {}),
+    (
+        "/admin/staff/invite",
+        {"name": "Lê Thu Hà", "email": "le.thu.ha@example.vn", "role": "moderator"},
+        {
+            "email": st.sampled_from(["ADMIN@DEMO.VN", "a@b", "x@[127.0.0.1]", "a" * 300]),
+            "role": st.sampled_from(["admin", "enterprise", "owner"]),
+        },
+    ),
+    ("/admin/organizations/{org}/edit", {**ORG_VALID, **ADMIN_REASON}, ORG_HOSTILE),
+    ("/admin/organizations/{org}/deactivate", {"deactivate-reason": "Ngừng kinh doanh."}, {}),
+    ("/admin/organizations/{org}/reactivate", {"reactivate-reason": "Hoạt động lại."}, {}),
+    (
+        "/admin/organizations/{source}/merge",
+        {"target_id": "{target}", "reason": "Đăng ký hai lần.", "confirm": "{target}"},
+        {
+            "target_id": st.sampled_from(["{target_tax}", "{source}", "0", "-1", "9" * 30]),
+            "confirm": st.sampled_from(["{source}", "", "x"]),
+        },
+    ),
+    (
+        "/staff-invitation/{token}",
+        {"password": "mat-khau-kiem-duyet-2026", "confirm": "mat-khau-kiem-duyet-2026"},
+        {"password": st.sampled_from(["123", "a" * 129, "password123"])},
+    ),
+]
+
+
+@pytest.mark.parametrize("action", ADMIN_FORMS, ids=[a[0] for a in ADMIN_FORMS])
+@FUZZ_EACH_TARGET
+@given(data=st.data())
+def test_console_forms(world, console, action, data):
+    url, valid, hostile = action
+    fields = data.draw(form(valid, hostile))
+    # "{target}" and the like name the console fixture's rows; any other text is sent as is.
+    fields = {
+        key: str(console[value[1:-1]])
+        if isinstance(value, str) and value[1:-1] in console and value[:1] + value[-1:] == "{}"
+        else value
+        for key, value in fields.items()
+    }
+    post_checked(world, world.client("admin@demo.vn"), url.format(**console), fields)

@@ -1,0 +1,204 @@
+"""The console's people: finding accounts, (de)activation ending sessions at once, e-mails,
+staff roles and invitations, and the last administrator."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.core.audit import AuditLog
+from marketplace.extensions import db
+from marketplace.notifications.models import EmailOutbox
+from tests import factories
+
+
+def _mails(to: str) -> list[EmailOutbox]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(EmailOutbox).where(EmailOutbox.to_email == to).order_by(EmailOutbox.id)
+        )
+    )
+
+
+def _audit(action: str) -> list[AuditLog]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action)))
+
+
+def _reload(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+def test_moderator_and_organisation_users_get_403(client_for, moderator, enterprise, vendor):
+    for user in (moderator, enterprise, vendor):
+        assert client_for(user).get("/admin/users").status_code == 403
+
+
+def test_search_folds_vietnamese_and_finds_by_organisation(client_for, admin):
+    org = factories.make_org("enterprise", name="Công ty TNHH Bánh Gai Tứ Kỳ")
+    factories.make_user("enterprise", org=org, name="Nguyễn Thị Hương", email="huong@example.vn")
+    factories.make_user("enterprise", name="Trần Văn Bình", email="binh@example.vn")
+    client = client_for(admin)
+    page = client.get("/admin/users?q=nguyen+thi+huong").get_data(as_text=True)
+    assert "Nguyễn Thị Hương" in page and "Trần Văn Bình" not in page
+    page = client.get("/admin/users?q=banh+gai+tu+ky").get_data(as_text=True)
+    assert "Nguyễn Thị Hương" in page and "Trần Văn Bình" not in page
+    page = client.get("/admin/users?q=BINH@EXAMPLE").get_data(as_text=True)
+    assert "Trần Văn Bình" in page and "Nguyễn Thị Hương" not in page
+
+
+def test_search_pages_and_filters(client_for, admin):
+    for n in range(30):
+        factories.make_user("vendor", name=f"Người bán {n:02d}")
+    client = client_for(admin)
+    first = client.get("/admin/users?role=vendor").get_data(as_text=True)
+    second = client.get("/admin/users?role=vendor&page=2").get_data(as_text=True)
+    assert "30 người dùng" in first
+    assert "Người bán 29" in first and "Người bán 29" not in second
+    assert "Người bán 00" in second
+    # Junk filters and pages are ignored, never an error.
+    assert client.get("/admin/users?role=x&status=zz&page=99999999999").status_code == 200
+    assert client.get("/admin/users?q=" + "đ" * 500).status_code == 200
+
+
+def test_person_page_shows_roles_verification_and_throttle(client_for, admin, enterprise):
+    page = client_for(admin).get(f"/admin/users/{enterprise.id}").get_data(as_text=True)
+    assert enterprise.email in page
+    assert enterprise.organization.name in page
+    assert "Chủ sở hữu" in page
+    assert 'id="throttle"' in page
+
+
+def test_deactivation_signs_out_an_open_session_and_reactivation_restores(
+    client_for, admin, enterprise
+):
+    person = client_for(enterprise)
+    assert person.get("/account/profile").status_code == 200
+    response = client_for(admin).post(
+        f"/admin/users/{enterprise.id}/deactivate", data={"deactivate-reason": "Giả mạo"}
+    )
+    assert response.status_code == 302
+    assert _reload(enterprise).active is False
+    # The next request of the open session is a stranger's.
+    response = person.get("/account/profile")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    # Forms refuse them, and they cannot sign in again.
+    assert person.post("/account/profile", data={"name": "X", "locale": "vi"}).status_code == 302
+    again = person.post(
+        "/auth/login", data={"email": enterprise.email, "password": factories.PASSWORD}
+    )
+    assert again.status_code == 400
+    entry = _audit("admin.user_deactivate")[0]
+    assert entry.reason == "Giả mạo"
+    assert entry.data == {"before": {"active": True}, "after": {"active": False}}
+    # Reactivation: the person signs in as before.
+    response = client_for(admin).post(
+        f"/admin/users/{enterprise.id}/reactivate", data={"reactivate-reason": "Đã xác minh"}
+    )
+    assert response.status_code == 302
+    assert client_for(_reload(enterprise)).get("/account/profile").status_code == 200
+
+
+def test_deactivation_needs_a_reason_kept_by_the_field(client_for, admin, enterprise):
+    response = client_for(admin).post(
+        f"/admin/users/{enterprise.id}/deactivate", data={"deactivate-reason": "  "}
+    )
+    assert response.status_code == 400
+    assert "Vui lòng nhập lý do." in response.get_data(as_text=True)
+    assert _reload(enterprise).active is True
+
+
+def test_admin_cannot_deactivate_or_demote_themselves(client_for, admin):
+    client = client_for(admin)
+    client.post(f"/admin/users/{admin.id}/deactivate", data={"deactivate-reason": "thử"})
+    client.post(f"/admin/users/{admin.id}/role", data={"role-role": "moderator"})
+    me = _reload(admin)
+    assert me.active is True and me.role == "admin"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_last_active_admin_stays(app, admin):
+    """Acting on oneself is refused, so the rule bites when two admins act on each other at
+    once: each sees the other; the rows are locked (PostgreSQL) and the count read again."""
+    from marketplace.admin import people
+    from marketplace.admin.rules import ConsoleError
+
+    other = factories.make_user("admin")
+    with app.test_request_context():
+        people.deactivate_user(admin, other, "nghỉ việc")
+        db.session.commit()
+        try:
+            people._keep_an_admin(admin)
+        except ConsoleError as err:
+            assert "cuối cùng" in err.message
+        else:
+            raise AssertionError("the last active admin could be taken away")
+        people._keep_an_admin(other)  # an inactive admin is not the last active one
+
+
+def test_staff_role_change_is_audited_and_limited_to_staff(
+    client_for, admin, moderator, enterprise
+):
+    client = client_for(admin)
+    assert (
+        client.post(f"/admin/users/{moderator.id}/role", data={"role-role": "admin"}).status_code
+        == 302
+    )
+    assert _reload(moderator).role == "admin"
+    assert _audit("admin.staff_role_change")[0].data == {
+        "before": {"role": "moderator"},
+        "after": {"role": "admin"},
+    }
+    client.post(f"/admin/users/{enterprise.id}/role", data={"role-role": "admin"})
+    assert _reload(enterprise).role == "enterprise"
+    bad = client.post(f"/admin/users/{moderator.id}/role", data={"role-role": "owner"})
+    assert bad.status_code == 400
+
+
+def test_password_reset_and_verification_emails(client_for, admin):
+    unverified = factories.make_user("enterprise", email_verified=False)
+    client = client_for(admin)
+    client.post(f"/admin/users/{unverified.id}/password-reset").close()
+    client.post(f"/admin/users/{unverified.id}/resend-verification").close()
+    bodies = [m.body_text for m in _mails(unverified.email)]
+    assert any("/auth/reset/" in b for b in bodies)
+    assert any("/auth/verify/" in b for b in bodies)
+    assert _audit("admin.user_password_reset") and _audit("admin.user_resend_verification")
+
+
+def test_staff_invitation_sets_own_password_once(client_for, admin, make_client):
+    client = client_for(admin)
+    response = client.post(
+        "/admin/staff/invite",
+        data={"name": "Lê Thị Mai", "email": "Mai.Le@Example.vn", "role": "moderator"},
+    )
+    response.close()
+    assert response.status_code == 302
+    invited = db.session.scalar(select(User).where(User.email == "mai.le@example.vn"))
+    assert invited.role == "moderator" and invited.email_verified_at is None
+    link = re.search(r"https?://\S+(/staff-invitation/\S+)", _mails(invited.email)[-1].body_text)
+    path = link.group(1)
+    browser = make_client()
+    assert "Lê Thị Mai" in browser.get(path).get_data(as_text=True)
+    weak = browser.post(path, data={"password": "123", "confirm": "123"})
+    assert weak.status_code == 400
+    new = "mat-khau-kiem-duyet-2026"
+    assert browser.post(path, data={"password": new, "confirm": new}).status_code == 302
+    assert browser.get(path).status_code == 404  # used once
+    signed_in = browser.post("/auth/login", data={"email": invited.email, "password": new})
+    assert signed_in.status_code == 302
+    assert _reload(invited).email_verified_at is not None
+
+
+def test_staff_invitation_refuses_a_taken_address_by_the_field(client_for, admin, enterprise):
+    response = client_for(admin).post(
+        "/admin/staff/invite",
+        data={"name": "Ai Đó", "email": enterprise.email.upper(), "role": "admin"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Địa chỉ này đã có tài khoản." in page and "Ai Đó" in page
