@@ -14,7 +14,6 @@ from marketplace.core import pagecache, site_settings
 from marketplace.core.audit import AuditLog
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
-from tests import factories
 
 
 def _audits(action: str) -> list[AuditLog]:
