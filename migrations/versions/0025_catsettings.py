@@ -45,12 +45,10 @@ DESCRIPTIONS = {
     "nhan-su-tien-luong": (
         "Quản lý hồ sơ nhân sự, chấm công, tính lương, bảo hiểm và quyết toán thuế thu nhập "
         "cá nhân.",
-        "Staff records, timekeeping, payroll, social insurance and personal income tax "
-        "settlement.",
+        "Staff records, timekeeping, payroll, social insurance and personal income tax settlement.",
     ),
     "crm": (
-        "Quản lý khách hàng, cơ hội bán hàng và chăm sóc khách hàng qua Zalo, điện thoại, "
-        "e-mail.",
+        "Quản lý khách hàng, cơ hội bán hàng và chăm sóc khách hàng qua Zalo, điện thoại, e-mail.",
         "Customers, sales opportunities and customer care over Zalo, phone and e-mail.",
     ),
     "ban-hang": (
@@ -72,8 +70,7 @@ DESCRIPTIONS = {
     "an-toan-thong-tin": (
         "Diệt virus, tường lửa, phát hiện và phản hồi tấn công cho máy tính và mạng của "
         "doanh nghiệp.",
-        "Antivirus, firewalls, and attack detection and response for your computers and "
-        "network.",
+        "Antivirus, firewalls, and attack detection and response for your computers and network.",
     ),
     "hop-dong-dien-tu": (
         "Ký hợp đồng điện tử và chữ ký số có giá trị pháp lý, không cần in và gửi giấy.",
@@ -92,12 +89,8 @@ DESCRIPTIONS = {
 
 def upgrade():
     with op.batch_alter_table("categories") as batch:
-        batch.add_column(
-            sa.Column("description_vi", sa.Text(), nullable=False, server_default="")
-        )
-        batch.add_column(
-            sa.Column("description_en", sa.Text(), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("description_vi", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("description_en", sa.Text(), nullable=False, server_default=""))
         batch.add_column(
             sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
         )

@@ -331,15 +331,20 @@ def test_a_retired_feature_is_no_longer_asked_but_listings_holding_it_stay_valid
     invoice = factories.category(INVOICE)
     feature = _definition(INVOICE, "decree_123")
     client_for(admin).post(f"/admin/categories/{invoice.id}/features/{feature.id}/retire")
+    db.session.expire_all()
     editor = client_for(vendor).get(f"/vendor/solutions/{listings['a'].id}/edit").text
     assert "Theo Nghị định 123/2020/NĐ-CP" not in editor
-    # The stored value still passes the listing rules (a revision of the live listing).
+    # An edit from the editor (which no longer shows the feature) keeps the stored value,
+    # and the listing rules accept it (a revision of the live listing).
     solution = db.session.get(Solution, listings["a"].id)
     content = content_of(solution)
     content.tagline = "Khẩu hiệu mới"
+    content.features = [f for f in content.features if f.key != "decree_123"]
     with db.session.no_autoflush:
-        services.save_solution(vendor, solution, content)
+        revision = services.save_solution(vendor, solution, content)
     db.session.commit()
+    kept = {f["key"]: f["value"] for f in revision.content["features"]}
+    assert kept["decree_123"] == "yes"
     # Restored, it shows again with the value kept.
     client_for(admin).post(f"/admin/categories/{invoice.id}/features/{feature.id}/restore")
     assert (
