@@ -290,6 +290,46 @@ TABLE = {
     # A staff member's invitation link: the token is the proof; a bad one is a 404.
     ("staff_invitation.accept", "GET"): ("/staff-invitation/not-a-token", every(404)),
     ("staff_invitation.accept", "POST"): ("/staff-invitation/not-a-token", every(404)),
+    # The console's catalogue settings and site settings.
+    ("category_admin.index", "GET"): ("/admin/categories/", admin_only()),
+    ("category_admin.new", "GET"): ("/admin/categories/new", admin_only()),
+    ("category_admin.new", "POST"): ("/admin/categories/new", admin_only()),
+    ("category_admin.edit", "GET"): ("/admin/categories/{category_id}", admin_only()),
+    ("category_admin.edit", "POST"): ("/admin/categories/{category_id}", admin_only()),
+    ("category_admin.move", "POST"): ("/admin/categories/{category_id}/move", admin_only()),
+    ("category_admin.retire", "POST"): ("/admin/categories/{category_id}/retire", admin_only()),
+    ("category_admin.restore", "POST"): ("/admin/categories/{category_id}/restore", admin_only()),
+    ("category_admin.delete", "POST"): ("/admin/categories/{category_id}/delete", admin_only()),
+    ("category_admin.add_feature", "POST"): (
+        "/admin/categories/{category_id}/features",
+        admin_only(),
+    ),
+    ("category_admin.edit_feature", "GET"): (
+        "/admin/categories/{category_id}/features/{feature_id}",
+        admin_only(),
+    ),
+    ("category_admin.edit_feature", "POST"): (
+        "/admin/categories/{category_id}/features/{feature_id}",
+        admin_only(),
+    ),
+    ("category_admin.retire_feature", "POST"): (
+        "/admin/categories/{category_id}/features/{feature_id}/retire",
+        admin_only(),
+    ),
+    ("category_admin.restore_feature", "POST"): (
+        "/admin/categories/{category_id}/features/{feature_id}/restore",
+        admin_only(),
+    ),
+    ("category_admin.move_feature", "POST"): (
+        "/admin/categories/{category_id}/features/{feature_id}/move",
+        admin_only(),
+    ),
+    ("site_settings.index", "GET"): ("/admin/settings/", admin_only()),
+    ("site_settings.contact", "POST"): ("/admin/settings/contact", admin_only()),
+    ("site_settings.banner", "POST"): ("/admin/settings/banner", admin_only()),
+    ("site_settings.versions", "POST"): ("/admin/settings/versions", admin_only()),
+    # Closing the announcement banner: anyone (it only changes the visitor's own session).
+    ("core.dismiss_banner", "POST"): ("/banner/dismiss", every("ok")),
     ("moderation.audit", "GET"): ("/moderation/audit", staff_only()),
     ("moderation.solutions", "GET"): ("/moderation/solutions", staff_only()),
     ("moderation.solution", "GET"): ("/moderation/solutions/{draft_id}", staff_only()),
@@ -566,7 +606,7 @@ def world(app, tmp_path, web_app) -> World:
     from marketplace.accounts.models import OrganizationChange, VerificationRequest
     from marketplace.catalog import services
     from marketplace.catalog.content import content_of
-    from marketplace.catalog.models import Upload
+    from marketplace.catalog.models import FeatureDefinition, Upload
     from marketplace.notifications.models import Notification
 
     for application in (app, web_app):
@@ -666,6 +706,13 @@ def world(app, tmp_path, web_app) -> World:
         "enterprise_tax_code": enterprise_org.tax_code,
         "enterprise_org_id": enterprise_org.id,
         "member_user_id": users["enterprise_member"].id,
+        "category_id": published.category_id,
+        "feature_id": db.session.scalar(
+            select(FeatureDefinition.id).where(
+                FeatureDefinition.category_id == published.category_id,
+                FeatureDefinition.key == "decree_123",
+            )
+        ),
     }
     return World(users, ids)
 

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         personal_data,
         roles,
         services,
+        settings_views,
         team_views,
         teams,
         throttle,
@@ -87,6 +88,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(legal_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(settings_views.bp)
+    panels.contribute(
+        app,
+        panels.ADMIN_NAV,
+        "site_settings",
+        lambda: panels.NavItem(_l("Cài đặt trang"), "site_settings.index", 60),
+    )
     app.before_request(team_views.require_membership)
+    app.before_request(legal_views.ask_consent_again)
 
     app.cli.add_command(cli.users)

@@ -5,14 +5,30 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Consent, User
+from marketplace.core import site_settings
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 
-# Bump a version (its effective date) whenever the document's text changes in substance;
-# the page shows it and each consent records it.
+# The versions (effective dates) in force until an administrator publishes a newer one in
+# the console (/admin/settings, kept in `site_settings`); the page shows the version and
+# each consent records it.
 TERMS_VERSION = "2026-12-01"
 PRIVACY_VERSION = "2026-12-01"
-CURRENT_VERSIONS = {"terms": TERMS_VERSION, "privacy": PRIVACY_VERSION}
+DOCUMENTS = ("terms", "privacy")
+
+
+def current_versions() -> dict[str, str]:
+    """Return the version in force of each document: document → ISO date."""
+    settings = site_settings.current()
+    return {
+        "terms": settings.terms_version or TERMS_VERSION,
+        "privacy": settings.privacy_version or PRIVACY_VERSION,
+    }
+
+
+def versions_key() -> str:
+    """Name the versions in force in one string (kept in a session once accepted)."""
+    return "|".join(f"{doc}:{version}" for doc, version in sorted(current_versions().items()))
 
 
 def record_consents(user: User) -> list[Consent]:
@@ -20,7 +36,7 @@ def record_consents(user: User) -> list[Consent]:
     now = utcnow()
     consents = [
         Consent(user_id=user.id, document=document, version=version, accepted_at=now)
-        for document, version in CURRENT_VERSIONS.items()
+        for document, version in current_versions().items()
     ]
     db.session.add_all(consents)
     db.session.flush()
@@ -48,4 +64,4 @@ def outdated_documents(user: User) -> list[str]:
     )
     if not latest:
         return []
-    return [doc for doc, version in CURRENT_VERSIONS.items() if latest.get(doc) != version]
+    return [doc for doc, version in current_versions().items() if latest.get(doc) != version]

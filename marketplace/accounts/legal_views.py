@@ -1,13 +1,16 @@
-"""The public pages every user can read: terms of use, privacy policy, about, contact."""
+"""The public pages every user can read: terms of use, privacy policy, about, contact; and
+the question asked again of a signed-in user when a document's version changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from marketplace.accounts import legal_bp
-from marketplace.accounts.legal import PRIVACY_VERSION, TERMS_VERSION
+from marketplace.accounts.legal import current_versions, outdated_documents, versions_key
+from marketplace.core import site_settings
 
 
 def _shown(version: str) -> str:
@@ -17,12 +20,12 @@ def _shown(version: str) -> str:
 
 @legal_bp.get("/terms")
 def terms():
-    return render_template("legal/terms.html", version=_shown(TERMS_VERSION))
+    return render_template("legal/terms.html", version=_shown(current_versions()["terms"]))
 
 
 @legal_bp.get("/privacy")
 def privacy():
-    return render_template("legal/privacy.html", version=_shown(PRIVACY_VERSION))
+    return render_template("legal/privacy.html", version=_shown(current_versions()["privacy"]))
 
 
 @legal_bp.get("/about")
@@ -32,4 +35,38 @@ def about():
 
 @legal_bp.get("/contact")
 def contact():
-    return render_template("legal/contact.html")
+    return render_template("legal/contact.html", settings=site_settings.current())
+
+
+# Pages a user who has not yet accepted the new versions may still open.
+_CONSENT_FREE_BLUEPRINTS = {"legal", "api", "media", "static", "billing"}
+_CONSENT_FREE_ENDPOINTS = {
+    "account.consent",
+    "auth.logout",
+    "auth.login",
+    "core.healthz",
+    "core.readyz",
+    "static",
+}
+_SESSION_KEY = "consented_versions"
+
+
+def ask_consent_again():
+    """Send a signed-in user who accepted an older terms or privacy version to /account/consent.
+
+    Asked on pages (GET), not on form posts or the API. Once the versions in force are known to
+    be accepted, the session says so and no further query is made until they change.
+    """
+    if request.method != "GET" or not current_user.is_authenticated:
+        return None
+    if request.blueprint in _CONSENT_FREE_BLUEPRINTS or request.endpoint in (
+        _CONSENT_FREE_ENDPOINTS | {None}
+    ):
+        return None
+    key = versions_key()
+    if session.get(_SESSION_KEY) == key:
+        return None
+    if outdated_documents(current_user):
+        return redirect(url_for("account.consent", next=request.full_path.rstrip("?")))
+    session[_SESSION_KEY] = key
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 vendor_bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 media_bp = Blueprint("media", __name__, url_prefix="/media")
@@ -14,6 +15,7 @@ vendors_bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
 def init_app(app: Flask) -> None:
     from marketplace.catalog import (  # noqa: F401
+        category_admin_views,
         media_views,
         models,
         public_views,
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(vendors_bp)
+    app.register_blueprint(category_admin_views.bp)
     app.cli.add_command(search_index.search_cli)
     app.cli.add_command(uploads_cli)
 
@@ -46,3 +49,9 @@ def init_app(app: Flask) -> None:
     from marketplace.catalog import console
 
     panels.contribute(app, panels.ADMIN_OVERVIEW, "catalog", console.overview_figures)
+    panels.contribute(
+        app,
+        panels.ADMIN_NAV,
+        "categories",
+        lambda: panels.NavItem(_l("Danh mục"), "category_admin.index", 50),
+    )

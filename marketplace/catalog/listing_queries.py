@@ -71,24 +71,28 @@ def history(solution: Solution, limit: int = 50) -> list:
 
 def leaf_categories() -> list[Category]:
     """Return the categories a solution may be filed under (those without children)."""
-    has_children = select(Category.parent_id).where(Category.parent_id.is_not(None))
+    has_children = select(Category.parent_id).where(
+        Category.parent_id.is_not(None), Category.active.is_(True)
+    )
     return list(
         db.session.scalars(
-            select(Category).where(Category.id.not_in(has_children)).order_by(Category.position)
+            select(Category)
+            .where(Category.id.not_in(has_children), Category.active.is_(True))
+            .order_by(Category.position)
         )
     )
 
 
-def vocabulary(category_id: int | None) -> list[FeatureDefinition]:
+def vocabulary(
+    category_id: int | None, *, include_retired: bool = False
+) -> list[FeatureDefinition]:
+    """Return a category's features in order; retired ones only when asked (see rules)."""
     if category_id is None:
         return []
-    return list(
-        db.session.scalars(
-            select(FeatureDefinition)
-            .where(FeatureDefinition.category_id == category_id)
-            .order_by(FeatureDefinition.position)
-        )
-    )
+    query = select(FeatureDefinition).where(FeatureDefinition.category_id == category_id)
+    if not include_retired:
+        query = query.where(FeatureDefinition.retired_at.is_(None))
+    return list(db.session.scalars(query.order_by(FeatureDefinition.position)))
 
 
 def count_by_status(org_id: int) -> dict[str, int]:

@@ -114,12 +114,21 @@ class Category(db.Model):
     name_vi: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What the category is for, in a sentence: the heading of its page (0025_catsettings).
+    description_vi: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A retired category leaves the catalogue; it never holds a listing (they are merged
+    # into `merged_into` when it is retired).
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL")
+    )
 
     parent: Mapped[Category | None] = relationship(
-        remote_side="Category.id", back_populates="children"
+        remote_side="Category.id", back_populates="children", foreign_keys=[parent_id]
     )
     children: Mapped[list[Category]] = relationship(
-        back_populates="parent", order_by="Category.position"
+        back_populates="parent", order_by="Category.position", foreign_keys=[parent_id]
     )
     features: Mapped[list[FeatureDefinition]] = relationship(
         back_populates="category", order_by="FeatureDefinition.position"
@@ -128,6 +137,10 @@ class Category(db.Model):
     @property
     def name(self) -> str:
         return _localised(self.name_vi, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localised(self.description_vi, self.description_en)
 
     @property
     def full_name(self) -> str:
@@ -150,8 +163,15 @@ class FeatureDefinition(db.Model):
     label_en: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10), default=FeatureKind.BOOL)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # A feature taken out of the vocabulary: no longer asked, shown or compared; the values
+    # listings hold for it are kept (0025_catsettings).
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     category: Mapped[Category] = relationship(back_populates="features")
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def label(self) -> str:

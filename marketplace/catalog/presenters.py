@@ -55,7 +55,10 @@ def describe(content: ListingContent) -> ListingView:
         definitions = {
             d.key: d
             for d in db.session.scalars(
-                select(FeatureDefinition).where(FeatureDefinition.category_id == category.id)
+                select(FeatureDefinition).where(
+                    FeatureDefinition.category_id == category.id,
+                    FeatureDefinition.retired_at.is_(None),
+                )
             )
         }
     rows: list[FeatureRow] = []

@@ -31,7 +31,9 @@ class CategoryNode:
 
 def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
     """Return the category tree with result counts; a parent counts its children too."""
-    categories = db.session.scalars(select(Category).order_by(Category.position)).all()
+    categories = db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position)
+    ).all()
     nodes = {c.id: CategoryNode(c, counts.get(c.id, 0), []) for c in categories}
     roots = []
     for c in categories:

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog.category_texts import description_of
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
@@ -28,7 +27,7 @@ def index():
         result=result,
         params=params,
         category=current,
-        category_description=description_of(current.slug) if current else "",
+        category_description=current.description if current else "",
         tree=tree,
         price_buckets=catalog_params.PRICE_BUCKETS,
         rating_buckets=catalog_params.RATING_BUCKETS,

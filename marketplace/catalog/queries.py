@@ -47,13 +47,24 @@ def visible_without_join() -> list:
 
 
 def category_ids(slug: str) -> list[int] | None:
-    """Return the ids a category slug covers (itself and its children), or None if unknown."""
-    rows = db.session.execute(select(Category.id, Category.parent_id, Category.slug)).all()
-    by_slug = {s: i for i, _p, s in rows}
+    """Return the ids a category slug covers (itself and its children), or None if unknown.
+
+    A retired category's slug covers the category its listings were merged into, so old
+    links keep finding them.
+    """
+    rows = db.session.execute(
+        select(Category.id, Category.parent_id, Category.slug, Category.merged_into_id)
+    ).all()
+    by_slug = {s: i for i, _p, s, _m in rows}
     if slug not in by_slug:
         return None
+    merged = {i: m for i, _p, _s, m in rows if m is not None}
     root = by_slug[slug]
-    return [root] + [i for i, parent, _s in rows if parent == root]
+    for _hop in range(5):  # a merged category's target may itself have been merged
+        if root not in merged:
+            break
+        root = merged[root]
+    return [root] + [i for i, parent, _s, _m in rows if parent == root]
 
 
 def _filter_conditions(params: CatalogParams) -> list:

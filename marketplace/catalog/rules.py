@@ -122,7 +122,8 @@ def validate_content(actor: User, content: ListingContent, *, for_submission: bo
 
 
 def _validate_features(content: ListingContent) -> None:
-    definitions = {d.key: d for d in vocabulary(content.category_id)}
+    # A retired feature's value stays valid: listings that hold one are not refused.
+    definitions = {d.key: d for d in vocabulary(content.category_id, include_retired=True)}
     seen: set[str] = set()
     for feature in content.features:
         if feature.key in seen:

@@ -31,7 +31,9 @@ _REINDEX_BATCH = 2000
 
 
 def _feature_texts(solution: Solution, category: Category | None) -> list[str]:
-    definitions = {d.key: d for d in category.features} if category is not None else {}
+    definitions = (
+        {d.key: d for d in category.features if not d.retired} if category is not None else {}
+    )
     texts: list[str] = []
     for feature in solution.features:
         if feature.value == "no":
@@ -163,7 +165,8 @@ def _flat_documents(after_id: int, limit: int) -> list[tuple[int, dict[str, tupl
         .outerjoin(
             FeatureDefinition,
             (FeatureDefinition.category_id == Solution.category_id)
-            & (FeatureDefinition.key == SolutionFeature.key),
+            & (FeatureDefinition.key == SolutionFeature.key)
+            & FeatureDefinition.retired_at.is_(None),
         )
         .where(
             SolutionFeature.solution_id.between(rows[0][0], rows[-1][0]),

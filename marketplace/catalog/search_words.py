@@ -146,7 +146,9 @@ def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
         for row in db.session.execute(
             sa.select(
                 Category.id, Category.parent_id, Category.slug, Category.name_vi, Category.name_en
-            ).order_by(Category.id)
+            )
+            .where(Category.active.is_(True))
+            .order_by(Category.id)
         )
     ]
     app.extensions["search_categories"] = (stamp, rows)
@@ -241,7 +243,11 @@ def _texts() -> list[str]:
             Organization.kind == "vendor", Organization.active.is_(True)
         )
     )
-    texts += db.session.scalars(sa.select(FeatureDefinition.label_vi).distinct())
+    texts += db.session.scalars(
+        sa.select(FeatureDefinition.label_vi)
+        .where(FeatureDefinition.retired_at.is_(None))
+        .distinct()
+    )
     return texts
 
 

@@ -17,10 +17,11 @@ from marketplace.accounts.models import User
 from marketplace.accounts.roles import require_action
 from marketplace.catalog import permissions, search_index
 from marketplace.catalog.content import (
+    FeatureInput,
     ListingContent,
     apply_content,
 )
-from marketplace.catalog.listing_queries import open_revision, working_content
+from marketplace.catalog.listing_queries import open_revision, vocabulary, working_content
 from marketplace.catalog.models import (
     RevisionStatus,
     Solution,
@@ -96,6 +97,7 @@ def save_solution(
     permissions.require_edit_solution(actor, solution)
     require_action(actor, "listing.edit")
     lock_listing(solution)
+    _keep_retired_values(solution, content)
     validate_content(actor, content, for_submission=False)
     if solution.status in (SolutionStatus.DRAFT, SolutionStatus.REJECTED):
         apply_content(solution, content)
@@ -130,6 +132,21 @@ def save_solution(
     if solution.status == SolutionStatus.PENDING:
         raise TransitionError(_("Giải pháp đang chờ duyệt. Hãy rút lại trước khi sửa."))
     raise TransitionError(_("Giải pháp đã lưu trữ không thể chỉnh sửa."))
+
+
+def _keep_retired_values(solution: Solution, content: ListingContent) -> None:
+    """Carry over the values of retired features: the editor no longer shows them, and an
+    edit must not lose what the listing holds (they return if the feature is restored)."""
+    retired = {d.key for d in vocabulary(content.category_id, include_retired=True) if d.retired}
+    if not retired:
+        return
+    current, _revision = working_content(solution)
+    if current.category_id != content.category_id:
+        return
+    present = {f.key for f in content.features}
+    for feature in current.features:
+        if feature.key in retired and feature.key not in present:
+            content.features.append(FeatureInput(key=feature.key, value=feature.value))
 
 
 def submit_solution(actor: User, solution: Solution) -> SolutionRevision | None:

@@ -110,9 +110,9 @@ def _store_uploads(form: SolutionForm) -> bool:
 
 def _editor_context(form: SolutionForm, solution: Solution | None, preview_html: str | None):
     definitions = db.session.scalars(
-        select(FeatureDefinition).order_by(
-            FeatureDefinition.category_id, FeatureDefinition.position
-        )
+        select(FeatureDefinition)
+        .where(FeatureDefinition.retired_at.is_(None))
+        .order_by(FeatureDefinition.category_id, FeatureDefinition.position)
     ).all()
     groups: dict[int, list[FeatureDefinition]] = {}
     for definition in definitions:

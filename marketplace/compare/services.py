@@ -189,7 +189,10 @@ def _feature_lines(solutions: list[Solution]) -> list[FeatureLine]:
     definitions = (
         db.session.scalars(
             select(FeatureDefinition)
-            .where(FeatureDefinition.category_id.in_(category_ids))
+            .where(
+                FeatureDefinition.category_id.in_(category_ids),
+                FeatureDefinition.retired_at.is_(None),
+            )
             .order_by(FeatureDefinition.category_id, FeatureDefinition.position)
         ).all()
         if category_ids

@@ -57,6 +57,7 @@ WATCHED_TABLES = frozenset(
         "screenshots",
         "uploads",
         "reviews",
+        "site_settings",
     }
 )
 

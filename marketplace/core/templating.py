@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
-from marketplace.core import formatting, geography
+from marketplace.core import formatting, geography, site_settings
 from marketplace.core.i18n import LANGUAGE_NAMES
 
 
@@ -32,5 +32,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["site_banner"] = site_settings.banner_for_visitor
     app.jinja_env.globals["served_province"] = geography.served_province
     app.jinja_env.globals["commune_label"] = geography.commune_label

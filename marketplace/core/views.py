@@ -57,3 +57,13 @@ def set_language():
             current_user.locale = lang
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("core.home")))
+
+
+@bp.post("/banner/dismiss")
+@preference_post
+def dismiss_banner():
+    """Hide the announcement banner for this visitor until its text changes."""
+    from marketplace.core import site_settings
+
+    session["banner_dismissed"] = site_settings.current().banner_revision
+    return redirect(safe_next(request.form.get("next"), url_for("core.home")))

@@ -17,6 +17,7 @@ from marketplace.demo.console_seed import seed_console
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
 from marketplace.demo.reviews_seed import seed_reviews
+from marketplace.demo.settings_seed import seed_settings
 from marketplace.demo.trials_seed import seed_trials
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
@@ -35,6 +36,7 @@ def seed_demo() -> list[User]:
     seed_billing()
     seed_quote_orders()  # after the bank accounts: accepting an offer places an order
     seed_console(password_hash)
+    seed_settings()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users

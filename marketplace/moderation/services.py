@@ -98,6 +98,22 @@ ACTION_LABELS = {
     "admin.organization_deactivate": _l("Ngừng hoạt động tổ chức"),
     "admin.organization_reactivate": _l("Cho tổ chức hoạt động trở lại"),
     "admin.organization_merge": _l("Gộp tổ chức trùng lặp"),
+    "category.create": _l("Thêm danh mục"),
+    "category.update": _l("Sửa danh mục"),
+    "category.move": _l("Đổi thứ tự danh mục"),
+    "category.retire": _l("Ngừng sử dụng danh mục"),
+    "category.restore": _l("Khôi phục danh mục"),
+    "category.delete": _l("Xóa danh mục"),
+    "solution.category_move": _l("Chuyển giải pháp sang danh mục khác"),
+    "feature.create": _l("Thêm tính năng so sánh"),
+    "feature.update": _l("Sửa tính năng so sánh"),
+    "feature.move": _l("Đổi thứ tự tính năng"),
+    "feature.retire": _l("Ngừng sử dụng tính năng"),
+    "feature.restore": _l("Khôi phục tính năng"),
+    "settings.contact": _l("Sửa thông tin liên hệ"),
+    "settings.banner": _l("Sửa thông báo trên toàn trang"),
+    "settings.terms_version": _l("Công bố phiên bản điều khoản"),
+    "settings.privacy_version": _l("Công bố phiên bản chính sách dữ liệu"),
 }
 
 
@@ -350,6 +366,9 @@ OBJECT_KINDS: dict[str, Any] = {
     "organization_changes": _l("Đổi tên / mã số thuế"),
     "verification_requests": _l("Yêu cầu xác thực"),
     "users": _l("Tài khoản"),
+    "categories": _l("Danh mục"),
+    "feature_definitions": _l("Tính năng so sánh"),
+    "site_settings": _l("Cài đặt trang"),
 }
 OBJECT_PAGES = {
     "solutions": ("moderation.solution", "solution_id"),

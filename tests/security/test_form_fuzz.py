@@ -1017,6 +1017,71 @@ ADMIN_FORMS = [
 ]
 
 
+@pytest.fixture
+def console_category(world):
+    """An empty category (and one feature) of its own, so no listing moves while fuzzing."""
+    from marketplace.accounts.models import User
+    from marketplace.catalog import category_admin
+
+    with world.app.test_request_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
+        category = category_admin.create_category(
+            admin, {"name_vi": "Thử nghiệm", "slug": "thu-nghiem-fuzz"}
+        )
+        feature = category_admin.add_feature(
+            admin, category, {"key": "thu", "label_vi": "Thử", "kind": "bool"}
+        )
+        db.session.commit()
+        return category.id, feature.id
+
+
+CONSOLE_FORMS = [
+    # (path, valid fields, hostile fields)
+    (
+        "/admin/categories/new",
+        {"name_vi": "Danh mục mới", "name_en": "New", "slug": "danh-muc-moi", "position": "3"},
+        {"parent_id": NUMBERS, "slug": st.sampled_from(["hoa-don-dien-tu", "A B", "-"])},
+    ),
+    (
+        "/admin/categories/{category}",
+        {"name_vi": "Thử nghiệm", "slug": "thu-nghiem-fuzz", "description_vi": "Mô tả"},
+        {"parent_id": NUMBERS, "position": NUMBERS},
+    ),
+    ("/admin/categories/{category}/move", {"direction": "up"}, {}),
+    ("/admin/categories/{category}/retire", {"target_id": ""}, {"target_id": NUMBERS}),
+    (
+        "/admin/categories/{category}/features",
+        {"key": "moi", "label_vi": "Mới", "kind": "text"},
+        {"kind": st.sampled_from(["bool", "number", ""]), "key": st.sampled_from(["thu", "1a"])},
+    ),
+    (
+        "/admin/categories/{category}/features/{feature}",
+        {"label_vi": "Thử lại", "label_en": "Again", "kind": "bool"},
+        {"kind": st.sampled_from(["text", "x"])},
+    ),
+    ("/admin/categories/{category}/features/{feature}/move", {"direction": "down"}, {}),
+    (
+        "/admin/settings/contact",
+        {
+            "contact-contact_name": "Trung tâm Điều hành",
+            "contact-contact_phone": "0225 3822 000",
+            "contact-contact_email": "ioc@haiphong.gov.vn",
+        },
+        {"contact-contact_phone": NUMBERS},
+    ),
+    (
+        "/admin/settings/banner",
+        {"banner-banner_vi": "Bảo trì", "banner-banner_level": "info", "banner-banner_ends_on": ""},
+        {"banner-banner_ends_on": st.sampled_from(["31/02/2027", "01/01/2020", "9" * 30])},
+    ),
+    (
+        "/admin/settings/versions",
+        {"version-document": "terms", "version-effective": "02/12/2026"},
+        {"version-document": st.sampled_from(["privacy", "cookies"])},
+    ),
+]
+
+
 @pytest.mark.parametrize("action", ADMIN_FORMS, ids=[a[0] for a in ADMIN_FORMS])
 @FUZZ_EACH_TARGET
 @given(data=st.data())
@@ -1031,3 +1096,13 @@ def test_console_forms(world, console, action, data):
         for key, value in fields.items()
     }
     post_checked(world, world.client("admin@demo.vn"), url.format(**console), fields)
+
+
+@FUZZ
+@given(chosen=st.sampled_from(CONSOLE_FORMS), data=st.data())
+def test_console_category_forms(world, console_category, chosen, data):
+    path, valid, hostile = chosen
+    fields = data.draw(form(valid, hostile))
+    category, feature = console_category
+    url = path.format(category=category, feature=feature)
+    post_checked(world, world.client("admin@demo.vn"), url, fields)
