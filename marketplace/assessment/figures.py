@@ -96,9 +96,7 @@ def _groups(
     for row in rows:
         grouped[key(row)].append(row.overall)
     keys = sorted(grouped, key=lambda k: (order.index(k) if k in order else len(order), str(k)))
-    return [
-        GroupCell(labeller(k), suppress(len(grouped[k])), _average(grouped[k])) for k in keys
-    ]
+    return [GroupCell(labeller(k), suppress(len(grouped[k])), _average(grouped[k])) for k in keys]
 
 
 def build_readiness(area: str | None = None) -> Readiness:

@@ -135,9 +135,7 @@ def result(assessment_id: int):
         return redirect(url_for("assessment.step", number=assessment.step + 1))
     outcome = queries.result_of(assessment)
     outcome.recommended = queries.recommendations(outcome)
-    return render_template(
-        "assessment/result.html", result=outcome, charts=charts, scoring=scoring
-    )
+    return render_template("assessment/result.html", result=outcome, charts=charts, scoring=scoring)
 
 
 @bp.get("/assessment/history")

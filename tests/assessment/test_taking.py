@@ -9,8 +9,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from marketplace.assessment import drafts, queries, questionnaire
 from marketplace.accounts.models import User
+from marketplace.assessment import drafts, queries, questionnaire
 from marketplace.assessment.models import Assessment
 from marketplace.extensions import db
 from tests import factories
@@ -36,8 +36,10 @@ def test_an_enterprise_takes_it_step_by_step_and_sees_its_result(client_for, ent
     last = take(c, {**dict.fromkeys(_all_ids(), 2), "customer_channels": 5})
     assert "/assessment/results/" in last.headers["Location"]
     row = db.session.scalar(select(Assessment))
-    assert row.completed and row.version == "2026.1" and row.organization_id == (
-        enterprise.organization_id
+    assert (
+        row.completed
+        and row.version == "2026.1"
+        and row.organization_id == (enterprise.organization_id)
     )
     # customer: (2·5 + 2 + 2)/4 = 3.5; the others 2; overall (3.5 + 5·2)/6 = 2.25
     assert row.pillar_scores["customer"] == 350 and row.overall_score == 225
