@@ -31,6 +31,13 @@ def questionnaire_level_label(level: int) -> str:
     return questionnaire.level_label(level)
 
 
+def score_label(value: float) -> str:
+    """A score for charts: two decimals in the page's language (2,25)."""
+    from marketplace.core.formatting import format_number
+
+    return format_number(value, 2)
+
+
 def init_app(app: Flask) -> None:
     from flask_login import user_logged_in
 
@@ -38,6 +45,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.globals["assessment_level"] = questionnaire_level_label
+    app.jinja_env.globals["assessment_score"] = score_label
     app.after_request(drafts.write_cookie)
     jobs.register(app, "assessment.purge_anonymous", every=dt.timedelta(days=1), func=purge_task)
     # Signing in or up (accounts' own flows) attaches the anonymous assessment of the browser.

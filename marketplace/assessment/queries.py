@@ -168,21 +168,20 @@ def recommendations(result: Result) -> list:
     categories = {
         c.slug: c for c in db.session.scalars(select(Category).where(Category.slug.in_(slugs)))
     }
-    shown: set[int] = set()
+    listed: set[str] = set()  # a category two weak pillars share is listed once, first
     output = []
     for pillar in result.weakest:
         groups = []
         for slug in form.pillar(pillar.key).categories:
             category = categories.get(slug)
-            if category is None:
+            if category is None or slug in listed:
                 continue
+            listed.add(slug)
             page = run_catalog(
                 CatalogParams(category=slug, sort="rating", per_page=SOLUTIONS_PER_PILLAR),
                 with_facets=False,
             )
-            items = [s for s in page.items if s.id not in shown]
-            shown.update(s.id for s in items)
-            groups.append((category, items))
+            groups.append((category, page.items))
         output.append((pillar, groups))
     return output
 
