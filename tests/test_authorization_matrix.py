@@ -222,6 +222,17 @@ TABLE = {
     ("api.get_vendor", "GET"): ("/api/v1/vendors/{vendor_slug}", every("ok")),
     ("api.suggest", "GET"): ("/api/v1/suggest?q=hoa+don", every("ok")),
     ("insights.dashboard", "GET"): ("/dashboard", every("ok")),
+    # Readiness self-assessment: anonymous visitors and enterprises take it; vendors and staff
+    # only read the intro. A result is its organisation's (others: 404).
+    ("assessment.intro", "GET"): ("/assessment", every("ok")),
+    ("assessment.start", "POST"): ("/assessment/start", enterprises_only(anonymous="ok")),
+    ("assessment.step", "GET"): ("/assessment/step/1", enterprises_only(anonymous="ok")),
+    ("assessment.step", "POST"): ("/assessment/step/1", enterprises_only(anonymous="ok")),
+    ("assessment.result", "GET"): (
+        "/assessment/results/{assessment_id}",
+        every(404) | team(ENTERPRISE_TEAM),
+    ),
+    ("assessment.history", "GET"): ("/assessment/history", enterprises_only()),
     ("insights.dashboard_csv", "GET"): ("/dashboard.csv", every("ok")),
     # Another vendor's solution id in the query is a 404: its figures are not theirs.
     ("insights.vendor_dashboard", "GET"): (
@@ -713,8 +724,32 @@ def world(app, tmp_path, web_app) -> World:
                 FeatureDefinition.key == "decree_123",
             )
         ),
+        "assessment_id": _assessment(users["enterprise"]),
     }
     return World(users, ids)
+
+
+def _assessment(user) -> int:
+    """A completed readiness self-assessment of the user's organisation."""
+    from marketplace.assessment.models import Assessment
+    from marketplace.core.database import utcnow
+
+    row = Assessment(
+        organization_id=user.organization_id,
+        user_id=user.id,
+        version="2026.1",
+        status="completed",
+        step=6,
+        answers={},
+        pillar_scores=dict.fromkeys(
+            ("customer", "strategy", "technology", "operations", "culture", "data"), 200
+        ),
+        overall_score=200,
+        completed_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def _order_world(app, users, owner, solution):

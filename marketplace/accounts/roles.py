@@ -65,6 +65,8 @@ ACTIONS: dict[str, frozenset[OrgRole]] = {
     "need.post": _LEADS,
     "need.award": _LEADS,
     "programme.apply": _LEADS,
+    "assessment.take": _ALL,  # readiness self-assessment (enterprises only)
+    "assessment.view": _ALL,  # the organisation's results and history
 }
 
 # Actions that also need the user's e-mail address to be verified.

@@ -343,6 +343,43 @@ class CategoryRating(Shape):
     reviews: SmallCell
 
 
+class ReadinessLevel(Shape):
+    """Enterprises whose latest assessment puts them at `level`; null under 5."""
+
+    level: Annotated[int, Ge(0), Le(5)]
+    organizations: SmallCell
+
+
+class ReadinessPillar(Shape):
+    """One DBI pillar: enterprises per level and the average score (null under 5)."""
+
+    pillar: Literal["customer", "strategy", "technology", "operations", "culture", "data"]
+    label: str
+    levels: list[ReadinessLevel] = Field(min_length=6, max_length=6)
+    average: Annotated[float, Ge(0), Le(5)] | None
+
+
+class ReadinessGroup(Shape):
+    """Enterprises of one size band, industry or former area: count and average overall
+    score (0–5), both null under 5 organisations."""
+
+    label: str
+    organizations: SmallCell
+    average: Annotated[float, Ge(0), Le(5)] | None
+
+
+class Readiness(Shape):
+    """Readiness self-assessment figures: each enterprise's latest completed assessment."""
+
+    organizations: SmallCell = Field(description="Enterprises with a completed assessment.")
+    version: str = Field(description="The questionnaire version new assessments answer.")
+    overall: list[ReadinessLevel] = Field(description="Enterprises per overall level 0–5.")
+    pillars: list[ReadinessPillar]
+    breakdowns: dict[str, list[ReadinessGroup]] = Field(
+        description="By size band (`size`), industry (`industry`) and former area (`former_area`)."
+    )
+
+
 class StatsDashboard(Stats):
     """The counts with the province dashboard's figures (`include=dashboard`)."""
 
@@ -357,6 +394,9 @@ class StatsDashboard(Stats):
         "former area (`former_area`), unit type (`unit_type`), industry, size and category."
     )
     ratings: list[CategoryRating] = Field(description="Average rating by category.")
+    readiness: Readiness | None = Field(
+        default=None, description="Readiness self-assessment figures (DBI pillars and levels)."
+    )
 
 
 class ErrorBody(Shape):

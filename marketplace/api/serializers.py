@@ -181,6 +181,32 @@ def dashboard_json(board: Dashboard) -> shapes.StatsDashboard:
     )
 
 
+def readiness_json(ready) -> shapes.Readiness:
+    """The readiness figures (assessment.figures.Readiness); cells under 5 are null."""
+
+    def levels(cells):
+        return [shapes.ReadinessLevel(level=c.level, organizations=c.orgs) for c in cells]
+
+    return shapes.Readiness(
+        organizations=ready.organizations,
+        version=ready.version,
+        overall=levels(ready.overall),
+        pillars=[
+            shapes.ReadinessPillar(
+                pillar=p.key, label=p.label, levels=levels(p.levels), average=p.average
+            )
+            for p in ready.pillars
+        ],
+        breakdowns={
+            b.key: [
+                shapes.ReadinessGroup(label=str(c.label), organizations=c.orgs, average=c.average)
+                for c in b.cells
+            ]
+            for b in ready.breakdowns
+        },
+    )
+
+
 def _vendor_listed(vendor: VendorSummary) -> dict[str, Any]:
     org = vendor.organization
     return {

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
 from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
+from marketplace.assessment import figures
 from marketplace.catalog import params as catalog_params
 from marketplace.catalog import public_queries, queries, search_words, vendor_queries
 from marketplace.catalog.models import Solution
@@ -210,7 +211,9 @@ def suggest(query: shapes.SuggestQuery):
 def stats(query: shapes.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
     if query.include == "dashboard":
-        return json_response(serializers.dashboard_json(insights_dashboard.build_dashboard()))
+        board = serializers.dashboard_json(insights_dashboard.build_dashboard())
+        board.readiness = serializers.readiness_json(figures.build_readiness())
+        return json_response(board)
     return json_response(serializers.totals_json(insights_dashboard.marketplace_totals()))
 
 

@@ -11,6 +11,7 @@ from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import RevisionStatus, Solution, SolutionRevision, SolutionStatus
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data, guard, seed
+from marketplace.demo.assessment_seed import seed_assessments
 from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.console_seed import seed_console
@@ -37,6 +38,7 @@ def seed_demo() -> list[User]:
     seed_quote_orders()  # after the bank accounts: accepting an offer places an order
     seed_console(password_hash)
     seed_settings()
+    seed_assessments()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users
