@@ -45,6 +45,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         insights,
         moderation,
         notifications,
+        programme,
         quotes,
         reviews,
         trials,
@@ -67,6 +68,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     billing.init_app(app)
     reviews.init_app(app)
     insights.init_app(app)
+    programme.init_app(app)
     admin.init_app(app)
     demo.init_app(app)
     core.finish_app(app)
