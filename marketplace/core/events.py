@@ -117,6 +117,11 @@ solution_compared = _signals.signal("solution-compared")
 """A solution was put in the comparison tray. Sender: the `Solution`; `already_in_tray`.
 Listens: insights (additions to the comparison)."""
 
+programme_changed = _signals.signal("programme-changed")
+"""The support programme moved: an application filed or decided, a plan's opt-in decided.
+Sender: the `Application` (`what="application"`) or the `PlanOptIn` (`what="opt_in"`);
+`status` (the new status). Listens: notifications (tells the enterprise or the vendor)."""
+
 ALL = (
     solution_changed,
     vendor_changed,
@@ -141,4 +146,5 @@ ALL = (
     order_paid,
     solution_viewed,
     solution_compared,
+    programme_changed,
 )

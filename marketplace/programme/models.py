@@ -130,9 +130,7 @@ class PlanOptIn(db.Model):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(20), default=OptInStatus.PENDING, index=True)
-    requested_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -173,16 +171,12 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="RESTRICT"))
     # One application per order.
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("orders.id", ondelete="RESTRICT"), unique=True
-    )
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="RESTRICT"), unique=True)
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT")
     )
     status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.SUBMITTED)
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     invoice_upload_id: Mapped[int | None] = mapped_column(
@@ -208,9 +202,7 @@ class Application(db.Model):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     disbursed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
-    disbursed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    disbursed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     disbursement_reference: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
