@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from marketplace.core.clock import local_today
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.programme.models import (
@@ -72,13 +73,13 @@ def paid_order(enterprise_user, plan, *, invoiced: bool = True, created_at=None)
     order = factories.make_transfer_order(enterprise_user, plan)
     order.status = "paid"
     order.paid_at = utcnow()
-    order.payment_date = dt.date.today()
+    order.payment_date = local_today()
     if created_at is not None:
         order.created_at = created_at
     if invoiced:
         order.einvoice_number = f"{order.id:07d}"
         order.einvoice_symbol = "1C26TAA"
-        order.einvoice_date = dt.date.today()
+        order.einvoice_date = local_today()
         order.einvoice_recorded_at = utcnow()
     db.session.commit()
     return order
