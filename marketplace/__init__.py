@@ -46,6 +46,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         insights,
         moderation,
         notifications,
+        programme,
         quotes,
         reviews,
         trials,
@@ -69,6 +70,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     reviews.init_app(app)
     insights.init_app(app)
     assessment.init_app(app)
+    programme.init_app(app)
     admin.init_app(app)
     demo.init_app(app)
     core.finish_app(app)

@@ -597,6 +597,43 @@ TABLE = {
     ("reviews.hide", "POST"): ("/moderation/reviews/{review_id}/hide", staff_only()),
     ("reviews.restore", "POST"): ("/moderation/reviews/{review_id}/restore", staff_only()),
     ("reviews.dismiss", "POST"): ("/moderation/reviews/{review_id}/dismiss", staff_only()),
+    # The SME support programme: the enterprise has an application on a paid order of a plan
+    # in the programme; the owner vendor's plan has a pending opt-in.
+    ("programme.public", "GET"): ("/programme", every("ok")),
+    ("programme.my_applications", "GET"): ("/account/programme", enterprises_only()),
+    ("programme.application", "GET"): (
+        "/programme/applications/{application_id}",
+        staff_only() | team(ENTERPRISE_TEAM) | {"other_enterprise": 404},
+    ),
+    ("programme.apply", "GET"): (
+        "/orders/{order_id}/support",
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)) | {"enterprise_member": 403},
+    ),
+    ("programme.apply", "POST"): (
+        "/orders/{order_id}/support",
+        signed_in(403, other_enterprise=404, **team(ENTERPRISE_TEAM)) | {"enterprise_member": 403},
+    ),
+    ("programme.queue", "GET"): ("/moderation/programme", staff_only()),
+    ("programme.approve", "POST"): (
+        "/moderation/programme/{application_id}/approve",
+        staff_only(),
+    ),
+    ("programme.reject", "POST"): ("/moderation/programme/{application_id}/reject", staff_only()),
+    ("programme.disburse", "POST"): (
+        "/moderation/programme/{application_id}/disburse",
+        staff_only(),
+    ),
+    ("programme.decide_opt_in", "POST"): (
+        "/moderation/programme/opt-ins/{opt_in_id}/approve",
+        staff_only(),
+    ),
+    ("programme.vendor_plans", "GET"): ("/vendor/programme", vendors_only()),
+    ("programme.opt_in", "POST"): (
+        "/vendor/programme/plans/{plan_id}/opt-in",
+        owner_only(vendor_member=403),
+    ),
+    ("programme.rules", "GET"): ("/admin/programme", admin_only()),
+    ("programme.rules", "POST"): ("/admin/programme", admin_only()),
 }
 
 
@@ -725,6 +762,7 @@ def world(app, tmp_path, web_app) -> World:
             )
         ),
         "assessment_id": _assessment(users["enterprise"]),
+        **_programme_world(users["enterprise"], published, other_published),
     }
     return World(users, ids)
 
@@ -750,6 +788,22 @@ def _assessment(user) -> int:
     db.session.add(row)
     db.session.commit()
     return row.id
+def _programme_world(enterprise, solution, other_solution) -> dict:
+    """An application on a paid order of an approved plan; a pending opt-in of the owner's."""
+    from marketplace.programme.models import PlanOptIn
+    from tests.programme import support
+
+    programme, order = support.world(enterprise, other_solution.plans[0])
+    application = support.make_application(order)
+    opt_in = PlanOptIn(
+        programme_id=programme.id,
+        plan_id=solution.plans[0].id,
+        vendor_id=solution.vendor_id,
+        requested_by_id=None,
+    )
+    db.session.add(opt_in)
+    db.session.commit()
+    return {"application_id": application.id, "opt_in_id": opt_in.id}
 
 
 def _order_world(app, users, owner, solution):

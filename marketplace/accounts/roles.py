@@ -55,6 +55,7 @@ ACTIONS: dict[str, frozenset[OrgRole]] = {
     "order.confirm_payment": _LEADS,  # mark a transfer received, record the e-invoice
     "bank_account.manage": _OWNER,
     "need.propose": _LEADS,
+    "programme.opt_in": _LEADS,  # put a plan forward for the SME support programme
     # Enterprise: buying
     "trial.request": _ALL,
     "review.write": _ALL,

@@ -380,6 +380,32 @@ class Readiness(Shape):
     )
 
 
+class ProgrammeMonth(Shape):
+    """One month of the SME support programme (Asia/Ho_Chi_Minh)."""
+
+    month: str = Field(description="YYYY-MM.")
+    applications: Count = Field(description="Applications filed in the month.")
+    approvals: Count = Field(description="Applications approved in the month.")
+    disbursed_vnd: Count | None = Field(
+        description="Support paid out in the month, VND; null when fewer than 5 organisations."
+    )
+
+
+class ProgrammeFigures(Shape):
+    """The SME support programme: budget of the rules in force, applications, disbursements."""
+
+    budget_vnd: Count | None = Field(description="Total budget (rules in force today), VND.")
+    committed_vnd: Count = Field(description="Support approved (disbursed or not), VND.")
+    disbursed_vnd: Count = Field(description="Support paid out, VND.")
+    remaining_vnd: Count | None = Field(description="Budget not yet committed, VND.")
+    applications: Count = Field(description="Applications, all time.")
+    approvals: Count = Field(description="Applications approved, all time.")
+    organizations_supported: Count | None = Field(
+        description="Organisations with approved support; null when fewer than 5."
+    )
+    months: list[ProgrammeMonth] = Field(description="The last 12 months.")
+
+
 class StatsDashboard(Stats):
     """The counts with the province dashboard's figures (`include=dashboard`)."""
 
@@ -396,6 +422,9 @@ class StatsDashboard(Stats):
     ratings: list[CategoryRating] = Field(description="Average rating by category.")
     readiness: Readiness | None = Field(
         default=None, description="Readiness self-assessment figures (DBI pillars and levels)."
+    )
+    programme: ProgrammeFigures | None = Field(
+        description="The SME support programme; null when there is none."
     )
 
 

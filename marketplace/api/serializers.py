@@ -18,6 +18,7 @@ from marketplace.core import geography
 from marketplace.core.text import render_markdown
 from marketplace.core.urls import public_url
 from marketplace.insights.dashboard import Dashboard, Totals
+from marketplace.programme import dashboard as programme_dashboard
 from marketplace.reviews import queries as reviews_queries
 
 
@@ -178,6 +179,7 @@ def dashboard_json(board: Dashboard) -> shapes.StatsDashboard:
             shapes.CategoryRating(category=str(r.label), average=r.average, reviews=r.reviews)
             for r in board.ratings
         ],
+        programme=_programme_figures(),
     )
 
 
@@ -205,6 +207,14 @@ def readiness_json(ready) -> shapes.Readiness:
             for b in ready.breakdowns
         },
     )
+
+
+def _programme_figures() -> shapes.ProgrammeFigures | None:
+    figures = programme_dashboard.figures_json()
+    if figures is None:
+        return None
+    months = [shapes.ProgrammeMonth(**m) for m in figures.pop("months")]
+    return shapes.ProgrammeFigures(**figures, months=months)
 
 
 def _vendor_listed(vendor: VendorSummary) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,6 +302,17 @@ def _write_atomically(folder: Path, filename: str, data: bytes) -> Path:
 # ---------------------------------------------------------------- removing what nothing uses
 
 
+# Other domains that keep uploads (say, the programme's application attachments) register a
+# function returning which of some upload ids they use; those uploads are never purged.
+_REFERENCE_CHECKS: list[Callable[[set[int]], set[int]]] = []
+
+
+def register_reference(check: Callable[[set[int]], set[int]]) -> None:
+    """Count the uploads `check` reports as used (call it at app creation)."""
+    if check not in _REFERENCE_CHECKS:
+        _REFERENCE_CHECKS.append(check)
+
+
 def referenced_upload_ids(ids: Iterable[int]) -> set[int]:
     """Return those of `ids` that something shows or keeps.
 
@@ -324,6 +335,8 @@ def referenced_upload_ids(ids: Iterable[int]) -> set[int]:
             )
         )
     )
+    for check in _REFERENCE_CHECKS:
+        found |= ids & check(ids - found)
     # Revisions hold their images inside a JSON snapshot: read the open ones of the
     # organisations concerned (a handful) and look inside.
     if not ids - found:

@@ -123,6 +123,11 @@ solution_compared = _signals.signal("solution-compared")
 """A solution was put in the comparison tray. Sender: the `Solution`; `already_in_tray`.
 Listens: insights (additions to the comparison)."""
 
+programme_changed = _signals.signal("programme-changed")
+"""The support programme moved: an application filed or decided, a plan's opt-in decided.
+Sender: the `Application` (`what="application"`) or the `PlanOptIn` (`what="opt_in"`);
+`status` (the new status). Listens: notifications (tells the enterprise or the vendor)."""
+
 ALL = (
     solution_changed,
     vendor_changed,
@@ -148,4 +153,5 @@ ALL = (
     staff_invited,
     solution_viewed,
     solution_compared,
+    programme_changed,
 )

@@ -17,6 +17,8 @@ from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.console_seed import seed_console
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
+from marketplace.demo.programme_seed import seed_programme
+from marketplace.demo.quotes_seed import seed_quotes
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.settings_seed import seed_settings
 from marketplace.demo.trials_seed import seed_trials
@@ -39,6 +41,7 @@ def seed_demo() -> list[User]:
     seed_console(password_hash)
     seed_settings()
     seed_assessments()
+    seed_programme()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users

@@ -293,6 +293,49 @@ def tell_staff_of_dispute(join, **_details) -> None:
     )
 
 
+def tell_of_programme_change(obj, *, what: str, status: str, **_details) -> None:
+    """Tell the staff of a new application, the enterprise of a decision on its application,
+    the vendor of a decision on its plan's opt-in."""
+    if what == "opt_in":
+        plan_name = obj.plan.name
+        title = (
+            _("Gói “%(name)s” đã tham gia chương trình hỗ trợ.", name=plan_name)
+            if status == "approved"
+            else _("Gói “%(name)s” không được nhận vào chương trình hỗ trợ.", name=plan_name)
+        )
+        services.notify_organization(
+            obj.vendor,
+            kind="programme.opt_in",
+            title=title,
+            body=_("Lý do: %(reason)s", reason=obj.reason) if obj.reason else "",
+            link=path_for("programme.vendor_plans"),
+        )
+        return
+    link = path_for("programme.application", application_id=obj.id)
+    if status == "submitted":
+        services.notify_staff(
+            kind="moderation.queue",
+            title=_("Hồ sơ đề nghị hỗ trợ mới: %(name)s", name=obj.organization.name),
+            link=link,
+            email=False,
+        )
+        return
+    titles = {
+        "approved": _("Hồ sơ đề nghị hỗ trợ đơn %(number)s đã được phê duyệt."),
+        "rejected": _("Hồ sơ đề nghị hỗ trợ đơn %(number)s bị từ chối."),
+        "disbursed": _("Khoản hỗ trợ cho đơn %(number)s đã được giải ngân."),
+    }
+    if status not in titles:
+        return
+    services.notify_organization(
+        obj.organization,
+        kind="programme.application",
+        title=titles[status] % {"number": obj.order.number},
+        body=_("Lý do: %(reason)s", reason=obj.reason) if obj.reason else "",
+        link=link,
+    )
+
+
 def connect() -> None:
     """Subscribe to the events this domain reacts to (called at app creation)."""
     events.verification_requested.connect(tell_staff_of_verification)
@@ -311,3 +354,4 @@ def connect() -> None:
     events.join_requested.connect(tell_owners_of_join_request)
     events.join_request_decided.connect(email_join_decision)
     events.join_request_disputed.connect(tell_staff_of_dispute)
+    events.programme_changed.connect(tell_of_programme_change)
