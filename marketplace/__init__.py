@@ -44,6 +44,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         demo,
         insights,
         moderation,
+        needs,
         notifications,
         quotes,
         reviews,
@@ -64,6 +65,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     notifications.init_app(app)
     trials.init_app(app)
     quotes.init_app(app)
+    needs.init_app(app)
     billing.init_app(app)
     reviews.init_app(app)
     insights.init_app(app)

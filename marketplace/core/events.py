@@ -117,6 +117,10 @@ solution_compared = _signals.signal("solution-compared")
 """A solution was put in the comparison tray. Sender: the `Solution`; `already_in_tray`.
 Listens: insights (additions to the comparison)."""
 
+need_published = _signals.signal("need-published")
+"""A moderator approved a need: vendors may see it and propose. Sender: the `Need`.
+Listens: needs (alerts the vendors whose listings match, once each, unless they opted out)."""
+
 ALL = (
     solution_changed,
     vendor_changed,
@@ -141,4 +145,5 @@ ALL = (
     order_paid,
     solution_viewed,
     solution_compared,
+    need_published,
 )
