@@ -14,6 +14,7 @@ from marketplace.demo import catalog_data, guard, seed
 from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
+from marketplace.demo.needs_seed import seed_needs
 from marketplace.demo.quotes_seed import seed_quotes
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.trials_seed import seed_trials
@@ -32,6 +33,7 @@ def seed_demo() -> list[User]:
     seed_quotes(password_hash)
     seed_reviews(password_hash)
     seed_billing()
+    seed_needs()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users
