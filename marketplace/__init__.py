@@ -45,6 +45,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         demo,
         insights,
         moderation,
+        needs,
         notifications,
         programme,
         quotes,
@@ -66,6 +67,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     notifications.init_app(app)
     trials.init_app(app)
     quotes.init_app(app)
+    needs.init_app(app)
     billing.init_app(app)
     reviews.init_app(app)
     insights.init_app(app)

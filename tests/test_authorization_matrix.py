@@ -555,6 +555,53 @@ TABLE = {
     # Moderators read quotes, never answer them.
     ("quotes.staff_quotes", "GET"): ("/moderation/quotes", staff_only()),
     ("quotes.staff_quote", "GET"): ("/moderation/quotes/{quote_id}", staff_only()),
+    # Needs board: the enterprise has an open need (with the owner vendor's sealed proposal)
+    # and a pending one. Verified vendors' members see it in full and propose; the owner
+    # vendor is verified, the other vendor is not.
+    ("needs.index", "GET"): ("/needs", every("ok")),
+    ("needs.detail", "GET"): ("/needs/{need_id}", every("ok")),
+    ("needs.export_csv", "GET"): ("/needs/export.csv", signed_in(403, **team(VENDOR_TEAM))),
+    ("needs.alerts", "POST"): ("/vendor/needs/alerts", signed_in(403, **team(VENDOR_TEAM))),
+    ("needs.new", "GET"): ("/needs/new", enterprises_only()),
+    ("needs.new", "POST"): ("/needs/new", enterprises_only(enterprise_member=403)),
+    ("needs.my_needs", "GET"): ("/account/needs", enterprises_only()),
+    ("needs.ask", "POST"): ("/needs/{need_id}/questions", signed_in(403, **team(VENDOR_TEAM))),
+    ("needs.proposal", "GET"): ("/needs/{need_id}/proposal", signed_in(403, **team(VENDOR_TEAM))),
+    ("needs.proposal", "POST"): (
+        "/needs/{need_id}/proposal",
+        signed_in(403, **team(("owner_vendor", "vendor_manager"))),
+    ),
+    ("needs.withdraw", "POST"): (
+        "/needs/{need_id}/proposal/withdraw",
+        signed_in(403, **team(VENDOR_TEAM)),
+    ),
+    ("needs.answer", "POST"): (
+        "/needs/{need_id}/answer",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404),
+    ),
+    ("needs.close", "POST"): (
+        "/needs/{need_id}/close",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404),
+    ),
+    ("needs.compare", "GET"): (
+        "/needs/{need_id}/compare",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404, moderator="ok", admin="ok"),
+    ),
+    ("needs.shortlist", "POST"): (
+        "/needs/{need_id}/shortlist",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404),
+    ),
+    ("needs.trial", "POST"): (
+        "/needs/{need_id}/trial",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404),
+    ),
+    ("needs.award", "POST"): (
+        "/needs/{need_id}/award",
+        signed_in(403, **team(ENTERPRISE_TEAM), other_enterprise=404),
+    ),
+    ("needs.moderation_index", "GET"): ("/moderation/needs", staff_only()),
+    ("needs.moderation_need", "GET"): ("/moderation/needs/{pending_need_id}", staff_only()),
+    ("needs.moderate", "POST"): ("/moderation/needs/{pending_need_id}/approve", staff_only()),
     # Vendor pages: public; the editor is the vendor's own.
     ("vendors.directory", "GET"): ("/vendors", every("ok")),
     ("vendors.profile", "GET"): ("/vendors/{vendor_slug}", every("ok")),
@@ -740,6 +787,7 @@ def world(app, tmp_path, web_app) -> World:
         "private_upload": private.filename,
         "trial_id": trial_id,
         "quote_id": _quote(app, users["enterprise"], owner, published),
+        **_needs(app, users["enterprise"], owner, users["moderator"]),
         "vendor_slug": owner.organization.slug,
         "review_id": review_id,
         "order_id": order.id,
@@ -896,6 +944,17 @@ def _trial_and_review(app, enterprise, owner, solution) -> tuple[int, int]:
         trial = request()
         db.session.commit()
         return trial.id, review.id
+
+
+def _needs(app, enterprise, owner, moderator) -> dict[str, int]:
+    """Give the enterprise an open need with the owner vendor's proposal, and a pending one."""
+    from tests.needs.conftest import make_need, propose
+
+    with app.test_request_context():
+        need = make_need(enterprise, moderator=moderator)
+        propose(owner, need)
+        pending = make_need(enterprise, status="pending", title="Bài toán chờ duyệt của tôi")
+    return {"need_id": need.id, "pending_need_id": pending.id}
 
 
 def _quote(app, enterprise, owner, solution) -> int:

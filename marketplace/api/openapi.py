@@ -251,6 +251,17 @@ def _document() -> dict[str, Any]:
                     example="/vendors/viettel-hai-phong",
                 )
             },
+            "/needs": {
+                "get": _operation(
+                    "listNeeds",
+                    "Chợ bài toán",
+                    "Published needs of the province's enterprises, anonymised: title, "
+                    "category, area, budget band and deadline; never the enterprise's name.",
+                    (_ref(shapes.NeedList), "One page of needs."),
+                    query=shapes.NeedListQuery,
+                    example="/needs?" + urlencode({"status": "open"}),
+                )
+            },
             "/compare": {
                 "get": _operation(
                     "compareSolutions",

@@ -585,6 +585,53 @@ class StatsQuery(Query):
     )
 
 
+# ---------------------------------------------------------------- needs board
+
+
+class NeedSummary(Shape):
+    """A published need, anonymised: never the enterprise's name, exact budget or commune."""
+
+    id: Count
+    title: str
+    category: str | None = Field(description="Category name; null when not chosen.")
+    category_slug: str | None
+    area: str = Field(description="The former area (or the province) the need is in.")
+    budget_band: str = Field(description="The band of the budget's upper end.")
+    deadline: str = Field(
+        json_schema_extra={"format": "date"}, description="Last day for proposals (ISO 8601)."
+    )
+    status: Literal["open", "awarded", "not_awarded", "expired"]
+    url: str = Field(json_schema_extra={"format": "uri"}, description="The need's public page.")
+
+
+class NeedList(Shape):
+    """One page of published needs and the number of all matches."""
+
+    items: list[NeedSummary]
+    page: Annotated[int, Ge(1), Le(MAX_PAGE)]
+    per_page: Annotated[int, Ge(1), Le(MAX_PER_PAGE)]
+    total: Count
+
+
+class NeedListQuery(LangQuery):
+    category: Slug | None = Field(
+        default=None,
+        description="Category slug (a top-level category includes its children); a slug "
+        "that names no category matches nothing.",
+        examples=["hoa-don-dien-tu"],
+    )
+    area: Annotated[str, Field(pattern=r"^[0-9]{2}$")] | None = Field(
+        default=None, description="Former province code of the area (e.g. `30`)."
+    )
+    budget: Literal["lt10m", "10m-50m", "50m-200m", "200m-1b", "gt1b"] | None = Field(
+        default=None, description="Budget band of the need's upper end."
+    )
+    status: Literal["open", "closed"] = Field(
+        default="open", description="Open needs (soonest deadline first) or closed ones."
+    )
+    page: QueryInt(1, MAX_PAGE) = Field(default=1, description="Page number.")  # type: ignore[valid-type]
+
+
 # Shapes listed in the document's components, in this order.
 COMPONENTS: tuple[type[BaseModel], ...] = (
     Solution,
@@ -592,6 +639,7 @@ COMPONENTS: tuple[type[BaseModel], ...] = (
     SolutionList,
     VendorList,
     VendorPage,
+    NeedList,
     Compare,
     CategoryTree,
     Suggestions,

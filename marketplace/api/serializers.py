@@ -274,3 +274,28 @@ def vendor_page(
         page=solutions.page,
         per_page=solutions.per_page,
     )
+
+
+def need_list(needs: list, page: int, per_page: int, total: int) -> shapes.NeedList:
+    """Describe published needs without anything that could name the enterprise."""
+    from marketplace.needs import presenters as need_presenters
+
+    return shapes.NeedList(
+        items=[
+            shapes.NeedSummary(
+                id=n.id,
+                title=n.title,
+                category=n.category.name if n.category else None,
+                category_slug=n.category.slug if n.category else None,
+                area=need_presenters.public_area(n),
+                budget_band=need_presenters.budget_band(n),
+                deadline=n.deadline.isoformat(),
+                status=n.status,
+                url=public_url("needs.detail", need_id=n.id),
+            )
+            for n in needs
+        ],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )

@@ -156,6 +156,24 @@ def get_vendor(query: shapes.VendorQuery, slug: str):
     return json_response(serializers.vendor_page(vendor, solutions, sections))
 
 
+@bp.get("/needs")
+@with_query(shapes.NeedListQuery)
+def list_needs(query: shapes.NeedListQuery):
+    from marketplace.needs import queries as needs_queries
+
+    filters = needs_queries.NeedFilters(
+        category=query.category or "",
+        area=query.area or "",
+        budget=query.budget or "",
+        status=query.status,
+    )
+    per_page = current_app.config["PER_PAGE"]
+    page = db.paginate(
+        needs_queries.published_query(filters), page=query.page, per_page=per_page, error_out=False
+    )
+    return json_response(serializers.need_list(page.items, query.page, per_page, page.total))
+
+
 @bp.get("/compare")
 @with_query(shapes.CompareQuery)
 def compare_solutions(query: shapes.CompareQuery):

@@ -127,6 +127,9 @@ programme_changed = _signals.signal("programme-changed")
 """The support programme moved: an application filed or decided, a plan's opt-in decided.
 Sender: the `Application` (`what="application"`) or the `PlanOptIn` (`what="opt_in"`);
 `status` (the new status). Listens: notifications (tells the enterprise or the vendor)."""
+need_published = _signals.signal("need-published")
+"""A moderator approved a need: vendors may see it and propose. Sender: the `Need`.
+Listens: needs (alerts the vendors whose listings match, once each, unless they opted out)."""
 
 ALL = (
     solution_changed,
@@ -154,4 +157,5 @@ ALL = (
     solution_viewed,
     solution_compared,
     programme_changed,
+    need_published,
 )

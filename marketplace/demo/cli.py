@@ -18,6 +18,7 @@ from marketplace.demo.console_seed import seed_console
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
 from marketplace.demo.programme_seed import seed_programme
+from marketplace.demo.needs_seed import seed_needs
 from marketplace.demo.quotes_seed import seed_quotes
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.settings_seed import seed_settings
@@ -42,6 +43,7 @@ def seed_demo() -> list[User]:
     seed_settings()
     seed_assessments()
     seed_programme()
+    seed_needs()
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users

@@ -195,6 +195,7 @@ def test_the_served_document_is_the_built_one(client):
         "/vendors",
         "/vendors/{slug}",
         "/suggest",
+        "/needs",
         "/openapi.json",
     }
 

@@ -48,6 +48,7 @@ OPERATIONS = {
     "GET /vendors",
     "GET /vendors/{slug}",
     "GET /suggest",
+    "GET /needs",
 }
 
 
