@@ -4,19 +4,22 @@
 // Keyboard (WAI-ARIA date picker dialog pattern): arrows move by a day or a week, Page Up/Down
 // by a month (with Shift by a year), Home/End to the start/end of the week, Enter or Space
 // chooses, Escape closes; focus comes back to the button. Month and weekday names come from
-// the page's language (Intl), the text written into the box is always dd/mm/yyyy.
+// the page's language (Intl); the text written into the box is dd/mm/yyyy, as every page
+// shows dates in both languages and as the server reads them (core.params.parse_date).
 (function () {
   "use strict";
   var inputs = document.querySelectorAll("input[data-datepicker]");
   if (!inputs.length || !window.Intl) { return; }
   var script = document.currentScript || document.querySelector("script[data-datepicker-texts]");
   var texts = script ? script.dataset : {};
-  var lang = document.documentElement.lang || "vi";
-  var firstDay = lang === "en" ? 0 : 1; // Vietnamese weeks start on Monday
+  // English pages write dates day first like the Vietnamese ones (26/03/2026), so the
+  // calendar speaks British English: "Thursday 26 March 2026", weeks from Monday.
+  var lang = document.documentElement.lang === "en" ? "en-GB" : "vi";
+  var firstDay = 1;
   var monthYear = new Intl.DateTimeFormat(lang, { month: "long", year: "numeric" });
   var fullDay = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   var longWeekday = new Intl.DateTimeFormat(lang, { weekday: "long" });
-  var shortWeekday = new Intl.DateTimeFormat(lang, { weekday: "short" });
+  var shortWeekday = new Intl.DateTimeFormat(lang, { weekday: lang === "vi" ? "narrow" : "short" });
   var counter = 0;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -57,7 +60,9 @@
     this.button.setAttribute("aria-haspopup", "dialog");
     this.button.setAttribute("aria-expanded", "false");
     this.button.setAttribute("aria-controls", this.id);
-    this.button.innerHTML = '<span aria-hidden="true">📅</span>';
+    this.button.innerHTML =
+      '<svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 16 16" fill="currentColor">' +
+      '<path d="M4 0h1v2h6V0h1v2h2.5A1.5 1.5 0 0 1 16 3.5v11a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 0 14.5v-11A1.5 1.5 0 0 1 1.5 2H4zM1 6v8.5a.5.5 0 0 0 .5.5h13a.5.5 0 0 0 .5-.5V6zm2 2h2v2H3zm4 0h2v2H7zm4 0h2v2h-2zm-8 3h2v2H3zm4 0h2v2H7z"/></svg>';
     var label = input.labels && input.labels[0] ? input.labels[0].textContent.trim() : "";
     this.button.setAttribute("aria-label", (texts.choose || "Chọn ngày") + (label ? ": " + label : ""));
     group.appendChild(this.button);
@@ -142,7 +147,8 @@
   // Draw the month of `date` with `date` as the one focusable day; focus it if asked.
   Picker.prototype.show = function (date, focus) {
     this.focused = date;
-    this.title.textContent = monthYear.format(date);
+    var title = monthYear.format(date);
+    this.title.textContent = title.charAt(0).toUpperCase() + title.slice(1);
     var today = new Date();
     var start = new Date(date.getFullYear(), date.getMonth(), 1);
     start = addDays(start, -((start.getDay() - firstDay + 7) % 7));
