@@ -11,10 +11,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length
 
-from marketplace.core.forms import REQUIRED, ChoiceField, Form, strip
-from marketplace.core.params import DateError, parse_date
+from marketplace.core.forms import REQUIRED, ChoiceField, DayField, Form, day_required, strip
 from marketplace.core.params import parse_id as core_parse_id
 
 
@@ -44,15 +43,6 @@ class CancelSubscriptionForm(Form):
 
 
 # ---------------------------------------------------------------- orders
-
-
-def _date_field_check(form, field) -> None:
-    try:
-        value = parse_date(field.data)
-    except DateError as err:
-        raise ValidationError(str(err)) from err
-    if value is None:
-        raise ValidationError(str(REQUIRED))
 
 
 class OrderForm(CheckoutForm):
@@ -93,13 +83,11 @@ class ConfirmPaymentForm(Form):
         filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=100)],
     )
-    paid_on = StringField(
-        _l("Ngày nhận tiền (dd/mm/yyyy)"), filters=[strip], validators=[_date_field_check]
-    )
+    paid_on = DayField(_l("Ngày nhận tiền (dd/mm/yyyy)"), validators=[day_required])
 
     @property
     def paid_on_date(self):
-        return parse_date(self.paid_on.data)
+        return self.paid_on.data
 
 
 class EInvoiceForm(Form):
@@ -109,9 +97,7 @@ class EInvoiceForm(Form):
     symbol = StringField(
         _l("Ký hiệu"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=7)]
     )
-    issued_on = StringField(
-        _l("Ngày lập (dd/mm/yyyy)"), filters=[strip], validators=[_date_field_check]
-    )
+    issued_on = DayField(_l("Ngày lập (dd/mm/yyyy)"), validators=[day_required])
     lookup_code = StringField(_l("Mã tra cứu"), filters=[strip], validators=[Length(max=60)])
     lookup_url = StringField(
         _l("Trang tra cứu (https://…)"), filters=[strip], validators=[Length(max=500)]
@@ -119,7 +105,7 @@ class EInvoiceForm(Form):
 
     @property
     def issued_on_date(self):
-        return parse_date(self.issued_on.data)
+        return self.issued_on.data
 
 
 class CancelOrderForm(Form):
@@ -151,5 +137,5 @@ class SalesFilterForm(Form):
     class Meta(Form.Meta):
         csrf = False
 
-    start = StringField(_l("Từ ngày"), filters=[strip], validators=[Optional(), _date_field_check])
-    end = StringField(_l("Đến ngày"), filters=[strip], validators=[Optional(), _date_field_check])
+    start = DayField(_l("Từ ngày"))
+    end = DayField(_l("Đến ngày"))

@@ -45,7 +45,7 @@ from marketplace.core.clock import local_today
 from marketplace.core.csv_export import csv_writer, safe_cell
 from marketplace.core.database import utcnow
 from marketplace.core.formatting import format_date
-from marketplace.core.params import paginate, parse_date
+from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import csrf, db
 
@@ -82,13 +82,13 @@ def _order_page(order, *, confirm_form=None, invoice_form=None, status: int = 20
         )
     if confirm_form is None:
         confirm_form = ConfirmPaymentForm(formdata=None)
-        confirm_form.paid_on.data = format_date(local_today())
+        confirm_form.paid_on.data = local_today()
     if invoice_form is None:
         invoice_form = EInvoiceForm(formdata=None)
         if order.has_einvoice:
             invoice_form.number.data = order.einvoice_number
             invoice_form.symbol.data = order.einvoice_symbol
-            invoice_form.issued_on.data = format_date(order.einvoice_date)
+            invoice_form.issued_on.data = order.einvoice_date
             invoice_form.lookup_code.data = order.einvoice_lookup_code or ""
             invoice_form.lookup_url.data = order.einvoice_lookup_url or ""
     return make_response(
@@ -180,7 +180,7 @@ def _sales_filters() -> tuple[SalesFilterForm, dt.date | None, dt.date | None]:
     form = SalesFilterForm(request.args)
     if request.args and not form.validate():
         return form, None, None
-    return form, parse_date(form.start.data), parse_date(form.end.data)
+    return form, form.start.data, form.end.data
 
 
 @bp.get("/vendor/sales/orders.csv")

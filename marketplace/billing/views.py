@@ -39,7 +39,7 @@ from marketplace.billing.models import PaymentMethod
 from marketplace.catalog.models import SolutionStatus
 from marketplace.core import metrics
 from marketplace.core.formatting import format_date
-from marketplace.core.params import page_arg, paginate, parse_date
+from marketplace.core.params import page_arg, paginate
 from marketplace.core.permissions import role_required
 from marketplace.core.security import CONTENT_SECURITY_POLICY
 from marketplace.extensions import csrf, db, login_manager
@@ -280,7 +280,7 @@ def vendor_sales():
     filters = SalesFilterForm(request.args)
     start = end = None
     if filters.validate():
-        start, end = parse_date(filters.start.data), parse_date(filters.end.data)
+        start, end = filters.start.data, filters.end.data
     orders = paginate(
         queries.vendor_orders_query(vendor_id, start=start, end=end),
         per_page=PER_PAGE,

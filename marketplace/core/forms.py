@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from marketplace.core.params import DATE_PATTERN, DateError, parse_date
 
@@ -66,7 +66,8 @@ class DayField(StringField):
     """A date as people here write it: dd/mm/yyyy in a text box, whatever the browser's
     language (a native date input would show mm/dd/yyyy to an English browser).
 
-    The box carries a pattern, a numeric keyboard and a dd/mm/yyyy hint; the server reads
+    The box carries a pattern, a numeric keyboard, a dd/mm/yyyy hint and `data-datepicker`
+    (static/js/datepicker.js adds a calendar button; typing stays possible); the server reads
     dd/mm/yyyy (and yyyy-mm-dd) with `core.params.parse_date` and says what is wrong: a
     shape it cannot read, a day that is not on the calendar (31/02/2026), a year far off.
     What was typed is shown again with the error.
@@ -79,6 +80,7 @@ class DayField(StringField):
             "placeholder": "dd/mm/yyyy",
             "autocomplete": "off",
             "maxlength": "10",
+            "data-datepicker": True,
             **(kwargs.pop("render_kw", None) or {}),
         }
         super().__init__(*args, render_kw=render_kw, **kwargs)
@@ -100,3 +102,13 @@ class DayField(StringField):
         if self.raw_data:
             return " ".join(self.raw_data)
         return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+def day_required(form, field) -> None:
+    """Ask for a DayField's date when nothing was typed (a date that could not be read keeps
+    its own message)."""
+    if field.data is None and not field.errors:
+        raise StopValidation(str(REQUIRED))
+
+
+day_required.field_flags = {"required": True}

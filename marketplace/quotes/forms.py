@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms import Form as PlainForm
 
 from marketplace.catalog.models import Solution
-from marketplace.core.forms import Form, strip
+from marketplace.core.forms import DayField, Form, strip
 from marketplace.quotes import rules
 from marketplace.quotes.vat import VAT_LABELS
 
@@ -24,19 +22,6 @@ def parse_int(raw: str | None, *, digits: int) -> int | None:
     return int(text)
 
 
-class LocalDateField(StringField):
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy; `date` is None if invalid."""
-
-    def date(self) -> dt.date | None:
-        raw = (self.data or "").strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-        return None
-
-
 class QuoteRequestForm(Form):
     """An enterprise asks for a quote. The checks live in quotes.rules."""
 
@@ -49,7 +34,7 @@ class QuoteRequestForm(Form):
         filters=[strip],
         description=_l("Ví dụ: kế toán, kho, 3 chi nhánh, tích hợp hóa đơn điện tử…"),
     )
-    desired_start = LocalDateField(_l("Ngày muốn bắt đầu (không bắt buộc)"), filters=[strip])
+    desired_start = DayField(_l("Ngày muốn bắt đầu (không bắt buộc)"))
     budget = SelectField(_l("Ngân sách dự kiến (không bắt buộc)"), validate_choice=False)
     message = TextAreaField(_l("Lời nhắn cho nhà cung cấp"), filters=[strip])
     contact_name = StringField(_l("Người liên hệ"), filters=[strip])
@@ -75,22 +60,16 @@ class QuoteRequestForm(Form):
         plan_id = parse_int(raw_plan, digits=9) if raw_plan != CUSTOM else None
         if raw_plan not in (CUSTOM, "") and plan_id is None:
             plan_id = -1  # not a plan of the solution: the rules say so next to the field
-        date = self.desired_start.date()
         return rules.QuoteInput(
             plan_id=plan_id,
             users_count=parse_int(self.users_count.data, digits=6),
             needs=self.needs.data or "",
-            desired_start=date if date else None,
+            desired_start=self.desired_start.data,
             budget=self.budget.data or None,
             message=self.message.data or "",
             contact_name=self.contact_name.data or "",
             contact_phone=self.contact_phone.data or "",
         )
-
-    def date_problem(self) -> str | None:
-        if (self.desired_start.data or "").strip() and self.desired_start.date() is None:
-            return str(_l("Ngày không hợp lệ. Hãy nhập theo dạng dd/mm/yyyy."))
-        return None
 
 
 class LineForm(PlainForm):
@@ -117,7 +96,7 @@ class OfferForm(Form):
     """The vendor's offer: up to rules.MAX_LINES lines (blank ones are skipped)."""
 
     lines = FieldList(FormField(LineForm), min_entries=3, max_entries=rules.MAX_LINES)
-    valid_until = LocalDateField(_l("Hiệu lực đến hết ngày"), filters=[strip])
+    valid_until = DayField(_l("Hiệu lực đến hết ngày"))
     terms = TextAreaField(
         _l("Điều khoản"),
         filters=[strip],
@@ -150,7 +129,7 @@ class OfferForm(Form):
                 )
             )
         return rules.OfferInput(
-            lines=lines, valid_until=self.valid_until.date(), terms=self.terms.data or ""
+            lines=lines, valid_until=self.valid_until.data, terms=self.terms.data or ""
         )
 
     def attach_errors(self, errors: dict[str, str]) -> None:

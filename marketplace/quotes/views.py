@@ -65,38 +65,34 @@ def request_quote(slug: str):
     if request.method == "GET":
         _prefill(form)
     elif form.validate_on_submit():
-        problem = form.date_problem()
-        if problem:
-            form.attach_error("desired_start", problem)
+        try:
+            quote = services.request_quote(
+                current_user, solution, form.to_input(), today=local_today()
+            )
+        except rules.DuplicateQuoteError as err:
+            db.session.rollback()
+            flash(err.message, "info")
+            existing = quotes_queries.open_quote_for(current_user.organization_id, solution.id)
+            if existing is not None:
+                return redirect(url_for("quotes.my_quote", quote_id=existing.id))
+            return redirect(url_for("quotes.my_quotes"))
+        except rules.QuoteValidationError as err:
+            db.session.rollback()
+            form.attach_errors(err.errors)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+            refused = err.status
         else:
-            try:
-                quote = services.request_quote(
-                    current_user, solution, form.to_input(), today=local_today()
-                )
-            except rules.DuplicateQuoteError as err:
-                db.session.rollback()
-                flash(err.message, "info")
-                existing = quotes_queries.open_quote_for(current_user.organization_id, solution.id)
-                if existing is not None:
-                    return redirect(url_for("quotes.my_quote", quote_id=existing.id))
-                return redirect(url_for("quotes.my_quotes"))
-            except rules.QuoteValidationError as err:
-                db.session.rollback()
-                form.attach_errors(err.errors)
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "danger")
-                refused = err.status
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "Đã gửi yêu cầu báo giá “%(name)s”. Nhà cung cấp sẽ phản hồi tại đây.",
-                        name=solution.name,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("quotes.my_quote", quote_id=quote.id))
+            db.session.commit()
+            flash(
+                _(
+                    "Đã gửi yêu cầu báo giá “%(name)s”. Nhà cung cấp sẽ phản hồi tại đây.",
+                    name=solution.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("quotes.my_quote", quote_id=quote.id))
     status = refused or (400 if form.is_submitted() and any(f.errors for f in form) else 200)
     return (
         render_template(
@@ -289,7 +285,7 @@ def _prefill_offer(form: OfferForm, quote: QuoteRequest) -> None:
     import datetime as dt
 
     current = quote.current_offer
-    form.valid_until.data = (local_today() + dt.timedelta(days=30)).isoformat()
+    form.valid_until.data = local_today() + dt.timedelta(days=30)
     if current is not None:
         form.terms.data = current.terms
         for entry, line in zip(form.lines, current.lines, strict=False):
@@ -358,25 +354,19 @@ def offer(quote_id: int):
     quote = _vendor_quote(quote_id)
     form = _offer_form(quote, formdata=True)
     if form.validate_on_submit():
-        problem = None
-        if (form.valid_until.data or "") and form.valid_until.date() is None:
-            problem = _("Ngày không hợp lệ. Hãy nhập theo dạng dd/mm/yyyy.")
-        if problem:
-            form.attach_error("valid_until", problem)
+        try:
+            services.send_offer(current_user, quote, form.to_input(), today=local_today())
+        except rules.QuoteValidationError as err:
+            db.session.rollback()
+            form.attach_errors(err.errors)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+            return redirect(url_for("quotes.vendor_quote", quote_id=quote_id))
         else:
-            try:
-                services.send_offer(current_user, quote, form.to_input(), today=local_today())
-            except rules.QuoteValidationError as err:
-                db.session.rollback()
-                form.attach_errors(err.errors)
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "danger")
-                return redirect(url_for("quotes.vendor_quote", quote_id=quote_id))
-            else:
-                db.session.commit()
-                flash(_("Đã gửi báo giá. Doanh nghiệp đã được thông báo."), "success")
-                return redirect(url_for("quotes.vendor_quote", quote_id=quote_id))
+            db.session.commit()
+            flash(_("Đã gửi báo giá. Doanh nghiệp đã được thông báo."), "success")
+            return redirect(url_for("quotes.vendor_quote", quote_id=quote_id))
     return _render_vendor_quote(_quote_or_404(quote_id), 400, offer_form=form)
 
 

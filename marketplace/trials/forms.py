@@ -15,10 +15,6 @@ from marketplace.core.forms import DayField, Form, strip
 from marketplace.core.text import MAX_REASON
 from marketplace.trials import rules
 
-# The shared dd/mm/yyyy field (core/forms.py); the old name stays for readers of this module.
-LocalDateField = DayField
-
-
 _PERIODS = {"month": _l("mỗi tháng"), "year": _l("mỗi năm"), "once": _l("một lần")}
 
 
@@ -42,7 +38,7 @@ class TrialRequestForm(Form):
         filters=[strip],
         description=_l("Di động hoặc cố định, ví dụ 0912 345 678 hoặc 0220 3852 123."),
     )
-    preferred_start = LocalDateField(
+    preferred_start = DayField(
         _l("Ngày muốn bắt đầu"),
         description=_l("Từ hôm nay đến 90 ngày tới. Nhà cung cấp sẽ xác nhận ngày bắt đầu."),
     )

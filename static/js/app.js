@@ -201,3 +201,37 @@ document.querySelectorAll("select.auto-submit").forEach(function (select) {
   sync();
   window.addEventListener("resize", sync);
 })();
+
+// Tables that scroll sideways (phones): the box takes keyboard focus so arrows scroll it,
+// and is named after its table's caption or the heading before it.
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-responsive");
+  if (!boxes.length) { return; }
+  function label(box) {
+    var caption = box.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    for (var el = box.previousElementSibling; el; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) { return el.textContent.trim(); }
+    }
+    var heading = box.closest("section, .card, main");
+    heading = heading && heading.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : "";
+  }
+  function sync() {
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          var name = label(box);
+          if (name) { box.setAttribute("role", "region"); box.setAttribute("aria-label", name); }
+          box.setAttribute("data-scroll-focus", "");
+        }
+      } else if (box.hasAttribute("data-scroll-focus")) {
+        ["tabindex", "role", "aria-label", "data-scroll-focus"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  sync();
+  window.addEventListener("resize", sync);
+})();
