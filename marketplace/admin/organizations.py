@@ -37,6 +37,7 @@ from marketplace.admin.rules import (
     ListPage,
     changed_fields,
     page_of_ids,
+    quick_fold,
     require_admin,
 )
 from marketplace.billing.models import Order
@@ -119,8 +120,9 @@ def search_organizations(filters: OrgFilter, page: int, per_page: int = PER_PAGE
     rows = db.session.execute(
         select(Organization.id, Organization.name, Organization.tax_code).where(*conditions)
     ).all()
-    rows.sort(key=lambda r: (fold(r.name), r.id))
-    ids = [r.id for r in rows if all(w in fold(f"{r.name} {r.tax_code}") for w in words)]
+    folded = [(quick_fold(f"{r.name} {r.tax_code}"), r.id) for r in rows]
+    folded.sort()
+    ids = [org_id for text, org_id in folded if all(w in text for w in words)]
     page_ids, page = page_of_ids(ids, page, per_page)
     orgs = {
         o.id: o
