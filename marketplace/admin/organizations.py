@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -62,6 +62,8 @@ PROFILE_FIELDS = (
     "phone",
 )
 LIST_LIMIT = 20
+# Owners first, then managers, then members.
+_ROLE_ORDER = case((Membership.role == "owner", 0), (Membership.role == "manager", 1), else_=2)
 
 
 @dataclass
@@ -195,7 +197,7 @@ def holdings(org: Organization) -> Holdings:
             .join(User, User.id == Membership.user_id)
             .where(Membership.organization_id == org.id)
             .options(selectinload(Membership.user))
-            .order_by(Membership.role.desc(), User.name, User.id)
+            .order_by(_ROLE_ORDER, User.name, User.id)
             .limit(LIST_LIMIT)
         )
     )
