@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +37,7 @@ from marketplace.admin.rules import (
     ListPage,
     changed_fields,
     page_of_ids,
+    quick_fold,
     require_admin,
 )
 from marketplace.billing.models import Order
@@ -61,6 +62,8 @@ PROFILE_FIELDS = (
     "phone",
 )
 LIST_LIMIT = 20
+# Owners first, then managers, then members.
+_ROLE_ORDER = case((Membership.role == "owner", 0), (Membership.role == "manager", 1), else_=2)
 
 
 @dataclass
@@ -119,8 +122,9 @@ def search_organizations(filters: OrgFilter, page: int, per_page: int = PER_PAGE
     rows = db.session.execute(
         select(Organization.id, Organization.name, Organization.tax_code).where(*conditions)
     ).all()
-    rows.sort(key=lambda r: (fold(r.name), r.id))
-    ids = [r.id for r in rows if all(w in fold(f"{r.name} {r.tax_code}") for w in words)]
+    folded = [(quick_fold(f"{r.name} {r.tax_code}"), r.id) for r in rows]
+    folded.sort()
+    ids = [org_id for text, org_id in folded if all(w in text for w in words)]
     page_ids, page = page_of_ids(ids, page, per_page)
     orgs = {
         o.id: o
@@ -193,7 +197,7 @@ def holdings(org: Organization) -> Holdings:
             .join(User, User.id == Membership.user_id)
             .where(Membership.organization_id == org.id)
             .options(selectinload(Membership.user))
-            .order_by(Membership.role.desc(), User.name, User.id)
+            .order_by(_ROLE_ORDER, User.name, User.id)
             .limit(LIST_LIMIT)
         )
     )

@@ -43,6 +43,7 @@ from marketplace.admin.rules import (
     ListPage,
     changed_fields,
     page_of_ids,
+    quick_fold,
     require_admin,
 )
 from marketplace.core import events
@@ -103,11 +104,11 @@ def search_people(filters: PeopleFilter, page: int, per_page: int = PER_PAGE) ->
             )
         ):
             orgs.setdefault(user_id, []).append(f"{org_name} {tax_code}")
-        ids = [
-            user_id
-            for user_id, name, email in rows
-            if all(w in fold(f"{name} {email} {' '.join(orgs.get(user_id, []))}") for w in words)
-        ]
+        ids = []
+        for user_id, name, email in rows:
+            text = quick_fold(" ".join([name, email, *orgs.get(user_id, ())]))
+            if all(w in text for w in words):
+                ids.append(user_id)
         total = len(ids)
         page_ids, page = page_of_ids(ids, page, per_page)
     else:
@@ -207,7 +208,7 @@ def deactivate_user(actor: User, user: User, reason: str | None) -> None:
         "admin.user_deactivate",
         user,
         reason=reason,
-        label=user.email,
+        label=f"user #{user.id}",
         data={"before": {"active": True}, "after": {"active": False}},
     )
 
@@ -225,7 +226,7 @@ def reactivate_user(actor: User, user: User, reason: str | None) -> None:
         "admin.user_reactivate",
         user,
         reason=reason,
-        label=user.email,
+        label=f"user #{user.id}",
         data={"before": {"active": False}, "after": {"active": True}},
     )
 
@@ -236,7 +237,7 @@ def send_password_reset(actor: User, user: User) -> None:
     if not user.active:
         raise ConsoleError(_("Tài khoản đang bị khóa: hãy mở khóa trước."), "form")
     reset.request_reset(user.email)
-    record_audit(actor, "admin.user_password_reset", user, label=user.email)
+    record_audit(actor, "admin.user_password_reset", user, label=f"user #{user.id}")
 
 
 def resend_verification(actor: User, user: User) -> None:
@@ -247,14 +248,14 @@ def resend_verification(actor: User, user: User) -> None:
     if not user.active:
         raise ConsoleError(_("Tài khoản đang bị khóa: hãy mở khóa trước."), "form")
     email_verification.send_verification(user)
-    record_audit(actor, "admin.user_resend_verification", user, label=user.email)
+    record_audit(actor, "admin.user_resend_verification", user, label=f"user #{user.id}")
 
 
 def clear_sign_in_throttle(actor: User, user: User) -> None:
     """Forget the account's failed sign-ins (after the person proved who they are)."""
     require_admin(actor)
     throttle.clear_account(user.email)
-    record_audit(actor, "admin.user_throttle_clear", user, label=user.email)
+    record_audit(actor, "admin.user_throttle_clear", user, label=f"user #{user.id}")
 
 
 def change_staff_role(actor: User, user: User, role: str) -> None:
@@ -276,7 +277,7 @@ def change_staff_role(actor: User, user: User, role: str) -> None:
         actor,
         "admin.staff_role_change",
         user,
-        label=user.email,
+        label=f"user #{user.id}",
         data=changed_fields({"role": before}, {"role": role}),
     )
 
@@ -334,8 +335,8 @@ def invite_staff(actor: User, *, email: str, name: str, role: str) -> User:
         actor,
         "admin.staff_invite",
         user,
-        label=user.email,
-        data={"after": {"email": user.email, "name": user.name, "role": role}},
+        label=f"user #{user.id}",
+        data={"after": {"role": role}},
     )
     _send_invitation(actor, user)
     return user
@@ -346,7 +347,7 @@ def resend_staff_invitation(actor: User, user: User) -> None:
     require_admin(actor)
     if not invitation_pending(user) or not user.active:
         raise ConsoleError(_("Người này đã nhận lời mời."), "form")
-    record_audit(actor, "admin.staff_invite_resend", user, label=user.email)
+    record_audit(actor, "admin.staff_invite_resend", user, label=f"user #{user.id}")
     _send_invitation(actor, user)
 
 
@@ -386,7 +387,7 @@ def accept_staff_invitation(token: str, password: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     end_all_sessions(user)
-    record_audit(user, "admin.staff_invite_accept", user, label=user.email)
+    record_audit(user, "admin.staff_invite_accept", user, label=f"user #{user.id}")
     return user
 
 

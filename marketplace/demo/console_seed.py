@@ -61,7 +61,7 @@ def seed_console(password_hash: str) -> None:
             "admin.user_deactivate",
             user,
             reason="Đã nghỉ việc tại Sao Khuê từ tháng 10/2026.",
-            label=email,
+            label=f"user #{user.id}",
             data={"before": {"active": True}, "after": {"active": False}},
         )
     original = _org("enterprise", DEMO_ENTERPRISE)

@@ -35,6 +35,9 @@ ALLOWED: dict[str, set[str]] = {
     "moderation": _BELOW_CATALOG | {"catalog", "reviews"},
     "insights": {"core", "accounts", "catalog", "trials", "billing", "reviews"},
     "api": {"core", "accounts", "catalog", "compare", "reviews", "insights"},
+    # The operator's console reads and corrects every domain's rows (people, organisations,
+    # what they hold, merging them); nothing imports it.
+    "admin": _BELOW_CATALOG | {"catalog", "trials", "billing", "reviews"},
     # The demo data seeds every domain, and nothing imports it.
     "demo": {
         "core",
@@ -64,6 +67,7 @@ ALLOWED: dict[str, set[str]] = {
         "quotes",
         "api",
         "demo",
+        "admin",
     },
 }
 DOMAINS = set(ALLOWED) - {""}

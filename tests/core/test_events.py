@@ -98,6 +98,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.email_changed: notices.tell_old_address,
         events.account_erased: (notification_data.forget_person, trial_data.forget_requester),
         events.member_invited: notices.email_invitation,
+        events.staff_invited: notices.email_staff_invitation,
         events.member_joined: notices.tell_owners_of_new_member,
         events.membership_changed: notices.tell_member_of_role,
         events.member_removed: notices.tell_removed_member,
