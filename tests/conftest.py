@@ -21,6 +21,7 @@ os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="marketplace-test
 
 from marketplace import create_app  # noqa: E402
 from marketplace.config import TestConfig, normalise_database_url  # noqa: E402
+from marketplace.core import site_settings  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -144,6 +145,10 @@ def app_factory(database_url):
     def build(**overrides):
         application = make_test_app(database_url, **overrides)
         built.append(application)
+        with application.app_context():
+            # Read the site settings as a running server's first page does: kept until the
+            # content stamp changes, so the pages' query counts are those of every later page.
+            site_settings.current()
         return application
 
     yield build

@@ -51,6 +51,11 @@ _CONSENT_FREE_ENDPOINTS = {
 _SESSION_KEY = "consented_versions"
 
 
+def remember_consent() -> None:
+    """Note in the session that the versions in force are accepted (no check per page)."""
+    session[_SESSION_KEY] = versions_key()
+
+
 def ask_consent_again():
     """Send a signed-in user who accepted an older terms or privacy version to /account/consent.
 

@@ -107,17 +107,15 @@ def _snapshot(row: SiteSettings | None) -> Settings:
     return Settings(**{name: getattr(row, name) for name in FIELDS})
 
 
-def _caching(app) -> bool:
-    return app.config["PAGE_CACHE_SECONDS"] > 0 or app.config["CATALOG_CACHE_SECONDS"] > 0
-
-
 def current() -> Settings:
-    """Return the settings in force (kept per process until the content stamp changes)."""
+    """Return the settings in force (kept per process until the content stamp changes).
+
+    Every change made here is followed by `changed()` (the console's views call it after the
+    commit), which renews the stamp even when pages are not cached.
+    """
     if not has_app_context():
         return Settings()
     app = current_app._get_current_object()
-    if not _caching(app):
-        return _snapshot(db.session.get(SiteSettings, ROW_ID))
     stamp = pagecache.stamp_for(app).current()
     kept = app.extensions.get(_CACHE_KEY)
     if kept is not None and kept[0] == stamp:
