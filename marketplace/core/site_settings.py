@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core import pagecache
@@ -259,7 +260,11 @@ def banner_for_visitor() -> Banner | None:
     from flask import session
     from flask_babel import get_locale
 
-    settings = current()
+    try:
+        settings = current()
+    except SQLAlchemyError:
+        # An error page while the database is away still renders, without the banner.
+        return None
     if not settings.banner_showing():
         return None
     if session.get("banner_dismissed") == settings.banner_revision:
