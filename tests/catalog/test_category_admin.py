@@ -384,3 +384,24 @@ def test_moderators_and_vendors_cannot_change_categories(client_for, moderator, 
         )
     db.session.expire_all()
     assert factories.category(INVOICE).name_vi == "Hóa đơn điện tử"
+
+
+def test_the_audit_log_names_and_filters_the_console_actions(
+    listings, client_for, admin, moderator
+):
+    invoice = factories.category(INVOICE)
+    accounting = factories.category(ACCOUNTING)
+    client_for(admin).post(
+        f"/admin/categories/{invoice.id}/retire", data={"target_id": str(accounting.id)}
+    )
+    page = client_for(moderator).get(
+        "/moderation/audit", query_string={"action": "category.retire"}
+    )
+    assert page.status_code == 200
+    assert "Ngừng sử dụng danh mục" in page.text and "Danh mục: Hóa đơn điện tử" in page.text
+    assert "merged_into" in page.text and ACCOUNTING in page.text  # the change, before → after
+    moves = client_for(moderator).get(
+        "/moderation/audit", query_string={"action": "solution.category_move"}
+    )
+    assert "Chuyển giải pháp sang danh mục khác" in moves.text
+    assert listings["a"].name in moves.text
