@@ -42,6 +42,9 @@ def contact():
 _CONSENT_FREE_BLUEPRINTS = {"legal", "api", "media", "static", "billing"}
 _CONSENT_FREE_ENDPOINTS = {
     "account.consent",
+    # A person who does not accept the new versions may still take their data and leave.
+    "account.export_data",
+    "account.delete_account",
     "auth.logout",
     "auth.login",
     "core.healthz",

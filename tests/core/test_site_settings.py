@@ -194,6 +194,9 @@ def test_a_new_terms_version_asks_signed_in_users_again(client_for, admin, enter
     asked = visitor.get("/account/")
     assert asked.status_code == 302 and "/account/consent" in asked.headers["Location"]
     assert visitor.get("/terms").status_code == 200
+    # Who does not accept may still take their data and leave.
+    assert visitor.get("/account/delete").status_code == 200
+    assert visitor.get("/account/export").status_code == 200
     assert f"Phiên bản có hiệu lực từ {today.strftime('%d/%m/%Y')}" in visitor.get("/terms").text
     done = visitor.post("/account/consent", data={"accept": "y", "next": "/account/"})
     assert done.status_code == 302
