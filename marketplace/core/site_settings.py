@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, Date, Integer, String
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core import pagecache
@@ -129,9 +129,13 @@ def current() -> Settings:
 def _row() -> SiteSettings:
     row = db.session.get(SiteSettings, ROW_ID, with_for_update=True)
     if row is None:
-        row = SiteSettings(id=ROW_ID)
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(SiteSettings(id=ROW_ID))
+                db.session.flush()
+        except IntegrityError:
+            pass  # another administrator's first change made the row at the same moment
+        row = db.session.get(SiteSettings, ROW_ID, with_for_update=True, populate_existing=True)
     return row
 
 
