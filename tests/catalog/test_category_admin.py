@@ -405,3 +405,21 @@ def test_the_audit_log_names_and_filters_the_console_actions(
     )
     assert "Chuyển giải pháp sang danh mục khác" in moves.text
     assert listings["a"].name in moves.text
+
+
+def test_the_bulk_reindex_writes_what_the_single_sync_writes(listings):
+    from sqlalchemy import text
+
+    from marketplace.catalog import search, search_index
+
+    query = (
+        "SELECT solution_id, folded::text, accented::text FROM solution_search ORDER BY 1"
+        if search.is_postgres()
+        else "SELECT rowid, name, tagline, taxonomy, body, name_accented, tagline_accented, "
+        "taxonomy_accented, body_accented FROM solution_search ORDER BY rowid"
+    )
+    synced = db.session.execute(text(query)).all()  # written by sync_solution (factories)
+    assert len(synced) == 3
+    assert search_index.reindex_solutions([s.id for s in listings.values()]) == 3
+    db.session.commit()
+    assert db.session.execute(text(query)).all() == synced
