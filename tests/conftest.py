@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="marketplace-test-instance-"))
 
 from marketplace import create_app  # noqa: E402
 from marketplace.config import TestConfig, normalise_database_url  # noqa: E402
+from marketplace.core import site_settings  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -71,6 +73,7 @@ def database_template(tmp_path_factory, worker_name):
     if IS_POSTGRES:
         url = _recreate_postgres_database(TEST_DATABASE_URL)
         upgrade_database(url)
+        _keep_reference_rows(url)
         yield url
         from sqlalchemy import create_engine
 
@@ -85,10 +88,23 @@ def database_template(tmp_path_factory, worker_name):
         yield path
 
 
-# Reference data the migrations insert; tests read it and never change it.
+# Reference data the migrations insert (the console may change it: each PostgreSQL test
+# starts again from the rows the migrations made, kept once per worker).
 REFERENCE_TABLES = {"categories", "feature_definitions"}
+_REFERENCE_ROWS: dict[str, list[dict]] = {}
 # Tables the migrations create outside the models (the PostgreSQL search index).
 EXTRA_TABLES = ["solution_search"]
+
+
+def _keep_reference_rows(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(normalise_database_url(url))
+    with engine.connect() as conn:
+        for name in ("categories", "feature_definitions"):
+            rows = conn.execute(text(f"SELECT * FROM {name} ORDER BY id"))
+            _REFERENCE_ROWS[name] = [dict(row._mapping) for row in rows]
+    engine.dispose()
 
 
 def _truncate_all(app) -> None:
@@ -99,6 +115,16 @@ def _truncate_all(app) -> None:
         if tables:
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                if _REFERENCE_ROWS:
+                    conn.execute(text("TRUNCATE feature_definitions, categories CASCADE"))
+                    for name in ("categories", "feature_definitions"):
+                        conn.execute(db.metadata.tables[name].insert(), _REFERENCE_ROWS[name])
+                        conn.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                f"(SELECT max(id) FROM {name}))"
+                            )
+                        )
         db.engine.dispose()
 
 
@@ -120,6 +146,10 @@ def app_factory(database_url):
     def build(**overrides):
         application = make_test_app(database_url, **overrides)
         built.append(application)
+        with application.app_context(), contextlib.suppress(SQLAlchemyError):
+            # Read the site settings as a running server's first page does: kept until the
+            # content stamp changes, so the pages' query counts are those of every later page.
+            site_settings.current()
         return application
 
     yield build

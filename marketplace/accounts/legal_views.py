@@ -42,6 +42,9 @@ def contact():
 _CONSENT_FREE_BLUEPRINTS = {"legal", "api", "media", "static", "billing"}
 _CONSENT_FREE_ENDPOINTS = {
     "account.consent",
+    # A person who does not accept the new versions may still take their data and leave.
+    "account.export_data",
+    "account.delete_account",
     "auth.logout",
     "auth.login",
     "core.healthz",
@@ -49,6 +52,11 @@ _CONSENT_FREE_ENDPOINTS = {
     "static",
 }
 _SESSION_KEY = "consented_versions"
+
+
+def remember_consent() -> None:
+    """Note in the session that the versions in force are accepted (no check per page)."""
+    session[_SESSION_KEY] = versions_key()
 
 
 def ask_consent_again():

@@ -20,6 +20,7 @@ from marketplace.accounts import (
     auth_bp,
     email_verification,
     legal,
+    legal_views,
     organizations,
     reset,
     services,
@@ -202,6 +203,7 @@ def login():
             target = safe_next(next_url, url_for(services.landing_endpoint(user)))
             if legal.outdated_documents(user):
                 return redirect(url_for("account.consent", next=target))
+            legal_views.remember_consent()
             return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
@@ -403,6 +405,7 @@ def consent():
     if form.validate_on_submit():
         legal.record_consents(current_user)
         db.session.commit()
+        legal_views.remember_consent()
         flash(_("Cảm ơn bạn. Đã ghi nhận sự đồng ý."), "success")
         return redirect(target)
     status = 400 if form.is_submitted() else 200

@@ -126,28 +126,19 @@ def parent_choices(category: Category | None) -> list[Category]:
 # ---------------------------------------------------------------- re-indexing
 
 
-def _published_in(category_ids: list[int]) -> list[Solution]:
-    if not category_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Solution).where(
-                Solution.category_id.in_(category_ids),
-                Solution.status == SolutionStatus.PUBLISHED,
-            )
-        )
-    )
-
-
 def reindex_categories(category_ids: list[int]) -> int:
     """Index again the published listings of these categories (and of their children)."""
     children = db.session.scalars(
         select(Category.id).where(Category.parent_id.in_(category_ids))
     ).all()
-    solutions = _published_in([*category_ids, *children])
-    for solution in solutions:
-        search_index.sync_solution(solution)
-    return len(solutions)
+    db.session.flush()
+    ids = db.session.scalars(
+        select(Solution.id).where(
+            Solution.category_id.in_([*category_ids, *children]),
+            Solution.status == SolutionStatus.PUBLISHED,
+        )
+    ).all()
+    return search_index.reindex_solutions(ids)
 
 
 # ---------------------------------------------------------------- categories
@@ -364,9 +355,7 @@ def retire_category(actor: User, category: Category, target: Category | None) ->
             },
         },
     )
-    for solution in moved:
-        if solution.status == SolutionStatus.PUBLISHED:
-            search_index.sync_solution(solution)
+    search_index.reindex_solutions([s.id for s in moved if s.status == SolutionStatus.PUBLISHED])
     return len(moved)
 
 

@@ -62,20 +62,20 @@ KIND_CHOICES = [(FeatureKind.BOOL.value, _l("Có / Không")), (FeatureKind.TEXT.
 
 class FeatureForm(Form):
     key = StringField(
-        _l("Mã"),
+        _l("Mã tính năng"),
         validators=[Optional(), Length(max=60)],
         filters=FILTERS,
         description=_l("Không đổi được sau khi tạo. Ví dụ: mobile_app."),
     )
     label_vi = StringField(
-        _l("Tên tiếng Việt"),
+        _l("Tên tính năng (tiếng Việt)"),
         validators=[DataRequired(message=REQUIRED), Length(max=120)],
         filters=FILTERS,
     )
     label_en = StringField(
-        _l("Tên tiếng Anh"), validators=[Optional(), Length(max=120)], filters=FILTERS
+        _l("Tên tính năng (tiếng Anh)"), validators=[Optional(), Length(max=120)], filters=FILTERS
     )
-    kind = ChoiceField(_l("Kiểu"), choices=KIND_CHOICES, default=FeatureKind.BOOL.value)
+    kind = ChoiceField(_l("Kiểu giá trị"), choices=KIND_CHOICES, default=FeatureKind.BOOL.value)
 
     def values(self) -> dict:
         return {

@@ -47,6 +47,22 @@ def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
     return roots
 
 
+def merged_category_slug(slug: str) -> str | None:
+    """Return the slug of the active category a retired category was merged into, or None."""
+    if not slug:
+        return None
+    category = db.session.scalar(
+        select(Category).where(Category.slug == slug, Category.active.is_(False))
+    )
+    for _hop in range(5):  # the target may itself have been merged since
+        if category is None or category.merged_into_id is None:
+            return None
+        category = db.session.get(Category, category.merged_into_id)
+        if category is not None and category.active:
+            return category.slug
+    return None
+
+
 def find_category(tree: list[CategoryNode], slug: str) -> Category | None:
     """Return the category of `slug` from an already loaded tree (no query), or None."""
     if not slug:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, public_queries, queries
@@ -19,6 +19,11 @@ def index():
     params = catalog_params.parse_params(
         request.args, default_per_page=current_app.config["PER_PAGE"]
     )
+    merged_into = public_queries.merged_category_slug(params.category)
+    if merged_into is not None:
+        # A retired category's old links lead to the category its listings moved to.
+        args = request.args.to_dict(flat=False) | {"category": [merged_into]}
+        return redirect(url_for("catalog.index", **args), 301)
     result = queries.run_catalog(params)
     tree = public_queries.category_tree(result.facets.categories)
     current = public_queries.find_category(tree, params.category)

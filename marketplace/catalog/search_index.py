@@ -124,8 +124,11 @@ def sync_solution(solution: Solution) -> None:
         _delete_row(solution.id)
 
 
-def _flat_documents(after_id: int, limit: int) -> list[tuple[int, dict[str, tuple[str, str]]]]:
-    """Return the documents of up to `limit` published solutions with ids above `after_id`.
+def _flat_documents(
+    after_id: int, limit: int, only: list[int] | None = None
+) -> list[tuple[int, dict[str, tuple[str, str]]]]:
+    """Return the documents of up to `limit` published solutions with ids above `after_id`
+    (among `only`, when given).
 
     Two flat queries per batch instead of loading ORM objects; the texts are the same as
     `document()` gives (category and parent names, vendor name, feature labels and values).
@@ -146,7 +149,11 @@ def _flat_documents(after_id: int, limit: int) -> list[tuple[int, dict[str, tupl
         .join(Organization, Organization.id == Solution.vendor_id)
         .outerjoin(category, category.id == Solution.category_id)
         .outerjoin(parent, parent.id == category.parent_id)
-        .where(Solution.status == SolutionStatus.PUBLISHED, Solution.id > after_id)
+        .where(
+            Solution.status == SolutionStatus.PUBLISHED,
+            Solution.id > after_id,
+            *([Solution.id.in_(only)] if only is not None else []),
+        )
         .order_by(Solution.id)
         .limit(limit)
     ).all()
@@ -295,6 +302,33 @@ def reindex_all(*, batch_size: int = _REINDEX_BATCH, progress=None) -> int:
         if progress is not None:
             progress(count)
     finish()
+    return count
+
+
+def reindex_solutions(solution_ids: Iterable[int], *, batch_size: int = 500) -> int:
+    """Index again these solutions in bulk (the published ones; the others leave the index).
+
+    The same documents as `sync_solution` writes, read with the flat queries of
+    `reindex_all`: a category rename re-indexes its thousand listings in a second or two.
+    Runs in the caller's transaction and does not commit.
+    """
+    db.session.flush()
+    ids = sorted(set(solution_ids))
+    count = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        column = "solution_id" if is_postgres() else "rowid"
+        db.session.execute(
+            sa.text(f"DELETE FROM solution_search WHERE {column} IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": chunk},
+        )
+        docs = _flat_documents(0, len(chunk), only=chunk)
+        if docs:
+            rows = [_row_params(sid, doc) for sid, doc in docs]
+            db.session.execute(_POSTGRES_UPSERT if is_postgres() else _SQLITE_INSERT, rows)
+        count += len(docs)
     return count
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core import pagecache
@@ -107,17 +108,15 @@ def _snapshot(row: SiteSettings | None) -> Settings:
     return Settings(**{name: getattr(row, name) for name in FIELDS})
 
 
-def _caching(app) -> bool:
-    return app.config["PAGE_CACHE_SECONDS"] > 0 or app.config["CATALOG_CACHE_SECONDS"] > 0
-
-
 def current() -> Settings:
-    """Return the settings in force (kept per process until the content stamp changes)."""
+    """Return the settings in force (kept per process until the content stamp changes).
+
+    Every change made here is followed by `changed()` (the console's views call it after the
+    commit), which renews the stamp even when pages are not cached.
+    """
     if not has_app_context():
         return Settings()
     app = current_app._get_current_object()
-    if not _caching(app):
-        return _snapshot(db.session.get(SiteSettings, ROW_ID))
     stamp = pagecache.stamp_for(app).current()
     kept = app.extensions.get(_CACHE_KEY)
     if kept is not None and kept[0] == stamp:
@@ -130,9 +129,13 @@ def current() -> Settings:
 def _row() -> SiteSettings:
     row = db.session.get(SiteSettings, ROW_ID, with_for_update=True)
     if row is None:
-        row = SiteSettings(id=ROW_ID)
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(SiteSettings(id=ROW_ID))
+                db.session.flush()
+        except IntegrityError:
+            pass  # another administrator's first change made the row at the same moment
+        row = db.session.get(SiteSettings, ROW_ID, with_for_update=True, populate_existing=True)
     return row
 
 
@@ -261,7 +264,11 @@ def banner_for_visitor() -> Banner | None:
     from flask import session
     from flask_babel import get_locale
 
-    settings = current()
+    try:
+        settings = current()
+    except SQLAlchemyError:
+        # An error page while the database is away still renders, without the banner.
+        return None
     if not settings.banner_showing():
         return None
     if session.get("banner_dismissed") == settings.banner_revision:

@@ -198,8 +198,13 @@ def test_changes_keep_every_published_listing_rendering_searchable_and_comparabl
         found = _slugs_found(client, query)
         for key in keys:
             assert f"/solutions/{slugs[key]}" in found, (change, query, key)
-    for key in expect.get("old_link", []):
-        assert f"/solutions/{slugs[key]}" in client.get(f"/solutions?category={INVOICE}").text
+    if "old_link" in expect:
+        old = client.get(f"/solutions?category={INVOICE}&sort=price_asc")
+        assert old.status_code == 301
+        assert old.headers["Location"] == f"/solutions?category={ACCOUNTING}&sort=price_asc"
+        moved = client.get(old.headers["Location"]).text
+        for key in expect["old_link"]:
+            assert f"/solutions/{slugs[key]}" in moved
 
     pairs = [(slugs["a"], slugs["b"]), (slugs["a"], slugs["c"])]
     for pair in pairs:
@@ -379,3 +384,42 @@ def test_moderators_and_vendors_cannot_change_categories(client_for, moderator, 
         )
     db.session.expire_all()
     assert factories.category(INVOICE).name_vi == "Hóa đơn điện tử"
+
+
+def test_the_audit_log_names_and_filters_the_console_actions(
+    listings, client_for, admin, moderator
+):
+    invoice = factories.category(INVOICE)
+    accounting = factories.category(ACCOUNTING)
+    client_for(admin).post(
+        f"/admin/categories/{invoice.id}/retire", data={"target_id": str(accounting.id)}
+    )
+    page = client_for(moderator).get(
+        "/moderation/audit", query_string={"action": "category.retire"}
+    )
+    assert page.status_code == 200
+    assert "Ngừng sử dụng danh mục" in page.text and "Danh mục: Hóa đơn điện tử" in page.text
+    assert "merged_into" in page.text and ACCOUNTING in page.text  # the change, before → after
+    moves = client_for(moderator).get(
+        "/moderation/audit", query_string={"action": "solution.category_move"}
+    )
+    assert "Chuyển giải pháp sang danh mục khác" in moves.text
+    assert listings["a"].name in moves.text
+
+
+def test_the_bulk_reindex_writes_what_the_single_sync_writes(listings):
+    from sqlalchemy import text
+
+    from marketplace.catalog import search, search_index
+
+    query = (
+        "SELECT solution_id, folded::text, accented::text FROM solution_search ORDER BY 1"
+        if search.is_postgres()
+        else "SELECT rowid, name, tagline, taxonomy, body, name_accented, tagline_accented, "
+        "taxonomy_accented, body_accented FROM solution_search ORDER BY rowid"
+    )
+    synced = db.session.execute(text(query)).all()  # written by sync_solution (factories)
+    assert len(synced) == 3
+    assert search_index.reindex_solutions([s.id for s in listings.values()]) == 3
+    db.session.commit()
+    assert db.session.execute(text(query)).all() == synced

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from marketplace.accounts.legal import TERMS_VERSION, current_versions
+from marketplace.accounts.legal import TERMS_VERSION
 from marketplace.accounts.models import Consent
 from marketplace.core import pagecache, site_settings
 from marketplace.core.audit import AuditLog
@@ -109,12 +109,17 @@ def test_the_banner_shows_on_every_page_until_its_last_day_and_can_be_closed(
     assert second.data["after"]["banner_ends_on"] is None
 
 
-def test_a_banner_past_its_last_day_is_not_shown(client, app):
-    row = site_settings.SiteSettings(
-        id=1, banner_vi="Thông báo cũ", banner_ends_on=local_today() - dt.timedelta(days=1)
-    )
+def test_a_banner_shows_through_its_last_day_and_not_after(client, web_app):
+    row = site_settings.SiteSettings(id=1, banner_vi="Thông báo cũ", banner_ends_on=local_today())
     db.session.add(row)
     db.session.commit()
+    with web_app.app_context():
+        site_settings.changed()
+    assert "Thông báo cũ" in client.get("/").text
+    row.banner_ends_on = local_today() - dt.timedelta(days=1)
+    db.session.commit()
+    with web_app.app_context():
+        site_settings.changed()
     assert "Thông báo cũ" not in client.get("/").text
 
 
@@ -183,11 +188,15 @@ def test_a_new_terms_version_asks_signed_in_users_again(client_for, admin, enter
         data={"version-document": "terms", "version-effective": today.strftime("%d/%m/%Y")},
     )
     assert published.status_code == 302
-    assert current_versions()["terms"] == today.isoformat()
+    db.session.expire_all()
+    assert db.session.get(site_settings.SiteSettings, 1).terms_version == today.isoformat()
     # The open session is asked on its next page, and may still read the terms.
     asked = visitor.get("/account/")
     assert asked.status_code == 302 and "/account/consent" in asked.headers["Location"]
     assert visitor.get("/terms").status_code == 200
+    # Who does not accept may still take their data and leave.
+    assert visitor.get("/account/delete").status_code == 200
+    assert visitor.get("/account/export").status_code == 200
     assert f"Phiên bản có hiệu lực từ {today.strftime('%d/%m/%Y')}" in visitor.get("/terms").text
     done = visitor.post("/account/consent", data={"accept": "y", "next": "/account/"})
     assert done.status_code == 302
