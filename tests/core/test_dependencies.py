@@ -34,7 +34,10 @@ ALLOWED: dict[str, set[str]] = {
     "compare": {"core", "accounts", "catalog", "trials", "reviews"},
     "moderation": _BELOW_CATALOG | {"catalog", "reviews"},
     "insights": {"core", "accounts", "catalog", "trials", "billing", "reviews"},
-    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights"},
+    # The readiness self-assessment: recommendations through the catalogue's query, charts
+    # and the small-cell rule of insights.
+    "assessment": {"core", "accounts", "catalog", "insights"},
+    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "assessment"},
     # The demo data seeds every domain, and nothing imports it.
     "demo": {
         "core",
@@ -48,6 +51,7 @@ ALLOWED: dict[str, set[str]] = {
         "compare",
         "moderation",
         "insights",
+        "assessment",
     },
     # The application factory is the composition root: it wires every domain.
     "": {
@@ -64,6 +68,7 @@ ALLOWED: dict[str, set[str]] = {
         "quotes",
         "api",
         "demo",
+        "assessment",
     },
 }
 DOMAINS = set(ALLOWED) - {""}
