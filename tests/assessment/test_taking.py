@@ -287,3 +287,12 @@ def test_two_starts_at_once_make_one_draft(app_factory, app, enterprise):
     assert len(set(outcomes)) == 1 and outcomes[0].startswith("draft"), outcomes
     db.session.expire_all()
     assert _count(status="draft") == 1
+
+
+def test_the_persons_data_export_lists_the_assessments_they_answered(client_for, enterprise):
+    c = client_for(enterprise)
+    take(c, 2)
+    data = c.get("/account/export").get_json()
+    assert [(a["version"], a["status"], a["overall_score"]) for a in data["assessments"]] == [
+        ("2026.1", "completed", 2.0)
+    ]
