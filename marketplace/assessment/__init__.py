@@ -41,7 +41,7 @@ def score_label(value: float) -> str:
 def init_app(app: Flask) -> None:
     from flask_login import user_logged_in
 
-    from marketplace.assessment import drafts, models, receivers, views  # noqa: F401
+    from marketplace.assessment import drafts, models, personal_data, receivers, views  # noqa: F401
 
     app.register_blueprint(bp)
     app.jinja_env.globals["assessment_level"] = questionnaire_level_label
@@ -52,3 +52,4 @@ def init_app(app: Flask) -> None:
     user_logged_in.connect(receivers.attach_on_sign_in, app)
     panels.contribute(app, panels.DASHBOARD, "readiness", _dashboard_section)
     panels.contribute(app, panels.HOME, "assessment_cta", lambda: True)
+    panels.contribute(app, panels.PERSONAL_DATA, "assessments", personal_data.export_section)

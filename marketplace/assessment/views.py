@@ -16,10 +16,7 @@ from marketplace.insights import charts
 def _draft_or_intro():
     if not permissions.can_take(current_user):
         deny()
-    draft = services.open_draft(current_user)
-    if draft is None:
-        flash(_("Hãy bắt đầu bài tự đánh giá."), "info")
-    return draft
+    return services.open_draft(current_user)
 
 
 @bp.get("/assessment")
@@ -66,6 +63,7 @@ def step(number: int):
             if done is not None:
                 flash(_("Bài tự đánh giá này đã hoàn thành; đây là kết quả."), "info")
                 return redirect(url_for("assessment.result", assessment_id=done.id), 303)
+        flash(_("Hãy bắt đầu bài tự đánh giá."), "info")
         return redirect(url_for("assessment.intro"))
     form_data = questionnaire.load(draft.version)
     if not 1 <= number <= form_data.steps:

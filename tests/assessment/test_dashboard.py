@@ -87,3 +87,25 @@ def test_dashboard_page_and_api_show_the_figures(app, client):
     assert ready["breakdowns"]["size"][0]["average"] == 2.3
     # The plain counts stay as they were.
     assert "readiness" not in client.get("/api/v1/stats").get_json()
+
+
+def test_the_dashboards_area_filter_narrows_the_readiness_figures(app, client):
+    from marketplace.core import geography
+
+    units = geography.served_communes()
+    areas = sorted({u.former_province_code for u in units})
+    first = next(u for u in units if u.former_province_code == areas[0])
+    second = next(u for u in units if u.former_province_code == areas[1])
+    for _ in range(5):
+        _attempt(factories.make_org("enterprise", commune_code=first.code), 300)
+    for _ in range(2):
+        _attempt(factories.make_org("enterprise", commune_code=second.code), 100)
+    whole = figures.build_readiness()
+    assert whole.organizations == 7
+    by_area = {c.label: c.orgs for c in whole.breakdowns[2].cells}
+    assert sorted(by_area.values(), key=lambda v: v or 0) == [None, 5]
+    narrowed = figures.build_readiness(area=areas[0])
+    assert narrowed.organizations == 5 and narrowed.pillars[0].average == 3.0
+    assert figures.build_readiness(area=areas[1]).organizations is None
+    page = client.get(f"/dashboard?area={areas[0]}").get_data(as_text=True)
+    assert "(5 doanh nghiệp)" in page

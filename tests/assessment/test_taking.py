@@ -237,3 +237,62 @@ def test_a_version_change_keeps_old_results_readable_and_comparable(
     # A result whose version file is gone still shows its scores.
     (tmp_path / "2026.1.yaml").unlink()
     assert c.get(f"/assessment/results/{old.id}").status_code == 200
+
+
+def test_two_starts_at_once_make_one_draft(app_factory, app, enterprise):
+    """Two requests of the same person start at the same moment: one draft, both resume it."""
+    import threading
+
+    from marketplace.assessment import services
+
+    user_id = enterprise.id
+    apps = [app_factory(), app_factory()]
+    barrier = threading.Barrier(2)
+    waited = threading.local()
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    real_open = services.open_draft
+
+    def open_then_wait(user):
+        found = real_open(user)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait(timeout=10)  # both looked: neither saw a draft
+        return found
+
+    def start(application) -> None:
+        with application.app_context(), application.test_request_context():
+            try:
+                user = db.session.get(User, user_id)
+                draft = services.start_assessment(user)
+                db.session.commit()
+                result = f"draft {draft.id}"
+            except Exception as err:  # reported below
+                db.session.rollback()
+                result = f"error: {type(err).__name__}: {err}"
+            finally:
+                db.session.remove()
+        with lock:
+            outcomes.append(result)
+
+    services.open_draft = open_then_wait
+    try:
+        threads = [threading.Thread(target=start, args=(a,)) for a in apps]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        services.open_draft = real_open
+    assert len(set(outcomes)) == 1 and outcomes[0].startswith("draft"), outcomes
+    db.session.expire_all()
+    assert _count(status="draft") == 1
+
+
+def test_the_persons_data_export_lists_the_assessments_they_answered(client_for, enterprise):
+    c = client_for(enterprise)
+    take(c, 2)
+    data = c.get("/account/export").get_json()
+    assert [(a["version"], a["status"], a["overall_score"]) for a in data["assessments"]] == [
+        ("2026.1", "completed", 2.0)
+    ]

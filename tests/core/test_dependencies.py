@@ -34,10 +34,13 @@ ALLOWED: dict[str, set[str]] = {
     "compare": {"core", "accounts", "catalog", "trials", "reviews"},
     "moderation": _BELOW_CATALOG | {"catalog", "reviews"},
     "insights": {"core", "accounts", "catalog", "trials", "billing", "reviews"},
-    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights"},
     # The operator's console reads and corrects every domain's rows (people, organisations,
     # what they hold, merging them); nothing imports it.
     "admin": _BELOW_CATALOG | {"catalog", "trials", "billing", "reviews"},
+    # The readiness self-assessment: recommendations through the catalogue's query, charts
+    # and the small-cell rule of insights.
+    "assessment": {"core", "accounts", "catalog", "insights"},
+    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "assessment"},
     # The demo data seeds every domain, and nothing imports it.
     "demo": {
         "core",
@@ -51,6 +54,7 @@ ALLOWED: dict[str, set[str]] = {
         "compare",
         "moderation",
         "insights",
+        "assessment",
     },
     # The application factory is the composition root: it wires every domain.
     "": {
@@ -68,6 +72,7 @@ ALLOWED: dict[str, set[str]] = {
         "api",
         "demo",
         "admin",
+        "assessment",
     },
 }
 DOMAINS = set(ALLOWED) - {""}

@@ -228,6 +228,7 @@ def test_the_metrics_page_shows_each_task_from_the_lease_table(app, client):
 # ---------------------------------------------------------------- real processes
 
 TASKS = (
+    "assessment.purge_anonymous",
     "billing.expire_orders",
     "billing.remind_invoices",
     "insights.purge",
