@@ -31,6 +31,11 @@ class AmountField(IntegerField):
             raise ValueError(str(NOT_A_NUMBER))
         self.data = int(text)
 
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
