@@ -222,10 +222,7 @@ def application_problem(order: Order) -> str | None:
     version = queries.version_at(programme.id, day)
     if version is None or not queries.in_period(version, day):
         return _("Đơn hàng không nằm trong thời gian của chương trình.")
-    approved = queries.approved_plan_ids(programme.id, [order.plan.id])
-    if not queries.plan_eligible(
-        version, order.plan, approved=approved, parents=queries.category_parents()
-    ):
+    if order.plan.id not in queries.eligible_plan_ids(version, [order.plan.id]):
         return _("Gói dịch vụ của đơn hàng không thuộc chương trình hỗ trợ.")
     return queries.organization_refusal(version, order.organization)
 
