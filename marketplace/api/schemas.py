@@ -386,9 +386,7 @@ class ProgrammeMonth(Shape):
     month: str = Field(description="YYYY-MM.")
     applications: Count = Field(description="Applications filed in the month.")
     approvals: Count = Field(description="Applications approved in the month.")
-    disbursed_vnd: Count | None = Field(
-        description="Support paid out in the month, VND; null when fewer than 5 organisations."
-    )
+    disbursed_vnd: Count = Field(description="Support paid out in the month, VND.")
 
 
 class ProgrammeFigures(Shape):

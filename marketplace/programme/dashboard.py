@@ -1,9 +1,9 @@
 """The programme's figures for the public dashboard, its page and the API.
 
-Counts of applications and approvals are events, shown as they are. Amounts of one month,
-and the number of organisations supported, are shown only when at least five organisations
-are behind them (SMALL_CELL): a smaller figure would tell what one enterprise received.
-The budget's totals (public money) are always shown.
+Counts of applications and approvals are events, and amounts are public spending: both are
+shown as they are (a month's amount hidden while the budget's total shows it would hide
+nothing). What concerns organisations, the number of enterprises supported, is shown only
+from five (SMALL_CELL) up.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Month:
     month: dt.date
     applications: int
     approvals: int
-    disbursed_vnd: int | None  # None: fewer than SMALL_CELL organisations
+    disbursed_vnd: int
 
 
 @dataclass
@@ -91,7 +91,6 @@ def build_figures(*, today: dt.date | None = None) -> Figures | None:
     applied: dict[str, int] = defaultdict(int)
     approved: dict[str, int] = defaultdict(int)
     paid: dict[str, int] = defaultdict(int)
-    paid_orgs: dict[str, set[int]] = defaultdict(set)
     supported: set[int] = set()
     approvals = 0
     for org_id, status, submitted_at, decided_at, disbursed_at, amount in rows:
@@ -105,12 +104,10 @@ def build_figures(*, today: dt.date | None = None) -> Figures | None:
         if status == ApplicationStatus.DISBURSED and disbursed_at and disbursed_at >= since:
             key = _local_month(disbursed_at)
             paid[key] += int(amount or 0)
-            paid_orgs[key].add(org_id)
     months = []
     for start in starts:
         key = month_key(start)
-        enough = len(paid_orgs[key]) >= SMALL_CELL or not paid_orgs[key]
-        months.append(Month(start, applied[key], approved[key], paid[key] if enough else None))
+        months.append(Month(start, applied[key], approved[key], paid[key]))
     version = queries.version_at(programme.id, today)
     return Figures(
         budget=budget_figures(programme, version),

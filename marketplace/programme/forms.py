@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from marketplace.core.forms import REQUIRED, DayField, Form, strip
 from marketplace.programme.models import BANDS
@@ -16,7 +16,10 @@ NOT_A_NUMBER = _l("Hãy nhập một số nguyên (đồng), ví dụ 20.000.000
 
 
 class AmountField(IntegerField):
-    """A whole number of đồng, typed with or without thousands separators."""
+    """A whole number of đồng, typed with or without thousands separators (a text box: a
+    number input would refuse "20.000.000")."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist) -> None:
         if not valuelist:
@@ -31,6 +34,11 @@ class AmountField(IntegerField):
             raise ValueError(str(NOT_A_NUMBER))
         self.data = int(text)
 
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -38,9 +46,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _rate_field(label):
-    return IntegerField(
+    return AmountField(
         label,
-        validators=[InputRequired(message=REQUIRED), NumberRange(0, 100)],
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(0, 100, message=_l("Tỷ lệ hỗ trợ từ %(min)s đến %(max)s %%.")),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -48,7 +59,10 @@ def _rate_field(label):
 def _cap_field(label):
     return AmountField(
         label,
-        validators=[InputRequired(message=REQUIRED), NumberRange(0, MAX_AMOUNT_VND)],
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(0, MAX_AMOUNT_VND, message=_l("Hạn mức không hợp lệ.")),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 

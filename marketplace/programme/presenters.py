@@ -53,9 +53,7 @@ def support_line(plan, order=None) -> Markup:
     if plan is None:
         return Markup("")
     ctx = queries.page_support(current_user)
-    if ctx.version is None or not queries.plan_eligible(
-        ctx.version, plan, approved=ctx.approved, parents=ctx.parents
-    ):
+    if ctx.version is None or plan.id not in ctx.eligible:
         return Markup("")
     support = None
     if ctx.org is not None and ctx.org_refusal is None:

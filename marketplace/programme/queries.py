@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
 
 from marketplace.accounts.models import Organization
 from marketplace.assessment import queries as assessment_queries
@@ -29,6 +30,36 @@ from marketplace.programme.models import (
 def current_programme() -> Programme | None:
     """Return the programme (the first one; the marketplace runs one at a time)."""
     return db.session.scalar(select(Programme).order_by(Programme.id).limit(1))
+
+
+def version_in_force(day: dt.date) -> ProgrammeVersion | None:
+    """Return the current programme's rules in force on `day`, its programme loaded with it."""
+    return db.session.scalar(
+        select(ProgrammeVersion)
+        .join(Programme, Programme.id == ProgrammeVersion.programme_id)
+        .options(contains_eager(ProgrammeVersion.programme))
+        .where(ProgrammeVersion.effective_from <= day)
+        .order_by(Programme.id, ProgrammeVersion.effective_from.desc())
+        .limit(1)
+    )
+
+
+def committed_sums(programme_id: int, organization_id: int | None, year: int) -> tuple[int, int]:
+    """Return (support committed in the programme, committed for the organisation in
+    `year`), in VND, with one query."""
+    mine = case(
+        (
+            (Application.organization_id == organization_id) & (Application.support_year == year),
+            Application.amount_vnd,
+        ),
+        else_=0,
+    )
+    total, own = db.session.execute(
+        select(
+            func.coalesce(func.sum(Application.amount_vnd), 0), func.coalesce(func.sum(mine), 0)
+        ).where(Application.programme_id == programme_id, Application.status.in_(COMMITTED))
+    ).one()
+    return int(total or 0), int(own or 0)
 
 
 def version_at(programme_id: int, day: dt.date) -> ProgrammeVersion | None:
@@ -78,10 +109,23 @@ def committed_for(organization_id: int, year: int, programme_id: int) -> int:
     return int(total or 0)
 
 
-def approved_plan_ids(programme_id: int, plan_ids: Iterable[int] | None = None) -> set[int]:
-    """Return the ids of plans whose opt-in was approved (among `plan_ids` when given)."""
-    query = select(PlanOptIn.plan_id).where(
-        PlanOptIn.programme_id == programme_id, PlanOptIn.status == OptInStatus.APPROVED
+def eligible_plan_ids(version: ProgrammeVersion, plan_ids: Iterable[int] | None = None) -> set[int]:
+    """Return the ids of the plans that count under `version` (among `plan_ids` if given):
+    opted in and approved, paid, in an eligible category or a child of one. One query."""
+    allowed = [int(c) for c in (version.category_ids or [])]
+    if not allowed:
+        return set()
+    query = (
+        select(PlanOptIn.plan_id)
+        .join(Plan, Plan.id == PlanOptIn.plan_id)
+        .join(Solution, Solution.id == Plan.solution_id)
+        .outerjoin(Category, Category.id == Solution.category_id)
+        .where(
+            PlanOptIn.programme_id == version.programme_id,
+            PlanOptIn.status == OptInStatus.APPROVED,
+            Plan.price_vnd > 0,
+            Solution.category_id.in_(allowed) | Category.parent_id.in_(allowed),
+        )
     )
     if plan_ids is not None:
         wanted = list(set(plan_ids))
@@ -89,35 +133,6 @@ def approved_plan_ids(programme_id: int, plan_ids: Iterable[int] | None = None) 
             return set()
         query = query.where(PlanOptIn.plan_id.in_(wanted))
     return set(db.session.scalars(query))
-
-
-def category_parents() -> dict[int, int | None]:
-    """Return every category's parent id (the tree is small: one query)."""
-    rows = db.session.execute(select(Category.id, Category.parent_id)).all()
-    return {row[0]: row[1] for row in rows}
-
-
-def category_eligible(
-    version: ProgrammeVersion, category_id: int | None, parents: dict[int, int | None]
-) -> bool:
-    """Tell whether a category (or one of its ancestors) is eligible under `version`."""
-    allowed = {int(c) for c in (version.category_ids or [])}
-    seen: set[int] = set()
-    while category_id is not None and category_id not in seen:
-        if category_id in allowed:
-            return True
-        seen.add(category_id)
-        category_id = parents.get(category_id)
-    return False
-
-
-def plan_eligible(version: ProgrammeVersion, plan: Plan, *, approved: set[int], parents) -> bool:
-    """Tell whether a plan counts: opted in and approved, paid, in an eligible category."""
-    return (
-        plan.id in approved
-        and plan.price_vnd > 0
-        and category_eligible(version, plan.solution.category_id, parents)
-    )
 
 
 def organization_refusal(version: ProgrammeVersion, org: Organization | None) -> str | None:
@@ -147,17 +162,21 @@ def in_period(version: ProgrammeVersion, day: dt.date) -> bool:
 
 @dataclass
 class PageSupport:
-    """What one request needs to show support beside plans: loaded once, a few queries."""
+    """What one request needs to show support beside plans: loaded once, in at most three
+    queries (the rules in force, the eligible plans, the sums committed), whatever the number
+    of plans on the page."""
 
-    programme: Programme | None = None
     version: ProgrammeVersion | None = None
     today: dt.date | None = None
-    approved: set[int] = field(default_factory=set)
-    parents: dict[int, int | None] = field(default_factory=dict)
+    eligible: set[int] = field(default_factory=set)
     budget_left: int = 0
     org: Organization | None = None
     org_refusal: str | None = None
     cap_left: int = 0
+
+    @property
+    def programme(self) -> Programme | None:
+        return self.version.programme if self.version is not None else None
 
 
 def page_support(user) -> PageSupport:
@@ -174,22 +193,21 @@ def page_support(user) -> PageSupport:
 
 def _build_page_support(user) -> PageSupport:
     ctx = PageSupport(today=local_today())
-    ctx.programme = current_programme()
-    if ctx.programme is None:
-        return ctx
-    version = version_at(ctx.programme.id, ctx.today)
+    version = version_in_force(ctx.today)
     if version is None or not in_period(version, ctx.today):
         return ctx
     ctx.version = version
-    ctx.approved = approved_plan_ids(ctx.programme.id)
-    ctx.parents = category_parents()
-    ctx.budget_left = max(0, version.budget_vnd - committed_total(ctx.programme.id))
+    ctx.eligible = eligible_plan_ids(version)
+    org = None
     if getattr(user, "is_authenticated", False) and getattr(user, "is_enterprise", False):
-        ctx.org = user.organization
-        ctx.org_refusal = organization_refusal(version, ctx.org)
+        org = user.organization
+    total, used = committed_sums(version.programme_id, org.id if org else None, ctx.today.year)
+    ctx.budget_left = max(0, version.budget_vnd - total)
+    if org is not None:
+        ctx.org = org
+        ctx.org_refusal = organization_refusal(version, org)
         if ctx.org_refusal is None:
-            used = committed_for(ctx.org.id, ctx.today.year, ctx.programme.id)
-            ctx.cap_left = max(0, version.cap(ctx.org.size_band) - used)
+            ctx.cap_left = max(0, version.cap(org.size_band) - used)
     return ctx
 
 

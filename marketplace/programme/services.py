@@ -222,10 +222,7 @@ def application_problem(order: Order) -> str | None:
     version = queries.version_at(programme.id, day)
     if version is None or not queries.in_period(version, day):
         return _("Đơn hàng không nằm trong thời gian của chương trình.")
-    approved = queries.approved_plan_ids(programme.id, [order.plan.id])
-    if not queries.plan_eligible(
-        version, order.plan, approved=approved, parents=queries.category_parents()
-    ):
+    if order.plan.id not in queries.eligible_plan_ids(version, [order.plan.id]):
         return _("Gói dịch vụ của đơn hàng không thuộc chương trình hỗ trợ.")
     return queries.organization_refusal(version, order.organization)
 
@@ -295,17 +292,19 @@ def _has_file(file: FileStorage | None) -> bool:
 def lock_programme(programme_id: int) -> None:
     """Hold the programme's row until the transaction ends, so approvals go one at a time.
 
-    PostgreSQL: SELECT … FOR UPDATE. SQLite: a write to the row takes the database's write
-    lock at once (later writers wait on the busy timeout), and the reads that follow see
-    every approval committed before it.
+    PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite: a write to the row takes the database's
+    write lock at once (later writers wait on the busy timeout), and the reads that follow
+    see every approval committed before it.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(
             update(Programme).where(Programme.id == programme_id).values(name=Programme.name)
         )
     else:
+        # FOR NO KEY UPDATE: approvals queue behind each other, while new applications
+        # (whose foreign key only takes a KEY SHARE lock on the row) are never held up.
         db.session.execute(
-            select(Programme.id).where(Programme.id == programme_id).with_for_update()
+            select(Programme.id).where(Programme.id == programme_id).with_for_update(key_share=True)
         )
 
 

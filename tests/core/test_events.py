@@ -111,6 +111,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.order_paid: insights.count_purchase,
         events.solution_viewed: insights.count_view,
         events.solution_compared: insights.count_compare_add,
+        events.programme_changed: notices.tell_of_programme_change,
     }
     assert set(receivers) == set(events.ALL)
     for signal, expected in receivers.items():

@@ -281,6 +281,7 @@ def test_the_rules_editor_refuses_bad_input_by_the_field(client_for, programme, 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "31/02/2026" in page and "1e99" in page
+    assert "Tỷ lệ hỗ trợ từ 0 đến 100 %." in page
     assert db.session.scalar(select(func.count(ProgrammeVersion.id))) == 1
     good = {
         **bad,

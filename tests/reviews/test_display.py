@@ -204,4 +204,4 @@ def test_constant_queries_on_the_solution_page(client, client_for, solution, cou
             counts[(who, size)] = q.count
     for who in ("anonymous", "enterprise", "vendor"):
         assert counts[(who, "few")] == counts[(who, "many")], counts
-    assert counts[("anonymous", "many")] <= 10, counts
+    assert counts[("anonymous", "many")] <= 11, counts  # 11: with the programme's rules
