@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from marketplace.billing.models import Order, OrderSource
@@ -273,7 +274,10 @@ def dashboard(*, today: dt.date | None = None, area: str | None = None) -> Needs
         base.with_only_columns(Need.category_id, func.count()).group_by(Need.category_id)
     ).all()
     result.by_category = sorted(
-        ((names.get(c, "—") if c else "—", suppress(int(n))) for c, n in by_category),
+        (
+            (names.get(c, "—") if c else _("Chưa xác định"), suppress(int(n)))
+            for c, n in by_category
+        ),
         key=lambda item: (-(item[1] or 0), item[0]),
     )
     labels = dict(geography.former_areas(geography.served_province_code()))
@@ -281,7 +285,7 @@ def dashboard(*, today: dt.date | None = None, area: str | None = None) -> Needs
         base.with_only_columns(Need.area_code, func.count()).group_by(Need.area_code)
     ).all()
     result.by_area = sorted(
-        ((labels.get(a, "—") if a else "—", suppress(int(n))) for a, n in by_area),
+        ((labels.get(a, "—") if a else _("Không nêu"), suppress(int(n))) for a, n in by_area),
         key=lambda item: (-(item[1] or 0), item[0]),
     )
     rows = db.session.execute(

@@ -141,3 +141,9 @@ def test_the_enterprise_lists_its_needs_and_others_do_not_see_pending_ones(
     assert need.title not in other.get("/account/needs").get_data(as_text=True)
     assert other.get(f"/needs/{need.id}").status_code == 404
     assert "Bài toán riêng chờ duyệt" not in other.get("/api/v1/needs").get_data(as_text=True)
+
+
+def test_the_personal_data_export_holds_the_needs_posted(enterprise, client_for):
+    need = make_need(enterprise, status="pending")
+    data = client_for(enterprise).get("/account/export").get_json()
+    assert [n["id"] for n in data["needs"]["posted"]] == [need.id]
