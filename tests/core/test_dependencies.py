@@ -34,7 +34,9 @@ ALLOWED: dict[str, set[str]] = {
     "compare": {"core", "accounts", "catalog", "trials", "reviews"},
     "moderation": _BELOW_CATALOG | {"catalog", "reviews"},
     "insights": {"core", "accounts", "catalog", "trials", "billing", "reviews"},
-    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights"},
+    # Needs sit above quotes: proposals priced with its VAT, awards placed as billing orders.
+    "needs": _BELOW_CATALOG | {"catalog", "trials", "billing", "quotes", "reviews", "insights"},
+    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "needs"},
     # The demo data seeds every domain, and nothing imports it.
     "demo": {
         "core",
@@ -48,6 +50,7 @@ ALLOWED: dict[str, set[str]] = {
         "compare",
         "moderation",
         "insights",
+        "needs",
     },
     # The application factory is the composition root: it wires every domain.
     "": {
@@ -62,6 +65,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "insights",
         "quotes",
+        "needs",
         "api",
         "demo",
     },
