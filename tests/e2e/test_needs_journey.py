@@ -82,6 +82,7 @@ def test_a_need_from_posting_to_the_award(app, new_page, shot):
     expect(buyer.get_by_text("9.000.000 ₫").first).to_be_visible()
     expect(buyer.get_by_text("7.500.000 ₫").first).to_be_visible()
     shot(buyer, "compare")
+    buyer.once("dialog", lambda dialog: dialog.accept())  # "Chọn đề xuất này? …"
     buyer.get_by_role("button", name=re.compile("Chọn đề xuất này .*Sao Khuê")).click()
     expect(buyer.get_by_text(re.compile("Đã chọn đề xuất. Đơn hàng"))).to_be_visible()
 
