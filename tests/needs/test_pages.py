@@ -147,3 +147,13 @@ def test_the_personal_data_export_holds_the_needs_posted(enterprise, client_for)
     need = make_need(enterprise, status="pending")
     data = client_for(enterprise).get("/account/export").get_json()
     assert [n["id"] for n in data["needs"]["posted"]] == [need.id]
+
+
+def test_the_moderation_desk_lists_pending_needs(enterprise, moderator, admin, client_for):
+    need = make_need(enterprise, status="pending", title="Bài toán mới trên bàn kiểm duyệt")
+    desk = client_for(moderator).get("/moderation/").get_data(as_text=True)
+    assert need.title in desk and f"/moderation/needs/{need.id}" in desk
+    queue = client_for(moderator).get("/moderation/needs").get_data(as_text=True)
+    assert need.title in queue
+    overview = client_for(admin).get("/admin/").get_data(as_text=True)
+    assert "Bài toán chờ duyệt" in overview
