@@ -108,6 +108,18 @@ NEEDS = [
         "close_reason": "Mùa vải đã qua; cửa hàng sẽ đăng lại vào năm sau.",
     },
     {
+        "title": "Cần phần mềm",
+        "problem": "Công ty cần phần mềm tốt, giá rẻ, liên hệ ngay để được tư vấn chi tiết.",
+        "category": None,
+        "status": NeedStatus.REJECTED,
+        "deadline": 15,
+        "show_name": True,
+        "must_haves": [],
+        "budget": (0, 5_000_000),
+        "commune": None,
+        "moderation_reason": "Chưa nêu bài toán cụ thể: hãy kể doanh nghiệp đang làm gì và vướng ở đâu.",
+    },
+    {
         "title": "Cảm biến độ ẩm đất cho vườn vải 3 ha",
         "problem": "Vườn vải cần đo độ ẩm đất và tưới tự động, xem trên điện thoại.",
         "category": "iot-nong-nghiep",
@@ -178,7 +190,7 @@ def seed_needs() -> None:
             continue
         category = db.session.scalar(select(Category).where(Category.slug == spec["category"]))
         deadline = today + dt.timedelta(days=spec["deadline"])
-        published = spec["status"] != NeedStatus.PENDING
+        published = spec["status"] not in (NeedStatus.PENDING, NeedStatus.REJECTED)
         low, high = spec["budget"]
         need = Need(
             organization_id=org.id,
@@ -198,6 +210,7 @@ def seed_needs() -> None:
             else None,
             created_at=now - dt.timedelta(days=max(6, 15 - spec["deadline"])),
             close_reason=spec.get("close_reason"),
+            moderation_reason=spec.get("moderation_reason"),
         )
         need.must_haves = spec["must_haves"]
         if need.is_closed:
