@@ -219,6 +219,7 @@ TABLE = {
     ("api.get_solution", "GET"): ("/api/v1/solutions/{draft_slug}", every(404)),
     ("api.stats", "GET"): ("/api/v1/stats", every("ok")),
     ("api.list_vendors", "GET"): ("/api/v1/vendors", every("ok")),
+    ("api.list_needs", "GET"): ("/api/v1/needs", every("ok")),
     ("api.get_vendor", "GET"): ("/api/v1/vendors/{vendor_slug}", every("ok")),
     ("api.suggest", "GET"): ("/api/v1/suggest?q=hoa+don", every("ok")),
     ("insights.dashboard", "GET"): ("/dashboard", every("ok")),

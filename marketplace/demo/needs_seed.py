@@ -14,7 +14,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import Organization, OrgKind
+from marketplace.accounts.models import Membership, Organization, OrgKind, User
+from marketplace.billing import orders as billing_orders
+from marketplace.billing.models import OrderSource
 from marketplace.catalog.models import Category, Solution, SolutionStatus
 from marketplace.core.clock import local_today
 from marketplace.core.database import utcnow
@@ -106,6 +108,18 @@ NEEDS = [
         "close_reason": "Mùa vải đã qua; cửa hàng sẽ đăng lại vào năm sau.",
     },
     {
+        "title": "Cần phần mềm",
+        "problem": "Công ty cần phần mềm tốt, giá rẻ, liên hệ ngay để được tư vấn chi tiết.",
+        "category": None,
+        "status": NeedStatus.REJECTED,
+        "deadline": 15,
+        "show_name": True,
+        "must_haves": [],
+        "budget": (0, 5_000_000),
+        "commune": None,
+        "moderation_reason": "Chưa nêu bài toán cụ thể: hãy kể doanh nghiệp đang làm gì và vướng ở đâu.",
+    },
+    {
         "title": "Cảm biến độ ẩm đất cho vườn vải 3 ha",
         "problem": "Vườn vải cần đo độ ẩm đất và tưới tự động, xem trên điện thoại.",
         "category": "iot-nong-nghiep",
@@ -176,7 +190,7 @@ def seed_needs() -> None:
             continue
         category = db.session.scalar(select(Category).where(Category.slug == spec["category"]))
         deadline = today + dt.timedelta(days=spec["deadline"])
-        published = spec["status"] != NeedStatus.PENDING
+        published = spec["status"] not in (NeedStatus.PENDING, NeedStatus.REJECTED)
         low, high = spec["budget"]
         need = Need(
             organization_id=org.id,
@@ -196,6 +210,7 @@ def seed_needs() -> None:
             else None,
             created_at=now - dt.timedelta(days=max(6, 15 - spec["deadline"])),
             close_reason=spec.get("close_reason"),
+            moderation_reason=spec.get("moderation_reason"),
         )
         need.must_haves = spec["must_haves"]
         if need.is_closed:
@@ -246,6 +261,9 @@ def seed_needs() -> None:
             )
             proposal.covers = range(len(spec["must_haves"]) - (i % 2))
             db.session.add(proposal)
+            if status == ProposalStatus.AWARDED:
+                db.session.flush()
+                _order_for(need, proposal)
         for j, (question, answer) in enumerate(spec.get("questions", [])):
             if not vendors:
                 break
@@ -259,3 +277,41 @@ def seed_needs() -> None:
                 )
             )
     db.session.flush()
+
+
+def _order_for(need: Need, proposal: Proposal) -> None:
+    """Place the awarded proposal's order as the award did (skipped when billing refuses,
+    e.g. the vendor has no confirmed bank account in the demo data)."""
+    buyer = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == need.organization_id, Membership.role == "owner")
+        .order_by(User.id)
+        .limit(1)
+    )
+    if buyer is None:
+        return
+    lines = [
+        billing_orders.LineInput(
+            description=line.description,
+            unit_price_vnd=line.unit_price_vnd,
+            quantity=line.quantity,
+            vat_treatment=line.vat,
+            price_includes_vat=False,
+            period=line.period,
+        )
+        for line in proposal.lines
+    ]
+    try:
+        with db.session.begin_nested():
+            billing_orders.create_order(
+                buyer,
+                vendor=proposal.vendor,
+                lines=lines,
+                source=OrderSource.NEED,
+                source_id=need.id,
+                solution_id=proposal.solutions[0].id if proposal.solutions else None,
+                now=need.closed_at,
+            )
+    except billing_orders.BillingError:
+        return

@@ -52,7 +52,7 @@ def _admin_figures():
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.needs import alerts, cli, models, presenters, views  # noqa: F401
+    from marketplace.needs import alerts, cli, models, personal_data, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.needs_cli)
@@ -71,3 +71,4 @@ def init_app(app: Flask) -> None:
     panels.contribute(app, panels.MODERATION_DESK, "needs", _moderation_queue)
     panels.contribute(app, panels.DASHBOARD, "needs", _dashboard_section)
     panels.contribute(app, panels.ADMIN_OVERVIEW, "needs", _admin_figures)
+    panels.contribute(app, panels.PERSONAL_DATA, "needs", personal_data.export_section)

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from marketplace.billing.models import Order, OrderSource
@@ -17,6 +18,7 @@ from marketplace.catalog import search
 from marketplace.catalog.models import Category, Solution
 from marketplace.core import geography
 from marketplace.core.clock import local_today
+from marketplace.core.formatting import current_locale
 from marketplace.extensions import db
 from marketplace.needs.models import (
     Need,
@@ -234,66 +236,71 @@ class NeedsDashboard:
 
 
 def dashboard(*, today: dt.date | None = None, area: str | None = None) -> NeedsDashboard:
-    """Return the needs board's figures for the public dashboard.
+    """Return the needs board's figures for the public dashboard, in one query.
 
     Counts of needs by category and area are of organisations' needs: a cell under five
-    needs is suppressed (None, shown "<5"), as the dashboard's other breakdowns.
+    needs is suppressed (None, shown "<5"), as the dashboard's other breakdowns. Months
+    are local (Asia/Ho_Chi_Minh) months of the day a need was published.
     """
     from marketplace.insights.periods import (
         DASHBOARD_MONTHS,
         SMALL_CELL,
-        local_month,
         month_key,
         month_label,
         month_starts,
-        utc_start,
     )
 
     months = month_starts(DASHBOARD_MONTHS, today=today)
-    base = select(Need).where(Need.status.in_(PUBLISHED), Need.published_at.is_not(None))
+    standing = (
+        select(func.count(Proposal.id))
+        .where(Proposal.need_id == Need.id, Proposal.status != ProposalStatus.WITHDRAWN)
+        .correlate(Need)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Need.status,
+            Need.area_code,
+            Need.published_at,
+            Need.closed_at,
+            Category.name_vi,
+            Category.name_en,
+            standing,
+        )
+        .outerjoin(Category, Category.id == Need.category_id)
+        .where(Need.status.in_(PUBLISHED), Need.published_at.is_not(None))
+    )
     if area:
-        base = base.where(Need.area_code == area)
-    month = local_month(Need.published_at).label("month")
-    monthly = dict(
-        db.session.execute(
-            base.where(Need.published_at >= utc_start(months[0]))
-            .with_only_columns(month, func.count())
-            .group_by(month)
-        ).all()
-    )
+        query = query.where(Need.area_code == area)
+    rows = db.session.execute(query).all()
+    per_month = Counter(month_key(local_today(r.published_at)) for r in rows)
     result = NeedsDashboard(
-        months=[(month_label(m), int(monthly.get(month_key(m), 0))) for m in months]
+        months=[(month_label(m), per_month.get(month_key(m), 0)) for m in months]
     )
 
-    def suppress(n: int) -> int | None:
-        return n if n >= SMALL_CELL else None
+    def cells(counter: Counter) -> list[tuple[str, int | None]]:
+        return sorted(
+            ((label, n if n >= SMALL_CELL else None) for label, n in counter.items()),
+            key=lambda item: (-(item[1] or 0), item[0]),
+        )
 
-    names = {c.id: c.name for c in db.session.scalars(select(Category))}
-    by_category = db.session.execute(
-        base.with_only_columns(Need.category_id, func.count()).group_by(Need.category_id)
-    ).all()
-    result.by_category = sorted(
-        ((names.get(c, "—") if c else "—", suppress(int(n))) for c, n in by_category),
-        key=lambda item: (-(item[1] or 0), item[0]),
+    english = current_locale() == "en"
+    result.by_category = cells(
+        Counter(
+            ((r.name_en if english and r.name_en else r.name_vi) or _("Chưa xác định"))
+            for r in rows
+        )
     )
     labels = dict(geography.former_areas(geography.served_province_code()))
-    by_area = db.session.execute(
-        base.with_only_columns(Need.area_code, func.count()).group_by(Need.area_code)
-    ).all()
-    result.by_area = sorted(
-        ((labels.get(a, "—") if a else "—", suppress(int(n))) for a, n in by_area),
-        key=lambda item: (-(item[1] or 0), item[0]),
+    result.by_area = cells(
+        Counter((labels.get(r.area_code, "—") if r.area_code else _("Không nêu")) for r in rows)
     )
-    rows = db.session.execute(
-        base.with_only_columns(Need.id, Need.status, Need.published_at, Need.closed_at)
-    ).all()
     result.published = len(rows)
     closed = [r for r in rows if r.status != S.OPEN]
     result.closed = len(closed)
     result.awarded = sum(1 for r in closed if r.status == S.AWARDED)
-    counts = proposal_counts([r.id for r in rows])
     if rows:
-        result.median_proposals = float(statistics.median(counts.get(r.id, 0) for r in rows))
+        result.median_proposals = float(statistics.median(int(r[-1] or 0) for r in rows))
     waits = [
         (r.closed_at - r.published_at).total_seconds() / 86400
         for r in closed

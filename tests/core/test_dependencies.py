@@ -40,7 +40,9 @@ ALLOWED: dict[str, set[str]] = {
     # The readiness self-assessment: recommendations through the catalogue's query, charts
     # and the small-cell rule of insights.
     "assessment": {"core", "accounts", "catalog", "insights"},
-    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "assessment"},
+    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "assessment", "programme", "needs"},
+    # Needs sit above quotes: proposals priced with its VAT, awards placed as billing orders.
+    "needs": _BELOW_CATALOG | {"catalog", "trials", "billing", "quotes", "reviews", "insights"},
     # The demo data seeds every domain, and nothing imports it.
     "demo": {
         "core",
@@ -55,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "insights",
         "assessment",
+        "needs",
     },
     # The application factory is the composition root: it wires every domain.
     "": {
@@ -69,6 +72,7 @@ ALLOWED: dict[str, set[str]] = {
         "moderation",
         "insights",
         "quotes",
+        "needs",
         "api",
         "demo",
         "admin",

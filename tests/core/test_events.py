@@ -24,6 +24,7 @@ from marketplace.catalog.models import Upload
 from marketplace.core import events
 from marketplace.extensions import db
 from marketplace.insights import receivers as insights
+from marketplace.needs import alerts as need_alerts
 from marketplace.notifications import personal_data as notification_data
 from marketplace.notifications import receivers as notices
 from marketplace.notifications.models import Notification
@@ -112,6 +113,7 @@ def test_each_domain_connects_its_receivers_at_app_creation(app):
         events.solution_viewed: insights.count_view,
         events.solution_compared: insights.count_compare_add,
         events.programme_changed: notices.tell_of_programme_change,
+        events.need_published: need_alerts.alert_vendors,
     }
     assert set(receivers) == set(events.ALL)
     for signal, expected in receivers.items():

@@ -232,6 +232,7 @@ TASKS = (
     "billing.expire_orders",
     "billing.remind_invoices",
     "insights.purge",
+    "needs.expire",
     "outbox.send",
     "quotes.expire_offers",
     "trials.tick",
