@@ -119,7 +119,8 @@ def demo_ids() -> dict[str, object]:
             "review_id": lambda: first(
                 select(Review.id)
                 .join(Solution, Solution.id == Review.solution_id)
-                .where(Review.organization_id == ent, Solution.vendor_id == ven)
+                .where(Solution.vendor_id == ven)
+                .order_by((Review.organization_id == ent).desc(), Review.id)
             ),
             "order_id": lambda: first(
                 select(Order.id).where(Order.organization_id == ent, Order.vendor_id == ven)
