@@ -14,7 +14,8 @@ the server's database, so run it with the server's INSTANCE_PATH / DATABASE_URL:
 It writes `<folder>/<role>/<nnn>-<endpoint>-<width>.png` for every page that answers 200 with
 HTML for that role, and prints the pages it skipped (another status, or an id the demo data
 does not have). `--roles enterprise,admin` and `--only quotes.` narrow the run;
-`--public-once` shoots the pages anyone may open as the anonymous visitor only.
+`--public-once` shoots the pages anyone may open as the anonymous visitor only;
+`--lang en` shows the English pages.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def demo_ids() -> dict[str, object]:
             "review_id": lambda: first(
                 select(Review.id)
                 .join(Solution, Solution.id == Review.solution_id)
-                .where(Review.organization_id == ent, Solution.vendor_id == ven)
+                .where(Solution.vendor_id == ven)
+                .order_by((Review.organization_id == ent).desc(), Review.id)
             ),
             "order_id": lambda: first(
                 select(Order.id).where(Order.organization_id == ent, Order.vendor_id == ven)
@@ -186,6 +188,7 @@ def main() -> int:
     parser.add_argument("--roles", default=",".join(ACCOUNTS))
     parser.add_argument("--only", default="", help="endpoints containing this text")
     parser.add_argument("--public-once", action="store_true")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
 
@@ -211,6 +214,10 @@ def main() -> int:
                 page.fill("#password", PASSWORD)
                 page.press("#password", "Enter")
                 page.wait_for_url(lambda url: "/auth/login" not in url)
+            if args.lang != "vi":
+                page.goto("/about")
+                page.locator(f"footer button[name=lang][value={args.lang}]").click()
+                page.wait_for_load_state()
             for n, (endpoint, template) in enumerate(listed, start=1):
                 keys = {k for _, k, _, _ in string.Formatter().parse(template) if k}
                 if missing := keys - ids.keys():

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_axe import BLOCKING, axe_script, run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +23,7 @@ def test_choosing_a_trial_start_with_the_keyboard(new_page, shot):
     from playwright.sync_api import expect
 
     page = new_page()
+    page.context.add_init_script(axe_script())  # axe-core, to check the open calendar
     sign_in(page, "enterprise@demo.vn")
     page.goto("/solutions/bachdang-ihoadon/trial")
     box = page.locator("#preferred_start")
@@ -53,6 +55,8 @@ def test_choosing_a_trial_start_with_the_keyboard(new_page, shot):
     chosen = start + dt.timedelta(days=8)
     expect(page.locator(":focus")).to_have_attribute("data-day", chosen.strftime("%d/%m/%Y"))
     shot(page, "calendar-open")
+    blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
+    assert not blocking, blocking  # the open calendar too
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     expect(toggle).to_be_focused()
