@@ -26,6 +26,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.billing_cli)
     jobs.register(app, "billing.expire_orders", every=dt.timedelta(hours=1), func=cli.expire_task)
     jobs.register(app, "billing.remind_invoices", every=dt.timedelta(hours=6), func=cli.remind_task)
+    jobs.register(
+        app, "billing.renew_transfer_plans", every=dt.timedelta(days=1), func=cli.renew_task
+    )
     panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
     app.jinja_env.globals.update(

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
 from marketplace.core.forms import REQUIRED, ChoiceField, Form, strip
 from marketplace.core.params import DateError, parse_date
@@ -41,6 +41,12 @@ class CheckoutForm(Form):
 
 class CancelSubscriptionForm(Form):
     """Cancel at the end of the paid period (only the CSRF token)."""
+
+
+class AutoRenewForm(Form):
+    """Turn the renewal of a transfer-paid plan on ("1") or off ("0")."""
+
+    auto_renew = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
 # ---------------------------------------------------------------- orders

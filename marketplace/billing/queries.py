@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
-from marketplace.billing import permissions
+from marketplace.billing import periods, permissions
 from marketplace.billing.errors import BillingError, payments_enabled
 from marketplace.billing.models import (
     LIVE_SUBSCRIPTION_STATUSES,
@@ -246,10 +246,11 @@ def live_subscriptions_query(vendor_id: int) -> Select:
 
 
 def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
-    """Return which of these plans the user's organisation holds a live subscription to."""
+    """Return which of these plans the user's organisation holds: a live subscription, or
+    a period paid by bank transfer that runs today."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
-    return set(
+    subscribed = set(
         db.session.scalars(
             select(Subscription.plan_id).where(
                 Subscription.organization_id == user.organization_id,
@@ -258,6 +259,7 @@ def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
             )
         )
     )
+    return subscribed | periods.running_plan_ids(user.organization_id, plan_ids)
 
 
 def has_bought_solution(org_id: int, solution_id: int) -> bool:
