@@ -137,9 +137,11 @@ def _with_orders(query: Select) -> Select:
     )
 
 
-def organization_periods(org_id: int, *, limit: int = 50) -> list[ServicePeriod]:
-    """Return the organisation's transfer-paid plans: the last period of each, latest end
-    first (running and ended alike: the page says which)."""
+def organization_periods(
+    org_id: int, today: dt.date | None = None, *, limit: int = 50
+) -> list[ServicePeriod]:
+    """Return the organisation's transfer-paid plans: the last period of each, the running
+    ones first (soonest end first), then the ended ones (latest end first)."""
     query = (
         select(ServicePeriod)
         .where(ServicePeriod.organization_id == org_id, _is_latest())
@@ -147,7 +149,10 @@ def organization_periods(org_id: int, *, limit: int = 50) -> list[ServicePeriod]
         .order_by(ServicePeriod.ends_on.desc(), ServicePeriod.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(_with_orders(query)).unique())
+    found = list(db.session.scalars(_with_orders(query)).unique())
+    today = today or local_today()
+    running = sorted((p for p in found if p.ends_on >= today), key=lambda p: (p.ends_on, p.id))
+    return running + [p for p in found if p.ends_on < today]
 
 
 def running_plan_ids(org_id: int, plan_ids: list[int], today: dt.date | None = None) -> set[int]:

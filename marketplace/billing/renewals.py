@@ -64,14 +64,19 @@ def renew_due(now: dt.datetime) -> RenewalRun:
         if not period.organization.active:
             continue
         try:
-            lines = _renewal_lines(period)
+            if issue_renewal(period, now):
+                run.created += 1
         except BillingError as err:
             run.not_renewable += _tell_not_renewable(period, err.message, now)
-            continue
-        if _claim(period, now) and _issue(period, lines, now):
-            run.created += 1
     db.session.flush()
     return run
+
+
+def issue_renewal(period: ServicePeriod, now: dt.datetime) -> bool:
+    """Issue the renewal order of one period unless it was issued already; BillingError
+    when its plan can no longer be renewed here."""
+    lines = _renewal_lines(period)
+    return _claim(period, now) and _issue(period, lines, now)
 
 
 def _renewal_lines(period: ServicePeriod) -> list[orders.LineInput]:

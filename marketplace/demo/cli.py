@@ -15,6 +15,7 @@ from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
+from marketplace.demo.renewals_seed import seed_renewals
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.trials_seed import seed_trials
 from marketplace.extensions import db
@@ -33,6 +34,7 @@ def seed_demo() -> list[User]:
     seed_reviews(password_hash)
     seed_billing()
     seed_quote_orders()  # after the bank accounts: accepting an offer places an order
+    seed_renewals()  # transfer-paid plans: one with its renewal order waiting
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users
