@@ -353,3 +353,39 @@ def test_quote_lines_keep_their_quantity_in_the_renewal(app, enterprise, vendor,
     (renewal,) = renewal_orders()
     assert [(line.quantity, line.unit_price_vnd) for line in renewal.lines] == [(3, 400_000)]
     assert renewal.total_vnd == 1_200_000
+
+
+def test_the_job_is_registered_daily(app):
+    from marketplace.core import jobs
+
+    job = jobs.registered(app)["billing.renew_transfer_plans"]
+    assert job.every == dt.timedelta(days=1)
+
+
+def test_the_renewal_notifies_by_email_too(app, enterprise, vendor, solution, account):
+    from marketplace.notifications.models import EmailOutbox
+
+    bought(enterprise, plan_named(solution, "Tháng"), local_today() - dt.timedelta(days=25))
+    renewals.renew_due(at(local_today()))
+    db.session.commit()
+    (renewal,) = renewal_orders()
+    recipients = set(db.session.scalars(select(EmailOutbox.to_email)))
+    assert {enterprise.email, vendor.email} <= recipients
+    subjects = list(db.session.scalars(select(EmailOutbox.subject)))
+    assert any(renewal.number in subject for subject in subjects)
+
+
+def test_the_demo_has_a_plan_ending_in_five_days_with_its_renewal_and_one_turned_off(app):
+    from marketplace.accounts.models import User
+    from marketplace.demo.cli import seed_demo
+    from marketplace.demo.renewals_seed import seed_renewals
+
+    seed_demo()
+    db.session.commit()
+    owner = db.session.scalar(select(User).where(User.email == "enterprise@demo.vn"))
+    shown = periods.organization_periods(owner.organization_id)
+    waiting = [p for p in shown if p.renewal_order is not None]
+    assert len(waiting) == 1 and waiting[0].renewal_order.status == "awaiting_payment"
+    assert 2 <= (waiting[0].ends_on - local_today()).days <= 5
+    assert any(not p.auto_renew for p in shown)
+    assert seed_renewals() == 0
