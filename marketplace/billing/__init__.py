@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         cli,
         models,
         order_views,
+        periods,
         personal_data,
         presenters,
         views,
@@ -39,4 +40,5 @@ def init_app(app: Flask) -> None:
         order_status_label=presenters.order_status_label,
         payment_method_label=presenters.payment_method_label,
         notification_status_label=presenters.notification_status_label,
+        service_period_note=periods.period_note,
     )

@@ -15,6 +15,7 @@ first recurring line); only the lines of that period are renewed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, and_, select
@@ -213,3 +214,28 @@ def due_for_renewal(today: dt.date, notice_days: int) -> list[ServicePeriod]:
             .order_by(ServicePeriod.ends_on, ServicePeriod.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class PeriodNote:
+    """What an order page says of the time the order buys."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    upcoming: bool  # a renewal not paid yet: the period it would buy
+
+
+def period_note(order: Order) -> PeriodNote | None:
+    """Return the period a paid order bought, or the one an unpaid renewal order buys."""
+    period = period_of_order(order.id)
+    if period is not None:
+        return PeriodNote(period.starts_on, period.ends_on, False)
+    if order.source == OrderSource.RENEWAL and order.status in (
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.EXPIRED,
+    ):
+        previous = period_of_order(order.source_id)
+        if previous is not None:
+            ends_on = add_period(previous.ends_on, previous.period)
+            return PeriodNote(previous.ends_on, ends_on, True)
+    return None

@@ -289,6 +289,10 @@ def test_pages_show_the_period_the_pending_renewal_and_the_vendor_upcoming(
     ends = period.ends_on.strftime("%d/%m/%Y")
     assert "Hiệu lực đến" in html and ends in html
     assert renewal.number in html and f"/orders/{renewal.id}" in html
+    # The renewal order's page says which period it buys.
+    order_page = client_for(enterprise).get(f"/orders/{renewal.id}").get_data(as_text=True)
+    following = periods.add_period(period.ends_on, "month").strftime("%d/%m/%Y")
+    assert f"{ends} – {following}" in order_page
     sales = client_for(vendor).get("/vendor/sales").get_data(as_text=True)
     assert "Gia hạn sắp tới" in sales and renewal.number in sales and ends in sales
     # The owner sees the plan "Đang sử dụng" on the solution page and may review it.
