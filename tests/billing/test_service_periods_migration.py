@@ -90,9 +90,7 @@ def test_paid_transfer_orders_of_recurring_plans_get_their_period(tmp_path):
                     " FROM service_periods ORDER BY order_id"
                 )
             ).all()
-        as_dates = [
-            (r[0], r[1], r[2], str(r[3])[:10], str(r[4])[:10], bool(r[5])) for r in rows
-        ]
+        as_dates = [(r[0], r[1], r[2], str(r[3])[:10], str(r[4])[:10], bool(r[5])) for r in rows]
         assert as_dates == [
             (1, 1, "month", "2026-01-31", "2026-02-28", True),
             (2, 1, "month", "2026-02-28", "2026-03-28", True),
