@@ -160,16 +160,17 @@ def running_plan_ids(org_id: int, plan_ids: list[int], today: dt.date | None = N
     """Return which of these plans the organisation runs today on a transfer-paid period."""
     if not plan_ids:
         return set()
+    return set(db.session.scalars(running_plans_query(org_id, plan_ids, today)))
+
+
+def running_plans_query(org_id: int, plan_ids: list[int], today: dt.date | None = None) -> Select:
+    """The select of `running_plan_ids` (billing.queries.owned_plan_ids unions it)."""
     today = today or local_today()
-    return set(
-        db.session.scalars(
-            select(ServicePeriod.plan_id).where(
-                ServicePeriod.organization_id == org_id,
-                ServicePeriod.plan_id.in_(plan_ids),
-                ServicePeriod.starts_on <= today,
-                ServicePeriod.ends_on >= today,
-            )
-        )
+    return select(ServicePeriod.plan_id).where(
+        ServicePeriod.organization_id == org_id,
+        ServicePeriod.plan_id.in_(plan_ids),
+        ServicePeriod.starts_on <= today,
+        ServicePeriod.ends_on >= today,
     )
 
 

@@ -250,16 +250,13 @@ def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
     a period paid by bank transfer that runs today."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
-    subscribed = set(
-        db.session.scalars(
-            select(Subscription.plan_id).where(
-                Subscription.organization_id == user.organization_id,
-                Subscription.plan_id.in_(plan_ids),
-                Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
-            )
-        )
+    subscribed = select(Subscription.plan_id).where(
+        Subscription.organization_id == user.organization_id,
+        Subscription.plan_id.in_(plan_ids),
+        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
     )
-    return subscribed | periods.running_plan_ids(user.organization_id, plan_ids)
+    running = periods.running_plans_query(user.organization_id, plan_ids)
+    return set(db.session.scalars(subscribed.union(running)))
 
 
 def has_bought_solution(org_id: int, solution_id: int) -> bool:
