@@ -106,6 +106,8 @@ class Config:
         # and the days an order waits for its transfer before it expires.
         self.BANK_WEBHOOK_SECRET = env.get("BANK_WEBHOOK_SECRET", "")
         self.ORDER_EXPIRY_DAYS = int(env.get("ORDER_EXPIRY_DAYS", "7"))
+        # Days before a transfer-paid period ends that its renewal order is issued.
+        self.RENEWAL_NOTICE_DAYS = int(env.get("RENEWAL_NOTICE_DAYS", "7"))
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")

@@ -428,6 +428,11 @@ TABLE = {
     # Called by Stripe: anonymous, no CSRF token, 400 without a valid signature.
     ("billing.webhook", "POST"): ("/billing/webhook", every(400)),
     ("billing.vendor_sales", "GET"): ("/vendor/sales", vendors_only(vendor_member=403)),
+    # The renewal switch of a transfer-paid plan: the holder's owners (billing.manage).
+    ("billing.set_auto_renew", "POST"): (
+        "/billing/plans/{service_period_id}/auto-renew",
+        signed_in(403, enterprise="ok", other_enterprise=404),
+    ),
     # Orders: the enterprise ordered the owner's plan by bank transfer.
     ("billing.order", "GET"): (
         "/orders/{order_id}",
@@ -792,6 +797,7 @@ def world(app, tmp_path, web_app) -> World:
         "vendor_slug": owner.organization.slug,
         "review_id": review_id,
         "order_id": order.id,
+        "service_period_id": _service_period(order).id,
         "bank_account_id": bank_account_id,
         "bank_notification_id": bank_notification_id,
         "invitation_id": invitation.id,
@@ -853,6 +859,26 @@ def _programme_world(enterprise, solution, other_solution) -> dict:
     db.session.add(opt_in)
     db.session.commit()
     return {"application_id": application.id, "opt_in_id": opt_in.id}
+def _service_period(order):
+    """A monthly period of the enterprise's order (as if paid by transfer today)."""
+    import datetime as dt
+
+    from marketplace.billing.models import ServicePeriod
+    from marketplace.core.clock import local_today
+
+    period = ServicePeriod(
+        order_id=order.id,
+        organization_id=order.organization_id,
+        vendor_id=order.vendor_id,
+        solution_id=order.solution_id,
+        plan_id=order.plan_id,
+        period="month",
+        starts_on=local_today(),
+        ends_on=local_today() + dt.timedelta(days=30),
+    )
+    db.session.add(period)
+    db.session.commit()
+    return period
 
 
 def _order_world(app, users, owner, solution):

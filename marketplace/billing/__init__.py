@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         cli,
         models,
         order_views,
+        periods,
         personal_data,
         presenters,
         views,
@@ -26,6 +27,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.billing_cli)
     jobs.register(app, "billing.expire_orders", every=dt.timedelta(hours=1), func=cli.expire_task)
     jobs.register(app, "billing.remind_invoices", every=dt.timedelta(hours=6), func=cli.remind_task)
+    jobs.register(
+        app, "billing.renew_transfer_plans", every=dt.timedelta(days=1), func=cli.renew_task
+    )
     panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
     from marketplace.billing import console
@@ -39,4 +43,5 @@ def init_app(app: Flask) -> None:
         order_status_label=presenters.order_status_label,
         payment_method_label=presenters.payment_method_label,
         notification_status_label=presenters.notification_status_label,
+        service_period_note=periods.period_note,
     )

@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from marketplace.core.forms import REQUIRED, ChoiceField, DayField, Form, day_required, strip
 from marketplace.core.params import parse_id as core_parse_id
@@ -40,6 +40,12 @@ class CheckoutForm(Form):
 
 class CancelSubscriptionForm(Form):
     """Cancel at the end of the paid period (only the CSRF token)."""
+
+
+class AutoRenewForm(Form):
+    """Turn the renewal of a transfer-paid plan on ("1") or off ("0")."""
+
+    auto_renew = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
 # ---------------------------------------------------------------- orders

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -248,10 +249,12 @@ class OrderSource(StrEnum):
     PLAN = "plan"  # the buy button of a plan
     QUOTE = "quote"  # an accepted offer (quotes)
     NEED = "need"  # an awarded proposal (needs board)
+    RENEWAL = "renewal"  # the next period of a plan paid by transfer (source_id: the last order)
 
 
 _ORDER_STATUS_SQL = "status IN ('awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded')"
 _METHOD_SQL = "payment_method IN ('bank_transfer', 'card')"
+_RENEWAL_SQL = "source = 'renewal'"
 
 
 class Order(db.Model):
@@ -270,6 +273,14 @@ class Order(db.Model):
         Index("ix_orders_vendor_created", "vendor_id", "created_at"),
         Index("ix_orders_org_created", "organization_id", "created_at"),
         Index("ix_orders_status_expires", "status", "expires_at"),
+        # One renewal order per renewed order: two job runners at once create one.
+        Index(
+            "uq_orders_renewal_of",
+            "source_id",
+            unique=True,
+            sqlite_where=text(_RENEWAL_SQL),
+            postgresql_where=text(_RENEWAL_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -348,8 +359,12 @@ class Order(db.Model):
 
     @property
     def is_new_purchase(self) -> bool:
-        """A paid order counts as a purchase of its solution (insights)."""
-        return self.solution_id is not None
+        """A paid order counts as a purchase of its solution (insights); a renewal does not."""
+        return self.solution_id is not None and self.source != OrderSource.RENEWAL
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.source == OrderSource.RENEWAL
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status} {self.total_vnd}>"
@@ -380,6 +395,63 @@ class OrderLine(db.Model):
     total_vnd: Mapped[int] = mapped_column(BigInteger)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class ServicePeriod(db.Model):
+    """The time a paid transfer order of a monthly or yearly plan buys: one per order.
+
+    The service runs from `starts_on` to the end of `ends_on` (local dates,
+    Asia/Ho_Chi_Minh); a renewal's period starts on the previous `ends_on`, whenever the
+    renewal was paid. `renewal_order_id` is the order issued for the next period (once:
+    `renewal_claimed_at` is set by one conditional UPDATE before the order is created);
+    `auto_renew` is the buyer's switch, carried over to the next period.
+    """
+
+    __tablename__ = "service_periods"
+    __table_args__ = (
+        CheckConstraint("period IN ('month', 'year')", name="period"),
+        CheckConstraint("ends_on > starts_on", name="dates"),
+        Index("ix_service_periods_org_plan", "organization_id", "plan_id", "ends_on"),
+        Index("ix_service_periods_vendor_ends", "vendor_id", "ends_on"),
+        Index("ix_service_periods_ends", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id", ondelete="RESTRICT"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    period: Mapped[str] = mapped_column(String(10))
+    starts_on: Mapped[dt.date] = mapped_column()
+    ends_on: Mapped[dt.date] = mapped_column()
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    renewal_claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    renewal_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("orders.id", ondelete="SET NULL")
+    )
+    # When the buyer was told the plan can no longer be renewed (withdrawn from sale).
+    not_renewable_notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(foreign_keys=[order_id])
+    renewal_order: Mapped[Order | None] = relationship(foreign_keys=[renewal_order_id])
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    vendor: Mapped[Organization] = relationship(foreign_keys=[vendor_id])
+    solution: Mapped[Solution | None] = relationship()
+    plan: Mapped[Plan | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.order.name
+
+    def runs_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def __repr__(self) -> str:
+        return f"<ServicePeriod {self.id} {self.starts_on}..{self.ends_on} order={self.order_id}>"
 
 
 class VendorBankAccount(db.Model):

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts import roles
 from marketplace.accounts.models import Organization, Role, User
-from marketplace.billing import permissions
+from marketplace.billing import periods, permissions
 from marketplace.billing.banks import bank_by_bin
 from marketplace.billing.errors import BillingError
 from marketplace.billing.models import (
@@ -142,14 +142,50 @@ def create_order(
     """
     permissions.require_buyer(actor)
     roles.require_action(actor, "order.create")
+    return place_order(
+        actor,
+        organization=actor.organization,
+        vendor=vendor,
+        lines=lines,
+        source=source,
+        source_id=source_id,
+        payment_method=payment_method,
+        invoice=invoice or InvoiceDetails.of(actor.organization, actor),
+        solution_id=solution_id,
+        plan_id=plan_id,
+        trial_id=trial_id,
+        payment=payment,
+        now=now,
+    )
+
+
+def place_order(
+    actor: User | None,
+    *,
+    organization: Organization,
+    vendor: Organization,
+    lines: list[LineInput],
+    source: str,
+    source_id: int | None = None,
+    payment_method: str = PaymentMethod.BANK_TRANSFER,
+    invoice: InvoiceDetails,
+    solution_id: int | None = None,
+    plan_id: int | None = None,
+    trial_id: int | None = None,
+    payment: Payment | None = None,
+    expires_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Order:
+    """Insert an order of `organization` with `vendor` (permissions are the callers': a
+    person through `create_order`, the renewal job with no actor). The caller commits."""
     if not lines:
         raise BillingError(_("Đơn hàng cần ít nhất một dòng."))
     now = now or utcnow()
     today = local_today(now)
     order = Order(
-        organization_id=actor.organization_id,
+        organization_id=organization.id,
         vendor_id=vendor.id,
-        user_id=actor.id,
+        user_id=getattr(actor, "id", None),
         source=source,
         source_id=source_id,
         solution_id=solution_id,
@@ -169,10 +205,10 @@ def create_order(
         order.bank_bin = account.bank_bin
         order.bank_account_number = account.account_number
         order.bank_account_holder = account.account_holder
-        order.expires_at = now + dt.timedelta(days=expiry_days())
+        order.expires_at = expires_at or now + dt.timedelta(days=expiry_days())
     elif payment is not None:
         order.payment_id = payment.id
-    details = invoice or InvoiceDetails.of(actor.organization, actor)
+    details = invoice
     order.invoice_legal_name = details.legal_name[:200]
     order.invoice_tax_code = details.tax_code[:20]
     order.invoice_address = details.address[:300]
@@ -364,6 +400,8 @@ def mark_paid(
         # Card orders are counted through their Payment (payments.set_payment_status).
         events.order_paid.send(order)
         convert_trial(order.trial, order.plan)
+        # A monthly or yearly plan paid by transfer runs for a period (renewals.py).
+        periods.start_period(order)
     _tell_paid(order)
     return True
 

@@ -132,6 +132,15 @@ def require_manage_subscription(user: User | None, subscription: Subscription) -
     require_action(user, "billing.manage")
 
 
+def require_manage_period(user: User | None, period) -> None:
+    """A transfer-paid plan's renewal is switched by its holder's members whose role
+    manages billing (403); another organisation's plan does not exist for the user (404)."""
+    require(
+        bool(can_view_billing(user) and user.organization_id == period.organization_id), hide=True
+    )
+    require_action(user, "billing.manage")
+
+
 def can_manage_billing(user: User | None) -> bool:
     return allows(user, "billing.manage")
 

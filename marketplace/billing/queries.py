@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
-from marketplace.billing import permissions
+from marketplace.billing import periods, permissions
 from marketplace.billing.errors import BillingError, payments_enabled
 from marketplace.billing.models import (
     LIVE_SUBSCRIPTION_STATUSES,
@@ -246,18 +246,17 @@ def live_subscriptions_query(vendor_id: int) -> Select:
 
 
 def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
-    """Return which of these plans the user's organisation holds a live subscription to."""
+    """Return which of these plans the user's organisation holds: a live subscription, or
+    a period paid by bank transfer that runs today."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
-    return set(
-        db.session.scalars(
-            select(Subscription.plan_id).where(
-                Subscription.organization_id == user.organization_id,
-                Subscription.plan_id.in_(plan_ids),
-                Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
-            )
-        )
+    subscribed = select(Subscription.plan_id).where(
+        Subscription.organization_id == user.organization_id,
+        Subscription.plan_id.in_(plan_ids),
+        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
     )
+    running = periods.running_plans_query(user.organization_id, plan_ids)
+    return set(db.session.scalars(subscribed.union(running)))
 
 
 def has_bought_solution(org_id: int, solution_id: int) -> bool:

@@ -25,19 +25,28 @@ from marketplace.accounts.refusals import refusal_page
 from marketplace.billing import (
     bp,
     errors,
+    periods,
     permissions,
     presenters,
     queries,
+    renewals,
     stripe_gateway,
     webhooks,
 )
 from marketplace.billing import checkout as billing_checkout
 from marketplace.billing import orders as billing_orders
 from marketplace.billing import subscriptions as billing_subscriptions
-from marketplace.billing.forms import CancelSubscriptionForm, OrderForm, SalesFilterForm, parse_id
+from marketplace.billing.forms import (
+    AutoRenewForm,
+    CancelSubscriptionForm,
+    OrderForm,
+    SalesFilterForm,
+    parse_id,
+)
 from marketplace.billing.models import PaymentMethod
 from marketplace.catalog.models import SolutionStatus
 from marketplace.core import metrics
+from marketplace.core.clock import local_today
 from marketplace.core.formatting import format_date
 from marketplace.core.params import page_arg, paginate
 from marketplace.core.permissions import role_required
@@ -236,7 +245,52 @@ def index():
         pagination=pagination,
         cancel_form=CancelSubscriptionForm(),
         enabled=errors.payments_enabled(),
+        service_periods=periods.organization_periods(org_id),
+        renew_form=AutoRenewForm(),
+        today=local_today(),
     )
+
+
+@bp.post("/billing/plans/<int:period_id>/auto-renew")
+@role_required("enterprise")
+def set_auto_renew(period_id: int):
+    """Turn the renewal of a plan paid by transfer on or off (owners: billing.manage)."""
+    period = renewals.get_period(period_id)
+    if period is None:
+        abort(404)
+    permissions.require_manage_period(current_user, period)
+    form = AutoRenewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    on = form.auto_renew.data == "1"
+    try:
+        changed = renewals.set_auto_renew(current_user, period, on)
+    except errors.BillingError as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return redirect(url_for("billing.index"))
+    db.session.commit()
+    if changed and on:
+        flash(
+            _(
+                "Đã bật gia hạn tự động “%(name)s”: đơn gia hạn sẽ được tạo %(days)d ngày "
+                "trước %(date)s.",
+                name=period.name,
+                days=renewals.notice_days(),
+                date=format_date(period.ends_on),
+            ),
+            "success",
+        )
+    elif changed:
+        flash(
+            _(
+                "Đã tắt gia hạn “%(name)s”: gói dùng được đến hết ngày %(date)s.",
+                name=period.name,
+                date=format_date(period.ends_on),
+            ),
+            "success",
+        )
+    return redirect(url_for("billing.index", _anchor=f"plan-{period.id}"))
 
 
 @bp.post("/billing/subscriptions/<int:subscription_id>/cancel")
@@ -296,6 +350,8 @@ def vendor_sales():
         subscriptions=subscriptions,
         shown_limit=LIVE_SUBSCRIPTIONS_SHOWN,
         orders=orders,
+        renewals=periods.upcoming_renewals(vendor_id),
+        today=local_today(),
         filters=filters,
         filter_args={k: v for k, v in (("start", start), ("end", end)) if v},
     )

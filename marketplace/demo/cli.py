@@ -20,6 +20,7 @@ from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
 from marketplace.demo.programme_seed import seed_programme
 from marketplace.demo.needs_seed import seed_needs
 from marketplace.demo.quotes_seed import seed_quotes
+from marketplace.demo.renewals_seed import seed_renewals
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.settings_seed import seed_settings
 from marketplace.demo.trials_seed import seed_trials
@@ -44,6 +45,7 @@ def seed_demo() -> list[User]:
     seed_assessments()
     seed_programme()
     seed_needs()
+    seed_renewals()  # transfer-paid plans: one with its renewal order waiting
     seed_insights(password_hash)  # last: it derives counters from the other seeds' records
     settle_notifications(since=started)
     return users
