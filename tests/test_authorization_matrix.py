@@ -843,6 +843,8 @@ def _assessment(user) -> int:
     db.session.add(row)
     db.session.commit()
     return row.id
+
+
 def _programme_world(enterprise, solution, other_solution) -> dict:
     """An application on a paid order of an approved plan; a pending opt-in of the owner's."""
     from marketplace.programme.models import PlanOptIn
@@ -859,6 +861,8 @@ def _programme_world(enterprise, solution, other_solution) -> dict:
     db.session.add(opt_in)
     db.session.commit()
     return {"application_id": application.id, "opt_in_id": opt_in.id}
+
+
 def _service_period(order):
     """A monthly period of the enterprise's order (as if paid by transfer today)."""
     import datetime as dt

@@ -16,10 +16,9 @@ from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.console_seed import seed_console
 from marketplace.demo.insights_seed import seed_insights
-from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
-from marketplace.demo.programme_seed import seed_programme
 from marketplace.demo.needs_seed import seed_needs
-from marketplace.demo.quotes_seed import seed_quotes
+from marketplace.demo.programme_seed import seed_programme
+from marketplace.demo.quotes_seed import seed_quote_orders, seed_quotes
 from marketplace.demo.renewals_seed import seed_renewals
 from marketplace.demo.reviews_seed import seed_reviews
 from marketplace.demo.settings_seed import seed_settings

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_assessment"
-down_revision = "0024_email_verification"
+down_revision = "0025_catsettings"
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_needs"
-down_revision = "0024_email_verification"
+down_revision = "0025_programme"
 branch_labels = None
 depends_on = None
 

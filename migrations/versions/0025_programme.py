@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_programme"
-down_revision = "0024_email_verification"
+down_revision = "0025_assessment"
 branch_labels = None
 depends_on = None
 

@@ -25,7 +25,7 @@ from alembic import op
 from dateutil.relativedelta import relativedelta
 
 revision = "0025_service_periods"
-down_revision = "0024_email_verification"
+down_revision = "0025_needs"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from marketplace.extensions import db
 from tests.core.test_migrations import _fresh_app
 
-BEFORE = "0024_email_verification"
+BEFORE = "0025_needs"
 AFTER = "0025_service_periods"
 
 

@@ -40,7 +40,17 @@ ALLOWED: dict[str, set[str]] = {
     # The readiness self-assessment: recommendations through the catalogue's query, charts
     # and the small-cell rule of insights.
     "assessment": {"core", "accounts", "catalog", "insights"},
-    "api": {"core", "accounts", "catalog", "compare", "reviews", "insights", "assessment", "programme", "needs"},
+    "api": {
+        "core",
+        "accounts",
+        "catalog",
+        "compare",
+        "reviews",
+        "insights",
+        "assessment",
+        "programme",
+        "needs",
+    },
     # Needs sit above quotes: proposals priced with its VAT, awards placed as billing orders.
     "needs": _BELOW_CATALOG | {"catalog", "trials", "billing", "quotes", "reviews", "insights"},
     # The demo data seeds every domain, and nothing imports it.

@@ -16,7 +16,7 @@ def test_upgrade_downgrade_upgrade(tmp_path):
     with app.app_context():
         upgrade(revision="0025_needs")
         assert TABLES | {"need_alert_optouts"} <= set(inspect(db.engine).get_table_names())
-        downgrade(revision="0024_email_verification")
+        downgrade(revision="0025_programme")
         assert not (TABLES & set(inspect(db.engine).get_table_names()))
         upgrade()
         db.engine.dispose()
