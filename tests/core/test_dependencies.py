@@ -40,6 +40,9 @@ ALLOWED: dict[str, set[str]] = {
     # The readiness self-assessment: recommendations through the catalogue's query, charts
     # and the small-cell rule of insights.
     "assessment": {"core", "accounts", "catalog", "insights"},
+    # The support programme: rules over the catalogue's plans, applications on billing's
+    # orders, the readiness check of the assessment and the dashboard's small-cell rule.
+    "programme": {"core", "accounts", "catalog", "billing", "assessment", "insights"},
     "api": {
         "core",
         "accounts",
@@ -68,6 +71,8 @@ ALLOWED: dict[str, set[str]] = {
         "insights",
         "assessment",
         "needs",
+        "programme",
+        "admin",
     },
     # The application factory is the composition root: it wires every domain.
     "": {
@@ -87,6 +92,7 @@ ALLOWED: dict[str, set[str]] = {
         "demo",
         "admin",
         "assessment",
+        "programme",
     },
 }
 DOMAINS = set(ALLOWED) - {""}
