@@ -130,6 +130,26 @@ MOVES: tuple[Move, ...] = (
     Move("orders", "organization_id"),
     Move("orders", "vendor_id"),
     Move("stripe_customers", "organization_id", unique=(), label=_l("Khách hàng Stripe")),
+    Move("service_periods", "organization_id"),
+    Move("service_periods", "vendor_id"),
+    Move(
+        "assessments",
+        "organization_id",
+        unique=("user_id",),
+        where=lambda t: t.c.status == "draft",
+        label=_l("Cả hai có bài tự đánh giá đang làm dở của cùng một người"),
+    ),
+    Move("programme_applications", "organization_id"),
+    Move("programme_plan_opt_ins", "vendor_id"),
+    Move("needs", "organization_id"),
+    Move("need_questions", "vendor_id"),
+    Move(
+        "proposals",
+        "vendor_id",
+        unique=("need_id",),
+        label=_l("Cả hai đã gửi đề xuất cho cùng một bài toán"),
+    ),
+    Move("need_alert_optouts", "organization_id", unique=(), on_clash="drop_source"),
 )
 
 

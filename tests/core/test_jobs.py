@@ -231,6 +231,7 @@ TASKS = (
     "assessment.purge_anonymous",
     "billing.expire_orders",
     "billing.remind_invoices",
+    "billing.renew_transfer_plans",
     "insights.purge",
     "needs.expire",
     "outbox.send",
