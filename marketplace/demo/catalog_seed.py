@@ -14,6 +14,7 @@ from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data
 from marketplace.demo.seed import ensure_org, ensure_user
+from marketplace.demo.settings_seed import seed_subcategory
 from marketplace.extensions import db
 
 
@@ -55,6 +56,7 @@ def _finish(
 
 def seed_catalog(password_hash: str) -> int:
     """Create what is missing of the demo catalogue; return how many solutions were added."""
+    seed_subcategory()  # one demo solution is listed in the console's demo subcategory
     moderator = db.session.scalar(select(User).where(User.role == Role.MODERATOR).limit(1))
     data = catalog_data.catalogue()
     catalog_data.check_vocabulary(data, vocabulary())

@@ -45,6 +45,25 @@ SUBCATEGORY_FEATURES = [
 RETIRED = ("hoa-don-dien-tu", "storage_years")
 
 
+def seed_subcategory() -> None:
+    """Add the demo subcategory with its vocabulary (idempotent); before the catalogue, which
+    lists a solution in it."""
+    admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
+    if admin is None:
+        return
+    if db.session.scalar(select(Category).where(Category.slug == SUBCATEGORY["slug"])) is None:
+        parent = db.session.scalar(select(Category).where(Category.slug == "quan-tri-doanh-nghiep"))
+        category = category_admin.create_category(
+            admin, {**SUBCATEGORY, "parent_id": parent.id if parent else None}
+        )
+        for key, kind, label_vi, label_en in SUBCATEGORY_FEATURES:
+            category_admin.add_feature(
+                admin,
+                category,
+                {"key": key, "kind": kind, "label_vi": label_vi, "label_en": label_en},
+            )
+
+
 def seed_settings() -> None:
     """Create the console's demo settings (idempotent)."""
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
@@ -59,17 +78,6 @@ def seed_settings() -> None:
             level="info",
             ends_on=local_today() + dt.timedelta(days=30),
         )
-    if db.session.scalar(select(Category).where(Category.slug == SUBCATEGORY["slug"])) is None:
-        parent = db.session.scalar(select(Category).where(Category.slug == "quan-tri-doanh-nghiep"))
-        category = category_admin.create_category(
-            admin, {**SUBCATEGORY, "parent_id": parent.id if parent else None}
-        )
-        for key, kind, label_vi, label_en in SUBCATEGORY_FEATURES:
-            category_admin.add_feature(
-                admin,
-                category,
-                {"key": key, "kind": kind, "label_vi": label_vi, "label_en": label_en},
-            )
     slug, key = RETIRED
     feature = db.session.scalar(
         select(FeatureDefinition)
