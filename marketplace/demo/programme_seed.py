@@ -1,6 +1,10 @@
 """Demo SME support programme: rules in two versions, plans opted in (approved, one pending,
 one refused), applications in every state. Safe to run again: an existing programme is kept.
 
+The period follows the calendar, not a fixed year (`demo_period`): it always holds the day
+the demo is seeded and every order seeded in the past, so support lines never vanish from a
+fresh demo when the year turns.
+
 The figures follow Decree 80/2021/NĐ-CP (up to 50 % of renting or buying digital-
 transformation solutions, at most 20/50/100 million đồng a year for micro/small/medium
 enterprises) and the 2026 draft decree under the Law on Digital Transformation (up to 100 %
@@ -21,7 +25,7 @@ from marketplace.billing import orders as billing_orders
 from marketplace.billing.models import Order, OrderStatus, PaymentMethod
 from marketplace.catalog import uploads
 from marketplace.catalog.models import Category, Solution, SolutionStatus
-from marketplace.core.clock import TIMEZONE
+from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.programme import queries, services
@@ -34,7 +38,10 @@ from marketplace.programme.models import (
     ProgrammeVersion,
 )
 
-NAME = "Chương trình hỗ trợ chuyển đổi số doanh nghiệp nhỏ và vừa thành phố Hải Phòng năm 2026"
+NAME = "Chương trình hỗ trợ chuyển đổi số doanh nghiệp nhỏ và vừa thành phố Hải Phòng"
+# The oldest order the demo seeds is 80 days old (APPLICATIONS; billing's are younger): the
+# period starts on 1 January of the year of the day this many days ago, so it holds them all.
+LOOKBACK_DAYS = 120
 CATEGORIES = [
     "ke-toan",
     "hoa-don-dien-tu",
@@ -69,7 +76,7 @@ OPT_INS = [
         "saokhue-vps-hai-duong",
         None,
         OptInStatus.REJECTED,
-        "Máy chủ ảo không thuộc danh mục nền tảng số được hỗ trợ năm 2026.",
+        "Máy chủ ảo không thuộc danh mục nền tảng số được chương trình hỗ trợ.",
     ),
 ]
 # (enterprise tax code, solution, plan, days ago, state, reason or disbursement reference)
@@ -81,7 +88,7 @@ APPLICATIONS = [
         "Hộ kinh doanh Plus",
         80,
         ApplicationStatus.DISBURSED,
-        "UNC-2026-0917",
+        "UNC-{year}-0917",
     ),
     (
         "0801100214",
@@ -97,14 +104,33 @@ APPLICATIONS = [
 OPEN_ORDER = ("0801234560", "hoa-don-dien-tu-hong-ha", "Gói 500 hóa đơn", 9)
 
 
-def seed_programme() -> int:
+def demo_period(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """Return the demo programme's (start, end, date of its second version).
+
+    From 1 January of the year `LOOKBACK_DAYS` ago to 31 December of this year: one calendar
+    year from May on, two in the first months of a year (so last year's demo orders stay in).
+    The second version (the budget raised) starts on 1 July of the first year.
+    """
+    start = dt.date((today - dt.timedelta(days=LOOKBACK_DAYS)).year, 1, 1)
+    return start, dt.date(today.year, 12, 31), dt.date(start.year, 7, 1)
+
+
+def programme_name(start: dt.date, end: dt.date) -> str:
+    if start.year == end.year:
+        return f"{NAME} năm {start.year}"
+    return f"{NAME} giai đoạn {start.year}–{end.year}"
+
+
+def seed_programme(today: dt.date | None = None) -> int:
     """Create the demo programme once; return how many rows were added."""
     if queries.current_programme() is not None:
         return 0
     admin = db.session.scalar(select(User).where(User.role == "admin").order_by(User.id).limit(1))
     if admin is None:
         return 0
-    programme = Programme(name=NAME)
+    today = today or local_today()
+    start, end, raised_from = demo_period(today)
+    programme = Programme(name=programme_name(start, end))
     db.session.add(programme)
     db.session.flush()
     category_ids = list(
@@ -112,8 +138,8 @@ def seed_programme() -> int:
     )
     common = {
         "programme_id": programme.id,
-        "period_start": dt.date(2026, 1, 1),
-        "period_end": dt.date(2026, 12, 31),
+        "period_start": start,
+        "period_end": end,
         "assessment_required": False,
         "category_ids": category_ids,
         "created_by_id": admin.id,
@@ -122,16 +148,16 @@ def seed_programme() -> int:
     db.session.add_all(
         [
             ProgrammeVersion(
-                effective_from=dt.date(2026, 1, 1),
+                effective_from=start,
                 budget_vnd=2_000_000_000,
                 note="Nghị định 80/2021/NĐ-CP, Điều 11; dự thảo Nghị định hướng dẫn "
                 "Luật Chuyển đổi số (phiếu hỗ trợ 100 % cho hộ kinh doanh, siêu nhỏ).",
                 **common,
             ),
             ProgrammeVersion(
-                effective_from=dt.date(2026, 7, 1),
+                effective_from=raised_from,
                 budget_vnd=2_500_000_000,
-                note="Bổ sung 500 triệu đồng ngân sách 6 tháng cuối năm.",
+                note=f"Bổ sung 500 triệu đồng ngân sách 6 tháng cuối năm {start.year}.",
                 **common,
             ),
         ]
@@ -215,9 +241,9 @@ def _paid_order(buyer: User, slug: str, plan_name: str, days_ago: int) -> Order 
     order.status = OrderStatus.PAID
     order.paid_at = paid_at
     order.payment_date = paid_at.astimezone(TIMEZONE).date()
-    order.payment_reference = f"FT26{order.id:09d}"
+    order.payment_reference = f"FT{paid_at:%y}{order.id:09d}"
     order.einvoice_number = f"{order.id + 300:07d}"
-    order.einvoice_symbol = "1C26THH" if "hong-ha" in slug else "1C26TSK"
+    order.einvoice_symbol = f"1C{paid_at:%y}T{'HH' if 'hong-ha' in slug else 'SK'}"
     order.einvoice_date = order.payment_date
     order.einvoice_recorded_at = paid_at
     db.session.flush()
@@ -292,8 +318,10 @@ def _applications(programme: Programme, admin: User) -> int:
             services.approve_application(admin, application)
             application.decided_at = application.submitted_at + dt.timedelta(days=3)
         if status == ApplicationStatus.DISBURSED:
-            services.record_disbursement(admin, application, reference=extra)
-            application.disbursed_at = application.decided_at + dt.timedelta(days=10)
+            paid_out = application.decided_at + dt.timedelta(days=10)
+            reference = extra.format(year=paid_out.astimezone(TIMEZONE).year)
+            services.record_disbursement(admin, application, reference=reference)
+            application.disbursed_at = paid_out
         if status == ApplicationStatus.REJECTED:
             services.reject_application(admin, application, reason=extra)
             application.decided_at = application.submitted_at + dt.timedelta(days=2)
