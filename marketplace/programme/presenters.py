@@ -10,6 +10,7 @@ from markupsafe import Markup
 from marketplace.programme import queries
 from marketplace.programme.models import ApplicationStatus, OptInStatus
 from marketplace.programme.rules import support_on
+from marketplace.programme.services import order_date
 
 STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: _l("Chờ xét duyệt"),
@@ -44,6 +45,10 @@ def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-secondary")
 
 
+def _order_in_period(ctx, order) -> bool:
+    return queries.version_for_day(ctx.version.programme_id, order_date(order)) is not None
+
+
 def support_line(plan, order=None) -> Markup:
     """Render the support beside a plan (or an order of it); empty when it has none.
 
@@ -62,6 +67,8 @@ def support_line(plan, order=None) -> Markup:
             amount, ctx.version.rate(ctx.org.size_band), ctx.cap_left, ctx.budget_left
         )
     application = queries.application_for_order(order.id) if order is not None else None
+    if order is not None and application is None and not _order_in_period(ctx, order):
+        return Markup("")  # an order placed outside the programme's period gets no support
     return Markup(
         render_template(
             "programme/_support_line.html",

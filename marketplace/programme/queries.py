@@ -157,6 +157,12 @@ def in_period(version: ProgrammeVersion, day: dt.date) -> bool:
     return version.period_start <= day <= version.period_end
 
 
+def version_for_day(programme_id: int, day: dt.date) -> ProgrammeVersion | None:
+    """Return the rules in force on `day` when `day` lies in their period, else None."""
+    version = version_at(programme_id, day)
+    return version if version is not None and in_period(version, day) else None
+
+
 # ---------------------------------------------------------------- the page's support context
 
 

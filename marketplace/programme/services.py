@@ -219,8 +219,8 @@ def application_problem(order: Order) -> str | None:
     if programme is None or order.plan is None:
         return _("Gói dịch vụ của đơn hàng không thuộc chương trình hỗ trợ.")
     day = order_date(order)
-    version = queries.version_at(programme.id, day)
-    if version is None or not queries.in_period(version, day):
+    version = queries.version_for_day(programme.id, day)
+    if version is None:
         return _("Đơn hàng không nằm trong thời gian của chương trình.")
     if order.plan.id not in queries.eligible_plan_ids(version, [order.plan.id]):
         return _("Gói dịch vụ của đơn hàng không thuộc chương trình hỗ trợ.")

@@ -60,15 +60,16 @@ def test_a_plan_not_approved_shows_no_support(client_for, vendor, enterprise, pl
 
 
 def test_the_comparison_and_the_checkout_show_the_support(
-    client_for, programme, solution, other_vendor, enterprise
+    client_for, programme, solution, vendor, other_vendor, enterprise
 ):
     other = factories.make_solution(other_vendor, name="Kế toán Hạ Long")
     browser = client_for(enterprise)
     page = browser.get(f"/compare?s={solution.slug},{other.slug}").get_data(as_text=True)
     assert page.count("Giá sau hỗ trợ:") == 1
+    factories.confirm_bank_account(vendor)  # a way to pay: the checkout opens
     checkout = browser.get(f"/billing/checkout?plan_id={solution.plans[0].id}")
-    if checkout.status_code == 200:
-        assert "Giá sau hỗ trợ:" in checkout.get_data(as_text=True)
+    assert checkout.status_code == 200
+    assert "Giá sau hỗ trợ:" in checkout.get_data(as_text=True)
 
 
 def test_the_support_costs_the_same_queries_for_one_plan_or_many(
@@ -157,6 +158,30 @@ def test_applying_reviewing_and_disbursing(
         select(Notification.title).where(Notification.user_id == enterprise.id)
     ).all()
     assert any("phê duyệt" in t for t in titles) and any("giải ngân" in t for t in titles)
+
+
+def test_my_applications_lists_only_my_organisations_and_the_cap_left_drops(
+    client_for, programme, plan, enterprise, other_enterprise, moderator
+):
+    mine = support.make_application(support.paid_order(enterprise, plan))
+    theirs = support.make_application(support.paid_order(other_enterprise, plan))
+    browser = client_for(enterprise)
+    page = browser.get("/account/programme").get_data(as_text=True)
+    year = local_today().year
+    assert mine.order.number in page and theirs.order.number not in page
+    assert f"/programme/applications/{mine.id}" in page
+    assert f"/programme/applications/{theirs.id}" not in page
+    assert f"Còn 50.000.000 ₫ hạn mức năm {year}." in page
+    client_for(moderator).post(f"/moderation/programme/{mine.id}/approve")
+    db.session.expire_all()
+    assert db.session.get(Application, mine.id).amount_vnd == 600_000
+    page = browser.get("/account/programme").get_data(as_text=True)
+    assert f"Còn 49.400.000 ₫ hạn mức năm {year}." in page
+    assert "Đã phê duyệt" in page and "600.000 ₫" in page
+    # The other organisation's cap is its own: untouched by our approval.
+    other_page = client_for(other_enterprise).get("/account/programme").get_data(as_text=True)
+    assert f"Còn 50.000.000 ₫ hạn mức năm {year}." in other_page
+    assert mine.order.number not in other_page and theirs.order.number in other_page
 
 
 def test_bad_attachments_are_refused_by_their_field(client_for, order, enterprise):
