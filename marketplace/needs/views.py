@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.roles import allows
 from marketplace.accounts.validation import normalise_phone
-from marketplace.catalog.models import Category, FeatureDefinition
+from marketplace.catalog.models import Category, FeatureDefinition, FeatureKind
 from marketplace.core import actions, geography
 from marketplace.core.clock import local_today
 from marketplace.core.errors import DomainError
@@ -119,6 +119,7 @@ def alerts():
 
 
 def _vocabulary(category_id: int | None) -> list[FeatureDefinition]:
+    """The category's current yes/no features: the must-haves a proposal covers (✓/✗)."""
     if not category_id or category_id < 0:
         return []
     return list(
@@ -127,6 +128,7 @@ def _vocabulary(category_id: int | None) -> list[FeatureDefinition]:
             .where(
                 FeatureDefinition.category_id == category_id,
                 FeatureDefinition.retired_at.is_(None),
+                FeatureDefinition.kind == FeatureKind.BOOL,
             )
             .order_by(FeatureDefinition.position)
         )
