@@ -179,6 +179,13 @@ class Proposal(db.Model):
     solutions: Mapped[list[Solution]] = relationship(secondary="proposal_solutions")
 
     @property
+    def prices(self):
+        """The compared prices of the stored lines (rules.ProposalPrices)."""
+        from marketplace.needs.rules import proposal_prices
+
+        return proposal_prices(self.lines)
+
+    @property
     def covers(self) -> set[int]:
         try:
             items = json.loads(self.covers_json or "[]")

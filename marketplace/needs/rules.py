@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.catalog.models import BillingPeriod
+from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, BillingPeriod, monthly_cost
 from marketplace.core.errors import DomainError
 from marketplace.core.formatting import format_number, format_vnd
 from marketplace.needs.models import NeedStatus, ProposalStatus
@@ -161,6 +161,68 @@ class PricedProposal:
     first_year_vnd: int = 0
 
 
+@dataclass(frozen=True)
+class ProposalPrices:
+    """How a proposal's price is compared (every figure with VAT).
+
+    `monthly_vnd` is the recurring cost per month (monthly lines, plus the yearly lines ÷ 12
+    by the catalogue's `monthly_cost`), None when nothing recurs; `one_time_vnd` the one-time
+    lines, None when there are none; `first_year_vnd` the first year's total (information:
+    monthly × 12 + yearly + one-time).
+    """
+
+    monthly_vnd: int | None
+    one_time_vnd: int | None
+    first_year_vnd: int
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """The price order, as the catalogue's `price_rank`: recurring proposals by their
+        monthly cost (then their one-time part), one-time-only proposals after them."""
+        if self.monthly_vnd is not None:
+            return (self.monthly_vnd, self.one_time_vnd or 0)
+        return (ONE_TIME_RANK_OFFSET + (self.one_time_vnd or 0), 0)
+
+
+def proposal_prices(lines) -> ProposalPrices:
+    """Return the compared prices of a proposal's lines (each with `period`, `amount_vnd`
+    and `vat_vnd`: a PricedLine or a stored ProposalLine)."""
+    gross: dict[str, int] = {}
+    for line in lines:
+        gross[line.period] = gross.get(line.period, 0) + line.amount_vnd + line.vat_vnd
+    month, year, once = (
+        gross.get(p) for p in (BillingPeriod.MONTH, BillingPeriod.YEAR, BillingPeriod.ONCE)
+    )
+    monthly = None
+    if month is not None or year is not None:
+        monthly = (month or 0) + (monthly_cost(year, BillingPeriod.YEAR) if year else 0)
+    return ProposalPrices(
+        monthly_vnd=monthly,
+        one_time_vnd=once,
+        first_year_vnd=12 * (month or 0) + (year or 0) + (once or 0),
+    )
+
+
+def cheapest(prices: dict[int, ProposalPrices]) -> dict[int, str]:
+    """Return the proposals marked lowest and the row the mark belongs to.
+
+    The catalogue's rule (issue 20): the lowest monthly cost among the proposals with
+    recurring lines ("monthly"); one-time-only proposals compete with each other, by their
+    one-time cost ("one_time"), only when no proposal recurs. A mark needs at least two
+    comparable figures; the first-year total is never marked.
+    """
+    recurring = {k: v.monthly_vnd for k, v in prices.items() if v.monthly_vnd is not None}
+    if recurring:
+        group, row = recurring, "monthly"
+    else:
+        group = {k: v.one_time_vnd for k, v in prices.items() if v.one_time_vnd is not None}
+        row = "one_time"
+    if len(group) < 2:
+        return {}
+    low = min(group.values())
+    return {k: row for k, v in group.items() if v == low}
+
+
 def proposals_visible_to_buyer(deadline: dt.date, today: dt.date) -> bool:
     """Tell whether the enterprise may read the proposals' contents (after the deadline)."""
     return today > deadline
@@ -238,8 +300,8 @@ def price_proposal(data: ProposalInput) -> PricedProposal:
 
     Errors are keyed like the form's fields (`lines-<i>-quantity`, …). Amounts are integers:
     amount = quantity × unit price before VAT, VAT per line (quotes.vat), totals the exact
-    sums. The first-year cost with VAT counts a monthly line twelve times, a yearly or
-    one-time line once: the one figure that puts different billing periods side by side.
+    sums. The first-year cost with VAT (stored, shown as information) counts a monthly line
+    twelve times, a yearly or one-time line once; comparisons use `proposal_prices`.
     """
     errors: dict[str, str] = {}
     priced = PricedProposal()
@@ -290,10 +352,7 @@ def price_proposal(data: ProposalInput) -> PricedProposal:
     priced.subtotal_vnd = sum(line.amount_vnd for line in priced.lines)
     priced.vat_vnd = sum(line.vat_vnd for line in priced.lines)
     priced.total_vnd = priced.subtotal_vnd + priced.vat_vnd
-    priced.first_year_vnd = sum(
-        (line.amount_vnd + line.vat_vnd) * (12 if line.period == BillingPeriod.MONTH else 1)
-        for line in priced.lines
-    )
+    priced.first_year_vnd = proposal_prices(priced.lines).first_year_vnd
     if not errors and priced.first_year_vnd > MAX_TOTAL:
         errors["lines-0-quantity"] = _("Tổng đề xuất vượt quá %(max)s.", max=format_vnd(MAX_TOTAL))
     if errors:

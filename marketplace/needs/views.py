@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.roles import allows
 from marketplace.accounts.validation import normalise_phone
-from marketplace.catalog.models import Category, FeatureDefinition
+from marketplace.catalog.models import Category, FeatureDefinition, FeatureKind
 from marketplace.core import actions, geography
 from marketplace.core.clock import local_today
 from marketplace.core.errors import DomainError
@@ -119,12 +119,17 @@ def alerts():
 
 
 def _vocabulary(category_id: int | None) -> list[FeatureDefinition]:
+    """The category's current yes/no features: the must-haves a proposal covers (✓/✗)."""
     if not category_id or category_id < 0:
         return []
     return list(
         db.session.scalars(
             select(FeatureDefinition)
-            .where(FeatureDefinition.category_id == category_id)
+            .where(
+                FeatureDefinition.category_id == category_id,
+                FeatureDefinition.retired_at.is_(None),
+                FeatureDefinition.kind == FeatureKind.BOOL,
+            )
             .order_by(FeatureDefinition.position)
         )
     )
@@ -144,14 +149,17 @@ def new():
     status = 200
     if request.method == "POST" and form.validate_on_submit():
         if "suggest" in request.form:
-            suggested = queries.suggest_category(form.title.data or "", form.problem.data or "")
-            if suggested is not None:
-                form.category.data = str(suggested.id)
-                form.features.choices = [(f.label, f.label) for f in _vocabulary(suggested.id)]
-            else:
-                flash(
-                    _("Chưa tìm được danh mục phù hợp; bạn có thể tự chọn hoặc để trống."), "info"
-                )
+            # A category the user chose stays: the button then only lists its features.
+            if form.category_id() is None:
+                suggested = queries.suggest_category(form.title.data or "", form.problem.data or "")
+                if suggested is not None:
+                    form.category.data = str(suggested.id)
+                    form.features.choices = [(f.label, f.label) for f in _vocabulary(suggested.id)]
+                else:
+                    flash(
+                        _("Chưa tìm được danh mục phù hợp; bạn có thể tự chọn hoặc để trống."),
+                        "info",
+                    )
         else:
             try:
                 need = services.post_need(current_user, form.to_input(), today=local_today())
@@ -426,7 +434,8 @@ def compare(need_id: int):
     proposals = (
         [] if sealed else [p for p in need.proposals if p.status != ProposalStatus.WITHDRAWN]
     )
-    proposals.sort(key=lambda p: (not p.shortlisted, p.first_year_vnd, p.id))
+    prices = {p.id: p.prices for p in proposals}
+    proposals.sort(key=lambda p: (not p.shortlisted, prices[p.id].sort_key, p.id))
     trial_forms = {}
     for p in proposals:
         form = TrialFromProposalForm(formdata=None, prefix=f"trial{p.id}")
@@ -435,14 +444,14 @@ def compare(need_id: int):
             current_user.organization.phone if current_user.organization else ""
         )
         trial_forms[p.id] = form
-    cheapest = min((p.first_year_vnd for p in proposals), default=None)
     return render_template(
         "needs/compare.html",
         need=need,
         sealed=sealed,
         proposals=proposals,
         figures=queries.vendor_figures(proposals),
-        cheapest=cheapest,
+        prices=prices,
+        cheapest=rules.cheapest(prices),
         owner=permissions.is_owner_member(current_user, need),
         can_award=permissions.is_owner_member(current_user, need)
         and allows(current_user, "need.award"),
