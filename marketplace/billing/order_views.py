@@ -65,7 +65,7 @@ def _order_or_404(order_id: int):
 
 
 def _order_page(order, *, confirm_form=None, invoice_form=None, status: int = 200) -> Response:
-    qr = None
+    qr = payload = None
     if (
         order.payment_method == PaymentMethod.BANK_TRANSFER
         and order.status == OrderStatus.AWAITING_PAYMENT
@@ -96,6 +96,7 @@ def _order_page(order, *, confirm_form=None, invoice_form=None, status: int = 20
             "billing/order.html",
             order=order,
             qr=qr,
+            qr_payload=payload,
             bank=bank_by_bin(order.bank_bin),
             is_buyer=permissions.is_order_buyer(current_user, order),
             can_confirm=permissions.can_confirm_payment(current_user, order)

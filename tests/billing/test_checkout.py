@@ -3,6 +3,7 @@ price in VND, idempotency keys, tampered ids, roles, and the app without Stripe 
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from marketplace.billing.models import Payment, StripeCustomer
@@ -239,6 +240,33 @@ def test_without_stripe_keys_nothing_errors(buyer, client, solution, app):
     assert count(Payment) == 0
 
     assert buyer.get("/billing/").status_code == 200
+
+
+def _contact_links(html: str) -> list[tuple[str, str]]:
+    note = BeautifulSoup(html, "html.parser").select_one("#billing-off")
+    return [(a["href"], a.get_text(strip=True)) for a in note.find_all("a")]
+
+
+def test_without_any_way_to_pay_the_note_links_the_vendors_contacts_and_profile(
+    client, solution, vendor
+):
+    org = vendor.organization
+    profile = (f"/vendors/{org.slug}", "Trang nhà cung cấp")
+    org.phone, org.website = "0225 3123 456", "https://giaiphapso.example.vn"
+    db.session.commit()
+    html = client.get(f"/solutions/{solution.slug}").get_data(as_text=True)
+    assert _contact_links(html) == [
+        ("tel:02253123456", "0225 3123 456"),
+        ("https://giaiphapso.example.vn", "https://giaiphapso.example.vn"),
+        profile,
+    ]
+    # Neither phone nor website: the profile alone, with no stray separator before it.
+    org.phone = org.website = None
+    db.session.commit()
+    html = client.get(f"/solutions/{solution.slug}").get_data(as_text=True)
+    assert _contact_links(html) == [profile]
+    note = BeautifulSoup(html, "html.parser").select_one("#billing-off").get_text(" ", strip=True)
+    assert note.endswith("để mua gói: Trang nhà cung cấp")
 
 
 def test_the_solution_page_links_each_paid_plan_to_checkout(stripe_on, buyer, solution):

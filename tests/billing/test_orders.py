@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from marketplace.accounts import roles
@@ -72,20 +73,25 @@ def test_an_enterprise_orders_by_transfer_and_sees_account_amount_code_and_qr(
     html = buyer.get(f"/orders/{order.id}").get_data(as_text=True)
     assert order.number in html and "0011001234567" in html and "1.500.000 ₫" in html
     assert "CONG TY TNHH GIAI PHAP SO" in html and "Vietcombank" in html
-    assert "<svg" in html and "vietqr" in html
-    # The QR on the page encodes this order (the same builder the page used).
+    # The QR on the page encodes this order: its payload is the one billing.vietqr builds for
+    # the vendor's account, the total and the order code, and the image draws that payload.
+    figure = BeautifulSoup(html, "html.parser").select_one("figure#vietqr")
     payload = vietqr.build_payload(
         bank_bin="970436",
         account_number="0011001234567",
         amount_vnd=1_500_000,
         description=order.number,
     )
-    transfer = vietqr.parse_payload(payload)
-    assert (transfer.amount_vnd, transfer.description, transfer.crc_ok) == (
-        1_500_000,
-        order.number,
-        True,
+    assert figure["data-payload"] == payload
+    transfer = vietqr.parse_payload(figure["data-payload"])
+    assert transfer == vietqr.Transfer("970436", "0011001234567", 1_500_000, order.number, True)
+    drawn = BeautifulSoup(vietqr.qr_svg(payload, title="QR"), "html.parser").select_one("path")
+    assert figure.select_one("svg.vietqr path")["d"] == drawn["d"]
+    # Another order's payload would draw another image.
+    other = vietqr.build_payload(
+        bank_bin="970436", account_number="0011001234567", amount_vnd=1_500_001, description="X"
     )
+    assert BeautifulSoup(vietqr.qr_svg(other, title="QR"), "html.parser").path["d"] != drawn["d"]
     # The buyer's list shows it.
     assert order.number in buyer.get("/billing/").get_data(as_text=True)
 

@@ -3,15 +3,17 @@ shown in the moderator's comparison; bad values are refused next to the field.""
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from marketplace.catalog import services
-from marketplace.catalog.content import ListingContent, content_of
+from marketplace.catalog.content import ListingContent, PlanInput, content_of
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
 from marketplace.moderation.services import revision_diff
 from tests import factories
 from tests.catalog.test_listing_editor import editor_form
+from tests.compare.test_compare import rows
 
 
 def test_the_editor_saves_the_vat_of_each_plan(client_for, vendor):
@@ -45,3 +47,46 @@ def test_a_revision_carries_the_vat_and_the_moderator_sees_the_change(app, vendo
     assert revision_diff(revision).plans_changed
     # The live plan keeps its VAT until the revision is approved.
     assert solution.plans[0].vat_treatment == "exempt"
+
+
+def test_the_solution_page_and_the_comparison_say_whether_vat_is_included(client, vendor):
+    excluded = factories.make_solution(
+        vendor,
+        name="Kế toán Đồ Sơn",
+        plans=[
+            PlanInput(
+                name="Năm",
+                price_vnd=2_000_000,
+                period="year",
+                vat_treatment="10",
+                price_includes_vat=False,
+            )
+        ],
+    )
+    included = factories.make_solution(
+        vendor,
+        name="Bán hàng Cát Bà",
+        plans=[
+            PlanInput(
+                name="Tháng",
+                price_vnd=150_000,
+                period="month",
+                vat_treatment="8",
+                price_includes_vat=True,
+            )
+        ],
+    )
+    for solution, note, other in (
+        (excluded, "Chưa gồm VAT 10 %", "Đã gồm VAT"),
+        (included, "Đã gồm VAT 8 %", "Chưa gồm VAT"),
+    ):
+        page = BeautifulSoup(client.get(f"/solutions/{solution.slug}").data, "html.parser")
+        price_cell = page.select_one("#plans tbody td.text-end").get_text(" ", strip=True)
+        assert note in price_cell and other not in price_cell, solution.name
+
+    response = client.get(f"/compare?s={excluded.slug},{included.slug}")
+    assert response.status_code == 200
+    assert rows(response)["Gói 1"] == [
+        "Năm 2.000.000 ₫/năm Chưa gồm VAT 10 %",
+        "Tháng 150.000 ₫/tháng Đã gồm VAT 8 %",
+    ]

@@ -274,8 +274,12 @@ def test_a_vendor_opts_a_plan_in_and_a_moderator_approves(client_for, programme,
     owner.post(f"/vendor/programme/plans/{plan.id}/opt-in")  # a second click changes nothing
     opt_in = db.session.scalar(select(PlanOptIn).where(PlanOptIn.plan_id == plan.id))
     assert opt_in.status == OptInStatus.PENDING
-    assert "Chờ duyệt" in owner.get("/vendor/programme").get_data(as_text=True)
+    page = owner.get("/vendor/programme").get_data(as_text=True)
+    assert "Chờ duyệt" in page
+    # Prices say their period on the vendor's list and in the moderators' queue.
+    assert "1.200.000 ₫/năm" in page
     staff = client_for(moderator)
+    assert "1.200.000 ₫/năm" in staff.get("/moderation/programme").get_data(as_text=True)
     staff.post(f"/moderation/programme/opt-ins/{opt_in.id}/reject", data={"reason": ""})
     db.session.expire_all()
     assert db.session.get(PlanOptIn, opt_in.id).status == OptInStatus.PENDING
