@@ -101,8 +101,9 @@ Listens: insights (quotes requested, first offers)."""
 offer_accepted = _signals.signal("offer-accepted")
 """An enterprise accepted a vendor's private offer. Sender: the `Offer` (its lines carry
 the plan or custom item, quantity, unit price and VAT treatment; `offer.quote` the buyer,
-the vendor and the solution); `user` (who accepted). Listens: billing (creates the order at
-the offered price, once per offer; wired at integration), insights (quotes accepted)."""
+the vendor and the solution); `user` (who accepted). Sent after the order is placed at the
+offered price (quotes.services.place_order, same transaction). Listens: insights (quotes
+accepted)."""
 
 order_paid = _signals.signal("order-paid")
 """A purchase was paid. Sender: the `Payment` of a card checkout or renewal (Stripe), or the

@@ -9,9 +9,10 @@ The life of a quote (see rules.TRANSITIONS):
     requested → withdrawn      (enterprise) | closed (vendor, a reason is required)
 
 Every change adds a QuoteEvent to the quote's timeline, writes the audit log, announces
-`quote_moved` and tells the other party in the app and by e-mail. Accepting announces
-`offer_accepted` with the offer: billing makes the order from its lines at the offered
-prices; nothing the enterprise posts carries a price.
+`quote_moved` and tells the other party in the app and by e-mail. Accepting places the
+order at once (`place_order`, in the same transaction) from the offer's lines at the
+offered prices, then announces `offer_accepted`; nothing the enterprise posts carries a
+price.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.roles import require_action
 from marketplace.accounts.validation import normalise_phone
 from marketplace.billing import orders as billing_orders
-from marketplace.billing.models import OrderSource
+from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import events
 from marketplace.core.audit import record_audit
@@ -226,7 +227,7 @@ def _decide_offer(offer: Offer, status: str) -> None:
     db.session.refresh(offer)
 
 
-def place_order(actor: User, quote: QuoteRequest, offer: Offer, *, now=None):
+def place_order(actor: User, quote: QuoteRequest, offer: Offer, *, now=None) -> Order:
     """Order exactly the offer's lines at their unit prices (VAT is added on top).
 
     Called when the enterprise accepts the offer (and by the demo data for the offers it
@@ -260,8 +261,9 @@ def place_order(actor: User, quote: QuoteRequest, offer: Offer, *, now=None):
 
 def accept_offer(
     actor: User, quote: QuoteRequest, *, offer_id: int | None, today: dt.date | None = None
-) -> Offer:
-    """Accept the standing offer while it is valid (enterprise, role quote.accept).
+) -> Order:
+    """Accept the standing offer while it is valid (enterprise, role quote.accept); return
+    the order placed for it.
 
     `offer_id` is the offer the enterprise saw: if a newer one replaced it meanwhile, the
     acceptance is refused. Only the offer's stored lines price the order, placed here in the
@@ -281,7 +283,7 @@ def accept_offer(
     _move(quote, actor, S.ACCEPTED)
     _decide_offer(offer, OfferStatus.ACCEPTED)
     db.session.flush()
-    place_order(actor, quote, offer)
+    order = place_order(actor, quote, offer)
     events.offer_accepted.send(offer, user=actor)
     _tell_vendor(
         quote,
@@ -296,7 +298,7 @@ def accept_offer(
             total=format_vnd(offer.total_vnd),
         ),
     )
-    return offer
+    return order
 
 
 def decline_offer(

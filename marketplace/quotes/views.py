@@ -179,13 +179,17 @@ def _enterprise_act(quote_id: int, form, form_name: str, perform: Callable, succ
 @bp.post("/account/quotes/<int:quote_id>/accept")
 @role_required("enterprise")
 def accept(quote_id: int):
-    return _enterprise_act(
+    placed = []  # the order accepting placed, to go straight to it (and pay)
+    response = _enterprise_act(
         quote_id,
         OfferActionForm(prefix="accept"),
         "accept_form",
-        lambda q, f: services.accept_offer(current_user, q, offer_id=f.offer()),
-        _("Đã chấp nhận báo giá. Đơn hàng đang được tạo theo đúng giá đã báo."),
+        lambda q, f: placed.append(services.accept_offer(current_user, q, offer_id=f.offer())),
+        _("Đã chấp nhận báo giá. Đơn hàng đã được tạo theo đúng giá đã báo."),
     )
+    if placed:
+        return redirect(url_for("billing.order", order_id=placed[0].id))
+    return response
 
 
 @bp.post("/account/quotes/<int:quote_id>/decline")

@@ -195,13 +195,100 @@ def test_another_organisations_upload_cannot_be_a_logo(client_for, vendor, other
     assert db.session.get(VendorProfile, vendor.organization_id) is None
 
 
-def test_the_profile_shows_median_response_times(make_client, vendor, enterprise):
+def _page(client, org):
+    from bs4 import BeautifulSoup
+
+    response = client.get(f"/vendors/{org.slug}")
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _facts(soup) -> dict[str, str]:
+    """The profile's side facts: each <dt> with the text of its <dd>."""
+    return {
+        term.get_text(strip=True): term.find_next_sibling("dd").get_text(" ", strip=True)
+        for term in soup.select("aside dt")
+    }
+
+
+def test_a_verified_vendor_shows_the_badge_and_its_date_others_do_not(
+    make_client, vendor, other_vendor
+):
+    import datetime as dt
+
+    vendor.organization.verified_at = dt.datetime(2025, 3, 14, 3, 0, tzinfo=dt.UTC)
+    db.session.commit()
+    c = make_client()
+    header = _page(c, vendor.organization).h1.parent.get_text(" ", strip=True)
+    assert "Đã xác thực" in header and "Chưa xác thực" not in header
+    assert "xác thực ngày 14/03/2025" in header
+    header = _page(c, other_vendor.organization).h1.parent.get_text(" ", strip=True)
+    assert "Chưa xác thực" in header and "Đã xác thực" not in header
+    assert "xác thực ngày" not in header
+
+
+def test_the_rating_is_across_the_vendors_published_solutions(make_client, vendor, other_vendor):
+    from tests.reviews.conftest import quick_reviews
+
+    quick_reviews(factories.make_solution(vendor, name="Hóa đơn Sông Hồng"), [5, 4])
+    quick_reviews(factories.make_solution(vendor, name="Kế toán Sông Hồng"), [2])
+    hidden = factories.make_solution(vendor, name="Kho Sông Hồng")
+    quick_reviews(hidden, [1, 1, 1])
+    hidden.status = "archived"  # a listing no longer shown does not count
+    db.session.commit()
+    factories.make_solution(other_vendor)
+    c = make_client()
+    header = _page(c, vendor.organization).h1.parent
+    # (5 + 4 + 2) / 3 reviews = 3,7 — weighted by reviews, not the mean of the averages (3,3).
+    assert header.select_one(".stars-meter")["aria-label"] == "3,7 trên 5 sao"
+    assert "3 đánh giá trên các giải pháp" in header.get_text(" ", strip=True)
+    header = _page(c, other_vendor.organization).h1.parent
+    assert header.select_one(".stars-meter") is None
+    assert "Chưa có đánh giá" in header.get_text(" ", strip=True)
+
+
+def _answered(model, row_id: int, *, hours: float) -> None:
+    """Make a request created `hours` before its first answer, both in the past."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    created = utcnow() - dt.timedelta(days=10)
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values(created_at=created, first_response_at=created + dt.timedelta(hours=hours))
+    )
+
+
+def test_the_profile_shows_the_median_times_to_answer_trials_and_quotes(
+    make_client, vendor, other_vendor
+):
     from marketplace.quotes import services as quotes
+    from marketplace.quotes.models import QuoteRequest
+    from marketplace.trials.models import TrialRequest
     from tests.quotes.conftest import PLANS, offer_input, quote_input
+    from tests.reviews.conftest import make_trial
 
     solution = factories.make_solution(vendor, plans=list(PLANS))
-    quote = quotes.request_quote(enterprise, solution, quote_input(solution))
-    quotes.send_offer(vendor, quote, offer_input(solution))
+    for days in (1, 2, 3):  # trials answered after 1, 2 and 3 days: the median is 2 days
+        trial = make_trial(factories.make_user("enterprise"), solution, "accepted")
+        _answered(TrialRequest, trial.id, hours=24 * days)
+    for hours in (2, 3, 4):  # quotes answered after 2, 3 and 4 hours: the median is 3 hours
+        quote = quotes.request_quote(
+            factories.make_user("enterprise"), solution, quote_input(solution)
+        )
+        quotes.send_offer(vendor, quote, offer_input(solution))
+        db.session.flush()
+        _answered(QuoteRequest, quote.id, hours=hours)
+    # A request nobody answered yet does not count.
+    quotes.request_quote(factories.make_user("enterprise"), solution, quote_input(solution))
     db.session.commit()
-    page = make_client().get(f"/vendors/{vendor.organization.slug}").get_data(as_text=True)
-    assert "Phản hồi yêu cầu báo giá" in page
+    factories.make_solution(other_vendor)
+    c = make_client()
+    facts = _facts(_page(c, vendor.organization))
+    assert facts["Phản hồi yêu cầu dùng thử"] == "Thường phản hồi trong 2 ngày"
+    assert facts["Phản hồi yêu cầu báo giá"] == "Thường phản hồi trong 3 giờ"
+    facts = _facts(_page(c, other_vendor.organization))
+    assert "Phản hồi yêu cầu dùng thử" not in facts
+    assert "Phản hồi yêu cầu báo giá" not in facts

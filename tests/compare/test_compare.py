@@ -225,3 +225,44 @@ def test_the_tray_is_absent_on_the_comparison_itself(client, vendor):
     assert 'id="compare-tray"' in client.get("/solutions").get_data(as_text=True)
     page = client.get("/compare?s=" + ",".join(s.slug for s in items)).get_data(as_text=True)
     assert 'id="compare-tray"' not in page
+
+
+def test_each_column_offers_a_trial_where_there_is_one_a_quote_and_the_vendor(
+    client, three, vendor, other_vendor
+):
+    slugs = ",".join(s.slug for s in three)
+    soup = BeautifulSoup(client.get(f"/compare?s={slugs}").get_data(as_text=True), "html.parser")
+    heads = soup.select("#compare-table thead th")[1:]
+    assert len(heads) == 3
+    for head, solution in zip(heads, three, strict=True):
+        links = {
+            a.get_text(" ", strip=True).removesuffix(solution.name).strip(): a["href"]
+            for a in head.select("a.btn")
+        }
+        assert links["Yêu cầu báo giá"] == f"/solutions/{solution.slug}/quote"
+        if solution.max_trial_days:
+            assert links["Đăng ký dùng thử"] == f"/solutions/{solution.slug}/trial"
+        else:
+            assert "Đăng ký dùng thử" not in links
+    assert [bool(s.max_trial_days) for s in three] == [True, False, True]
+    vendor_row = next(
+        tr
+        for tr in soup.select("#compare-table tbody tr")
+        if tr.th.get_text(strip=True) == "Nhà cung cấp"
+    )
+    assert [a["href"] for a in vendor_row.select("td a")] == [
+        f"/vendors/{vendor.organization.slug}",
+        f"/vendors/{other_vendor.organization.slug}",
+        f"/vendors/{other_vendor.organization.slug}",
+    ]
+    assert [a.get_text(strip=True) for a in vendor_row.select("td a")][0] == (
+        vendor.organization.name
+    )
+
+
+def test_the_solution_page_asks_for_a_quote(client, three):
+    soup = BeautifulSoup(
+        client.get(f"/solutions/{three[1].slug}").get_data(as_text=True), "html.parser"
+    )
+    buttons = [a for a in soup.select("a.btn") if a.get_text(strip=True) == "Yêu cầu báo giá"]
+    assert buttons and {a["href"] for a in buttons} == {f"/solutions/{three[1].slug}/quote"}

@@ -55,10 +55,14 @@ def test_a_quote_from_the_comparison_to_an_accepted_offer(new_page, shot):
     buyer.goto(quote_url)
     expect(buyer.get_by_text("Đã gồm phí khởi tạo và đào tạo trực tuyến.")).to_be_visible()
     buyer.get_by_role("button", name=re.compile("Chấp nhận báo giá 5.940.000")).click()
-    expect(buyer.get_by_text(re.compile(r"Đơn hàng CGP\w+ đã được tạo"))).to_be_visible()
-    expect(buyer.locator("h1 + .badge, h1 ~ .badge").first).to_have_text("Đã chấp nhận")
-    shot(buyer, "accepted")
-    # The order is the offer: its total, payable by transfer to the vendor's confirmed account.
-    buyer.get_by_role("link", name="Xem đơn hàng và thanh toán").click()
+    # Accepting places the order at once and takes the buyer to it: the offer's total,
+    # payable by transfer to the vendor's confirmed account.
+    expect(buyer.get_by_text("Đơn hàng đã được tạo theo đúng giá đã báo.")).to_be_visible()
+    expect(buyer.get_by_role("heading", name=re.compile(r"Đơn hàng CGP\w+"))).to_be_visible()
     expect(buyer.get_by_text("5.940.000 ₫").first).to_be_visible()
     shot(buyer, "order")
+    buyer.goto(quote_url)
+    expect(buyer.get_by_text(re.compile(r"Đơn hàng CGP\w+ đã được tạo"))).to_be_visible()
+    expect(buyer.locator("h1 + .badge, h1 ~ .badge").first).to_have_text("Đã chấp nhận")
+    expect(buyer.get_by_role("link", name="Xem đơn hàng và thanh toán")).to_be_visible()
+    shot(buyer, "accepted")

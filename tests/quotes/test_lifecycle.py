@@ -255,3 +255,95 @@ def test_assignment_only_to_a_member_of_the_vendor(app, vendor, other_vendor, ma
     )
     with pytest.raises(rules.QuoteError):
         services.assign_quote(vendor, quote, assignee_id=other_vendor.id)
+
+
+def test_an_offer_is_told_to_the_enterprise_in_the_app_and_by_e_mail(
+    app, enterprise, vendor, make_quote
+):
+    from marketplace.notifications.models import EmailOutbox
+
+    quote = make_quote(offered=True)
+    title = f"Báo giá mới cho “{quote.solution.name}”"
+    [mail] = db.session.scalars(
+        select(EmailOutbox).where(EmailOutbox.to_email == enterprise.email)
+    ).all()
+    assert mail.subject == title and mail.status == "queued"
+    assert "21.940.000" in mail.body_text and f"/account/quotes/{quote.id}" in mail.body_text
+    assert db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == enterprise.id, Notification.title == title
+        )
+    )
+    # The vendor who sent it is not mailed about its own offer.
+    assert not db.session.scalar(
+        select(EmailOutbox).where(
+            EmailOutbox.to_email == vendor.email, EmailOutbox.subject == title
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("move", "told_side", "title", "source"),
+    [
+        ("withdraw", "vendor", "đã rút yêu cầu báo giá", "requested"),
+        ("close", "enterprise", "đã được đóng", "requested"),
+        ("retract", "enterprise", "Nhà cung cấp đã rút báo giá", "offered"),
+        ("expire", "enterprise", "đã hết hiệu lực", "offered"),
+    ],
+)
+def test_each_move_tells_the_other_side_and_is_audited(
+    app, enterprise, vendor, make_quote, move, told_side, title, source
+):
+    from marketplace.notifications.models import EmailOutbox
+
+    quote = make_quote(offered=source == "offered")
+    actor, target = {
+        "withdraw": (enterprise, QuoteStatus.WITHDRAWN),
+        "close": (vendor, QuoteStatus.CLOSED),
+        "retract": (vendor, QuoteStatus.REQUESTED),
+        "expire": (None, QuoteStatus.EXPIRED),
+    }[move]
+    if move == "withdraw":
+        services.withdraw_quote(enterprise, quote, reason="Đã chọn nơi khác")
+    elif move == "close":
+        services.close_quote(vendor, quote, reason="Chưa phục vụ địa bàn này")
+    elif move == "retract":
+        services.retract_offer(vendor, quote, offer_id=quote.current_offer.id)
+    else:
+        later = quote.current_offer.valid_until + dt.timedelta(days=1)
+        assert services.expire_offers(today=later) == 1
+    db.session.commit()
+    assert quote.status == target
+    told = vendor if told_side == "vendor" else enterprise
+    other = enterprise if told is vendor else vendor
+    note = db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == told.id,
+            Notification.kind == "quote.update",
+            Notification.title.contains(title),
+        )
+    )
+    assert note is not None and note.link.endswith(f"/quotes/{quote.id}")
+    assert db.session.scalar(
+        select(EmailOutbox).where(
+            EmailOutbox.to_email == told.email, EmailOutbox.subject == note.title
+        )
+    )
+    if actor is not None:  # the one who acted is not told about its own move
+        assert not db.session.scalar(
+            select(Notification).where(
+                Notification.user_id == other.id, Notification.title.contains(title)
+            )
+        )
+    [entry] = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == f"quote.{move}", AuditLog.object_id == quote.id)
+    ).all()
+    assert entry.object_type == "quote_requests"
+    assert entry.actor_id == (actor.id if actor else None)
+    assert entry.data == {"from": source, "to": target}
+    if move == "expire":  # nobody acted: both sides hear of it
+        assert db.session.scalar(
+            select(Notification).where(
+                Notification.user_id == vendor.id, Notification.title.contains("hết hiệu lực")
+            )
+        )

@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from marketplace.billing.models import Order, OrderSource
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.quotes import rules, services
@@ -204,8 +205,21 @@ def test_the_journey_through_the_forms(client_for, enterprise, vendor, solution)
     quote = db.session.get(QuoteRequest, quote.id)
     assert quote.status == QuoteStatus.ACCEPTED
     assert quote.current_offer.total_vnd == 21_940_000
+    [order] = db.session.scalars(select(Order)).all()
+    assert (order.source, order.source_id) == (OrderSource.QUOTE, quote.id)
+    assert order.total_vnd == quote.current_offer.total_vnd == 21_940_000
+    assert [(line.quantity, line.unit_price_vnd) for line in order.lines] == [
+        (2, 8_500_000),
+        (1, 3_000_000),
+    ]
+    # The order exists at once: the buyer is taken to it, told so, to pay it.
+    assert response.headers["Location"].endswith(f"/orders/{order.id}")
+    page = buyer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đơn hàng đã được tạo theo đúng giá đã báo" in page
+    assert "đang được tạo" not in page
+    assert order.number in page and "21.940.000 ₫" in page
     page = buyer.get(f"/account/quotes/{quote.id}").get_data(as_text=True)
-    assert "Đơn hàng đang được tạo" in page
+    assert f"/orders/{order.id}" in page
     # Accepting twice does nothing more.
     buyer.post(f"/account/quotes/{quote.id}/accept", data={"accept-offer_id": str(offer.id)})
     db.session.expire_all()
@@ -313,3 +327,73 @@ def test_a_role_that_may_not_ask_is_refused_with_403(client_for, enterprise, sol
     assert response.status_code == 403
     assert "xác thực địa chỉ e-mail" in response.get_data(as_text=True)
     assert count_quotes() == 0
+
+
+def _inbox(client, query: str = "") -> tuple[set[int], dict[str, int]]:
+    """Return the quote ids listed by the inbox and the count shown on each status pill."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(f"/vendor/quotes{query}")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    ids = {
+        int(a["href"].rsplit("/", 1)[-1])
+        for a in soup.select(".list-group a.list-group-item[href*='/vendor/quotes/']")
+    }
+    counts = {}
+    for a in soup.select("ul.nav-pills a.nav-link"):
+        badge = a.find(class_="badge")
+        counts[a.get_text(" ", strip=True).removesuffix(badge.get_text(strip=True)).strip()] = int(
+            badge.get_text(strip=True)
+        )
+    return ids, counts
+
+
+def test_the_inbox_filters_and_counts_per_status(
+    client_for, vendor, other_vendor, solution, make_quote
+):
+    from tests.quotes.conftest import PLANS
+
+    second = factories.make_solution(vendor, name="Kho hàng Sông Lam", plans=list(PLANS))
+    other_solution = factories.make_solution(other_vendor, name="Kho Bạch Đằng", plans=list(PLANS))
+    colleague = factories.make_user("vendor", org=vendor.organization, name="Trần Văn Bán")
+    buyers = [factories.make_user("enterprise") for _ in range(4)]
+    waiting = make_quote(user=buyers[0])  # requested, nobody owns it
+    offered = make_quote(user=buyers[1], offered=True)  # the vendor who offered owns it
+    mine_elsewhere = make_quote(user=buyers[2], sol=second)
+    services.assign_quote(vendor, mine_elsewhere, assignee_id=colleague.id)
+    closed = make_quote(user=buyers[3], sol=second)
+    services.close_quote(vendor, closed, reason="Chưa phục vụ địa bàn này")
+    db.session.commit()
+    foreign = make_quote(user=buyers[0], sol=other_solution)  # another vendor's request
+    everything = {waiting.id, offered.id, mine_elsewhere.id, closed.id}
+    c = client_for(vendor)
+
+    ids, counts = _inbox(c)
+    assert ids == everything and foreign.id not in ids
+    assert counts == {
+        "Tất cả": 4,
+        "Chờ báo giá": 2,
+        "Đã gửi báo giá": 1,
+        "Đã chấp nhận": 0,
+        "Bị từ chối": 0,
+        "Hết hiệu lực": 0,
+        "Đã rút yêu cầu": 0,
+        "Đã đóng": 1,
+    }
+    assert _inbox(c, "?status=requested")[0] == {waiting.id, mine_elsewhere.id}
+    assert _inbox(c, "?status=offered")[0] == {offered.id}
+    assert _inbox(c, "?status=accepted")[0] == set()
+    # The counts follow the solution filter, not the status one.
+    ids, counts = _inbox(c, f"?solution={second.id}")
+    assert ids == {mine_elsewhere.id, closed.id}
+    assert (counts["Tất cả"], counts["Chờ báo giá"], counts["Đã gửi báo giá"]) == (2, 1, 0)
+    assert counts["Đã đóng"] == 1
+    assert _inbox(c, f"?status=requested&solution={second.id}")[1] == counts
+    assert _inbox(c, f"?status=requested&solution={second.id}")[0] == {mine_elsewhere.id}
+    # "Assigned to me" is the signed-in member's own requests.
+    assert _inbox(c, "?mine=1")[0] == {offered.id}
+    assert _inbox(client_for(colleague), "?mine=1")[0] == {mine_elsewhere.id}
+    assert _inbox(client_for(colleague), "?mine=1&status=offered")[0] == set()
+    # Another vendor's solution is no filter: the vendor still sees its own requests only.
+    assert _inbox(c, f"?solution={other_solution.id}")[0] == everything
