@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from marketplace.core.audit import AuditKind
 
@@ -33,7 +34,7 @@ ACTIONS = {
 OBJECTS = {
     "payments": AuditKind(_l("Thanh toán"), numbered=True),
     "subscriptions": AuditKind(_l("Gói thuê bao"), numbered=True),
-    "orders": AuditKind(_l("Đơn hàng"), "billing.order", "order_id"),
+    "orders": AuditKind(lazy_pgettext("audit object", "Đơn hàng"), "billing.order", "order_id"),
     "service_periods": AuditKind(_l("Kỳ sử dụng dịch vụ")),
     "vendor_bank_accounts": AuditKind(
         _l("Tài khoản nhận chuyển khoản"), "billing.moderation_bank_accounts"

@@ -300,6 +300,8 @@ def audit_object_text(entry: AuditLog) -> str:
     kind = audit.object_kinds().get(entry.object_type)
     name = str(kind.label) if kind is not None else entry.object_type
     label = entry.object_label or ""
+    if re.fullmatch(rf"[\w ]*#{entry.object_id}", label):
+        label = ""  # "user #5": the number alone, already said
     if kind is None or kind.numbered or not label:
         return f"{name} #{entry.object_id}" + (f" – {label}" if label else "")
     return f"{name}: {label}"
