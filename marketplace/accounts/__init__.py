@@ -14,6 +14,11 @@ invitations_bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.accounts import audit_labels
+    from marketplace.core import audit
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.accounts import (  # noqa: F401
         cli,
         data_views,

@@ -21,6 +21,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.admin import audit_labels
+    from marketplace.core import audit
+
+    audit.describe(app, audit_labels.ACTIONS)
+
     from marketplace.admin import organization_views, people_views, views  # noqa: F401
 
     app.register_blueprint(bp)

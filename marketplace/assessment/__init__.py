@@ -39,6 +39,11 @@ def score_label(value: float) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.assessment import audit_labels
+    from marketplace.core import audit
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from flask_login import user_logged_in
 
     from marketplace.assessment import drafts, models, personal_data, receivers, views  # noqa: F401

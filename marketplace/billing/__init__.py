@@ -13,6 +13,11 @@ bp = Blueprint("billing", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.billing import audit_labels
+    from marketplace.core import audit
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.billing import (  # noqa: F401
         cli,
         models,

@@ -14,6 +14,11 @@ vendors_bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.catalog import audit_labels
+    from marketplace.core import audit
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.catalog import (  # noqa: F401
         category_admin_views,
         media_views,

@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    from marketplace.core import site_settings
+
+    audit.describe(app, site_settings.AUDIT_ACTIONS, site_settings.AUDIT_OBJECTS)
     app.register_blueprint(bp)
 
 

@@ -19,12 +19,13 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, Integer, String
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core import pagecache
-from marketplace.core.audit import record_audit
+from marketplace.core.audit import AuditKind, record_audit
 from marketplace.core.clock import local_today
 from marketplace.core.database import UTCDateTime, utcnow
 from marketplace.core.errors import DomainError
@@ -35,6 +36,17 @@ BANNER_LEVELS = ("info", "warning")
 _PHONE_RE = re.compile(r"^\+?[0-9 .()-]{6,30}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CACHE_KEY = "site_settings"
+
+# What the audit log calls these changes (core/audit.py); the page is the console's.
+AUDIT_ACTIONS = {
+    "settings.contact": _l("Sửa thông tin liên hệ"),
+    "settings.banner": _l("Sửa thông báo trên toàn trang"),
+    "settings.terms_version": _l("Công bố phiên bản điều khoản"),
+    "settings.privacy_version": _l("Công bố phiên bản chính sách dữ liệu"),
+}
+AUDIT_OBJECTS = {
+    "site_settings": AuditKind(_l("Cài đặt trang"), "site_settings.index", roles=("admin",)),
+}
 
 
 class SiteSettings(db.Model):

@@ -28,97 +28,25 @@ from marketplace.catalog.models import (
     SolutionStatus,
 )
 from marketplace.catalog.presenters import describe
+from marketplace.core import audit
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
 from marketplace.reviews import queries as reviews_queries
 from marketplace.reviews.models import ReviewReport
 
-ACTION_LABELS = {
-    "solution.create": _l("Tạo bản nháp"),
-    "solution.submit": _l("Gửi duyệt"),
-    "solution.withdraw": _l("Rút lại"),
-    "solution.approve": _l("Phê duyệt và xuất bản"),
-    "solution.reject": _l("Từ chối"),
-    "solution.suspend": _l("Tạm ngưng"),
-    "solution.restore": _l("Khôi phục"),
-    "solution.archive": _l("Lưu trữ"),
-    "revision.submit": _l("Gửi duyệt bản chỉnh sửa"),
-    "revision.withdraw": _l("Rút lại bản chỉnh sửa"),
-    "revision.approve": _l("Phê duyệt bản chỉnh sửa"),
-    "revision.reject": _l("Từ chối bản chỉnh sửa"),
-    "verification.request": _l("Yêu cầu xác thực"),
-    "verification.approve": _l("Xác thực nhà cung cấp"),
-    "verification.reject": _l("Từ chối xác thực"),
-    "payment.checkout": _l("Tạo phiên thanh toán"),
-    "payment.paid": _l("Thanh toán thành công"),
-    "payment.failed": _l("Thanh toán thất bại"),
-    "payment.expired": _l("Phiên thanh toán hết hạn"),
-    "subscription.create": _l("Tạo gói đăng ký"),
-    "subscription.update": _l("Cập nhật gói đăng ký"),
-    "subscription.cancel_at_period_end": _l("Hủy gói khi hết kỳ"),
-    "trial.request": _l("Đăng ký dùng thử"),
-    "trial.accept": _l("Chấp nhận yêu cầu dùng thử"),
-    "trial.decline": _l("Từ chối yêu cầu dùng thử"),
-    "trial.start": _l("Bắt đầu dùng thử"),
-    "trial.end": _l("Kết thúc dùng thử"),
-    "trial.convert": _l("Chuyển sang trả phí"),
-    "trial.cancel": _l("Hủy yêu cầu dùng thử"),
-    "organization.rename": _l("Đổi tên tổ chức"),
-    "organization_change.request": _l("Yêu cầu đổi tên / mã số thuế"),
-    "organization_change.approve": _l("Phê duyệt đổi tên / mã số thuế"),
-    "organization_change.reject": _l("Từ chối đổi tên / mã số thuế"),
-    "organization_change.withdraw": _l("Rút lại yêu cầu đổi tên / mã số thuế"),
-    "member.invite": _l("Mời thành viên"),
-    "member.invitation_revoke": _l("Thu hồi lời mời"),
-    "member.join": _l("Tham gia tổ chức"),
-    "member.role_change": _l("Đổi vai trò thành viên"),
-    "member.remove": _l("Xóa thành viên"),
-    "member.leave": _l("Rời tổ chức"),
-    "member.transfer_ownership": _l("Chuyển quyền sở hữu"),
-    "member.join_request": _l("Yêu cầu tham gia tổ chức"),
-    "member.join_accept": _l("Chấp nhận yêu cầu tham gia"),
-    "member.join_refuse": _l("Từ chối yêu cầu tham gia"),
-    "member.join_dispute": _l("Gửi tranh chấp quyền sở hữu"),
-    "member.dispute_grant": _l("Trao quyền sở hữu tổ chức"),
-    "member.dispute_dismiss": _l("Từ chối tranh chấp quyền sở hữu"),
-    "review.hide": _l("Ẩn nhận xét"),
-    "review.restore": _l("Hiển thị lại nhận xét"),
-    "review.dismiss_reports": _l("Bỏ qua báo cáo vi phạm"),
-    # The operator's console (marketplace/admin/).
-    "admin.user_deactivate": _l("Khóa tài khoản"),
-    "admin.user_reactivate": _l("Mở khóa tài khoản"),
-    "admin.user_password_reset": _l("Gửi e-mail đặt lại mật khẩu"),
-    "admin.user_resend_verification": _l("Gửi lại e-mail xác thực"),
-    "admin.user_throttle_clear": _l("Xóa bộ đếm đăng nhập sai"),
-    "admin.staff_role_change": _l("Đổi vai trò vận hành"),
-    "admin.staff_invite": _l("Mời kiểm duyệt viên / quản trị viên"),
-    "admin.staff_invite_resend": _l("Gửi lại lời mời vận hành"),
-    "admin.staff_invite_accept": _l("Nhận lời mời vận hành"),
-    "admin.organization_edit": _l("Sửa hồ sơ tổ chức (quản trị)"),
-    "admin.organization_deactivate": _l("Ngừng hoạt động tổ chức"),
-    "admin.organization_reactivate": _l("Cho tổ chức hoạt động trở lại"),
-    "admin.organization_merge": _l("Gộp tổ chức trùng lặp"),
-    "category.create": _l("Thêm danh mục"),
-    "category.update": _l("Sửa danh mục"),
-    "category.move": _l("Đổi thứ tự danh mục"),
-    "category.retire": _l("Ngừng sử dụng danh mục"),
-    "category.restore": _l("Khôi phục danh mục"),
-    "category.delete": _l("Xóa danh mục"),
-    "solution.category_move": _l("Chuyển giải pháp sang danh mục khác"),
-    "feature.create": _l("Thêm tính năng so sánh"),
-    "feature.update": _l("Sửa tính năng so sánh"),
-    "feature.move": _l("Đổi thứ tự tính năng"),
-    "feature.retire": _l("Ngừng sử dụng tính năng"),
-    "feature.restore": _l("Khôi phục tính năng"),
-    "settings.contact": _l("Sửa thông tin liên hệ"),
-    "settings.banner": _l("Sửa thông báo trên toàn trang"),
-    "settings.terms_version": _l("Công bố phiên bản điều khoản"),
-    "settings.privacy_version": _l("Công bố phiên bản chính sách dữ liệu"),
-}
-
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """The words for an audit action, as its domain described it; the raw action if unknown."""
+    label = audit.action_labels().get(action)
+    return str(label) if label is not None else action
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The audit log's action filter: every described action, by its words."""
+    return sorted(
+        ((action, str(label)) for action, label in audit.action_labels().items()),
+        key=lambda item: item[1].casefold(),
+    )
 
 
 @dataclass
@@ -352,58 +280,39 @@ def revision_diff(revision: SolutionRevision) -> RevisionDiff:
 # ---------------------------------------------------------------- audit log browsing
 
 
-# What each audited table is, in words (the log's object filter and rows), and where a
-# moderator reads the object (an endpoint and its argument), when there is such a page.
-OBJECT_KINDS: dict[str, Any] = {
-    "solutions": _l("Giải pháp"),
-    "solution_revisions": _l("Bản chỉnh sửa giải pháp"),
-    "trial_requests": _l("Yêu cầu dùng thử"),
-    "payments": _l("Thanh toán"),
-    "subscriptions": _l("Gói thuê bao"),
-    "reviews": _l("Nhận xét"),
-    "review_reports": _l("Báo cáo nhận xét"),
-    "organizations": _l("Tổ chức"),
-    "organization_changes": _l("Đổi tên / mã số thuế"),
-    "verification_requests": _l("Yêu cầu xác thực"),
-    "users": _l("Tài khoản"),
-    "categories": _l("Danh mục"),
-    "feature_definitions": _l("Tính năng so sánh"),
-    "site_settings": _l("Cài đặt trang"),
-}
-OBJECT_PAGES = {
-    "solutions": ("moderation.solution", "solution_id"),
-    "solution_revisions": ("moderation.revision", "revision_id"),
-    "trial_requests": ("trials.staff_trial", "trial_id"),
-    "reviews": ("reviews.moderation_review", "review_id"),
-    "verification_requests": ("moderation.verification", "request_id"),
-    "organization_changes": ("moderation.organization_change", "change_id"),
-}
-# Objects known by their number first ("Yêu cầu dùng thử #107 – Công ty …").
-_NUMBERED = {"trial_requests", "payments", "subscriptions", "review_reports", "users"}
+# What each audited table is called and which staff page shows it: each domain describes
+# its own (core/audit.py's `describe`, in the domain's `audit_labels.py`).
 
 
 def object_kind(object_type: str) -> str:
     """The Vietnamese (or English) name of an audited table; the table name if unknown."""
-    kind = OBJECT_KINDS.get(object_type)
-    return str(kind) if kind is not None else object_type
+    kind = audit.object_kinds().get(object_type)
+    return str(kind.label) if kind is not None else object_type
+
+
+def object_choices(object_types: list[str]) -> list[tuple[str, str]]:
+    """The audit log's object filter: the tables in the log, by their words."""
+    return sorted(((t, object_kind(t)) for t in object_types), key=lambda item: item[1].casefold())
 
 
 def audit_object_text(entry: AuditLog) -> str:
     """ "Giải pháp: SaoKhuê VPS", "Yêu cầu dùng thử #107 – Công ty …"."""
-    kind = object_kind(entry.object_type)
+    kind = audit.object_kinds().get(entry.object_type)
+    name = str(kind.label) if kind is not None else entry.object_type
     label = entry.object_label or ""
-    if entry.object_type in _NUMBERED or not label:
-        return f"{kind} #{entry.object_id}" + (f" – {label}" if label else "")
-    return f"{kind}: {label}"
+    if re.fullmatch(rf"[\w ]*#{entry.object_id}", label):
+        label = ""  # "user #5": the number alone, already said
+    if kind is None or kind.numbered or not label:
+        return f"{name} #{entry.object_id}" + (f" – {label}" if label else "")
+    return f"{name}: {label}"
 
 
-def audit_object_page(entry: AuditLog) -> tuple[str, dict[str, int]] | None:
-    """(endpoint, arguments) of the page that shows the object to staff, or None."""
-    page = OBJECT_PAGES.get(entry.object_type)
-    if page is None:
+def audit_object_page(entry: AuditLog, viewer: Any) -> tuple[str, dict[str, int]] | None:
+    """(endpoint, arguments) of the page that shows the object to `viewer`, or None."""
+    kind = audit.object_kinds().get(entry.object_type)
+    if kind is None or kind.endpoint is None or getattr(viewer, "role", None) not in kind.roles:
         return None
-    endpoint, argument = page
-    return endpoint, {argument: entry.object_id}
+    return kind.endpoint, ({kind.argument: entry.object_id} if kind.argument else {})
 
 
 @dataclass

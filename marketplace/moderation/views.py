@@ -429,12 +429,10 @@ def audit():
         "moderation/audit.html",
         page=page,
         filters=filters,
-        actions=services.ACTION_LABELS,
-        object_types=sorted(
-            ((t, services.object_kind(t)) for t in object_types), key=lambda item: item[1]
-        ),
+        actions=services.action_choices(),
+        object_types=services.object_choices(object_types),
         object_text=services.audit_object_text,
-        object_page=services.audit_object_page,
+        object_page=lambda entry: services.audit_object_page(entry, current_user),
         date_errors=date_errors,
         raw_dates={name: request.args.get(name, "")[:40] for name in ("from", "to")},
     )

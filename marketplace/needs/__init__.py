@@ -52,6 +52,11 @@ def _admin_figures():
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import audit
+    from marketplace.needs import audit_labels
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.needs import alerts, cli, models, personal_data, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)

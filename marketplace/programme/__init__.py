@@ -47,6 +47,11 @@ def _overview():
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import audit
+    from marketplace.programme import audit_labels
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.catalog import uploads
     from marketplace.programme import models, presenters, queries, views  # noqa: F401
 

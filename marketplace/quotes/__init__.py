@@ -14,6 +14,11 @@ bp = Blueprint("quotes", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import audit
+    from marketplace.quotes import audit_labels
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.quotes import cli, models, presenters, queries, views  # noqa: F401
 
     app.register_blueprint(bp)

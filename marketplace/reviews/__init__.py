@@ -11,6 +11,11 @@ bp = Blueprint("reviews", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import audit
+    from marketplace.reviews import audit_labels
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.reviews import models, personal_data, presenters, views  # noqa: F401
 
     app.register_blueprint(bp)

@@ -25,6 +25,11 @@ def format_response_time(value: dt.timedelta | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core import audit
+    from marketplace.trials import audit_labels
+
+    audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
+
     from marketplace.core import events, jobs
     from marketplace.trials import cli, models, personal_data, presenters, queries, views  # noqa: F401
 
