@@ -143,13 +143,40 @@ def test_deactivation_needs_a_reason_kept_by_the_field(client_for, admin, enterp
     assert _reload(enterprise).active is True
 
 
-def test_admin_cannot_deactivate_or_demote_themselves(client_for, admin):
-    client = client_for(admin)
-    client.post(f"/admin/users/{admin.id}/deactivate", data={"deactivate-reason": "thử"})
-    client.post(f"/admin/users/{admin.id}/role", data={"role-role": "moderator"})
+def test_two_admins_one_closes_the_other_and_the_last_one_stays(client_for, admin):
+    """Through the routes: A closes B's account (B's open session ends at once); A, now the
+    only active administrator, can neither close nor demote their own account."""
+    other = factories.make_user("admin", name="Quản trị viên B")
+    a, b = client_for(admin), client_for(other)
+    assert b.get("/admin/").status_code == 200
+    response = a.post(f"/admin/users/{other.id}/deactivate", data={"deactivate-reason": "Nghỉ"})
+    assert response.status_code == 302
+    assert _reload(other).active is False
+    gone = b.get("/admin/")
+    assert gone.status_code == 302 and "/auth/login" in gone.headers["Location"]
+    assert _audit("admin.user_deactivate")[0].object_id == other.id
+    for url, data, message in (
+        (
+            f"/admin/users/{admin.id}/deactivate",
+            {"deactivate-reason": "Thử"},
+            "Bạn không thể tự khóa tài khoản của mình.",
+        ),
+        (
+            f"/admin/users/{admin.id}/role",
+            {"role-role": "moderator"},
+            "Bạn không thể tự đổi vai trò của mình.",
+        ),
+    ):
+        refused = a.post(url, data=data, follow_redirects=True)
+        assert message in refused.get_data(as_text=True), url
     me = _reload(admin)
-    assert me.active is True and me.role == "admin"
-    assert client.get("/admin/").status_code == 200
+    assert (me.active, me.role) == (True, "admin")
+    active_admins = db.session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True))
+    ).all()
+    assert active_admins == [admin.id]
+    assert a.get("/admin/").status_code == 200
+    assert len(_audit("admin.user_deactivate")) == 1 and not _audit("admin.staff_role_change")
 
 
 def test_the_last_active_admin_stays(app, admin):
