@@ -334,7 +334,10 @@ def public_counts() -> dict[str, int]:
 
 
 def landing_endpoint(user: User) -> str:
-    """Name the page a user lands on after signing in."""
+    """Name the page a user lands on after signing in: admins the console, moderators the
+    moderation desk."""
+    if user.role == Role.ADMIN:
+        return "admin.index"
     if user.role in STAFF_ROLES:
         return "moderation.index"
     if user.role == Role.VENDOR:

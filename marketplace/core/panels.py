@@ -55,12 +55,14 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Figure:
-    """One number on an overview, with what it counts and where to act on it."""
+    """One number on an overview, with what it counts and where to act on it; `series`
+    (oldest first, each a (label, number) pair) shows how it came to be, e.g. per week."""
 
     label: str
     value: int
     url: str | None = None
     order: int = 100
+    series: tuple[tuple[str, int], ...] = ()
 
 
 def contribute(app: Flask, page: str, name: str, provider: Callable[..., Any]) -> None:

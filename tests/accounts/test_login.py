@@ -16,7 +16,7 @@ from tests import factories
         ("enterprise", "/account/"),
         ("vendor", "/vendor/"),
         ("moderator", "/moderation/"),
-        ("admin", "/moderation/"),
+        ("admin", "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_page(client, role, landing):

@@ -3,6 +3,7 @@ queries), corrections with a reason (audited before/after), deactivation and bac
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from marketplace.accounts.models import Organization
@@ -40,6 +41,65 @@ def test_search_and_filters(client_for, admin):
     assert "Bánh Gai" in names("area=former:30")  # the former Hải Dương (GSO code 30)
     assert "Bánh Gai" not in names("area=former:31&industry=retail")
     assert client.get("/admin/organizations?area=x&page=-1&status=%E2%80%AE").status_code == 200
+
+
+def test_industry_filter_matches_and_excludes_on_its_own(client_for, admin):
+    factories.make_org("enterprise", name="Cơ khí Kim Thành", industry="manufacturing")
+    factories.make_org("enterprise", name="Siêu thị Tứ Kỳ", industry="retail")
+    client = client_for(admin)
+
+    def listed(industry: str) -> set[str]:
+        page = client.get(f"/admin/organizations?industry={industry}").get_data(as_text=True)
+        return {name for name in ("Cơ khí Kim Thành", "Siêu thị Tứ Kỳ") if name in page}
+
+    assert listed("manufacturing") == {"Cơ khí Kim Thành"}
+    assert listed("retail") == {"Siêu thị Tứ Kỳ"}
+    assert listed("health") == set()
+    assert listed("") == {"Cơ khí Kim Thành", "Siêu thị Tứ Kỳ"}  # no filter: both
+
+
+def test_organisation_page_lists_members_trials_orders_and_reviews(
+    client_for, admin, vendor, enterprise
+):
+    from tests.admin.test_merge import _review, _trial
+
+    org = enterprise.organization
+    member = factories.make_user("enterprise", org=org, org_role="member", name="Phạm Văn Minh")
+    solution = factories.make_solution(vendor, name="Kế toán Sông Hồng")
+    trial = _trial(org, enterprise, solution, status="requested")
+    factories.confirm_bank_account(vendor)
+    order = factories.make_transfer_order(enterprise, solution.plans[0])
+    _review(org, enterprise, solution, "Dễ dùng cho hộ kinh doanh")
+    page = BeautifulSoup(
+        client_for(admin).get(f"/admin/organizations/{org.id}").get_data(as_text=True),
+        "html.parser",
+    )
+    counts = {
+        box.dt.get_text(strip=True): box.dd.get_text(strip=True)
+        for box in page.select("#counts dl")
+    }
+    assert counts == {
+        "Thành viên": "2",
+        "Giải pháp": "0",
+        "Dùng thử": "1",
+        "Đơn hàng": "1",
+        "Nhận xét": "1",
+    }
+
+    def items(list_id: str) -> list[str]:
+        return [li.get_text(" ", strip=True) for li in page.select(f"#{list_id} li")]
+
+    members = items("members")
+    assert len(members) == 2
+    assert any(enterprise.email in m and "Chủ sở hữu" in m for m in members)
+    assert any(member.email in m and "Thành viên" in m for m in members)
+    [trial_row] = items("trials")
+    assert f"#{trial.id}" in trial_row and "Kế toán Sông Hồng" in trial_row
+    [order_row] = items("orders")
+    assert order.number in order_row
+    [review_row] = items("reviews")
+    assert "Dễ dùng cho hộ kinh doanh" in review_row and "Kế toán Sông Hồng" in review_row
+    assert page.select("#listings li") == []
 
 
 def test_organisation_page_counts_with_constant_queries(

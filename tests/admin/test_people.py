@@ -3,8 +3,10 @@ staff roles and invitations, and the last administrator."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -73,6 +75,31 @@ def test_person_page_shows_roles_verification_and_throttle(client_for, admin, en
     assert 'id="throttle"' in page
 
 
+def _facts(client, user: User) -> dict[str, str]:
+    page = BeautifulSoup(
+        client.get(f"/admin/users/{user.id}").get_data(as_text=True), "html.parser"
+    )
+    facts = page.select_one("#person-facts")
+    return {
+        dt_.get_text(strip=True): dt_.find_next_sibling("dd").get_text(strip=True)
+        for dt_ in facts.find_all("dt")
+    }
+
+
+def test_person_page_shows_last_sign_in_and_email_verification(client_for, admin, enterprise):
+    enterprise.last_login_at = dt.datetime(2026, 3, 26, 7, 5, tzinfo=dt.UTC)
+    enterprise.email_verified_at = dt.datetime(2026, 3, 1, 2, 30, tzinfo=dt.UTC)
+    newcomer = factories.make_user("enterprise", email_verified=False)
+    db.session.commit()
+    client = client_for(admin)
+    facts = _facts(client, enterprise)  # shown in Asia/Ho_Chi_Minh (UTC+7)
+    assert facts["Đăng nhập gần nhất"] == "26/03/2026 14:05"
+    assert facts["Xác thực e-mail"] == "01/03/2026 09:30"
+    facts = _facts(client, newcomer)
+    assert facts["Đăng nhập gần nhất"] == "Chưa đăng nhập"
+    assert facts["Xác thực e-mail"] == "Chưa xác thực"
+
+
 def test_deactivation_signs_out_an_open_session_and_reactivation_restores(
     client_for, admin, enterprise
 ):
@@ -83,7 +110,11 @@ def test_deactivation_signs_out_an_open_session_and_reactivation_restores(
     )
     assert response.status_code == 302
     assert _reload(enterprise).active is False
-    # The next request of the open session is a stranger's.
+    # The next request of the open session is a stranger's: a JSON client is told 401
+    # rather than sent to the sign-in page, a browser is sent there.
+    response = person.get("/account/profile", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
     response = person.get("/account/profile")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     # Forms refuse them, and they cannot sign in again.
@@ -112,13 +143,40 @@ def test_deactivation_needs_a_reason_kept_by_the_field(client_for, admin, enterp
     assert _reload(enterprise).active is True
 
 
-def test_admin_cannot_deactivate_or_demote_themselves(client_for, admin):
-    client = client_for(admin)
-    client.post(f"/admin/users/{admin.id}/deactivate", data={"deactivate-reason": "thử"})
-    client.post(f"/admin/users/{admin.id}/role", data={"role-role": "moderator"})
+def test_two_admins_one_closes_the_other_and_the_last_one_stays(client_for, admin):
+    """Through the routes: A closes B's account (B's open session ends at once); A, now the
+    only active administrator, can neither close nor demote their own account."""
+    other = factories.make_user("admin", name="Quản trị viên B")
+    a, b = client_for(admin), client_for(other)
+    assert b.get("/admin/").status_code == 200
+    response = a.post(f"/admin/users/{other.id}/deactivate", data={"deactivate-reason": "Nghỉ"})
+    assert response.status_code == 302
+    assert _reload(other).active is False
+    gone = b.get("/admin/")
+    assert gone.status_code == 302 and "/auth/login" in gone.headers["Location"]
+    assert _audit("admin.user_deactivate")[0].object_id == other.id
+    for url, data, message in (
+        (
+            f"/admin/users/{admin.id}/deactivate",
+            {"deactivate-reason": "Thử"},
+            "Bạn không thể tự khóa tài khoản của mình.",
+        ),
+        (
+            f"/admin/users/{admin.id}/role",
+            {"role-role": "moderator"},
+            "Bạn không thể tự đổi vai trò của mình.",
+        ),
+    ):
+        refused = a.post(url, data=data, follow_redirects=True)
+        assert message in refused.get_data(as_text=True), url
     me = _reload(admin)
-    assert me.active is True and me.role == "admin"
-    assert client.get("/admin/").status_code == 200
+    assert (me.active, me.role) == (True, "admin")
+    active_admins = db.session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True))
+    ).all()
+    assert active_admins == [admin.id]
+    assert a.get("/admin/").status_code == 200
+    assert len(_audit("admin.user_deactivate")) == 1 and not _audit("admin.staff_role_change")
 
 
 def test_the_last_active_admin_stays(app, admin):

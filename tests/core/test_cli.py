@@ -71,7 +71,7 @@ def test_demo_accounts_sign_in_and_land_on_their_pages(app, make_client):
         ("enterprise@demo.vn", "/account/"),
         ("vendor@demo.vn", "/vendor/"),
         ("moderator@demo.vn", "/moderation/"),
-        ("admin@demo.vn", "/moderation/"),
+        ("admin@demo.vn", "/admin/"),
     ]:
         c = make_client()
         response = c.post("/auth/login", data={"email": email, "password": "demo-pass-2026"})

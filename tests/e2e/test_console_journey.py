@@ -35,7 +35,7 @@ def test_admin_invites_a_moderator_and_closes_an_account(new_page, mail_app, sho
 
     admin = new_page()
     sign_in(admin, "admin@demo.vn")
-    admin.goto("/admin/")
+    admin.wait_for_url(re.compile(r"/admin/$"))  # an administrator lands on the console
     admin.get_by_role("link", name="Người dùng").first.click()
     admin.get_by_role("link", name="Mời kiểm duyệt viên / quản trị viên").click()
     admin.fill("#name", "Đặng Thu Hà")

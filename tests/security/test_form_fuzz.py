@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from marketplace.extensions import db
 from tests import factories
@@ -1106,3 +1107,99 @@ def test_console_category_forms(world, console_category, chosen, data):
     category, feature = console_category
     url = path.format(category=category, feature=feature)
     post_checked(world, world.client("admin@demo.vn"), url, fields)
+
+
+CATEGORY_LIFECYCLE = [
+    # (path, valid fields, hostile fields): the posts that retire, restore and delete. These
+    # forms carry only the CSRF token: whatever else is posted must be ignored.
+    ("/admin/categories/{category}/features/{feature}/retire", {"x": "1"}, {}),
+    ("/admin/categories/{category}/features/{feature}/restore", {"x": "1"}, {}),
+    ("/admin/categories/{category}/retire", {"target_id": ""}, {"target_id": NUMBERS}),
+    ("/admin/categories/{category}/restore", {"x": "1"}, {}),
+    ("/admin/categories/{category}/delete", {"x": "1"}, {}),
+]
+
+
+@FUZZ_EACH_TARGET
+@given(data=st.data())
+def test_console_category_lifecycle(world, data):
+    """Each example makes a fresh empty category with one feature, then posts the lifecycle
+    forms in an order of its own (retire before restore, delete before anything, ...)."""
+    from marketplace.accounts.models import User
+    from marketplace.catalog import category_admin
+    from marketplace.catalog.models import Category
+
+    with world.app.test_request_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
+        made = db.session.scalar(select(func.count(Category.id)))
+        category = category_admin.create_category(
+            admin, {"name_vi": "Vòng đời", "slug": f"vong-doi-{made}"}
+        )
+        feature = category_admin.add_feature(
+            admin, category, {"key": "co", "label_vi": "Có", "kind": "bool"}
+        )
+        db.session.commit()
+        ids_ = {"category": category.id, "feature": feature.id}
+    client = world.client("admin@demo.vn")
+    for path, valid, hostile in data.draw(st.permutations(CATEGORY_LIFECYCLE)):
+        fields = data.draw(form(valid, hostile))
+        response = post_checked(world, client, path.format(**ids_), fields)
+        assert response.status_code in (302, 400, 404), (path, response.status_code)
+
+
+@FUZZ_EACH_TARGET
+@given(data=st.data(), days_ahead=st.integers(1, 4000))
+def test_programme_rules(world, data, days_ahead):
+    """A new version of the programme's rules, from a day of the example's own (the same
+    day twice is refused by the field)."""
+    from marketplace.core.clock import local_today
+
+    category = _scalar_list("SELECT id FROM categories ORDER BY id")[0]
+    day = (local_today() + dt.timedelta(days=days_ahead)).strftime("%d/%m/%Y")
+    amounts = {
+        **{f"rate_{band}": "50" for band in ("household", "micro", "small", "medium")},
+        **{f"cap_{band}": "20.000.000" for band in ("household", "micro", "small", "medium")},
+    }
+    valid = {
+        "effective_from": day,
+        "period_start": "01/01/2026",
+        "period_end": "31/12/2027",
+        "budget_vnd": "3.000.000.000",
+        "assessment_required": "y",
+        "categories": str(category),
+        "note": "Theo Quyết định số 12/QĐ-UBND.",
+        **amounts,
+    }
+    hostile = {
+        "effective_from": st.sampled_from(["31/02/2027", "01/01/2020", day, "9" * 30]),
+        "period_end": st.sampled_from(["01/01/2025", "31/12/9999"]),
+        "budget_vnd": NUMBERS,
+        "categories": NUMBERS,
+        **dict.fromkeys(amounts, NUMBERS),
+    }
+    fields = data.draw(form(valid, hostile, most=4))
+    response = post_checked(world, world.client("admin@demo.vn"), "/admin/programme", fields)
+    assert response.status_code in (302, 400), response.status_code
+
+
+def _route_shape(path: str) -> str:
+    """A path with each variable part as "{}": "/admin/users/<int:user_id>/role" and
+    "/admin/users/{staff}/role" both become "/admin/users/{}/role"."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def test_every_console_form_is_fuzzed(app):
+    """A POST route of the console (/admin/…, and the staff invitation it sends) that no list
+    above fuzzes fails here: add it to ADMIN_FORMS, CONSOLE_FORMS or CATEGORY_LIFECYCLE."""
+    fuzzed = {
+        _route_shape(path)
+        for path, _valid, _hostile in ADMIN_FORMS + CONSOLE_FORMS + CATEGORY_LIFECYCLE
+    } | {"/admin/programme"}  # test_programme_rules
+    routes = {
+        _route_shape(rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ())
+        and (rule.rule.startswith("/admin/") or rule.endpoint.startswith("staff_invitation."))
+    }
+    assert "/admin/categories/{}/delete" in routes and "/admin/programme" in routes
+    assert sorted(routes - fuzzed) == []
