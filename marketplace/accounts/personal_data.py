@@ -8,7 +8,10 @@ about the person contributes its own section in its `init_app` through
 
 **Erasure** replaces the person's name and e-mail with placeholders, makes the password
 unusable, deactivates the account and ends its sessions; the row stays (pseudonymous) because
-trials, orders, reviews and the audit log point at it. Every domain then clears what it
+trials, orders, reviews and the audit log point at it. The person's memberships end (so the
+remaining owners are the organisation's owners), and the invitations to their address and
+their join requests keep the placeholders instead of their name, address, password hash and
+message. Every domain then clears what it
 holds about the person through the `account_erased` event, in the same transaction.
 Consents are kept: they name no one once the account is pseudonymous, and they are the
 record that consent was given (which the law asks the controller to be able to show).
@@ -22,12 +25,19 @@ import unicodedata
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from werkzeug.security import check_password_hash
 
 from marketplace.accounts import membership as memberships
 from marketplace.accounts import roles
-from marketplace.accounts.models import Consent, User
+from marketplace.accounts.models import (
+    Consent,
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    User,
+)
 from marketplace.accounts.services import AccountError, end_all_sessions
 from marketplace.core import events, panels
 from marketplace.core.audit import AuditLog, record_audit
@@ -167,6 +177,44 @@ def _confirmed(text: str) -> bool:
     return folded in CONFIRMATION_WORDS
 
 
+def _forget_team_records(actor: User, old_email: str) -> None:
+    """End the erased person's memberships; blank their invitations and join requests.
+
+    The rows stay (the audit log points at them) with the pseudonymous name and address; an
+    invitation still open is revoked, and a join request still waiting is closed.
+    """
+    now = utcnow()
+    db.session.execute(
+        delete(Membership)
+        .where(Membership.user_id == actor.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    memberships.forget_memberships()
+    for invitation in db.session.scalars(
+        select(Invitation).where(
+            or_(Invitation.email == old_email, Invitation.accepted_by_id == actor.id)
+        )
+    ):
+        invitation.email = actor.email
+        if invitation.is_open:
+            invitation.revoked_at = now
+    closed = _("Người gửi yêu cầu đã xoá tài khoản.")
+    for join in db.session.scalars(
+        select(JoinRequest).where(
+            or_(JoinRequest.email == old_email, JoinRequest.user_id == actor.id)
+        )
+    ):
+        join.name, join.email, join.password_hash = ERASED_NAME, actor.email, actor.password_hash
+        join.message = join.dispute_reason = None
+        if join.status in (JoinRequestStatus.PENDING, JoinRequestStatus.DISPUTED):
+            join.status = (
+                JoinRequestStatus.REFUSED
+                if join.status == JoinRequestStatus.PENDING
+                else JoinRequestStatus.DISMISSED
+            )
+            join.reason, join.decided_at = closed, now
+
+
 def erase_account(actor: User, *, password: str, confirmation: str) -> None:
     """Erase the actor's personal data and close the account; business records stay."""
     if not check_password_hash(actor.password_hash, password or ""):
@@ -186,6 +234,7 @@ def erase_account(actor: User, *, password: str, confirmation: str) -> None:
     actor.email_verified_at = None
     actor.last_login_at = None
     end_all_sessions(actor)
+    _forget_team_records(actor, old_email)
     # Entries about this account were labelled with it: keep them, pseudonymous.
     db.session.execute(
         update(AuditLog)

@@ -128,6 +128,17 @@ def allows(user, action: str) -> bool:
     return action not in NEEDS_VERIFIED_EMAIL or email_verified(user)
 
 
+def waits_for_email(user, action: str) -> bool:
+    """Tell whether only an unverified e-mail keeps the user from `action` (their role may)."""
+    role = org_role(user)
+    return (
+        role is not None
+        and role in ACTIONS[action]
+        and action in NEEDS_VERIFIED_EMAIL
+        and not email_verified(user)
+    )
+
+
 def require_action(user, action: str) -> None:
     """Raise `ActionRefused` (or `EmailNotVerified`) unless the user may perform `action`."""
     role = org_role(user)

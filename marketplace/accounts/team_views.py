@@ -27,7 +27,7 @@ from marketplace.accounts.forms import (
     MemberRoleForm,
 )
 from marketplace.accounts.models import Organization
-from marketplace.accounts.roles import allows, require_action
+from marketplace.accounts.roles import allows, require_action, waits_for_email
 from marketplace.core.actions import perform
 from marketplace.core.params import parse_id
 from marketplace.core.permissions import deny, role_required
@@ -90,6 +90,7 @@ def _members_page(invite_form: InviteForm | None = None, status: int = 200):
         answer_form=JoinAnswerForm(),
         can_manage=can_manage,
         can_invite=can_invite,
+        invite_waits_for_email=waits_for_email(current_user, "members.invite"),
         role_label=teams.role_label,
     )
     return make_response(page, status)

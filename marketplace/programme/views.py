@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace.accounts.refusals import refusal_page
 from marketplace.accounts.roles import allows
 from marketplace.billing import queries as billing_queries
 from marketplace.catalog.models import Category, Plan, Upload
@@ -134,7 +135,10 @@ def apply(order_id: int):
     if existing is not None:
         return redirect(url_for("programme.application", application_id=existing.id))
     if not allows(current_user, "programme.apply"):
-        return render_template("programme/not_allowed.html", order=order), 403
+        # Says why (a role that may not apply, or an e-mail to verify, with the resend form).
+        return refusal_page(
+            "programme.apply", url_for("billing.order", order_id=order.id), status=403
+        )
     form = ApplicationForm()
     problem = services.application_problem(order)
 

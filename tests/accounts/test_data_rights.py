@@ -9,12 +9,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from marketplace.accounts import personal_data, reset
+from marketplace.accounts import join_requests, personal_data, reset, teams
 from marketplace.accounts.legal import record_consents
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Invitation, JoinRequest, Membership, User
 from marketplace.core.audit import AuditLog
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
+from marketplace.notifications.models import EmailOutbox
 from marketplace.reviews import rules as reviews_rules
 from marketplace.reviews import services as reviews
 from marketplace.trials import rules as trials_rules
@@ -66,8 +67,22 @@ def _used_trial(user, vendor, solution, *, contact: str, phone: str):
 
 @pytest.fixture
 def world(app, vendor):
-    """Two enterprises that each tried, reviewed and were notified about the same listing."""
+    """Two enterprises that each tried, reviewed and were notified about the same listing.
+
+    Before registering her own company, Duyên had asked to join a third one (still pending).
+    """
     solution = factories.make_solution(vendor)
+    org_c = factories.make_org("enterprise", name="Công ty CP Sơn mài Hạ Thái")
+    hai = factories.make_user("enterprise", org=org_c, name="Đỗ Quang Hải")
+    with app.test_request_context():
+        join_requests.request_to_join(
+            org_c,
+            email="duyen.truong@gomchudau.vn",
+            name="Trương Thị Mỹ Duyên",
+            password="mat-khau-cua-duyen-2026",
+            message="Tôi là Trương Thị Mỹ Duyên, phụ trách kế toán.",
+        )
+    db.session.commit()
     org_a = factories.make_org("enterprise", name="Công ty TNHH Gốm Chu Đậu", phone="0220111222")
     duyen = factories.make_user(
         "enterprise", org=org_a, name="Trương Thị Mỹ Duyên", email="duyen.truong@gomchudau.vn"
@@ -95,6 +110,7 @@ def world(app, vendor):
         "duyen": duyen,
         "colleague": colleague,
         "other": other,
+        "hai": hai,
         "mine": mine,
         "theirs": theirs,
     }
@@ -172,12 +188,30 @@ def _delete(client, password: str = factories.PASSWORD, confirmation: str = "xo�
     )
 
 
+def _accept_invitation(app, owner, user) -> None:
+    """`owner` invites `user` from the members page's rule; `user` opens the e-mailed link."""
+    with app.test_request_context():
+        teams.invite(owner, user.email, "member")
+        body = db.session.scalars(
+            select(EmailOutbox.body_text)
+            .where(EmailOutbox.to_email == user.email)
+            .order_by(EmailOutbox.id.desc())
+        ).first()
+        token = body.split("/invitations/")[1].split()[0]
+        own_org = user.organization_id
+        teams.accept_invitation(user, token)
+        teams.switch_organization(user, own_org)
+    db.session.commit()
+
+
 def test_erasure_leaves_no_personal_field_and_the_organisation_keeps_working(
-    client, login, make_client, world, vendor
+    app, client, login, make_client, world, vendor
 ):
     duyen, colleague = world["duyen"], world["colleague"]
+    _accept_invitation(app, world["hai"], duyen)
     needles = ["Trương Thị Mỹ Duyên", "duyen.truong@gomchudau.vn", "0977111222"]
-    assert _scan_for(needles)  # the scan finds them before
+    found = {table for table, _column, _value in _scan_for(needles)}
+    assert {"users", "invitations", "join_requests"} <= found  # found before
     login(client, duyen)
     remembered = make_client()
     login(remembered, duyen)
@@ -189,6 +223,12 @@ def test_erasure_leaves_no_personal_field_and_the_organisation_keeps_working(
     erased = db.session.get(User, duyen.id)
     assert erased.name == "Người dùng đã xoá" and erased.email.endswith("@deleted.invalid")
     assert not erased.active and erased.deleted_at is not None
+    assert db.session.scalars(select(Membership).where(Membership.user_id == duyen.id)).all() == []
+    invitation = db.session.scalar(select(Invitation).where(Invitation.accepted_by_id == duyen.id))
+    assert invitation.email == erased.email
+    join = db.session.scalar(select(JoinRequest).where(JoinRequest.email == erased.email))
+    assert (join.name, join.password_hash, join.message) == ("Người dùng đã xoá", "!erased", None)
+    assert join.status == "refused"  # nobody can accept it any more
     # Signed out everywhere; the old credentials open nothing.
     for browser in (client, remembered):
         page = browser.get("/account/profile")
@@ -219,6 +259,32 @@ def test_erasure_leaves_no_personal_field_and_the_organisation_keeps_working(
     assert f"user #{duyen.id} (đã xoá)" in audit
     # The other organisation is untouched.
     assert db.session.get(User, world["other"].id).name == "Phạm Minh Tuấn"
+
+
+def test_after_one_of_two_owners_erases_their_account_the_other_is_the_last_owner(
+    client, login, make_client, world
+):
+    duyen, colleague = world["duyen"], world["colleague"]
+    org_id = duyen.organization_id
+    roles = db.session.scalars(
+        select(Membership.role).where(Membership.organization_id == org_id)
+    ).all()
+    assert roles == ["owner", "owner"]
+    login(client, duyen)
+    assert _delete(client).status_code == 302
+
+    browser = make_client()
+    login(browser, colleague)
+    page = browser.get("/account/members").get_data(as_text=True)
+    assert "Vũ Văn Khải" in page
+    assert "Người dùng đã xoá" not in page and f"deleted-{duyen.id}@" not in page
+    refused = browser.post("/account/members/leave")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/account/members")
+    assert "chủ sở hữu cuối cùng" in browser.get("/account/members").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalars(
+        select(Membership.user_id).where(Membership.organization_id == org_id)
+    ).all() == [colleague.id]
 
 
 def test_erasure_needs_the_password_and_the_typed_words(client, login, world):

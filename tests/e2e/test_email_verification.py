@@ -1,5 +1,6 @@
-"""Browser journey: a new owner registers, is asked to verify before requesting a trial,
-opens the verification link from the .eml file, then requests the trial."""
+"""Browser journey: a new owner registers, is asked to verify before requesting a trial or
+inviting, opens the verification link from the .eml file, requests the trial, then invites a
+colleague who joins from the invitation's .eml link."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from email import policy
 from pathlib import Path
 
 from tests.e2e.test_password_reset import live_server, mail_app  # noqa: F401  (fixtures)
+from tests.e2e.test_team_journey import _invitation_link
 
 NEW_EMAIL = "chu.moi@gomchudau.vn"
 PASSWORD = "gom-chu-dau-2026-an-toan"
 TRIAL_SLUG = "bachdang-ihoadon"
+COLLEAGUE = "ke.toan@gomchudaumoi.vn"
 
 
 def _verification_link(folder: Path, to: str) -> str:
@@ -32,7 +35,7 @@ def _verification_link(folder: Path, to: str) -> str:
     raise AssertionError(f"no verification e-mail was written to {to}")
 
 
-def test_a_new_owner_verifies_from_the_eml_file_then_requests_a_trial(
+def test_a_new_owner_verifies_from_the_eml_file_then_requests_a_trial_and_invites(
     new_page,
     mail_app,  # noqa: F811  (the fixture imported above)
     shot,
@@ -64,6 +67,11 @@ def test_a_new_owner_verifies_from_the_eml_file_then_requests_a_trial(
     expect(notice).to_contain_text("xác thực địa chỉ e-mail trước khi đăng ký dùng thử")
     expect(page.locator("#contact_phone")).to_have_count(0)
     shot(page, "trial-refused")
+    # Nor can they invite yet: the members page says so where the invite form would be.
+    page.goto("/account/members")
+    expect(page.locator(".verify-notice")).to_contain_text("trước khi mời đồng nghiệp")
+    expect(page.locator("form[action='/account/members/invite']")).to_have_count(0)
+    page.goto(f"/solutions/{TRIAL_SLUG}/trial")
     notice.get_by_role("button", name="Gửi lại e-mail xác thực").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi lại e-mail xác thực")
 
@@ -83,3 +91,24 @@ def test_a_new_owner_verifies_from_the_eml_file_then_requests_a_trial(
     page.wait_for_url(re.compile(r"/account/trials/\d+"))
     expect(page.locator("main")).to_contain_text("0912345678")
     shot(page, "trial-requested")
+
+    # Verified, the owner invites a colleague, who joins from the e-mailed link.
+    page.goto("/account/members")
+    page.fill("#email", COLLEAGUE)
+    page.select_option("#role", "member")
+    page.get_by_role("button", name="Gửi lời mời").click()
+    expect(page.locator("#invitations")).to_contain_text(COLLEAGUE)
+    folder = Path(mail_app.config["MAIL_FILE_DIR"])
+    colleague = new_page()
+    colleague.goto(_invitation_link(mail_app, folder, COLLEAGUE))
+    expect(colleague.locator("main")).to_contain_text("Công ty TNHH Gốm Chu Đậu Mới")
+    colleague.fill("#name", "Đỗ Thị Thu")
+    colleague.fill("#password", "ke-toan-gom-chu-dau-2026")
+    colleague.fill("#confirm", "ke-toan-gom-chu-dau-2026")
+    colleague.check("#accept_terms")
+    colleague.get_by_role("button", name="Tạo tài khoản và tham gia").click()
+    expect(colleague.locator(".alert-success")).to_contain_text("Bạn đã tham gia")
+    expect(colleague.locator(".verify-banner")).to_have_count(0)  # the link proved the address
+    page.reload()
+    expect(page.locator("#members")).to_contain_text("Đỗ Thị Thu")
+    shot(page, "colleague-joined")
