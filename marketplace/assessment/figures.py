@@ -115,7 +115,7 @@ def build_readiness(area: str | None = None) -> Readiness:
     pillars = [
         PillarRow(
             key,
-            str(questionnaire.PILLAR_LABELS[key]),
+            questionnaire.pillar_label(key),
             _levels([r.pillars[key] for r in rows if key in r.pillars]),
             _average([r.pillars[key] for r in rows if key in r.pillars]),
         )

@@ -33,8 +33,8 @@ def step_form(pillar: Pillar, version: str, answers: dict, **kwargs) -> StepForm
             _Form,
             question.id,
             LevelField(
-                question.text,
-                choices=[(str(level), text) for level, text in enumerate(question.answers)],
+                question.label,
+                choices=[(str(level), text) for level, text in enumerate(question.answer_labels)],
                 validators=[InputRequired(message=_l("Vui lòng chọn một câu trả lời."))],
             ),
         )

@@ -104,7 +104,7 @@ def pillar_results(assessment: Assessment) -> list[PillarResult]:
     return [
         PillarResult(
             key,
-            str(questionnaire.PILLAR_LABELS[key]),
+            questionnaire.pillar_label(key),
             int(stored[key]),
             scoring.level_of(int(stored[key])),
         )
@@ -136,9 +136,11 @@ def result_of(assessment: Assessment) -> Result:
                 lines.append(
                     AnswerLine(
                         pillar.label,
-                        q.text,
+                        q.label,
                         level,
-                        q.answers[level] if isinstance(level, int) and 0 <= level <= 5 else None,
+                        q.answer_label(level)
+                        if isinstance(level, int) and 0 <= level <= 5
+                        else None,
                     )
                 )
     overall = int(assessment.overall_score or 0)

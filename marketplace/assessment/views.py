@@ -146,5 +146,5 @@ def history():
         items=items,
         charts=charts,
         pillar_keys=questionnaire.PILLAR_KEYS,
-        pillar_labels=questionnaire.PILLAR_LABELS,
+        pillar_labels={key: questionnaire.pillar_label(key) for key in questionnaire.PILLAR_KEYS},
     )

@@ -15,14 +15,28 @@ from marketplace.extensions import db
 
 
 def _form(pillar_weights=(1, 1, 1, 1, 1, 1), question_weights=((1, 1, 1),) * 6):
+    levels = list("012345")
     document = {
         "version": "9.1",
+        "title": "?",
+        "title_en": "?",
+        "levels": levels,
+        "levels_en": levels,
         "pillars": [
             {
                 "key": key,
+                "name": key,
+                "name_en": key,
                 "weight": pillar_weights[i],
                 "questions": [
-                    {"id": f"{key}_{j}", "weight": w, "text": "?", "answers": list("012345")}
+                    {
+                        "id": f"{key}_{j}",
+                        "weight": w,
+                        "text": "?",
+                        "text_en": "?",
+                        "answers": levels,
+                        "answers_en": levels,
+                    }
                     for j, w in enumerate(question_weights[i])
                 ],
             }
@@ -115,6 +129,11 @@ def test_the_published_questionnaire_follows_its_rules(app):
     assert [p.key for p in form.pillars] == list(questionnaire.PILLAR_KEYS)
     assert all(3 <= len(p.questions) <= 4 for p in form.pillars)
     assert all(len(q.answers) == 6 for q in form.questions())
+    # Every shown text has its English twin, different from the Vietnamese one.
+    assert form.title_en and len(form.levels) == len(form.levels_en) == 6
+    assert all(p.name_en and p.name_en != p.name for p in form.pillars)
+    assert all(q.text_en and q.text_en != q.text for q in form.questions())
+    assert all(len(q.answers_en) == 6 for q in form.questions())
     # Every recommended category exists in the catalogue (categories come from migrations).
     slugs = set(db.session.scalars(select(Category.slug)))
     assert {c for p in form.pillars for c in p.categories} <= slugs
@@ -130,6 +149,19 @@ def test_the_published_questionnaire_follows_its_rules(app):
         lambda d: d["pillars"][1]["questions"][0].update(id=d["pillars"][0]["questions"][0]["id"]),
         lambda d: d["pillars"][0].update(key="marketing"),
         lambda d: d["pillars"][0]["questions"][0].update(weight="2"),
+        # The English twins: present, not empty, one per level.
+        lambda d: d.pop("title_en"),
+        lambda d: d.update(title_en=" "),
+        lambda d: d["levels_en"].pop(),
+        lambda d: d.pop("levels"),
+        lambda d: d["pillars"][2].pop("name_en"),
+        lambda d: d["pillars"][2].update(name=""),
+        lambda d: d["pillars"][3]["questions"][1].pop("text_en"),
+        lambda d: d["pillars"][3]["questions"][1].update(text_en=None),
+        lambda d: d["pillars"][4]["questions"][2].pop("answers_en"),
+        lambda d: d["pillars"][4]["questions"][2]["answers_en"].pop(),
+        lambda d: d["pillars"][4]["questions"][2]["answers_en"].append("Level 6"),
+        lambda d: d["pillars"][5]["questions"][0]["answers_en"].__setitem__(3, ""),
     ],
 )
 def test_a_broken_file_is_refused(app, breakage):
