@@ -9,6 +9,7 @@ language is Vietnamese.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import has_request_context
@@ -56,6 +57,17 @@ def format_share(value: float | None, digits: int = 1) -> str:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
     return format_percent(value, format=pattern, locale=current_locale())
+
+
+def format_percent_points(value: float | int | str | None) -> str:
+    """Format a rate given in percent points (50, "10", 7.5): `50%`, `7,5%` in Vietnamese.
+
+    Support rates and VAT rates are stored as whole percents; a share (0.778) goes through
+    `format_share` instead.
+    """
+    if value is None or value == "":
+        return ""
+    return format_share(Decimal(str(value)) / 100, digits=2)
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:

@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rating"] = formatting.format_rating
     app.jinja_env.filters["num"] = formatting.format_number
     app.jinja_env.filters["share"] = formatting.format_share
+    app.jinja_env.filters["percent"] = formatting.format_percent_points
     app.jinja_env.filters["date_vn"] = formatting.format_date
     app.jinja_env.filters["datetime_vn"] = formatting.format_datetime
     app.jinja_env.globals["url_for_page"] = url_for_page

@@ -18,7 +18,10 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+
+from marketplace.core.formatting import format_percent_points
 
 DATA_FILE = Path(__file__).parent / "data" / "vat_rates.csv"
 
@@ -32,12 +35,18 @@ class VatTreatment(StrEnum):
 
 
 TREATMENTS = tuple(VatTreatment)
+
+
+def _rate_label(treatment: VatTreatment) -> LazyString:
+    """ "Thuế GTGT 10%", the rate written in the page's language when the label is shown."""
+    return LazyString(
+        lambda: gettext("Thuế GTGT %(rate)s", rate=format_percent_points(treatment.value))
+    )
+
+
 TREATMENT_LABELS = {
     VatTreatment.EXEMPT: _l("Không chịu thuế GTGT"),
-    VatTreatment.ZERO: _l("Thuế GTGT 0 %"),
-    VatTreatment.FIVE: _l("Thuế GTGT 5 %"),
-    VatTreatment.EIGHT: _l("Thuế GTGT 8 %"),
-    VatTreatment.TEN: _l("Thuế GTGT 10 %"),
+    **{treatment: _rate_label(treatment) for treatment in TREATMENTS if treatment.value.isdigit()},
 }
 
 

@@ -10,6 +10,9 @@ from marketplace.insights.dashboard import Dashboard
 from marketplace.insights.periods import SUPPRESSED
 from marketplace.insights.vendor_figures import VendorInsights
 
+# A spreadsheet for people (translated headings, a BOM for Excel), not a machine format: its
+# decimals are written as the page's language writes them, through Babel like every page.
+
 
 def _percent(value: float | None) -> str:
     return "" if value is None else format_number(value, 1)
@@ -38,7 +41,7 @@ def dashboard_csv(board: Dashboard) -> str:
         for cell in breakdown.cells:
             writer.writerow([title, safe_cell(cell.label), cell.display])
     for rating in board.ratings:
-        value = SUPPRESSED if rating.average is None else f"{rating.average:.2f}".replace(".", ",")
+        value = SUPPRESSED if rating.average is None else format_number(rating.average, 2)
         writer.writerow([_("Điểm đánh giá trung bình"), safe_cell(rating.label), value])
     return out.getvalue()
 
@@ -65,9 +68,7 @@ def vendor_csv(data: VendorInsights) -> str:
     end = data.period.end.strftime("%d/%m/%Y")
     for row in [*data.rows, data.total]:
         hours = (
-            ""
-            if row.response is None
-            else f"{row.response.total_seconds() / 3600:.1f}".replace(".", ",")
+            "" if row.response is None else format_number(row.response.total_seconds() / 3600, 1)
         )
         writer.writerow(
             [

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from marketplace.core.formatting import format_number, format_percent_points
 from marketplace.core.forms import REQUIRED, DayField, Form, strip
 from marketplace.programme.models import BANDS
 from marketplace.programme.rules import MAX_AMOUNT_VND
@@ -37,7 +46,23 @@ class AmountField(IntegerField):
     def _value(self) -> str:
         if self.raw_data:
             return " ".join(self.raw_data)
-        return f"{self.data:,}".replace(",", ".") if isinstance(self.data, int) else ""
+        return format_number(self.data) if isinstance(self.data, int) else ""
+
+
+class PercentRange(NumberRange):
+    """A rate in percent points, its bounds written as the page's language writes percents."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except ValidationError:
+            raise ValidationError(
+                _(
+                    "Tỷ lệ hỗ trợ từ %(min)s đến %(max)s.",
+                    min=format_percent_points(self.min),
+                    max=format_percent_points(self.max),
+                )
+            ) from None
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -50,7 +75,7 @@ def _rate_field(label):
         label,
         validators=[
             InputRequired(message=REQUIRED),
-            NumberRange(0, 100, message=_l("Tỷ lệ hỗ trợ từ %(min)s đến %(max)s %%.")),
+            PercentRange(0, 100),
         ],
         render_kw={"inputmode": "numeric"},
     )

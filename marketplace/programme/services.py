@@ -23,6 +23,7 @@ from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.clock import TIMEZONE, local_today
 from marketplace.core.database import utcnow
+from marketplace.core.formatting import format_percent_points
 from marketplace.core.permissions import require
 from marketplace.extensions import db
 from marketplace.programme import permissions, queries
@@ -102,7 +103,14 @@ def add_version(
     for band in BANDS:
         rate, cap = int(data.rates.get(band, 0)), int(data.caps.get(band, 0))
         if not 0 <= rate <= 100:
-            raise ProgrammeError(_("Tỷ lệ hỗ trợ từ 0 đến 100 %."), field=f"rate_{band}")
+            raise ProgrammeError(
+                _(
+                    "Tỷ lệ hỗ trợ từ %(min)s đến %(max)s.",
+                    min=format_percent_points(0),
+                    max=format_percent_points(100),
+                ),
+                field=f"rate_{band}",
+            )
         if not 0 <= cap <= MAX_AMOUNT_VND:
             raise ProgrammeError(_("Hạn mức không hợp lệ."), field=f"cap_{band}")
         values[f"rate_{band}"], values[f"cap_{band}"] = rate, cap

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.accounts.validation import normalise_phone
 from marketplace.catalog.models import Plan, Solution
 from marketplace.core.errors import DomainError
-from marketplace.core.formatting import format_vnd
+from marketplace.core.formatting import format_number, format_vnd
 from marketplace.quotes.models import QuoteRequest, QuoteStatus
 from marketplace.quotes.vat import VAT_TREATMENTS, line_vat
 
@@ -235,7 +235,3 @@ def price_offer(solution: Solution, data: OfferInput, *, today: dt.date) -> Pric
     if errors:
         raise QuoteValidationError(errors)
     return priced
-
-
-def format_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")

@@ -3,6 +3,7 @@
 - the first search result and the solution page's price with its action button are on the
   first screen (their top above 700 px);
 - the comparison tray, collapsed, is at most 64 px tall, and absent on the comparison;
+- the comparison pager moves one solution along, and the first column stays (sticky);
 - adding to the comparison with JavaScript keeps the reader where they were (scroll
   position) and announces the change; without JavaScript the form comes back to the card.
 """
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 375, "height": 812}
 FIRST_SCREEN = 700
 TRAY_MAX = 64
+THREE = ("saokhue-einvoice", "bachdang-ihoadon", "hoa-don-dien-tu-hong-ha")
 
 
 def _phone(browser, live_server, *, javascript: bool = True):
@@ -92,6 +94,31 @@ def test_a_buyer_on_a_phone(browser, live_server):
         )
         assert first_col + 2 * width <= PHONE["width"]
         assert first_col + 2 * width >= PHONE["width"] - 40
+
+        # Three solutions: "Sau ›" moves one column, the status says which are in view, and
+        # the first column stays where it was while the others slide under it.
+        page.goto(f"/compare?s={','.join(THREE)}")
+        status = page.locator("#compare-pager-status")
+        assert status.inner_text() == "Giải pháp 1–2 / 3"
+        scroller = page.locator("#compare-scroll")
+        sticky = page.locator("#compare-table thead th.sticky-col")
+        left_before = sticky.evaluate("e => e.getBoundingClientRect().left")
+        page.get_by_role("button", name="Sau ›").click()
+        page.wait_for_function(
+            "() => document.getElementById('compare-pager-status').textContent"
+            " === 'Giải pháp 2–3 / 3'"
+        )
+        moved = scroller.evaluate("e => e.scrollLeft")
+        assert abs(moved - width) <= 2
+        assert page.get_by_role("button", name="Sau ›").is_disabled()
+        assert sticky.evaluate("e => e.getBoundingClientRect().left") == left_before
+        # The cell drawn at the first column's place is the first column, not a solution.
+        assert sticky.evaluate(
+            "e => { const r = e.getBoundingClientRect();"
+            " return e.contains(document.elementFromPoint(r.left + r.width / 2, r.top + 5)); }"
+        )
+        first_solution = heads.first.evaluate("e => e.getBoundingClientRect().left")
+        assert first_solution < left_before + first_col
     finally:
         context.close()
 

@@ -48,5 +48,5 @@ def test_apply_for_support_and_get_it_approved(new_page, shot, tmp_path):
 
     buyer.goto(application_url)
     expect(buyer.locator("h1 .badge")).to_have_text("Đã phê duyệt")
-    expect(buyer.get_by_text(re.compile(r"550\.000 ₫ × 50 % = 275\.000 ₫"))).to_be_visible()
+    expect(buyer.get_by_text(re.compile(r"550\.000 ₫ × 50% = 275\.000 ₫"))).to_be_visible()
     shot(buyer, "approved")

@@ -31,7 +31,7 @@ def _png(color="red") -> io.BytesIO:
 
 def test_anonymous_visitors_see_up_to_the_best_rate_with_a_link(client, programme, solution):
     page = client.get(f"/solutions/{solution.slug}").get_data(as_text=True)
-    assert "Có thể được hỗ trợ đến 100 %" in page
+    assert "Có thể được hỗ trợ đến 100%" in page
     assert 'href="/programme"' in page
     assert "Giá sau hỗ trợ" not in page
 
@@ -43,7 +43,7 @@ def test_an_eligible_enterprise_sees_its_price_after_support(
     year = local_today().year
     assert "Giá sau hỗ trợ:" in page
     assert "600.000 ₫/năm" in page
-    assert f"hỗ trợ 50 %, còn 50.000.000 ₫ hạn mức năm {year}" in page
+    assert f"hỗ trợ 50%, còn 50.000.000 ₫ hạn mức năm {year}" in page
 
 
 def test_vendors_see_only_that_a_plan_is_eligible(client_for, programme, solution, vendor):
@@ -310,7 +310,7 @@ def test_the_rules_editor_refuses_bad_input_by_the_field(client_for, programme, 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "31/02/2026" in page and "1e99" in page
-    assert "Tỷ lệ hỗ trợ từ 0 đến 100 %." in page
+    assert "Tỷ lệ hỗ trợ từ 0% đến 100%." in page
     assert db.session.scalar(select(func.count(ProgrammeVersion.id))) == 1
     good = {
         **bad,
