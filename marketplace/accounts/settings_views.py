@@ -8,6 +8,7 @@ the pages they feed (/contact, /terms, /privacy and the consent asked again).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import Blueprint, make_response, render_template, url_for
 from flask_babel import gettext as _
@@ -103,8 +104,19 @@ def index():
     return _page()
 
 
-def _done():
-    site_settings.changed()
+def _save(form: Form, act: Callable[[], None], *, name: str, success: str):
+    """Run `act` for the posted `form` (shown again as `name` when invalid); once the page
+    redirects, the settings every page reads are read afresh."""
+    response = perform(
+        act,
+        form=form,
+        rerender=lambda: _page(400, **{name: form}),
+        success=success,
+        next_url=url_for("site_settings.index"),
+    )
+    if response.status_code == 302:
+        site_settings.changed()
+    return response
 
 
 @bp.post("/contact")
@@ -117,16 +129,7 @@ def contact():
             current_user, {f: form[f].data for f in site_settings.CONTACT_FIELDS}
         )
 
-    response = perform(
-        act,
-        form=form,
-        rerender=lambda: _page(400, contact=form),
-        success=_("Đã lưu thông tin liên hệ."),
-        next_url=url_for("site_settings.index"),
-    )
-    if response.status_code == 302:
-        _done()
-    return response
+    return _save(form, act, name="contact", success=_("Đã lưu thông tin liên hệ."))
 
 
 @bp.post("/banner")
@@ -143,16 +146,7 @@ def banner():
             ends_on=form.banner_ends_on.data,
         )
 
-    response = perform(
-        act,
-        form=form,
-        rerender=lambda: _page(400, banner=form),
-        success=_("Đã lưu thông báo."),
-        next_url=url_for("site_settings.index"),
-    )
-    if response.status_code == 302:
-        _done()
-    return response
+    return _save(form, act, name="banner", success=_("Đã lưu thông báo."))
 
 
 @bp.post("/versions")
@@ -166,13 +160,9 @@ def versions():
             current_user, document, form.effective.data, current_versions().get(document, "")
         )
 
-    response = perform(
+    return _save(
+        form,
         act,
-        form=form,
-        rerender=lambda: _page(400, version=form),
+        name="version",
         success=_("Đã công bố phiên bản mới. Người dùng sẽ được hỏi đồng ý lại."),
-        next_url=url_for("site_settings.index"),
     )
-    if response.status_code == 302:
-        _done()
-    return response

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of API v1, generated from the shapes in shapes.py, and its page.
+"""The OpenAPI 3.1 document of API v1, generated from schemas.py and query_schemas.py, and its page.
 
 Response schemas and query parameters come from the pydantic models the views answer
 and read with, so the document cannot drift from what is answered. The same dict is
@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+from marketplace.api import query_schemas
 from marketplace.api import schemas as shapes
 from marketplace.api.params import property_schema
 
@@ -57,7 +58,7 @@ PATH_DESCRIPTIONS = {
 }
 
 
-def _parameters(model: type[shapes.Query], *, path: list[str] = ()) -> list[dict[str, Any]]:
+def _parameters(model: type[query_schemas.Query], *, path: list[str] = ()) -> list[dict[str, Any]]:
     """Describe an operation's query parameters from the model it reads them with."""
     required = set(model.model_json_schema().get("required", []))
     parameters = []
@@ -68,7 +69,7 @@ def _parameters(model: type[shapes.Query], *, path: list[str] = ()) -> list[dict
                 "name": "slug",
                 "in": "path",
                 "required": True,
-                "schema": {"type": "string", "pattern": shapes.SLUG_PATTERN},
+                "schema": {"type": "string", "pattern": query_schemas.SLUG_PATTERN},
                 "description": description,
                 "example": example,
             }
@@ -139,7 +140,7 @@ def _operation(
     description: str,
     ok: tuple[dict[str, Any], str],
     *,
-    query: type[shapes.Query] | None = None,
+    query: type[query_schemas.Query] | None = None,
     path: list[str] = (),
     not_found: str = "",
     example: str,
@@ -171,7 +172,7 @@ def _operation(
     }
 
 
-LIST_PARAMETERS = list(shapes.ListQuery.model_fields)
+LIST_PARAMETERS = list(query_schemas.ListQuery.model_fields)
 
 
 @functools.cache
@@ -207,7 +208,7 @@ def _document() -> dict[str, Any]:
                     "Search and filter published solutions, as the catalogue page does: "
                     "same filters, same sorts, same search.",
                     (_ref(shapes.SolutionList), "One page of solutions."),
-                    query=shapes.ListQuery,
+                    query=query_schemas.ListQuery,
                     example="/solutions?"
                     + urlencode(
                         {"category": "hoa-don-dien-tu", "has_trial": 1, "sort": "price_asc"}
@@ -220,7 +221,7 @@ def _document() -> dict[str, Any]:
                     "Chi tiết giải pháp",
                     "A published solution with its plans, features, rating and vendor.",
                     (_ref(shapes.SolutionDetail), "The solution."),
-                    query=shapes.LangQuery,
+                    query=query_schemas.LangQuery,
                     path=["slug"],
                     not_found="No public solution has this slug.",
                     example="/solutions/hoa-don-dien-tu-song-hong",
@@ -233,7 +234,7 @@ def _document() -> dict[str, Any]:
                     "Active vendors with published solutions, most solutions first; search "
                     "by name, filter by category served and verification.",
                     (_ref(shapes.VendorList), "One page of vendors."),
-                    query=shapes.VendorListQuery,
+                    query=query_schemas.VendorListQuery,
                     example="/vendors?" + urlencode({"verified": 1}),
                 )
             },
@@ -245,7 +246,7 @@ def _document() -> dict[str, Any]:
                     "localities served, median response times to trials and quotes, rating "
                     "across its solutions and one page of its published solutions.",
                     (_ref(shapes.VendorPage), "The vendor."),
-                    query=shapes.VendorQuery,
+                    query=query_schemas.VendorQuery,
                     path=["vendor"],
                     not_found="No active vendor has this slug.",
                     example="/vendors/viettel-hai-phong",
@@ -258,7 +259,7 @@ def _document() -> dict[str, Any]:
                     "Published needs of the province's enterprises, anonymised: title, "
                     "category, area, budget band and deadline; never the enterprise's name.",
                     (_ref(shapes.NeedList), "One page of needs."),
-                    query=shapes.NeedListQuery,
+                    query=query_schemas.NeedListQuery,
                     example="/needs?" + urlencode({"status": "open"}),
                 )
             },
@@ -271,9 +272,9 @@ def _document() -> dict[str, Any]:
                     "fewer than two, more than four or repeated slugs answer 400, fewer "
                     "than two public ones 404.",
                     (_ref(shapes.Compare), "The comparison."),
-                    query=shapes.CompareQuery,
+                    query=query_schemas.CompareQuery,
                     not_found="Fewer than two of the named solutions are public.",
-                    example="/compare?s=" + ",".join(shapes.COMPARE_EXAMPLE),
+                    example="/compare?s=" + ",".join(query_schemas.COMPARE_EXAMPLE),
                 )
             },
             "/categories": {
@@ -282,7 +283,7 @@ def _document() -> dict[str, Any]:
                     "Danh mục",
                     "The category tree with the number of published solutions in each.",
                     (_ref(shapes.CategoryTree), "The category tree."),
-                    query=shapes.LangQuery,
+                    query=query_schemas.LangQuery,
                     example="/categories",
                 )
             },
@@ -293,7 +294,7 @@ def _document() -> dict[str, Any]:
                     "Up to eight categories, solution names and vendors whose words start "
                     "with what is being typed (the last word as a prefix), for a search box.",
                     (_ref(shapes.Suggestions), "The suggestions, best first."),
-                    query=shapes.SuggestQuery,
+                    query=query_schemas.SuggestQuery,
                     example="/suggest?" + urlencode({"q": "hoa don"}),
                 )
             },
@@ -308,7 +309,7 @@ def _document() -> dict[str, Any]:
                         "The counts (`Stats`), or with `include=dashboard` the counts "
                         "and the dashboard (`StatsDashboard`).",
                     ),
-                    query=shapes.StatsQuery,
+                    query=query_schemas.StatsQuery,
                     example="/stats",
                 )
             },

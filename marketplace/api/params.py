@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from marketplace.api.schemas import SLUG_PATTERN, Query
+from marketplace.api.query_schemas import SLUG_PATTERN, Query
 
 Q = TypeVar("Q", bound=Query)
 

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func
 
-from marketplace.api import bp, docs_bp, openapi, ratelimit, serializers
+from marketplace.api import bp, docs_bp, openapi, query_schemas, ratelimit, serializers
 from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
 from marketplace.assessment import figures
@@ -34,7 +34,7 @@ from marketplace.extensions import db
 from marketplace.insights import dashboard as insights_dashboard
 
 CACHE_CONTROL = "public, max-age=60"
-SLUG_RE = re.compile(shapes.SLUG_PATTERN)
+SLUG_RE = re.compile(query_schemas.SLUG_PATTERN)
 
 
 # ---------------------------------------------------------------- responses
@@ -68,7 +68,7 @@ def bad_request(details: dict[str, str], message: str | None = None):
     return error_response(400, message or _("Tham số không hợp lệ."), details)
 
 
-def with_query(model: type[shapes.Query]) -> Callable:
+def with_query(model: type[query_schemas.Query]) -> Callable:
     """Read the view's query parameters through `model` and run it in the language of `lang`.
 
     The language is never the visitor's cookie: answers are public and cached.
@@ -93,18 +93,18 @@ def with_query(model: type[shapes.Query]) -> Callable:
 # ---------------------------------------------------------------- endpoints
 
 
-def _catalog_args(query: shapes.ListQuery) -> dict[str, str]:
+def _catalog_args(query: query_schemas.ListQuery) -> dict[str, str]:
     """The catalogue's own parameters from validated ones (flags as the catalogue reads them)."""
     args = query.model_dump(exclude={"lang"}, exclude_none=True)
     for flag in ("has_trial", "verified"):
         if flag in args:
-            args[flag] = "1" if args[flag] in shapes.TRUE_FLAGS else ""
+            args[flag] = "1" if args[flag] in query_schemas.TRUE_FLAGS else ""
     return {name: str(value) for name, value in args.items()}
 
 
 @bp.get("/solutions")
-@with_query(shapes.ListQuery)
-def list_solutions(query: shapes.ListQuery):
+@with_query(query_schemas.ListQuery)
+def list_solutions(query: query_schemas.ListQuery):
     params = catalog_params.parse_params(
         _catalog_args(query), default_per_page=current_app.config["PER_PAGE"]
     )
@@ -124,8 +124,8 @@ def list_solutions(query: shapes.ListQuery):
 
 
 @bp.get("/solutions/<slug>")
-@with_query(shapes.LangQuery)
-def get_solution(query: shapes.LangQuery, slug: str):
+@with_query(query_schemas.LangQuery)
+def get_solution(query: query_schemas.LangQuery, slug: str):
     solution = public_queries.public_solution(slug) if SLUG_RE.fullmatch(slug) else None
     if solution is None:
         return error_response(404, _("Không tìm thấy giải pháp “%(slug)s”.", slug=slug[:100]))
@@ -133,20 +133,20 @@ def get_solution(query: shapes.LangQuery, slug: str):
 
 
 @bp.get("/vendors")
-@with_query(shapes.VendorListQuery)
-def list_vendors(query: shapes.VendorListQuery):
+@with_query(query_schemas.VendorListQuery)
+def list_vendors(query: query_schemas.VendorListQuery):
     result = vendor_queries.directory(
         q=query.q or "",
         category=query.category or "",
-        verified=query.verified in shapes.TRUE_FLAGS,
+        verified=query.verified in query_schemas.TRUE_FLAGS,
         page=query.page,
     )
     return json_response(serializers.vendor_list(result))
 
 
 @bp.get("/vendors/<slug>")
-@with_query(shapes.VendorQuery)
-def get_vendor(query: shapes.VendorQuery, slug: str):
+@with_query(query_schemas.VendorQuery)
+def get_vendor(query: query_schemas.VendorQuery, slug: str):
     vendor = vendor_queries.vendor_by_slug(slug) if SLUG_RE.fullmatch(slug) else None
     if vendor is None:
         return error_response(404, _("Không tìm thấy nhà cung cấp “%(slug)s”.", slug=slug[:100]))
@@ -157,8 +157,8 @@ def get_vendor(query: shapes.VendorQuery, slug: str):
 
 
 @bp.get("/needs")
-@with_query(shapes.NeedListQuery)
-def list_needs(query: shapes.NeedListQuery):
+@with_query(query_schemas.NeedListQuery)
+def list_needs(query: query_schemas.NeedListQuery):
     from marketplace.needs import queries as needs_queries
 
     filters = needs_queries.NeedFilters(
@@ -175,8 +175,8 @@ def list_needs(query: shapes.NeedListQuery):
 
 
 @bp.get("/compare")
-@with_query(shapes.CompareQuery)
-def compare_solutions(query: shapes.CompareQuery):
+@with_query(query_schemas.CompareQuery)
+def compare_solutions(query: query_schemas.CompareQuery):
     comparison = compare.build_comparison(query.s)
     if not comparison.ready:
         message = _(
@@ -195,8 +195,8 @@ def compare_solutions(query: shapes.CompareQuery):
 
 
 @bp.get("/categories")
-@with_query(shapes.LangQuery)
-def list_categories(query: shapes.LangQuery):
+@with_query(query_schemas.LangQuery)
+def list_categories(query: query_schemas.LangQuery):
     counts = dict(
         db.session.execute(
             queries.solutions_with_vendor()
@@ -209,9 +209,9 @@ def list_categories(query: shapes.LangQuery):
 
 
 @bp.get("/suggest")
-@with_query(shapes.SuggestQuery)
-def suggest(query: shapes.SuggestQuery):
-    q = query.q[: shapes.MAX_QUERY]
+@with_query(query_schemas.SuggestQuery)
+def suggest(query: query_schemas.SuggestQuery):
+    q = query.q[: query_schemas.MAX_QUERY]
     items = []
     for found in search_words.suggest(q, lang=query.lang):
         if found.kind == "solution":
@@ -225,8 +225,8 @@ def suggest(query: shapes.SuggestQuery):
 
 
 @bp.get("/stats")
-@with_query(shapes.StatsQuery)
-def stats(query: shapes.StatsQuery):
+@with_query(query_schemas.StatsQuery)
+def stats(query: query_schemas.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
     if query.include == "dashboard":
         board = serializers.dashboard_json(insights_dashboard.build_dashboard())

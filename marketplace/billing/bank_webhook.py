@@ -25,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.billing import order_status, permissions
 from marketplace.billing import orders as billing_orders
-from marketplace.billing import permissions
 from marketplace.billing.errors import BillingError
 from marketplace.billing.models import (
     NEEDS_REVIEW,
@@ -136,7 +136,7 @@ def receive(fields: dict[str, Any]) -> str:
     note.status, order = _match(note)
     note.order_id = order.id if order is not None else None
     if note.status == N.MATCHED:
-        paid = billing_orders.mark_paid(
+        paid = order_status.mark_paid(
             None,
             order,
             reference=note.reference,
@@ -196,7 +196,7 @@ def resolve(actor: User, note: BankNotification, *, note_text: str, pay_order: b
         order = note.order
         if order is None:
             raise BillingError(_("Thông báo này không gắn với đơn hàng nào."), field="pay_order")
-        billing_orders.confirm_payment(
+        order_status.confirm_payment(
             actor,
             order,
             reference=note.reference,

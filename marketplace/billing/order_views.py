@@ -20,8 +20,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.billing import bank_accounts, bank_webhook, bp, permissions, queries, tasks, vietqr
-from marketplace.billing import orders as billing_orders
+from marketplace.billing import (
+    bank_accounts,
+    bank_webhook,
+    bp,
+    order_status,
+    permissions,
+    queries,
+    tasks,
+    vietqr,
+)
 from marketplace.billing.banks import bank_by_bin, banks
 from marketplace.billing.forms import (
     BankAccountForm,
@@ -123,7 +131,7 @@ def order(order_id: int):
 def cancel_order(order_id: int):
     found = _order_or_404(order_id)
     return perform(
-        lambda: billing_orders.cancel_order(current_user, found),
+        lambda: order_status.cancel_order(current_user, found),
         form=CancelOrderForm(),
         rerender=lambda: _order_page(found, status=400),
         success=_("Đã hủy đơn hàng %(n)s.", n=found.number),
@@ -139,7 +147,7 @@ def confirm_payment(order_id: int):
     permissions.require_payment_confirmer(current_user, found)
     form = ConfirmPaymentForm()
     return perform(
-        lambda: billing_orders.confirm_payment(
+        lambda: order_status.confirm_payment(
             current_user, found, reference=form.reference.data, paid_on=form.paid_on_date
         ),
         form=form,
@@ -156,10 +164,10 @@ def record_einvoice(order_id: int):
     permissions.require_invoice_recorder(current_user, found)
     form = EInvoiceForm()
     return perform(
-        lambda: billing_orders.record_einvoice(
+        lambda: order_status.record_einvoice(
             current_user,
             found,
-            billing_orders.EInvoice(
+            order_status.EInvoice(
                 number=form.number.data or "",
                 symbol=form.symbol.data or "",
                 issued_on=form.issued_on_date,

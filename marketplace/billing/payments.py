@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace.accounts.models import User
-from marketplace.billing import orders as billing_orders
+from marketplace.billing import order_status
 from marketplace.billing.models import (
     Payment,
     PaymentStatus,
@@ -62,12 +62,12 @@ def set_payment_status(
     if target == P.PAID:
         events.order_paid.send(payment)
         tell_paid(payment)
-        billing_orders.convert_trial(payment.trial, payment.plan)
-        billing_orders.payment_settled(payment)
+        order_status.convert_trial(payment.trial, payment.plan)
+        order_status.payment_settled(payment)
     elif target == P.FAILED:
         tell_failed(payment)
     elif target == P.EXPIRED:
-        billing_orders.payment_expired(payment)
+        order_status.payment_expired(payment)
     return True
 
 

@@ -8,13 +8,13 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.billing import orders as billing_orders
+from marketplace.billing import order_status
 from marketplace.billing.models import Order, OrderStatus, PaymentMethod
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
 
-INVOICE_REMINDER_AFTER = dt.timedelta(days=billing_orders.INVOICE_REMINDER_DAYS)
+INVOICE_REMINDER_AFTER = dt.timedelta(days=order_status.INVOICE_REMINDER_DAYS)
 
 
 def expire_orders(now: dt.datetime) -> int:
@@ -26,7 +26,7 @@ def expire_orders(now: dt.datetime) -> int:
             Order.expires_at <= now,
         )
     ).all()
-    count = sum(1 for order in due if billing_orders.expire_order(order))
+    count = sum(1 for order in due if order_status.expire_order(order))
     db.session.flush()
     return count
 

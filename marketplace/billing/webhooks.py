@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.billing import orders as billing_orders
+from marketplace.billing import order_status
 from marketplace.billing.checkout import apply_session
 from marketplace.billing.errors import unavailable
 from marketplace.billing.models import (
@@ -176,7 +176,7 @@ def _on_charge_refunded(obj: dict[str, Any], event_type: str) -> None:
         select(Payment).where(Payment.stripe_payment_intent_id == intent_id)
     )
     if payment is not None:
-        billing_orders.payment_refunded(payment)
+        order_status.payment_refunded(payment)
 
 
 def _on_subscription(obj: dict[str, Any], event_type: str) -> None:

@@ -1,4 +1,4 @@
-"""The operator's changes to the category tree and each category's feature vocabulary.
+"""The operator's changes to the category tree (the vocabularies are in feature_admin.py).
 
 Listings stay valid through every change: a feature taken out of a vocabulary is retired (its
 values stay on the listings, hidden and no longer compared or asked), never deleted; a category
@@ -18,37 +18,28 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.admin.rules import require_admin
 from marketplace.catalog import search_index
 from marketplace.catalog.content import EXTRA_PREFIX
 from marketplace.catalog.models import (
     Category,
-    FeatureDefinition,
     FeatureKind,
     RevisionStatus,
     Solution,
-    SolutionFeature,
     SolutionRevision,
     SolutionStatus,
 )
 from marketplace.core.audit import record_audit
-from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
-from marketplace.core.permissions import deny
 from marketplace.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_POSITION = 10_000
 YES_NO_TEXT = {"yes": "Có", "no": "Không"}
 
 
 class CategoryError(DomainError):
     """A change of the tree or a vocabulary that would break a rule (shown by its field)."""
-
-
-def _require_admin(actor: User) -> None:
-    if actor is None or getattr(actor, "role", None) != "admin":
-        deny()
 
 
 # ---------------------------------------------------------------- reads
@@ -68,18 +59,6 @@ def counts_by_category() -> dict[int, int]:
             select(Solution.category_id, func.count(Solution.id))
             .where(Solution.category_id.is_not(None))
             .group_by(Solution.category_id)
-        ).all()
-    )
-
-
-def value_counts(category_id: int) -> dict[str, int]:
-    """Return feature key → listings of the category that hold a value for it."""
-    return dict(
-        db.session.execute(
-            select(SolutionFeature.key, func.count(SolutionFeature.id))
-            .join(Solution, Solution.id == SolutionFeature.solution_id)
-            .where(Solution.category_id == category_id)
-            .group_by(SolutionFeature.key)
         ).all()
     )
 
@@ -144,16 +123,17 @@ def reindex_categories(category_ids: list[int]) -> int:
 # ---------------------------------------------------------------- categories
 
 
-def _clean(value: Any) -> str:
+def clean_value(value: Any) -> str:
+    """A form value as stripped text (None → "")."""
     return (value or "").strip() if isinstance(value, str) or value is None else str(value)
 
 
 def _category_values(values: dict[str, Any], category: Category | None) -> dict[str, Any]:
-    name_vi = _clean(values.get("name_vi"))
-    name_en = _clean(values.get("name_en"))
-    slug = _clean(values.get("slug")).lower()
-    description_vi = _clean(values.get("description_vi"))
-    description_en = _clean(values.get("description_en"))
+    name_vi = clean_value(values.get("name_vi"))
+    name_en = clean_value(values.get("name_en"))
+    slug = clean_value(values.get("slug")).lower()
+    description_vi = clean_value(values.get("description_vi"))
+    description_en = clean_value(values.get("description_en"))
     if not name_vi or len(name_vi) > 120:
         raise CategoryError(_("Tên tiếng Việt cần từ 1 đến 120 ký tự."), "name_vi")
     if len(name_en) > 120:
@@ -207,7 +187,7 @@ def _next_category_position() -> int:
 
 def create_category(actor: User, values: dict[str, Any]) -> Category:
     """Add a category (top level, or under an active top-level one)."""
-    _require_admin(actor)
+    require_admin(actor)
     cleaned = _category_values(values, None)
     category = Category(**cleaned, active=True)
     db.session.add(category)
@@ -218,16 +198,21 @@ def create_category(actor: User, values: dict[str, Any]) -> Category:
     return category
 
 
+def apply_changes(item: Any, cleaned: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set on `item` the cleaned values that differ; return (before, changed), empty if none."""
+    changed = {k: v for k, v in cleaned.items() if getattr(item, k) != v}
+    before = {k: getattr(item, k) for k in changed}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    return before, changed
+
+
 def update_category(actor: User, category: Category, values: dict[str, Any]) -> bool:
     """Change a category's names, slug, description, parent or order; False if unchanged."""
-    _require_admin(actor)
-    cleaned = _category_values(values, category)
-    changed = {k: v for k, v in cleaned.items() if getattr(category, k) != v}
+    require_admin(actor)
+    before, changed = apply_changes(category, _category_values(values, category))
     if not changed:
         return False
-    before = {k: getattr(category, k) for k in changed}
-    for key, value in changed.items():
-        setattr(category, key, value)
     db.session.flush()
     record_audit(
         actor,
@@ -244,7 +229,7 @@ def update_category(actor: User, category: Category, values: dict[str, Any]) -> 
 
 def move_category(actor: User, category: Category, direction: str) -> bool:
     """Move a category one place up or down among its siblings."""
-    _require_admin(actor)
+    require_admin(actor)
     siblings = list(
         db.session.scalars(
             select(Category)
@@ -256,10 +241,13 @@ def move_category(actor: User, category: Category, direction: str) -> bool:
             .order_by(Category.position, Category.id)
         )
     )
-    return _move(actor, "category.move", category, siblings, direction, category.name_vi)
+    return move_among(actor, "category.move", category, siblings, direction, category.name_vi)
 
 
-def _move(actor: User, action: str, item: Any, siblings: list, direction: str, label: str) -> bool:
+def move_among(
+    actor: User, action: str, item: Any, siblings: list, direction: str, label: str
+) -> bool:
+    """Move `item` one place up or down among `siblings` (renumbered), audited as `action`."""
     if direction not in ("up", "down"):
         raise CategoryError(_("Lựa chọn không hợp lệ."))
     at = siblings.index(item)
@@ -298,7 +286,7 @@ def retire_category(actor: User, category: Category, target: Category | None) ->
     without subcategories. Features the target's vocabulary lacks become the listing's own
     extra features (label and value kept), so nothing a vendor entered is lost.
     """
-    _require_admin(actor)
+    require_admin(actor)
     if not category.active:
         raise CategoryError(_("Danh mục đã ngừng sử dụng."))
     if any(c.active for c in category.children):
@@ -361,7 +349,7 @@ def retire_category(actor: User, category: Category, target: Category | None) ->
 
 def restore_category(actor: User, category: Category) -> None:
     """Bring a retired category back into the catalogue (empty: its listings stay moved)."""
-    _require_admin(actor)
+    require_admin(actor)
     if category.active:
         raise CategoryError(_("Danh mục đang được sử dụng."))
     if category.parent is not None and not category.parent.active:
@@ -381,7 +369,7 @@ def restore_category(actor: User, category: Category) -> None:
 
 def delete_category(actor: User, category: Category) -> None:
     """Delete a category that never held anything: no listing, revision or subcategory."""
-    _require_admin(actor)
+    require_admin(actor)
     if solution_count(category.id) or _open_revisions_in(category.id):
         raise CategoryError(
             _("Danh mục có giải pháp không thể xóa: hãy ngừng sử dụng và chuyển giải pháp.")
@@ -458,154 +446,3 @@ class _FeatureConverter:
             out.append({"key": f"{EXTRA_PREFIX}{n}", "label": label, "value": value})
             n += 1
         return out
-
-
-# ---------------------------------------------------------------- vocabularies
-
-
-def _feature_values(
-    values: dict[str, Any], category: Category, definition: FeatureDefinition | None
-) -> dict[str, Any]:
-    label_vi = _clean(values.get("label_vi"))
-    label_en = _clean(values.get("label_en"))
-    kind = values.get("kind")
-    if not label_vi or len(label_vi) > 120:
-        raise CategoryError(_("Tên tiếng Việt cần từ 1 đến 120 ký tự."), "label_vi")
-    if len(label_en) > 120:
-        raise CategoryError(_("Tối đa %(n)d ký tự.", n=120), "label_en")
-    if kind not in (FeatureKind.BOOL, FeatureKind.TEXT):
-        raise CategoryError(_("Lựa chọn không hợp lệ."), "kind")
-    cleaned: dict[str, Any] = {"label_vi": label_vi, "label_en": label_en, "kind": str(kind)}
-    if definition is None:
-        key = _clean(values.get("key")).lower()
-        if not key or len(key) > 60 or not KEY_RE.match(key):
-            raise CategoryError(
-                _("Mã chỉ gồm chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ."),
-                "key",
-            )
-        exists = db.session.scalar(
-            select(FeatureDefinition.id).where(
-                FeatureDefinition.category_id == category.id, FeatureDefinition.key == key
-            )
-        )
-        if exists is not None:
-            raise CategoryError(
-                _("Danh mục đã có tính năng với mã này (kể cả tính năng đã ngừng)."), "key"
-            )
-        cleaned["key"] = key
-    elif kind != definition.kind and value_counts(category.id).get(definition.key):
-        raise CategoryError(
-            _("Đã có giải pháp nhập giá trị cho tính năng này: không thể đổi kiểu."), "kind"
-        )
-    return cleaned
-
-
-def add_feature(actor: User, category: Category, values: dict[str, Any]) -> FeatureDefinition:
-    """Add a feature at the end of a category's vocabulary."""
-    _require_admin(actor)
-    if not category.active:
-        raise CategoryError(_("Danh mục đã ngừng sử dụng."))
-    cleaned = _feature_values(values, category, None)
-    position = (
-        db.session.scalar(
-            select(func.max(FeatureDefinition.position)).where(
-                FeatureDefinition.category_id == category.id
-            )
-        )
-        or 0
-    ) + 1
-    definition = FeatureDefinition(category_id=category.id, position=position, **cleaned)
-    db.session.add(definition)
-    db.session.flush()
-    record_audit(
-        actor,
-        "feature.create",
-        definition,
-        label=_feature_label(category, definition),
-        data={"after": cleaned},
-    )
-    return definition
-
-
-def _feature_label(category: Category, definition: FeatureDefinition) -> str:
-    return f"{category.name_vi} › {definition.label_vi}"
-
-
-def update_feature(actor: User, definition: FeatureDefinition, values: dict[str, Any]) -> bool:
-    """Change a feature's labels or type (its key never changes: listings hold values by it)."""
-    _require_admin(actor)
-    category = definition.category
-    cleaned = _feature_values(values, category, definition)
-    changed = {k: v for k, v in cleaned.items() if getattr(definition, k) != v}
-    if not changed:
-        return False
-    before = {k: getattr(definition, k) for k in changed}
-    for key, value in changed.items():
-        setattr(definition, key, value)
-    db.session.flush()
-    record_audit(
-        actor,
-        "feature.update",
-        definition,
-        label=_feature_label(category, definition),
-        data={"before": before, "after": changed},
-    )
-    if not definition.retired and {"label_vi", "label_en"} & changed.keys():
-        reindex_categories([category.id])
-    return True
-
-
-def retire_feature(actor: User, definition: FeatureDefinition) -> None:
-    """Take a feature out of the vocabulary; the listings' values for it are kept."""
-    _require_admin(actor)
-    if definition.retired:
-        raise CategoryError(_("Tính năng đã ngừng sử dụng."))
-    definition.retired_at = utcnow()
-    db.session.flush()
-    record_audit(
-        actor,
-        "feature.retire",
-        definition,
-        label=_feature_label(definition.category, definition),
-        data={"before": {"retired": False}, "after": {"retired": True}},
-    )
-    reindex_categories([definition.category_id])
-
-
-def restore_feature(actor: User, definition: FeatureDefinition) -> None:
-    """Put a retired feature back into the vocabulary (the values kept show again)."""
-    _require_admin(actor)
-    if not definition.retired:
-        raise CategoryError(_("Tính năng đang được sử dụng."))
-    if not definition.category.active:
-        raise CategoryError(_("Danh mục đã ngừng sử dụng."))
-    definition.retired_at = None
-    db.session.flush()
-    record_audit(
-        actor,
-        "feature.restore",
-        definition,
-        label=_feature_label(definition.category, definition),
-        data={"before": {"retired": True}, "after": {"retired": False}},
-    )
-    reindex_categories([definition.category_id])
-
-
-def move_feature(actor: User, definition: FeatureDefinition, direction: str) -> bool:
-    """Move a feature one place up or down in its vocabulary (the comparison's row order)."""
-    _require_admin(actor)
-    siblings = list(
-        db.session.scalars(
-            select(FeatureDefinition)
-            .where(FeatureDefinition.category_id == definition.category_id)
-            .order_by(FeatureDefinition.position, FeatureDefinition.id)
-        )
-    )
-    return _move(
-        actor,
-        "feature.move",
-        definition,
-        siblings,
-        direction,
-        _feature_label(definition.category, definition),
-    )

@@ -1,13 +1,16 @@
 """The console's category pages (/admin/categories): the tree, each category and its
-feature vocabulary. Thin: the rules are in `category_admin`."""
+feature vocabulary. Thin: the rules are in `category_admin` and `feature_admin`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.catalog import category_admin
+from marketplace.catalog import category_admin, feature_admin
 from marketplace.catalog.category_forms import CategoryForm, FeatureForm, MoveForm, RetireForm
 from marketplace.catalog.models import Category, FeatureDefinition
 from marketplace.core import pagecache
@@ -33,8 +36,14 @@ def _feature(category: Category, feature_id: int) -> FeatureDefinition:
     return definition
 
 
-def _committed(response):
-    """Renew the content stamp once a change is committed (kept pages, search intents)."""
+def _vocabulary_url(category_id: int) -> str:
+    return url_for("category_admin.edit", category_id=category_id) + "#vocabulary"
+
+
+def _perform(act: Callable[[], Any], **options: Any):
+    """Run `act` through `perform`; once it redirects (the change is committed), renew the
+    content stamp (kept pages, search intents)."""
+    response = perform(act, **options)
     if response.status_code in (302, 303):
         pagecache.content_changed()
     return response
@@ -83,7 +92,7 @@ def new():
     def act():
         created.append(category_admin.create_category(current_user, form.values()))
 
-    response = perform(
+    response = _perform(
         act,
         form=form,
         rerender=rerender,
@@ -92,7 +101,7 @@ def new():
     )
     if created and response.status_code == 302:
         response = redirect(url_for("category_admin.edit", category_id=created[0].id))
-    return _committed(response)
+    return response
 
 
 def _edit_page(category: Category, status: int = 200, **forms):
@@ -110,7 +119,7 @@ def _edit_page(category: Category, status: int = 200, **forms):
         retire_form=retire_form,
         move_form=MoveForm(),
         features=list(category.features),
-        value_counts=category_admin.value_counts(category.id),
+        value_counts=feature_admin.value_counts(category.id),
         solutions=category_admin.solution_count(category.id),
     )
     return make_response(body, status)
@@ -124,14 +133,12 @@ def edit(category_id: int):
         return _edit_page(category)
     form = CategoryForm()
     _parent_choices(form, category)
-    return _committed(
-        perform(
-            lambda: category_admin.update_category(current_user, category, form.values()),
-            form=form,
-            rerender=lambda: _edit_page(category, 400, form=form),
-            success=_("Đã lưu danh mục."),
-            next_url=url_for("category_admin.edit", category_id=category.id),
-        )
+    return _perform(
+        lambda: category_admin.update_category(current_user, category, form.values()),
+        form=form,
+        rerender=lambda: _edit_page(category, 400, form=form),
+        success=_("Đã lưu danh mục."),
+        next_url=url_for("category_admin.edit", category_id=category.id),
     )
 
 
@@ -140,14 +147,12 @@ def edit(category_id: int):
 def move(category_id: int):
     category = _category(category_id)
     form = MoveForm()
-    return _committed(
-        perform(
-            lambda: category_admin.move_category(current_user, category, form.direction.data),
-            form=form,
-            rerender=lambda: redirect(url_for("category_admin.index")),
-            success=_("Đã đổi thứ tự."),
-            next_url=url_for("category_admin.index"),
-        )
+    return _perform(
+        lambda: category_admin.move_category(current_user, category, form.direction.data),
+        form=form,
+        rerender=lambda: redirect(url_for("category_admin.index")),
+        success=_("Đã đổi thứ tự."),
+        next_url=url_for("category_admin.index"),
     )
 
 
@@ -164,14 +169,12 @@ def retire(category_id: int):
         moved = category_admin.retire_category(current_user, category, target)
         return moved
 
-    return _committed(
-        perform(
-            act,
-            form=form,
-            rerender=lambda: _edit_page(category, 400, retire_form=form),
-            success=_("Đã ngừng sử dụng danh mục."),
-            next_url=url_for("category_admin.edit", category_id=category.id),
-        )
+    return _perform(
+        act,
+        form=form,
+        rerender=lambda: _edit_page(category, 400, retire_form=form),
+        success=_("Đã ngừng sử dụng danh mục."),
+        next_url=url_for("category_admin.edit", category_id=category.id),
     )
 
 
@@ -179,12 +182,10 @@ def retire(category_id: int):
 @admin_required
 def restore(category_id: int):
     category = _category(category_id)
-    return _committed(
-        perform(
-            lambda: category_admin.restore_category(current_user, category),
-            success=_("Đã khôi phục danh mục."),
-            next_url=url_for("category_admin.edit", category_id=category.id),
-        )
+    return _perform(
+        lambda: category_admin.restore_category(current_user, category),
+        success=_("Đã khôi phục danh mục."),
+        next_url=url_for("category_admin.edit", category_id=category.id),
     )
 
 
@@ -192,13 +193,11 @@ def restore(category_id: int):
 @admin_required
 def delete(category_id: int):
     category = _category(category_id)
-    return _committed(
-        perform(
-            lambda: category_admin.delete_category(current_user, category),
-            success=_("Đã xóa danh mục."),
-            next_url=url_for("category_admin.index"),
-            error_url=url_for("category_admin.edit", category_id=category.id),
-        )
+    return _perform(
+        lambda: category_admin.delete_category(current_user, category),
+        success=_("Đã xóa danh mục."),
+        next_url=url_for("category_admin.index"),
+        error_url=url_for("category_admin.edit", category_id=category.id),
     )
 
 
@@ -207,14 +206,12 @@ def delete(category_id: int):
 def add_feature(category_id: int):
     category = _category(category_id)
     form = FeatureForm()
-    return _committed(
-        perform(
-            lambda: category_admin.add_feature(current_user, category, form.values()),
-            form=form,
-            rerender=lambda: _edit_page(category, 400, feature_form=form),
-            success=_("Đã thêm tính năng."),
-            next_url=url_for("category_admin.edit", category_id=category.id) + "#vocabulary",
-        )
+    return _perform(
+        lambda: feature_admin.add_feature(current_user, category, form.values()),
+        form=form,
+        rerender=lambda: _edit_page(category, 400, feature_form=form),
+        success=_("Đã thêm tính năng."),
+        next_url=_vocabulary_url(category.id),
     )
 
 
@@ -232,21 +229,19 @@ def edit_feature(category_id: int, feature_id: int):
                 category=category,
                 definition=definition,
                 form=form,
-                values=category_admin.value_counts(category.id).get(definition.key, 0),
+                values=feature_admin.value_counts(category.id).get(definition.key, 0),
             ),
             status,
         )
 
     if not category_admin_submitted():
         return page()
-    return _committed(
-        perform(
-            lambda: category_admin.update_feature(current_user, definition, form.values()),
-            form=form,
-            rerender=lambda: page(400),
-            success=_("Đã lưu tính năng."),
-            next_url=url_for("category_admin.edit", category_id=category.id) + "#vocabulary",
-        )
+    return _perform(
+        lambda: feature_admin.update_feature(current_user, definition, form.values()),
+        form=form,
+        rerender=lambda: page(400),
+        success=_("Đã lưu tính năng."),
+        next_url=_vocabulary_url(category.id),
     )
 
 
@@ -254,12 +249,10 @@ def edit_feature(category_id: int, feature_id: int):
 @admin_required
 def retire_feature(category_id: int, feature_id: int):
     definition = _feature(_category(category_id), feature_id)
-    return _committed(
-        perform(
-            lambda: category_admin.retire_feature(current_user, definition),
-            success=_("Đã ngừng sử dụng tính năng. Giá trị đã nhập vẫn được giữ."),
-            next_url=url_for("category_admin.edit", category_id=category_id) + "#vocabulary",
-        )
+    return _perform(
+        lambda: feature_admin.retire_feature(current_user, definition),
+        success=_("Đã ngừng sử dụng tính năng. Giá trị đã nhập vẫn được giữ."),
+        next_url=_vocabulary_url(category_id),
     )
 
 
@@ -267,12 +260,10 @@ def retire_feature(category_id: int, feature_id: int):
 @admin_required
 def restore_feature(category_id: int, feature_id: int):
     definition = _feature(_category(category_id), feature_id)
-    return _committed(
-        perform(
-            lambda: category_admin.restore_feature(current_user, definition),
-            success=_("Đã khôi phục tính năng."),
-            next_url=url_for("category_admin.edit", category_id=category_id) + "#vocabulary",
-        )
+    return _perform(
+        lambda: feature_admin.restore_feature(current_user, definition),
+        success=_("Đã khôi phục tính năng."),
+        next_url=_vocabulary_url(category_id),
     )
 
 
@@ -281,13 +272,11 @@ def restore_feature(category_id: int, feature_id: int):
 def move_feature(category_id: int, feature_id: int):
     definition = _feature(_category(category_id), feature_id)
     form = MoveForm()
-    back = url_for("category_admin.edit", category_id=category_id) + "#vocabulary"
-    return _committed(
-        perform(
-            lambda: category_admin.move_feature(current_user, definition, form.direction.data),
-            form=form,
-            rerender=lambda: redirect(back),
-            success=_("Đã đổi thứ tự."),
-            next_url=back,
-        )
+    back = _vocabulary_url(category_id)
+    return _perform(
+        lambda: feature_admin.move_feature(current_user, definition, form.direction.data),
+        form=form,
+        rerender=lambda: redirect(back),
+        success=_("Đã đổi thứ tự."),
+        next_url=back,
     )

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.catalog import category_admin
+from marketplace.catalog import category_admin, feature_admin
 from marketplace.catalog.models import Category, FeatureDefinition
 from marketplace.core import site_settings
 from marketplace.core.clock import local_today
@@ -57,7 +57,7 @@ def seed_subcategory() -> None:
             admin, {**SUBCATEGORY, "parent_id": parent.id if parent else None}
         )
         for key, kind, label_vi, label_en in SUBCATEGORY_FEATURES:
-            category_admin.add_feature(
+            feature_admin.add_feature(
                 admin,
                 category,
                 {"key": key, "kind": kind, "label_vi": label_vi, "label_en": label_en},
@@ -85,5 +85,5 @@ def seed_settings() -> None:
         .where(Category.slug == slug, FeatureDefinition.key == key)
     )
     if feature is not None and not feature.retired:
-        category_admin.retire_feature(admin, feature)
+        feature_admin.retire_feature(admin, feature)
     db.session.flush()

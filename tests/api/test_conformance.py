@@ -20,7 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from marketplace.api import openapi
-from marketplace.api.schemas import COMPARE_EXAMPLE
+from marketplace.api.query_schemas import COMPARE_EXAMPLE
 from marketplace.catalog.content import FeatureInput, PlanInput
 from marketplace.extensions import db
 from tests import factories

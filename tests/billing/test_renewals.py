@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from marketplace.billing import orders, periods, renewals
+from marketplace.billing import order_status, orders, periods, renewals
 from marketplace.billing.models import Order, OrderSource, ServicePeriod
 from marketplace.catalog.content import PlanInput
 from marketplace.core.audit import AuditLog
@@ -30,7 +30,9 @@ def account(vendor):
 def pay(order: Order, paid_on: dt.date) -> Order:
     """Mark a transfer order paid on `paid_on` (as the bank webhook would)."""
     with current_app.test_request_context():
-        assert orders.mark_paid(None, order, reference=f"FT{order.id}", paid_on=paid_on, via="bank")
+        assert order_status.mark_paid(
+            None, order, reference=f"FT{order.id}", paid_on=paid_on, via="bank"
+        )
         db.session.commit()
     return order
 

@@ -428,19 +428,19 @@ def test_without_the_insights_receiver_a_payment_is_not_counted(app, enterprise,
 
 
 def test_a_paid_transfer_order_counts_a_purchase_through_the_event(app, enterprise, vendor):
-    from marketplace.billing import orders as billing_orders
+    from marketplace.billing import order_status
 
     solution = factories.make_solution(vendor)
     factories.confirm_bank_account(vendor)
     order = factories.make_transfer_order(enterprise, solution.plans[0])
     with app.test_request_context(), recorded(events.order_paid) as seen:
-        assert billing_orders.mark_paid(None, order, reference="FT1", via="bank")
+        assert order_status.mark_paid(None, order, reference="FT1", via="bank")
     assert seen == [(order, {})]
     assert counter(solution.id, "purchase") == 1
     with disconnected(events.order_paid, insights.count_purchase):
         other = factories.make_transfer_order(enterprise, solution.plans[0])
         with app.test_request_context():
-            billing_orders.mark_paid(None, other, reference="FT2", via="bank")
+            order_status.mark_paid(None, other, reference="FT2", via="bank")
     assert counter(solution.id, "purchase") == 1
 
 

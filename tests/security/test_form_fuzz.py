@@ -1022,14 +1022,14 @@ ADMIN_FORMS = [
 def console_category(world):
     """An empty category (and one feature) of its own, so no listing moves while fuzzing."""
     from marketplace.accounts.models import User
-    from marketplace.catalog import category_admin
+    from marketplace.catalog import category_admin, feature_admin
 
     with world.app.test_request_context():
         admin = db.session.scalar(select(User).where(User.email == "admin@demo.vn"))
         category = category_admin.create_category(
             admin, {"name_vi": "Thử nghiệm", "slug": "thu-nghiem-fuzz"}
         )
-        feature = category_admin.add_feature(
+        feature = feature_admin.add_feature(
             admin, category, {"key": "thu", "label_vi": "Thử", "kind": "bool"}
         )
         db.session.commit()
