@@ -1126,7 +1126,7 @@ def test_console_category_lifecycle(world, data):
     """Each example makes a fresh empty category with one feature, then posts the lifecycle
     forms in an order of its own (retire before restore, delete before anything, ...)."""
     from marketplace.accounts.models import User
-    from marketplace.catalog import category_admin
+    from marketplace.catalog import category_admin, feature_admin
     from marketplace.catalog.models import Category
 
     with world.app.test_request_context():
@@ -1135,7 +1135,7 @@ def test_console_category_lifecycle(world, data):
         category = category_admin.create_category(
             admin, {"name_vi": "Vòng đời", "slug": f"vong-doi-{made}"}
         )
-        feature = category_admin.add_feature(
+        feature = feature_admin.add_feature(
             admin, category, {"key": "co", "label_vi": "Có", "kind": "bool"}
         )
         db.session.commit()
