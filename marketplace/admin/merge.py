@@ -33,11 +33,12 @@ from sqlalchemy import Table, and_, delete, func, select, true, update
 from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Organization, User
-from marketplace.admin.rules import ConsoleError, require_admin
+from marketplace.admin.rules import ConsoleError
 from marketplace.catalog.models import Solution
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.permissions import require_admin
 from marketplace.core.text import clean_reason
 from marketplace.extensions import db
 

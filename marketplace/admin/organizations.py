@@ -38,13 +38,12 @@ from marketplace.admin.rules import (
     changed_fields,
     page_of_ids,
     quick_fold,
-    require_admin,
 )
 from marketplace.billing.models import Order
 from marketplace.catalog.models import Solution
 from marketplace.core import events, geography
 from marketplace.core.audit import record_audit
-from marketplace.core.permissions import deny
+from marketplace.core.permissions import deny, require_admin
 from marketplace.core.text import clean_reason, fold
 from marketplace.extensions import db
 from marketplace.reviews.models import Review

@@ -44,12 +44,11 @@ from marketplace.admin.rules import (
     changed_fields,
     page_of_ids,
     quick_fold,
-    require_admin,
 )
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
-from marketplace.core.permissions import deny
+from marketplace.core.permissions import deny, require_admin
 from marketplace.core.text import clean_reason, fold
 from marketplace.core.urls import path_for
 from marketplace.extensions import db

@@ -1,5 +1,5 @@
-"""What every console service shares: the administrator gate, the error, before/after diffs
-and a page of rows filtered in Python (the folded searches)."""
+"""What every console service shares: the error, before/after diffs and a page of rows
+filtered in Python (the folded searches). The administrator gate is core.permissions.require_admin."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from marketplace.accounts.models import Role
 from marketplace.core.errors import DomainError
-from marketplace.core.permissions import require
 from marketplace.core.text import fold
 
 PER_PAGE = 25
@@ -19,11 +17,6 @@ PER_PAGE = 25
 
 class ConsoleError(DomainError):
     """An administrator's action broke a rule; `field` names the form field it belongs to."""
-
-
-def require_admin(actor: Any) -> None:
-    """Refuse (403) anyone but a signed-in administrator."""
-    require(bool(getattr(actor, "is_authenticated", False)) and actor.role == Role.ADMIN)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

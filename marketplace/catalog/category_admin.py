@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.admin.rules import require_admin
 from marketplace.catalog import search_index
 from marketplace.catalog.content import EXTRA_PREFIX
 from marketplace.catalog.models import (
@@ -31,6 +30,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.audit import record_audit
 from marketplace.core.errors import DomainError
+from marketplace.core.permissions import require_admin
 from marketplace.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

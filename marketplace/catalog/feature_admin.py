@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.admin.rules import require_admin
 from marketplace.catalog.category_admin import (
     CategoryError,
     apply_changes,
@@ -32,6 +31,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
+from marketplace.core.permissions import require_admin
 from marketplace.extensions import db
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")

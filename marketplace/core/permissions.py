@@ -25,6 +25,13 @@ def require(allowed: bool, *, hide: bool = False) -> None:
         deny(hide=hide)
 
 
+def require_admin(actor: object) -> None:
+    """Refuse (403) anyone but a signed-in administrator (the console's services)."""
+    require(
+        bool(getattr(actor, "is_authenticated", False)) and getattr(actor, "role", None) == "admin"
+    )
+
+
 def role_required(*roles: str) -> Callable[[F], F]:
     """Let only signed-in users with one of `roles` into the view."""
 

@@ -62,7 +62,7 @@ DYNAMIC_ACTIONS: dict[str, set[str]] = {
 
 # "path:function:expression" of an object the reader cannot type → its table(s).
 DYNAMIC_OBJECTS: dict[str, set[str]] = {
-    "catalog/category_admin.py:_move:item": {"categories", "feature_definitions"},
+    "catalog/category_admin.py:move_among:item": {"categories", "feature_definitions"},
     # `for solution in …`: the listings of the retired category.
     "catalog/category_admin.py:retire_category:solution": {"solutions"},
     # `request.organization` of an unannotated verification request.
