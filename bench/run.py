@@ -51,6 +51,7 @@ TARGETS = {
     "catalog_ratio": 0.40,  # catalogue req/s ≥ 0.40 × baseline
     "broad_p95_ms": 50.0,
     "selective_p95_ms": 10.0,
+    "suggest_p95_ms": 20.0,  # /api/v1/suggest, as typed
     "max_queries": 8,  # solution and compare pages
     "generation_s": 180.0,
 }
@@ -104,7 +105,13 @@ def _anonymous_scenarios(inputs: dict[str, Any], q) -> list[tuple[str, str, str]
         ("solution", "solution page", "/solutions/" + inputs["solution"]),
         ("compare", "compare 4 solutions", "/compare?s=" + ",".join(inputs["compare"])),
         ("api_list", "API /api/v1/solutions", "/api/v1/solutions"),
+        ("suggest", f"API suggest “{SUGGEST_PREFIX}”", "/api/v1/suggest?q=" + q(SUGGEST_PREFIX)),
     ]  # fmt: skip
+
+
+# What a buyer has typed when the first suggestions show: two words and a letter.
+SUGGEST_PREFIX = "hoa don d"
+SUGGEST_DISTINCT = 300
 
 
 # ---------------------------------------------------------------- data
@@ -273,6 +280,78 @@ def measure_queries(
             db.session.remove()
             db.engine.dispose()
     return results
+
+
+def suggest_prefixes(app, count: int) -> list[str]:
+    """Return `count` distinct prefixes as buyers type them, from published solutions' names:
+    one to three words (folded or accented, alternately), the last one cut after 1–4 letters."""
+    import random
+
+    import sqlalchemy as sa
+
+    from marketplace.catalog.models import Solution, SolutionStatus
+    from marketplace.core.text import fold
+    from marketplace.extensions import db
+
+    rng = random.Random(2026)
+    with app.app_context():
+        names = db.session.scalars(
+            sa.select(Solution.name)
+            .where(Solution.status == SolutionStatus.PUBLISHED)
+            .order_by(Solution.id)
+            .limit(5000)
+        ).all()
+    seen: set[str] = set()
+    out: list[str] = []
+    for _ in range(count * 50):
+        if len(out) >= count or not names:
+            break
+        words = rng.choice(names).split()
+        start = rng.randrange(len(words))
+        taken = words[start : start + rng.randint(1, 3)]
+        last = taken[-1][: rng.randint(1, 4)]
+        text = " ".join([*taken[:-1], last])
+        if rng.random() < 0.5:
+            text = fold(text)
+        if len(text.replace(" ", "")) >= 2 and text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(text)
+    return out
+
+
+def measure_suggest(env: dict[str, str], count: int) -> dict[str, Any]:
+    """Ask /api/v1/suggest once for each of `count` distinct prefixes, in this process: what
+    typing costs when nothing was asked before (the answer is not kept on the server)."""
+    os.environ.update(env)
+    from marketplace import create_app
+
+    app = create_app({"PAGE_CACHE_SECONDS": 0})
+    client = app.test_client()
+    prefixes = suggest_prefixes(app, count)
+    client.get("/api/v1/suggest?q=" + quote("ho"))  # the vocabulary and category lists
+    times = []
+    found = 0
+    for text in prefixes:
+        started = time.perf_counter()
+        response = client.get("/api/v1/suggest?q=" + quote(text))
+        times.append((time.perf_counter() - started) * 1000)
+        found += bool(response.get_json().get("items"))
+    times.sort()
+    with app.app_context():
+        from marketplace.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    result = {
+        "prefixes": len(prefixes),
+        "with_items": found,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "max_ms": round(times[-1], 1),
+    }
+    print(f"  suggest: {result['prefixes']} distinct prefixes ({found} with suggestions), "
+          f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms")  # fmt: skip
+    return result
 
 
 # ---------------------------------------------------------------- gunicorn and load
@@ -462,6 +541,16 @@ def evaluate(rows: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[dict
             p95 = rows[key]["p95_ms"]
             check(f"{key.replace('_', ' ')} p95", f"{p95:.1f} ms", f"≤ {TARGETS[limit]:.0f} ms",
                   p95 <= TARGETS[limit], True)  # fmt: skip
+    if "suggest" in rows and "p95_ms" in rows["suggest"]:
+        p95 = rows["suggest"]["p95_ms"]
+        check("suggest p95 (one prefix, under load)", f"{p95:.1f} ms",
+              f"≤ {TARGETS['suggest_p95_ms']:.0f} ms", p95 <= TARGETS["suggest_p95_ms"])  # fmt: skip
+    distinct = meta.get("suggest_distinct")
+    if distinct:
+        p95 = distinct["p95_ms"]
+        check(f"suggest p95 ({distinct['prefixes']} distinct prefixes, in process)",
+              f"{p95:.1f} ms", f"≤ {TARGETS['suggest_p95_ms']:.0f} ms",
+              p95 <= TARGETS["suggest_p95_ms"])  # fmt: skip
     for key in ("solution", "compare"):
         if key in rows and "sql" in rows[key]:
             worst = max(rows[key]["sql"], rows[key]["sql_cold"])
@@ -528,6 +617,9 @@ def main(argv: list[str] | None = None) -> int:
     env = app_environment(url)
     print("== SQL per request (in process, Flask test client, page cache off)")
     counts = measure_queries(env, pages)
+    if not args.only or "suggest" in args.only.split(","):
+        print("== suggestions as typed (in process, distinct prefixes)")
+        meta["suggest_distinct"] = measure_suggest(env, SUGGEST_DISTINCT)
     for key, data in counts.items():
         if "results" in data:
             labels[key] += f" ({data['results']:,} results)"
@@ -579,6 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         "generation_timings_s": meta["timings_s"],
         "data_reused": meta.get("reused", False),
         "inputs": meta["inputs"],
+        "suggest_distinct": meta.get("suggest_distinct"),
         "settings": {
             "workers": args.workers,
             "worker_class": "sync",

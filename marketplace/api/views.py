@@ -213,7 +213,13 @@ def list_categories(query: query_schemas.LangQuery):
 def suggest(query: query_schemas.SuggestQuery):
     q = query.q[: query_schemas.MAX_QUERY]
     items = []
-    for found in search_words.suggest(q, lang=query.lang):
+    # The same for every visitor: kept with the catalogue's counts (content stamp and timer),
+    # so a prefix many buyers type costs the database once.
+    typed = search_words.phrase(q[:200])
+    found_all = queries.cached_value(
+        ("suggest", query.lang, typed), lambda: search_words.suggest(q, lang=query.lang)
+    )
+    for found in found_all:
         if found.kind == "solution":
             url = url_for("catalog.solution", slug=found.slug)
         elif found.kind == "category":
