@@ -147,6 +147,33 @@ def test_suggest_answers_names_categories_and_vendors(demo_catalogue, client):
     )
 
 
+def test_a_typed_prefix_is_answered_from_the_cache_until_the_content_changes(
+    demo_catalogue, app_factory, count_queries, tmp_path
+):
+    # Two apps on one host's stamp: one answers, the other commits the change.
+    stamp = str(tmp_path / "content.stamp")
+    cached = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp).test_client()
+    writer = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp)
+    first = cached.get("/api/v1/suggest?q=hoa+don+d").get_json()["items"]
+    assert ("solution", "Hóa đơn điện tử Hồng Hà") in [(i["kind"], i["label"]) for i in first]
+    with count_queries() as again:
+        assert cached.get("/api/v1/suggest?q=hoa+don+d").get_json()["items"] == first
+    assert again.count == 0
+    # Another language is another answer, not the cached Vietnamese one.
+    english = cached.get("/api/v1/suggest?q=hoa+don+d&lang=en").get_json()["items"]
+    assert ("category", "E-invoicing") in [(i["kind"], i["label"]) for i in english]
+    # A suspension renews the content stamp: the next answer no longer offers the listing.
+    with writer.app_context():
+        listing = db.session.scalar(
+            select(Solution).where(Solution.name == "Hóa đơn điện tử Hồng Hà")
+        )
+        listing.status = "suspended"
+        db.session.commit()
+        db.session.remove()
+    after = cached.get("/api/v1/suggest?q=hoa+don+d").get_json()["items"]
+    assert "Hóa đơn điện tử Hồng Hà" not in [i["label"] for i in after]
+
+
 def test_suggest_is_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/suggest"]["get"]
