@@ -221,6 +221,7 @@ def measure_queries(
     os.environ.update(env)
     from marketplace import create_app
     from marketplace.catalog import params, queries
+    from marketplace.core import pagecache
 
     app = create_app({"PAGE_CACHE_SECONDS": 0})
     client = app.test_client()
@@ -245,7 +246,7 @@ def measure_queries(
             headers = headers_for(key, env)
             client.get(path, headers=headers)  # compiles the templates: once per process
             with app.app_context():
-                queries.clear_cache()
+                pagecache.forget_public_values()
             runs = []
             for _ in range(4):
                 statements.clear()

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +17,6 @@ from marketplace.catalog import search, search_words
 from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import pagecache
-from marketplace.core.cache import make_store
 from marketplace.extensions import db
 
 
@@ -147,44 +145,6 @@ class CatalogPage:
     @property
     def page(self) -> int:
         return self.params.page
-
-
-# Bounds per process: entries, and their total weight (a list of grouped counts weighs its
-# length), so a burst of distinct searches cannot grow a worker without limit. With
-# REDIS_URL the entries are shared by every host instead (core/cache.py).
-CACHE_MAX_ENTRIES = 512
-CACHE_MAX_WEIGHT = 200_000
-CACHE_EXTENSION_KEY = "catalog_cache"
-
-
-def _cache() -> pagecache.VersionedCache | None:
-    app = current_app._get_current_object()
-    cache = app.extensions.get(CACHE_EXTENSION_KEY)
-    if cache is None:
-        store = make_store(
-            app,
-            "catalog",
-            app.config["CATALOG_CACHE_SECONDS"],
-            max_entries=CACHE_MAX_ENTRIES,
-            max_weight=CACHE_MAX_WEIGHT,
-        )
-        # A committed change anywhere renews the content stamp: entries start afresh.
-        cache = app.extensions[CACHE_EXTENSION_KEY] = pagecache.VersionedCache(app, store)
-    if cache.seconds <= 0:
-        return None
-    return cache
-
-
-def cached_value(key: Any, compute: Callable[[], Any]) -> Any:
-    cache = _cache()
-    return compute() if cache is None else cache.get_or_compute(key, compute)
-
-
-def clear_cache() -> None:
-    """Forget the cached counts and search pages of this process."""
-    cache = current_app.extensions.get(CACHE_EXTENSION_KEY)
-    if cache is not None:
-        cache.clear()
 
 
 @dataclass(frozen=True)
@@ -381,7 +341,9 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     parsed = search.parse_query(params.q) if params.q else None
     if parsed is not None:
         # Deciding the plan runs a few small queries: keep it with the cached counts.
-        search.remember_plan(parsed, cached_value(("plan", parsed), lambda: search.plan(parsed)))
+        search.remember_plan(
+            parsed, pagecache.public_value(("plan", parsed), lambda: search.plan(parsed))
+        )
     edges = _price_edges(params)
     terms = parsed.folded if parsed is not None else None
     filters = (
@@ -394,18 +356,20 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     )
 
     def summary() -> tuple[int, Facets]:
-        groups = cached_value(("groups", terms, edges), lambda: facet_groups(parsed, edges))
+        groups = pagecache.public_value(
+            ("groups", terms, edges), lambda: facet_groups(parsed, edges)
+        )
         return _summarise(groups, params, edges)
 
     # Facets are read, never changed, by the views: one cached copy can serve them all.
-    total, facets = cached_value(("summary", terms, edges, filters), summary)
+    total, facets = pagecache.public_value(("summary", terms, edges, filters), summary)
     ids: list[int] = []
     if (params.page - 1) * params.per_page < total:
         if parsed is None:
             ids = _page_ids(params, None)
         else:
             key = ("page", parsed, tuple(sorted(params.to_args().items())), params.per_page)
-            ids = cached_value(key, lambda: _page_ids(params, parsed))
+            ids = pagecache.public_value(key, lambda: _page_ids(params, parsed))
     return CatalogPage(
         params=params,
         items=_load(ids),

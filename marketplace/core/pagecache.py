@@ -58,6 +58,8 @@ WATCHED_TABLES = frozenset(
         "uploads",
         "reviews",
         "site_settings",
+        # "Chuyển khoản" on a solution page follows the vendor's confirmed account.
+        "vendor_bank_accounts",
     }
 )
 
@@ -150,6 +152,49 @@ class VersionedCache:
 
     def clear(self) -> None:
         self.store.clear()
+
+
+# ---------------------------------------------------------------- public values
+
+# Figures that are the same for every visitor (the catalogue's grouped counts and ranked
+# search ids, suggestions, a vendor's response times and ways to pay), kept under the
+# content stamp for CATALOG_CACHE_SECONDS (0 turns it off, as in the test suite). Bounded
+# per process in entries and weight (a list weighs its length); with REDIS_URL shared by
+# every host (core/cache.py).
+PUBLIC_MAX_ENTRIES = 512
+PUBLIC_MAX_WEIGHT = 200_000
+PUBLIC_EXTENSION_KEY = "catalog_cache"
+
+
+def public_values() -> VersionedCache | None:
+    """Return this app's store of public values, or None when it is turned off."""
+    app = current_app._get_current_object()
+    store = app.extensions.get(PUBLIC_EXTENSION_KEY)
+    if store is None:
+        kept = cache.make_store(
+            app,
+            "catalog",
+            app.config["CATALOG_CACHE_SECONDS"],
+            max_entries=PUBLIC_MAX_ENTRIES,
+            max_weight=PUBLIC_MAX_WEIGHT,
+        )
+        store = app.extensions[PUBLIC_EXTENSION_KEY] = VersionedCache(app, kept)
+    if store.seconds <= 0:
+        return None
+    return store
+
+
+def public_value(key: Any, compute: Callable[[], Any]) -> Any:
+    """Return the value kept under `key` for the current content, computing it when missing."""
+    store = public_values()
+    return compute() if store is None else store.get_or_compute(key, compute)
+
+
+def forget_public_values() -> None:
+    """Forget the public values this process keeps."""
+    store = current_app.extensions.get(PUBLIC_EXTENSION_KEY)
+    if store is not None:
+        store.clear()
 
 
 def content_changed() -> None:

@@ -260,6 +260,29 @@ def test_solution_page_runs_a_constant_number_of_queries(client, vendor, count_q
     assert a.count == b.count <= 10
 
 
+def test_public_figures_are_kept_so_the_solution_page_runs_eight_queries(
+    app_factory, vendor, count_queries, tmp_path
+):
+    """With the public values kept (production), the vendor's response times and way to be
+    paid are read once per content: 8 queries; a confirmed account still shows at once."""
+    stamp = str(tmp_path / "content.stamp")
+    web = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp).test_client()
+    listing = factories.make_solution(
+        vendor, plans=[PlanInput(name="Cơ bản", price_vnd=120_000, period="month")]
+    )
+    url = f"/solutions/{listing.slug}"
+    first = web.get(url).get_data(as_text=True)
+    assert "billing-off-side" in first  # no way to pay yet
+    with count_queries() as again:
+        assert web.get(url).status_code == 200
+    assert again.count <= 8, again.statements
+    writer = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp)
+    with writer.app_context():
+        factories.confirm_bank_account(vendor)
+        db.session.remove()
+    assert "billing-off-side" not in web.get(url).get_data(as_text=True)
+
+
 def test_search_runs_through_the_catalogue_with_facets(client, catalogue):
     response = client.get("/solutions", query_string={"q": "hoa don"})
     listed = names(response)
