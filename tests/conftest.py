@@ -96,6 +96,15 @@ _REFERENCE_ROWS: dict[str, list[dict]] = {}
 EXTRA_TABLES = ["solution_search"]
 
 
+def _reference_sum(conn, name: str) -> str:
+    return conn.execute(
+        text(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY id), '')) FROM {name} t")
+    ).scalar()
+
+
+_REFERENCE_SUMS: dict[str, str] = {}
+
+
 def _keep_reference_rows(url: str) -> None:
     from sqlalchemy import create_engine
 
@@ -104,38 +113,142 @@ def _keep_reference_rows(url: str) -> None:
         for name in ("categories", "feature_definitions"):
             rows = conn.execute(text(f"SELECT * FROM {name} ORDER BY id"))
             _REFERENCE_ROWS[name] = [dict(row._mapping) for row in rows]
+            _REFERENCE_SUMS[name] = _reference_sum(conn, name)
     engine.dispose()
 
 
-def _truncate_all(app) -> None:
-    with app.app_context():
+# One engine per worker database for emptying it between tests (building an app costs more
+# than the emptying itself).
+_CLEANERS: dict[str, Engine] = {}
+
+
+def _truncate_all(url: str) -> None:
+    """Empty the tables a test wrote to (only those: one query finds them), restart every id
+    sequence, and put back the reference rows if the test changed them."""
+    from sqlalchemy import create_engine
+
+    engine = _CLEANERS.get(url)
+    if engine is None:
+        engine = _CLEANERS[url] = create_engine(normalise_database_url(url))
+    names = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+    names += EXTRA_TABLES
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names
+    )
+    with engine.begin() as conn:
+        written = set(conn.execute(text(probe)).scalars())
+        changed = [
+            name
+            for name in ("categories", "feature_definitions")
+            if _REFERENCE_ROWS and _reference_sum(conn, name) != _REFERENCE_SUMS[name]
+        ]
+        # A test leaves a few rows: DELETE takes milliseconds where TRUNCATE takes seconds
+        # (new files for every table and index). Foreign keys are not checked meanwhile
+        # (every table that could point at a deleted row is emptied too).
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for name in sorted(written | set(changed)):
+            conn.execute(text(f'DELETE FROM "{name}"'))
+        # Ids start again at 1, also where a rolled-back insert moved a sequence on.
+        conn.execute(
+            text(
+                "SELECT setval(s, 1, false) FROM ("
+                "SELECT pg_get_serial_sequence(quote_ident(t), 'id') AS s "
+                "FROM unnest(CAST(:names AS text[])) AS t) q WHERE s IS NOT NULL"
+            ),
+            {"names": [n for n in names if "id" in getattr(db.metadata.tables.get(n), "c", ())]},
+        )
+        if changed:
+            for name in ("categories", "feature_definitions"):
+                conn.execute(db.metadata.tables[name].insert(), _REFERENCE_ROWS[name])
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
+                    )
+                )
+
+
+def _seed_demo(url: str) -> None:
+    application = make_test_app(url)
+    result = application.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with application.app_context():
         db.session.remove()
-        names = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
-        tables = ", ".join(f'"{name}"' for name in names + EXTRA_TABLES)
-        if tables:
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-                if _REFERENCE_ROWS:
-                    conn.execute(text("TRUNCATE feature_definitions, categories CASCADE"))
-                    for name in ("categories", "feature_definitions"):
-                        conn.execute(db.metadata.tables[name].insert(), _REFERENCE_ROWS[name])
-                        conn.execute(
-                            text(
-                                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                f"(SELECT max(id) FROM {name}))"
-                            )
-                        )
         db.engine.dispose()
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path) -> str:
-    """A database of this test's own, with every migration applied and no rows."""
+def _drop_postgres_database(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    base = make_url(normalise_database_url(TEST_DATABASE_URL))
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_template, tmp_path_factory, worker_name):
+    """The demo data, as `flask seed-demo` leaves it, seeded once per worker."""
     if IS_POSTGRES:
-        return database_template
+        url = _recreate_postgres_database(TEST_DATABASE_URL, "_demo")
+        upgrade_database(url)
+        _seed_demo(url)
+        yield url
+        _drop_postgres_database(url)
+    else:
+        path = tmp_path_factory.mktemp(f"demo-{worker_name}") / "demo.db"
+        shutil.copyfile(database_template, path)
+        _seed_demo(f"sqlite:///{path}")
+        yield path
+
+
+@pytest.fixture
+def demo_data():
+    """Ask for this fixture to start from a copy of the demo data instead of no rows.
+
+    Seeding takes seconds; a copy of the database seeded once per worker takes milliseconds.
+    Tests of seeding itself still run `seed-demo`.
+    """
+
+
+# PostgreSQL databases copied from the demo template: dropped after their test.
+_DEMO_COPIES: set[str] = set()
+
+
+@pytest.fixture
+def database_url(request, database_template, tmp_path):
+    """A database of this test's own, with every migration applied and no rows (or the demo
+    data, when the test asks for `demo_data`)."""
+    if "demo_data" in request.fixturenames:
+        template = request.getfixturevalue("demo_template")
+        if IS_POSTGRES:
+            from sqlalchemy import create_engine
+
+            base = make_url(normalise_database_url(TEST_DATABASE_URL))
+            name = f"{make_url(template).database}_{len(_DEMO_COPIES) + 1}"
+            admin = create_engine(base, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                conn.execute(
+                    text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
+                )
+            admin.dispose()
+            url = base.set(database=name).render_as_string(hide_password=False)
+            _DEMO_COPIES.add(url)
+            yield url
+            _drop_postgres_database(url)
+            return
+        path = tmp_path / "test.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    if IS_POSTGRES:
+        yield database_template
+        return
     path = tmp_path / "test.db"
     shutil.copyfile(database_template, path)
-    return f"sqlite:///{path}"
+    yield f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -157,8 +270,8 @@ def app_factory(database_url):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
-    if IS_POSTGRES and built:
-        _truncate_all(make_test_app(database_url))
+    if IS_POSTGRES and built and database_url not in _DEMO_COPIES:
+        _truncate_all(database_url)
 
 
 @pytest.fixture

@@ -55,16 +55,10 @@ def _urls(app) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-@pytest.fixture
-def seeded(app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.mark.parametrize(
     "who", ["anonymous", "enterprise@demo.vn", "vendor@demo.vn", "moderator@demo.vn"]
 )
-def test_no_route_answers_500(seeded, web_app, who):
+def test_no_route_answers_500(demo_data, web_app, who):
     client = web_app.test_client()
     if who != "anonymous":
         response = client.post("/auth/login", data={"email": who, "password": "demo-pass-2026"})

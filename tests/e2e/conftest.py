@@ -1,6 +1,6 @@
 """Browser fixtures: the app served on 127.0.0.1 from a real server, and Debian's Chromium.
 
-Each test gets its own migrated database seeded with `seed-demo`, served by werkzeug in
+Each test gets its own copy of the demo data (`seed-demo`, seeded once per worker), served by werkzeug in
 a thread on a free port, with CSRF on (as in production). Chromium is launched headless
 from /usr/bin/chromium; without it the browser tests skip and say why.
 """
@@ -37,11 +37,9 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def live_server(app_factory):
-    """Serve a seeded copy of the app on 127.0.0.1 and yield its base URL."""
+def live_server(demo_data, app_factory):
+    """Serve the app on the demo data on 127.0.0.1 and yield its base URL."""
     app = app_factory(WTF_CSRF_ENABLED=True)
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

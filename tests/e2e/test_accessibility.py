@@ -151,9 +151,7 @@ PAGES = [
 
 
 @pytest.fixture
-def seeded_client(app, web_app):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def seeded_client(demo_data, app, web_app):
     clients = {}
 
     def get(email):

@@ -19,11 +19,9 @@ SECRET = "e2e-bank-hub-secret"
 
 
 @pytest.fixture
-def live_server(app_factory):
-    """The seeded app, with the bank hub's secret set."""
+def live_server(demo_data, app_factory):
+    """The app on the demo data, with the bank hub's secret set."""
     app = app_factory(WTF_CSRF_ENABLED=True, BANK_WEBHOOK_SECRET=SECRET)
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

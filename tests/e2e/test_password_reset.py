@@ -18,11 +18,8 @@ NEW_PASSWORD = "mat-khau-moi-cua-toi-2026"
 
 
 @pytest.fixture
-def mail_app(app_factory):
-    app = app_factory(WTF_CSRF_ENABLED=True, MAIL_SEND_AFTER_REQUEST=True)
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    return app
+def mail_app(demo_data, app_factory):
+    return app_factory(WTF_CSRF_ENABLED=True, MAIL_SEND_AFTER_REQUEST=True)
 
 
 @pytest.fixture

@@ -346,9 +346,7 @@ class World:
 
 
 @pytest.fixture
-def world(app, web_app) -> World:
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def world(demo_data, app, web_app) -> World:
     return World(app, web_app)
 
 
