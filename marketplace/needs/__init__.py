@@ -57,7 +57,16 @@ def init_app(app: Flask) -> None:
 
     audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
 
-    from marketplace.needs import alerts, cli, models, personal_data, presenters, views  # noqa: F401
+    from marketplace.needs import (  # noqa: F401
+        alerts,
+        cli,
+        models,
+        moderation_views,
+        personal_data,
+        presenters,
+        vendor_views,
+        views,
+    )
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.needs_cli)

@@ -20,6 +20,7 @@ from marketplace.catalog.models import Category
 from marketplace.core import geography
 from marketplace.core.forms import DayField, Form, strip
 from marketplace.needs import rules
+from marketplace.needs.models import Proposal
 from marketplace.quotes.forms import parse_int
 from marketplace.quotes.vat import VAT_LABELS
 
@@ -134,6 +135,35 @@ class ProposalForm(Form):
         self.solutions.choices = [(str(s.id), s.name) for s in solutions]
         self.covers.choices = [(str(i), label) for i, label in enumerate(must_haves)]
         self.implementation_days.flags.required = True
+
+    @classmethod
+    def editing(cls, proposal: Proposal, *, solutions=(), must_haves=()) -> ProposalForm:
+        """Return the form filled with a saved proposal, with at least three price lines."""
+        form = cls(
+            formdata=None,
+            solutions=solutions,
+            must_haves=must_haves,
+            data={
+                "solutions": [str(s.id) for s in proposal.solutions],
+                "implementation_days": str(proposal.implementation_days),
+                "trial_offered": proposal.trial_offered,
+                "covers": [str(i) for i in sorted(proposal.covers)],
+                "note": proposal.note,
+                "lines": [
+                    {
+                        "description": line.description,
+                        "quantity": str(line.quantity),
+                        "unit_price": str(line.unit_price_vnd),
+                        "vat": line.vat,
+                        "period": line.period,
+                    }
+                    for line in proposal.lines
+                ],
+            },
+        )
+        while len(form.lines) < 3:
+            form.lines.append_entry()
+        return form
 
     def to_input(self) -> rules.ProposalInput:
         lines = [

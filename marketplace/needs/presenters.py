@@ -3,6 +3,8 @@ anonymised summary."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 
 from marketplace.core import geography
@@ -56,6 +58,12 @@ def budget_band(need: Need) -> str:
 
 def budget_range(need: Need) -> str:
     return f"{format_vnd(need.budget_min_vnd)} – {format_vnd(need.budget_max_vnd)}"
+
+
+def budget_filter_labels(keys: Iterable[str]) -> dict[str, str]:
+    """Return the label of each budget filter key, the keys given in the bands' order."""
+    labels = [str(label) for _limit, label in rules.BUDGET_BANDS] + [str(rules.TOP_BAND)]
+    return dict(zip(keys, labels, strict=True))
 
 
 def export_csv(needs: list[Need], counts: dict[int, int]) -> str:

@@ -1,5 +1,6 @@
-"""Reads of the needs board: the lists and their filters, the category suggestion, the
-comparison's figures, the order of an award and the dashboard's numbers."""
+"""Reads of the needs board: the lists and their filters, the categories and features a need
+names, the category suggestion, the comparison's figures, the order of an award and the
+dashboard's numbers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import Select, func, select
 from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog import queries as catalog_queries
 from marketplace.catalog import search
-from marketplace.catalog.models import Category, Solution
+from marketplace.catalog.models import Category, FeatureDefinition, FeatureKind, Solution
 from marketplace.core import geography
 from marketplace.core.clock import local_today
 from marketplace.core.formatting import current_locale
@@ -145,6 +146,33 @@ def order_of(need: Need) -> Order | None:
         .where(Order.source == OrderSource.NEED, Order.source_id == need.id)
         .order_by(Order.id.desc())
         .limit(1)
+    )
+
+
+# ---------------------------------------------------------------- posting's choices
+
+
+def categories() -> list[Category]:
+    """Return the categories a need may name: parents first, each followed by its children."""
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+    top = [c for c in rows if c.parent_id is None]
+    return [item for parent in top for item in [parent, *parent.children]]
+
+
+def feature_vocabulary(category_id: int | None) -> list[FeatureDefinition]:
+    """Return the category's current yes/no features: the must-haves a proposal covers (✓/✗)."""
+    if not category_id or category_id < 0:
+        return []
+    return list(
+        db.session.scalars(
+            select(FeatureDefinition)
+            .where(
+                FeatureDefinition.category_id == category_id,
+                FeatureDefinition.retired_at.is_(None),
+                FeatureDefinition.kind == FeatureKind.BOOL,
+            )
+            .order_by(FeatureDefinition.position)
+        )
     )
 
 

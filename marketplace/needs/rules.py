@@ -203,26 +203,6 @@ def proposal_prices(lines) -> ProposalPrices:
     )
 
 
-def cheapest(prices: dict[int, ProposalPrices]) -> dict[int, str]:
-    """Return the proposals marked lowest and the row the mark belongs to.
-
-    The catalogue's rule (issue 20): the lowest monthly cost among the proposals with
-    recurring lines ("monthly"); one-time-only proposals compete with each other, by their
-    one-time cost ("one_time"), only when no proposal recurs. A mark needs at least two
-    comparable figures; the first-year total is never marked.
-    """
-    recurring = {k: v.monthly_vnd for k, v in prices.items() if v.monthly_vnd is not None}
-    if recurring:
-        group, row = recurring, "monthly"
-    else:
-        group = {k: v.one_time_vnd for k, v in prices.items() if v.one_time_vnd is not None}
-        row = "one_time"
-    if len(group) < 2:
-        return {}
-    low = min(group.values())
-    return {k: row for k, v in group.items() if v == low}
-
-
 def proposals_visible_to_buyer(deadline: dt.date, today: dt.date) -> bool:
     """Tell whether the enterprise may read the proposals' contents (after the deadline)."""
     return today > deadline

@@ -1,52 +1,66 @@
-"""Needs board pages: the public list, posting, a need's page for each side, the proposal
-form, the comparison, the decisions, the enterprise's list and the moderators' queue."""
+"""Needs board pages of the public and the enterprise: the list, posting, a need's page (for
+every side; the vendor's own actions are in vendor_views, the moderators' in
+moderation_views), answering, closing, the comparison and the decisions."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from marketplace.accounts.roles import allows
 from marketplace.accounts.validation import normalise_phone
-from marketplace.catalog.models import Category, FeatureDefinition, FeatureKind
 from marketplace.core import actions, geography
 from marketplace.core.clock import local_today
 from marketplace.core.errors import DomainError
 from marketplace.core.params import paginate
 from marketplace.core.permissions import deny, role_required
 from marketplace.extensions import db, login_manager
-from marketplace.needs import bp, permissions, presenters, queries, rules, services
+from marketplace.needs import bp, comparison, permissions, presenters, queries, rules, services
 from marketplace.needs.forms import (
     AlertsForm,
     AnswerForm,
     NeedForm,
     ProposalActionForm,
-    ProposalForm,
     QuestionForm,
     ReasonForm,
     TrialFromProposalForm,
 )
 from marketplace.needs.models import Need, NeedStatus, ProposalStatus
-from marketplace.trials.rules import TrialInput, trial_plans
+from marketplace.trials.rules import TrialInput
 
 PER_PAGE = 20
 STAFF = ("moderator", "admin")
+T = TypeVar("T")
 
 
-def _need_or_404(need_id: int) -> Need:
+def need_or_404(need_id: int) -> Need:
+    """Return the need or answer 404."""
     need = queries.get_need(need_id)
     if need is None:
         abort(404)
     return need
 
 
-def _categories() -> list[Category]:
-    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
-    # Parents first, each followed by its children.
-    top = [c for c in rows if c.parent_id is None]
-    return [item for parent in top for item in [parent, *parent.children]]
+def save(form, change: Callable[[], T]) -> tuple[bool, T | None, int | None]:
+    """Run a posted form's change and commit it: return (True, its result, None). When a rule
+    is broken, roll back, put the errors on the form's fields or flash the refusal, and return
+    (False, None, the refusal's status or None)."""
+    try:
+        result = change()
+    except rules.NeedValidationError as err:
+        db.session.rollback()
+        form.attach_errors(err.errors)
+        return False, None, None
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return False, None, err.status
+    db.session.commit()
+    return True, result, None
 
 
 # ---------------------------------------------------------------- the list
@@ -63,16 +77,10 @@ def index():
         filters=filters,
         counts=queries.proposal_counts([n.id for n in pagination.items]),
         full=vendor,
-        categories=_categories(),
+        categories=queries.categories(),
         areas=geography.former_areas(geography.served_province_code()),
         budgets=queries.BUDGET_FILTERS,
-        budget_labels=dict(
-            zip(
-                queries.BUDGET_FILTERS,
-                [str(label) for _limit, label in rules.BUDGET_BANDS] + [str(rules.TOP_BAND)],
-                strict=True,
-            )
-        ),
+        budget_labels=presenters.budget_filter_labels(queries.BUDGET_FILTERS),
         within=queries.DEADLINE_FILTERS,
         alerts_on=queries.alerts_enabled(current_user.organization_id) if vendor else None,
         can_alerts=vendor and allows(current_user, "need.propose"),
@@ -99,40 +107,7 @@ def export_csv():
     )
 
 
-@bp.post("/vendor/needs/alerts")
-@role_required("vendor")
-def alerts():
-    form = AlertsForm()
-    enabled = form.enabled.data == "1"
-    return actions.perform(
-        lambda: services.set_alerts(current_user, enabled=enabled),
-        form=form,
-        rerender=lambda: redirect(url_for("needs.index")),
-        success=_("Đã bật thông báo bài toán mới.")
-        if enabled
-        else _("Đã tắt thông báo bài toán mới."),
-        next_url=url_for("needs.index"),
-    )
-
-
 # ---------------------------------------------------------------- posting
-
-
-def _vocabulary(category_id: int | None) -> list[FeatureDefinition]:
-    """The category's current yes/no features: the must-haves a proposal covers (✓/✗)."""
-    if not category_id or category_id < 0:
-        return []
-    return list(
-        db.session.scalars(
-            select(FeatureDefinition)
-            .where(
-                FeatureDefinition.category_id == category_id,
-                FeatureDefinition.retired_at.is_(None),
-                FeatureDefinition.kind == FeatureKind.BOOL,
-            )
-            .order_by(FeatureDefinition.position)
-        )
-    )
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
@@ -141,11 +116,13 @@ def new():
         return login_manager.unauthorized()
     if not permissions.is_enterprise(current_user):
         deny()
-    categories = _categories()
+    categories = queries.categories()
     form = NeedForm(categories=categories)
     suggested = None
     if form.is_submitted():
-        form = NeedForm(categories=categories, vocabulary=_vocabulary(form.category_id()))
+        form = NeedForm(
+            categories=categories, vocabulary=queries.feature_vocabulary(form.category_id())
+        )
     status = 200
     if request.method == "POST" and form.validate_on_submit():
         if "suggest" in request.form:
@@ -154,24 +131,20 @@ def new():
                 suggested = queries.suggest_category(form.title.data or "", form.problem.data or "")
                 if suggested is not None:
                     form.category.data = str(suggested.id)
-                    form.features.choices = [(f.label, f.label) for f in _vocabulary(suggested.id)]
+                    form.features.choices = [
+                        (f.label, f.label) for f in queries.feature_vocabulary(suggested.id)
+                    ]
                 else:
                     flash(
                         _("Chưa tìm được danh mục phù hợp; bạn có thể tự chọn hoặc để trống."),
                         "info",
                     )
         else:
-            try:
-                need = services.post_need(current_user, form.to_input(), today=local_today())
-            except rules.NeedValidationError as err:
-                db.session.rollback()
-                form.attach_errors(err.errors)
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "danger")
-                status = err.status
-            else:
-                db.session.commit()
+            saved, need, refused = save(
+                form, lambda: services.post_need(current_user, form.to_input(), today=local_today())
+            )
+            status = refused or status
+            if saved:
                 flash(
                     _("Đã gửi bài toán. Kiểm duyệt viên sẽ xem trước khi nhà cung cấp thấy."),
                     "success",
@@ -249,48 +222,35 @@ def _detail_context(need: Need, **forms) -> dict:
     return context
 
 
-def _render_detail(need: Need, status: int = 200, **forms):
+def render_detail(need: Need, status: int = 200, **forms):
+    """Render a need's page, with the given forms (and their errors) in place of blank ones."""
     return render_template("needs/detail.html", **_detail_context(need, **forms)), status
 
 
 @bp.get("/needs/<int:need_id>")
 def detail(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_see(current_user, need)
-    return _render_detail(need)
+    return render_detail(need)
 
 
-def _act(need: Need, form, form_name: str, perform, success: str, next_url: str | None = None):
+def act(need: Need, form, form_name: str, perform, success: str, next_url: str | None = None):
+    """Perform an action posted from a need's page; an invalid form shows the page again."""
     return actions.perform(
         lambda: perform(need, form),
         form=form,
-        rerender=lambda: _render_detail(_need_or_404(need.id), 400, **{form_name: form}),
+        rerender=lambda: render_detail(need_or_404(need.id), 400, **{form_name: form}),
         success=success,
         next_url=next_url or url_for("needs.detail", need_id=need.id),
-    )
-
-
-@bp.post("/needs/<int:need_id>/questions")
-@role_required("vendor")
-def ask(need_id: int):
-    need = _need_or_404(need_id)
-    permissions.require_vendor(current_user, need)
-    return _act(
-        need,
-        QuestionForm(),
-        "question_form",
-        lambda n, f: services.ask_question(current_user, n, body=f.body.data),
-        _("Đã gửi câu hỏi. Câu trả lời sẽ được công khai cho mọi nhà cung cấp."),
-        url_for("needs.detail", need_id=need_id, _anchor="questions"),
     )
 
 
 @bp.post("/needs/<int:need_id>/answer")
 @role_required("enterprise")
 def answer(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_owner(current_user, need)
-    return _act(
+    return act(
         need,
         AnswerForm(),
         "answer_form",
@@ -305,9 +265,9 @@ def answer(need_id: int):
 @bp.post("/needs/<int:need_id>/close")
 @role_required("enterprise")
 def close(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_owner(current_user, need)
-    return _act(
+    return act(
         need,
         ReasonForm(prefix="close"),
         "close_form",
@@ -316,130 +276,22 @@ def close(need_id: int):
     )
 
 
-# ---------------------------------------------------------------- the vendor's proposal
-
-
-def _proposal_form(need: Need, formdata=None):
-    solutions = services.proposable_solutions(current_user.organization_id)
-    own = services.own_proposal(need, current_user.organization_id)
-    if formdata is None and own is not None:
-        form = ProposalForm(
-            formdata=None,
-            solutions=solutions,
-            must_haves=need.must_haves,
-            data={
-                "solutions": [str(s.id) for s in own.solutions],
-                "implementation_days": str(own.implementation_days),
-                "trial_offered": own.trial_offered,
-                "covers": [str(i) for i in sorted(own.covers)],
-                "note": own.note,
-                "lines": [
-                    {
-                        "description": line.description,
-                        "quantity": str(line.quantity),
-                        "unit_price": str(line.unit_price_vnd),
-                        "vat": line.vat,
-                        "period": line.period,
-                    }
-                    for line in own.lines
-                ],
-            },
-        )
-        while len(form.lines) < 3:
-            form.lines.append_entry()
-        return form, own
-    if formdata is None:
-        return ProposalForm(formdata=None, solutions=solutions, must_haves=need.must_haves), own
-    return ProposalForm(solutions=solutions, must_haves=need.must_haves), own
-
-
-@bp.route("/needs/<int:need_id>/proposal", methods=["GET", "POST"])
-@role_required("vendor")
-def proposal(need_id: int):
-    need = _need_or_404(need_id)
-    permissions.require_vendor(current_user, need)
-    if request.method == "GET":
-        form, own = _proposal_form(need)
-        status = 200
-    else:
-        form, own = _proposal_form(need, formdata=request.form)
-        status = 400
-        if form.validate_on_submit():
-            try:
-                services.save_proposal(current_user, need, form.to_input(), today=local_today())
-            except rules.NeedValidationError as err:
-                db.session.rollback()
-                form.attach_errors(err.errors)
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "danger")
-                status = err.status
-            else:
-                db.session.commit()
-                flash(
-                    _("Đã lưu đề xuất. Bạn có thể sửa đến hết ngày %(date)s.",
-                      date=need.deadline.strftime("%d/%m/%Y")),
-                    "success",
-                )  # fmt: skip
-                return redirect(url_for("needs.detail", need_id=need.id))
-    today = local_today()
-    return (
-        render_template(
-            "needs/proposal.html",
-            need=need,
-            form=form,
-            own=own,
-            accepting=need.status == NeedStatus.OPEN
-            and rules.accepts_proposals(need.deadline, today),
-            can_propose=allows(current_user, "need.propose"),
-            buyer=presenters.buyer_label(need, need.show_name),
-        ),
-        status,
-    )
-
-
-@bp.post("/needs/<int:need_id>/proposal/withdraw")
-@role_required("vendor")
-def withdraw(need_id: int):
-    need = _need_or_404(need_id)
-    permissions.require_vendor(current_user, need)
-    return _act(
-        need,
-        ReasonForm(prefix="withdraw"),
-        "withdraw_form",
-        lambda n, f: services.withdraw_proposal(current_user, n),
-        _("Đã rút đề xuất. Đề xuất vẫn được lưu trong lịch sử."),
-    )
-
-
 # ---------------------------------------------------------------- comparing and deciding
-
-
-def _trial_choices(proposal) -> list[tuple[str, str]]:
-    return [
-        (f"{s.id}:{p.id}", f"{s.name} — {p.name} ({p.trial_days} " + _("ngày") + ")")
-        for s in proposal.solutions
-        for p in trial_plans(s)
-    ]
 
 
 @bp.get("/needs/<int:need_id>/compare")
 @role_required("enterprise", *STAFF)
 def compare(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     if not (permissions.is_owner_member(current_user, need) or permissions.is_staff(current_user)):
         abort(404)
-    today = local_today()
-    sealed = not rules.proposals_visible_to_buyer(need.deadline, today)
-    proposals = (
-        [] if sealed else [p for p in need.proposals if p.status != ProposalStatus.WITHDRAWN]
-    )
-    prices = {p.id: p.prices for p in proposals}
-    proposals.sort(key=lambda p: (not p.shortlisted, prices[p.id].sort_key, p.id))
+    sealed = not rules.proposals_visible_to_buyer(need.deadline, local_today())
+    side_by_side = comparison.compare_proposals(need.proposals, sealed=sealed)
+    proposals = side_by_side.proposals
     trial_forms = {}
     for p in proposals:
         form = TrialFromProposalForm(formdata=None, prefix=f"trial{p.id}")
-        form.plan.choices = _trial_choices(p)
+        form.plan.choices = comparison.trial_choices(p)
         form.contact_phone.data = (
             current_user.organization.phone if current_user.organization else ""
         )
@@ -450,8 +302,8 @@ def compare(need_id: int):
         sealed=sealed,
         proposals=proposals,
         figures=queries.vendor_figures(proposals),
-        prices=prices,
-        cheapest=rules.cheapest(prices),
+        prices=side_by_side.prices,
+        cheapest=side_by_side.cheapest,
         owner=permissions.is_owner_member(current_user, need),
         can_award=permissions.is_owner_member(current_user, need)
         and allows(current_user, "need.award"),
@@ -462,7 +314,7 @@ def compare(need_id: int):
 
 
 def _decide(need_id: int, perform, success: str):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_owner(current_user, need)
     form = ProposalActionForm()
     return actions.perform(
@@ -489,7 +341,7 @@ def shortlist(need_id: int):
 @bp.post("/needs/<int:need_id>/award")
 @role_required("enterprise")
 def award(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_owner(current_user, need)
     form = ProposalActionForm()
     return actions.perform(
@@ -511,7 +363,7 @@ def award(need_id: int):
 @bp.post("/needs/<int:need_id>/trial")
 @role_required("enterprise")
 def trial(need_id: int):
-    need = _need_or_404(need_id)
+    need = need_or_404(need_id)
     permissions.require_owner(current_user, need)
     raw_id = next((k for k in request.form if k.endswith("-proposal_id")), "")
     prefix = raw_id.removesuffix("-proposal_id")
@@ -551,60 +403,4 @@ def trial(need_id: int):
         success=_("Đã gửi yêu cầu dùng thử. Theo dõi trong mục “Dùng thử của tôi”."),
         next_url=url_for("needs.compare", need_id=need_id),
         field_errors=False,
-    )
-
-
-# ---------------------------------------------------------------- moderation
-
-
-@bp.get("/moderation/needs")
-@role_required(*STAFF)
-def moderation_index():
-    status = request.args.get("status", NeedStatus.PENDING)
-    pagination = paginate(queries.moderation_query(status), per_page=PER_PAGE)
-    return render_template("needs/moderation_index.html", pagination=pagination, status=status)
-
-
-def _render_moderation(need: Need, status: int = 200, **forms):
-    context = {
-        "approve_form": ReasonForm(formdata=None, prefix="approve"),
-        "reject_form": ReasonForm(formdata=None, prefix="reject"),
-        **forms,
-    }
-    return (
-        render_template(
-            "needs/moderation_need.html",
-            need=need,
-            area=presenters.area_label(need),
-            **context,
-        ),
-        status,
-    )
-
-
-@bp.get("/moderation/needs/<int:need_id>")
-@role_required(*STAFF)
-def moderation_need(need_id: int):
-    return _render_moderation(_need_or_404(need_id))
-
-
-@bp.post("/moderation/needs/<int:need_id>/<any(approve, reject):decision>")
-@role_required(*STAFF)
-def moderate(need_id: int, decision: str):
-    need = _need_or_404(need_id)
-    form = ReasonForm(prefix=decision)
-    approve = decision == "approve"
-    return actions.perform(
-        lambda: services.moderate_need(
-            current_user, need, approve=approve, reason=form.reason.data, today=local_today()
-        ),
-        form=form,
-        rerender=lambda: _render_moderation(
-            _need_or_404(need_id), 400, **{f"{decision}_form": form}
-        ),
-        success=_("Đã duyệt bài toán; nhà cung cấp phù hợp đã được thông báo.")
-        if approve
-        else _("Đã từ chối bài toán; doanh nghiệp đã được thông báo lý do."),
-        next_url=url_for("needs.moderation_index"),
-        error_url=url_for("needs.moderation_need", need_id=need_id),
     )

@@ -16,8 +16,8 @@ from marketplace.catalog.models import monthly_cost
 from marketplace.core.clock import local_today
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
-from marketplace.needs import queries, rules, services
-from marketplace.needs.models import Proposal
+from marketplace.needs import comparison, queries, rules, services
+from marketplace.needs.models import Proposal, ProposalLine, ProposalStatus
 from marketplace.quotes.models import QuoteRequest
 from marketplace.reviews.models import Review
 from marketplace.trials.models import TrialRequest
@@ -60,11 +60,60 @@ def test_the_cheapest_mark_never_ranks_a_one_time_pack_against_a_recurring_plan(
     dear = _prices(2_000_000, 5_500_000, 29_500_000)
     cheap = _prices(1_500_000, None, 18_000_000)
     pack = _prices(None, 15_000_000, 15_000_000)  # the lowest first year, but one-time
-    assert rules.cheapest({1: dear, 2: cheap, 3: pack}) == {2: "monthly"}
-    assert rules.cheapest({3: pack, 4: _prices(None, 25_000_000)}) == {3: "one_time"}
+    assert comparison.cheapest({1: dear, 2: cheap, 3: pack}) == {2: "monthly"}
+    assert comparison.cheapest({3: pack, 4: _prices(None, 25_000_000)}) == {3: "one_time"}
     # A recurring proposal alone: nothing comparable to mark (the pack is not).
-    assert rules.cheapest({1: dear, 3: pack}) == {}
-    assert rules.cheapest({1: dear, 5: _prices(2_000_000, None)}) == {1: "monthly", 5: "monthly"}
+    assert comparison.cheapest({1: dear, 3: pack}) == {}
+    assert comparison.cheapest({1: dear, 5: _prices(2_000_000, None)}) == {
+        1: "monthly",
+        5: "monthly",
+    }
+
+
+def _proposal(id_, *lines, status=ProposalStatus.SUBMITTED, shortlisted=False) -> Proposal:
+    """A proposal in memory only: its stored lines give (period, amount, VAT)."""
+    return Proposal(
+        id=id_,
+        status=status,
+        shortlisted=shortlisted,
+        lines=[ProposalLine(period=p, amount_vnd=a, vat_vnd=v) for p, a, v in lines],
+    )
+
+
+def test_the_comparison_orders_by_monthly_cost_with_vat_and_marks_the_lowest():
+    dear = _proposal(1, ("month", 1_000_000, 100_000), ("once", 5_000_000, 500_000))
+    cheap = _proposal(2, ("month", 1_000_000, 0))  # lower than 1 (VAT counts), equal to 4
+    pack = _proposal(3, ("once", 3_000_000, 0))  # the lowest first year, but one-time
+    twin = _proposal(4, ("year", 12_000_000, 0))  # 12.000.000 a year = 1.000.000 a month
+    gone = _proposal(5, ("month", 1, 0), status=ProposalStatus.WITHDRAWN)
+    result = comparison.compare_proposals([dear, cheap, pack, twin, gone], sealed=False)
+    assert [p.id for p in result.proposals] == [2, 4, 1, 3]
+    assert result.prices[1].monthly_vnd == 1_100_000
+    assert result.prices[1].one_time_vnd == 5_500_000
+    assert result.prices[3].monthly_vnd is None and result.prices[3].one_time_vnd == 3_000_000
+    assert 5 not in result.prices
+    assert result.cheapest == {2: "monthly", 4: "monthly"}
+
+
+def test_the_shortlisted_come_first_and_a_sealed_comparison_is_empty():
+    dear = _proposal(1, ("month", 2_000_000, 0), shortlisted=True)
+    cheap = _proposal(2, ("month", 1_000_000, 0))
+    result = comparison.compare_proposals([cheap, dear], sealed=False)
+    assert [p.id for p in result.proposals] == [1, 2]
+    assert result.cheapest == {2: "monthly"}  # the mark follows the price, not the order
+    sealed = comparison.compare_proposals([cheap, dear], sealed=True)
+    assert sealed.proposals == [] and sealed.prices == {} and sealed.cheapest == {}
+
+
+def test_the_lowest_mark_needs_two_comparable_figures():
+    monthly = _proposal(1, ("month", 1_000_000, 80_000))
+    pack = _proposal(2, ("once", 500_000, 0))
+    assert comparison.compare_proposals([monthly, pack], sealed=False).cheapest == {}
+    assert comparison.compare_proposals([pack], sealed=False).cheapest == {}
+    other_pack = _proposal(3, ("once", 400_000, 40_000))
+    assert comparison.compare_proposals([pack, other_pack], sealed=False).cheapest == {
+        3: "one_time"
+    }
 
 
 def _row(page: str, label: str) -> list[str]:
