@@ -86,7 +86,8 @@ def test_database_queries_per_request_are_observed(app_factory):
 
 def _sample(client, name: str, **labels) -> float:
     body = client.get("/metrics").get_data(as_text=True)
-    wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    # prometheus-client writes the labels in alphabetical order.
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     for line in body.splitlines():
         if line.startswith(f"{name}{{{wanted}}}"):
             return float(line.rsplit(" ", 1)[1])
@@ -103,6 +104,25 @@ def test_the_cache_hit_ratio_is_counted(app_factory, app, vendor):
     assert _sample(client, "marketplace_cache_lookups_total", cache="pages", result="hit") == (
         hits + 1
     )
+
+
+def test_webhook_deliveries_are_counted_by_provider_and_outcome(app_factory):
+    client = app_factory().test_client()
+    labels = [("stripe", "/billing/webhook"), ("bank", "/billing/bank/webhook")]
+    before = {
+        provider: _sample(
+            client, "marketplace_webhook_events_total", provider=provider, outcome="refused"
+        )
+        for provider, _url in labels
+    }
+    for _provider, url in labels:
+        unsigned = client.post(url, data=b'{"id": "evt_1"}', content_type="application/json")
+        assert unsigned.status_code == 400
+    for provider, _url in labels:
+        after = _sample(
+            client, "marketplace_webhook_events_total", provider=provider, outcome="refused"
+        )
+        assert after == before[provider] + 1, provider
 
 
 # ---------------------------------------------------------------- request ids
