@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +15,7 @@ from sqlalchemy import text
 from marketplace.core import logging as logs
 from marketplace.extensions import db
 from tests import factories
+from tests.core import hosts
 
 OUTSIDER = {"REMOTE_ADDR": "203.0.113.9"}
 
@@ -258,3 +261,44 @@ def test_readyz_is_503_when_the_database_is_unreachable(app_factory, tmp_path):
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+# ---------------------------------------------------------------- several processes
+
+
+def test_a_scrape_adds_up_every_worker_and_the_job_runner_with_a_multiprocess_dir(
+    real_hosts, database_url, tmp_path
+):
+    """PROMETHEUS_MULTIPROC_DIR shared by two server processes (two gunicorn workers) and a
+    job runner: a scrape of either worker counts the requests both answered and the runs of
+    the runner."""
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    runner_folder = tmp_path / "runner"
+    runner_folder.mkdir()
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", "--once"]
+        + ["--only", "insights.purge"],
+        cwd=hosts.ROOT,
+        env=hosts.host_environment(
+            database_url, runner_folder, PROMETHEUS_MULTIPROC_DIR=str(shared)
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    first, second = real_hosts.start(PROMETHEUS_MULTIPROC_DIR=str(shared))
+    output = runner.communicate(timeout=90)[0]
+    assert runner.returncode == 0 and "ran insights.purge" in output, output
+    for host, times in ((first, 3), (second, 2)):
+        for _ in range(times):
+            assert host.browser().request("/healthz")[0] == 200
+
+    healthz = 'marketplace_http_requests_total{endpoint="core.healthz",method="GET",status="200"}'
+    job = 'marketplace_job_runs_total{job="insights.purge",outcome="ok"}'
+    for host in (first, second):
+        status, _headers, body = host.browser().request("/metrics")
+        assert status == 200
+        values = {line.rsplit(" ", 1)[0]: line.rsplit(" ", 1)[1] for line in body.splitlines()}
+        assert float(values[healthz]) == 5
+        assert float(values[job]) == 1

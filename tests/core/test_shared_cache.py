@@ -1,28 +1,20 @@
 """One truth across hosts: with REDIS_URL the content stamp, the kept pages, the catalogue's
 counts and the rate limits live in Redis. Two app instances, each with its own in-process
-caches and its own stamp file, stand for two hosts on one database."""
+caches and its own stamp file, stand for two hosts on one database; at the end, two real
+server processes do."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import secrets
-import select
 import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from marketplace.catalog import params, queries
 from marketplace.extensions import db
 from tests import factories
+from tests.core.hosts import Host
 from tests.moderation.decisions import decide
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -190,150 +182,12 @@ def test_redis_url_alone_shares_the_sign_in_throttle(app_factory, prefix):
 
 # ---------------------------------------------------------------- two real hosts
 #
-# Two server processes (werkzeug's server around `wsgi:app`, the production configuration),
-# each with its own instance folder (its own stamp file, secret-key file, mail folder) and its
-# own in-process caches, on one database (a SQLite file, or TEST_DATABASE_URL's) and, with
-# REDIS_URL, one Redis: what two hosts behind a load balancer are.
-
-_SERVE = """
-from werkzeug.serving import make_server
-from wsgi import app
-server = make_server("127.0.0.1", 0, app, threaded=True)
-print(server.port, flush=True)
-server.serve_forever()
-"""
-# Settings of the environment that would change what the hosts do; each test sets its own.
-_HOST_SETTINGS = (
-    "DATABASE_URL",
-    "REDIS_URL",
-    "CACHE_KEY_PREFIX",
-    "RATELIMIT_STORAGE_URI",
-    "PAGE_CACHE_SECONDS",
-    "CATALOG_CACHE_SECONDS",
-    "SITE_URL",
-    "SESSION_COOKIE_SECURE",
-    "TRUSTED_PROXIES",
-    "FLASK_DEBUG",
-    "PROMETHEUS_MULTIPROC_DIR",
-    "MAIL_SERVER",
-)
+# Two server processes (tests/core/hosts.py), each with its own instance folder (its own stamp
+# file) and its own in-process caches, on one database and, with REDIS_URL, one Redis: what two
+# hosts behind a load balancer are.
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the 302 itself is the answer a test looks at
-
-
-class Browser:
-    """An HTTP client with its own cookies (a browser) talking to one real host."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def request(
-        self, path: str, data: dict | None = None, headers: dict | None = None
-    ) -> tuple[int, dict, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        sent = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(sent, timeout=30) as response:
-                status, headers, raw = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as answer:  # 3xx (not followed), 4xx, 5xx
-            status, headers, raw = answer.code, answer.headers, answer.read()
-        return status, dict(headers.items()), raw.decode("utf-8", "replace")
-
-    def form_fields(self, path: str, action_suffix: str) -> dict[str, str]:
-        """Open a page and return the hidden fields of its form posting to `…action_suffix`."""
-        status, _headers, page = self.request(path)
-        assert status == 200, (path, status, page[:300])
-        forms = BeautifulSoup(page, "html.parser").find_all("form", attrs={"method": "post"})
-        # A form without an action posts to its own page.
-        form = next(f for f in forms if (f.get("action") or path).endswith(action_suffix))
-        return {
-            field["name"]: field.get("value", "")
-            for field in form.find_all("input", attrs={"type": "hidden"})
-            if field.get("name")
-        }
-
-
-class _Host:
-    def __init__(self, process: subprocess.Popen, log: Path) -> None:
-        self.process = process
-        self.log = log
-        self.base = ""
-
-    def browser(self) -> Browser:
-        return Browser(self.base)
-
-
-def _read_port(host: _Host, deadline: float) -> None:
-    stdout = host.process.stdout
-    while True:
-        left = deadline - time.monotonic()
-        ready, _, _ = select.select([stdout], [], [], max(0.0, left))
-        if ready:
-            line = stdout.readline()
-            if line.strip().isdigit():
-                host.base = f"http://127.0.0.1:{int(line)}"
-                return
-            if not line:  # the process ended before serving
-                break
-        elif left <= 0:
-            break
-    raise AssertionError(f"the host did not start:\n{host.log.read_text()[-3000:]}")
-
-
-@pytest.fixture
-def start_hosts(app, database_url, tmp_path):
-    """Start two hosts on this test's database with `settings` (environment variables)."""
-    started: list[_Host] = []
-
-    def start(**settings: str) -> tuple[_Host, _Host]:
-        env = {k: v for k, v in os.environ.items() if k not in _HOST_SETTINGS}
-        env.update(
-            DATABASE_URL=database_url,
-            SECRET_KEY="khoa-chung-cua-hai-may",  # the same on every host, as in production
-            PYTHONUNBUFFERED="1",
-            **settings,
-        )
-        pair = []
-        for name in ("a", "b"):
-            folder = tmp_path / f"host-{name}"
-            folder.mkdir()
-            log = folder / "server.log"
-            with log.open("w") as stderr:
-                process = subprocess.Popen(
-                    [sys.executable, "-c", _SERVE],
-                    cwd=Path(__file__).resolve().parents[2],
-                    env={**env, "INSTANCE_PATH": str(folder)},
-                    stdout=subprocess.PIPE,
-                    stderr=stderr,
-                    text=True,
-                )
-            host = _Host(process, log)
-            started.append(host)
-            pair.append(host)
-        deadline = time.monotonic() + 60
-        for host in pair:
-            _read_port(host, deadline)
-        return pair[0], pair[1]
-
-    yield start
-    for host in started:
-        host.process.terminate()
-    for host in started:
-        try:
-            host.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            host.process.kill()
-            host.process.wait()
-        host.process.stdout.close()
-
-
-def _suspend_over_http(host: _Host, moderator, solution) -> None:
+def _suspend_over_http(host: Host, moderator, solution) -> None:
     """Sign the moderator in on `host` and suspend the listing, as the pages do (with CSRF)."""
     browser = host.browser()
     fields = browser.form_fields("/auth/login", "/auth/login")
@@ -351,7 +205,7 @@ def _suspend_over_http(host: _Host, moderator, solution) -> None:
 PUBLIC_HOST = {"Host": "cho.example.vn"}
 
 
-def _catalogue(host: _Host) -> tuple[str, str]:
+def _catalogue(host: Host) -> tuple[str, str]:
     """GET the catalogue as a visitor without a session: (X-Cache, page)."""
     status, headers, page = host.browser().request("/solutions", headers=PUBLIC_HOST)
     assert status == 200, page[:300]
@@ -360,9 +214,9 @@ def _catalogue(host: _Host) -> tuple[str, str]:
 
 @needs_redis
 def test_two_host_processes_sharing_redis_see_a_suspension_at_their_next_request(
-    start_hosts, listing, moderator, prefix
+    real_hosts, listing, moderator, prefix
 ):
-    host_a, host_b = start_hosts(
+    host_a, host_b = real_hosts.start(
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=prefix,
         PAGE_CACHE_SECONDS="30",
@@ -382,15 +236,15 @@ def test_two_host_processes_sharing_redis_see_a_suspension_at_their_next_request
     assert "Hóa đơn điện tử Sao Mai" in page
     # No stamp file was written on either host: the stamp that moved is Redis's.
     for host in (host_a, host_b):
-        assert not (host.log.parent / "content.stamp").exists()
+        assert not (host.folder / "content.stamp").exists()
 
 
 def test_two_host_processes_without_redis_keep_their_own_pages_until_the_timer(
-    start_hosts, listing, moderator
+    real_hosts, listing, moderator
 ):
     """The embedded default, and the control of the test above: without Redis, host B
     serves the page it kept although host A has suspended the listing."""
-    host_a, host_b = start_hosts(PAGE_CACHE_SECONDS="30", CATALOG_CACHE_SECONDS="30")
+    host_a, host_b = real_hosts.start(PAGE_CACHE_SECONDS="30", CATALOG_CACHE_SECONDS="30")
     assert _catalogue(host_b)[0] == "MISS"
     assert _catalogue(host_b)[0] == "HIT"
 
@@ -401,5 +255,5 @@ def test_two_host_processes_without_redis_keep_their_own_pages_until_the_timer(
     # The suspension did happen: host A, which renewed its own stamp, no longer shows it.
     cached, page = _catalogue(host_a)
     assert cached == "MISS" and "Kế toán Trường Giang" not in page
-    assert (host_a.log.parent / "content.stamp").exists()
-    assert not (host_b.log.parent / "content.stamp").exists()
+    assert (host_a.folder / "content.stamp").exists()
+    assert not (host_b.folder / "content.stamp").exists()
