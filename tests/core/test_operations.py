@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import select
+import shlex
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import text
@@ -302,3 +305,58 @@ def test_a_scrape_adds_up_every_worker_and_the_job_runner_with_a_multiprocess_di
         values = {line.rsplit(" ", 1)[0]: line.rsplit(" ", 1)[1] for line in body.splitlines()}
         assert float(values[healthz]) == 5
         assert float(values[job]) == 1
+
+
+def _readme_gunicorn_command() -> list[str]:
+    """The gunicorn command of README "Production", as an argument list."""
+    readme = (hosts.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Production") :]
+    start = section.index(".venv/bin/gunicorn")
+    end = section.index("\n", section.index("wsgi:app", start))
+    return shlex.split(section[start:end].replace("\\\n", " "))
+
+
+def test_the_readme_gunicorn_command_serves_the_app(database_url, app, tmp_path):
+    """README "Production"'s gunicorn line, as written (one worker, a free port): the
+    installed gunicorn accepts every option and serves the app."""
+    command = _readme_gunicorn_command()
+    assert command[0].endswith("gunicorn") and command[-1] == "wsgi:app"
+    assert "--no-control-socket" in command
+    args = command[1:]
+    args[args.index("--bind") + 1] = "127.0.0.1:0"
+    args[args.index("--workers") + 1] = "1"
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    env = hosts.host_environment(
+        database_url, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(shared), LOG_FORMAT="json"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *args],
+        cwd=hosts.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        seen = []
+        deadline = time.monotonic() + 90
+        address = None
+        while address is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([server.stderr], [], [], deadline - time.monotonic())
+            line = server.stderr.readline() if ready else ""
+            if not line:
+                break
+            seen.append(line)
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            address = found.group(1) if found else None
+        assert address, "".join(seen)
+        browser = hosts.Browser(address)
+        status, headers, body = browser.request("/healthz", headers={"X-Request-ID": "lb-1"})
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert headers["X-Request-ID"] == "lb-1"
+        status, _headers, body = browser.request("/metrics")
+        assert status == 200 and "marketplace_http_requests_total" in body
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
