@@ -141,6 +141,13 @@ def test_a_redis_that_is_down_never_fails_a_page(app_factory, listing):
 
 
 @needs_redis
+def test_readyz_asks_the_configured_redis(app_factory):
+    response = app_factory(REDIS_URL=REDIS_URL).test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["redis"] == "ok"
+
+
+@needs_redis
 def test_redis_url_alone_shares_the_api_limit(app_factory, prefix):
     settings = {"REDIS_URL": REDIS_URL, "API_RATE_LIMIT": "3 per minute"}
     first, second = app_factory(**settings), app_factory(**settings)
