@@ -48,6 +48,7 @@ from marketplace.billing.models import (
     VendorBankAccount,
 )
 from marketplace.billing.presenters import order_status_label, payment_method_label
+from marketplace.core import metrics
 from marketplace.core.actions import perform
 from marketplace.core.clock import local_today
 from marketplace.core.csv_export import csv_writer, safe_cell
@@ -394,11 +395,15 @@ def bank_webhook_view():
         fields = bank_webhook.parse(raw)
     except bank_webhook.InvalidNotification as err:
         current_app.logger.warning("bank notification refused: %s", err)
+        metrics.webhook_outcome("bank", "refused")
         return jsonify(error={"code": "bad_request", "message": "invalid notification"}), 400
     try:
         outcome = bank_webhook.receive(fields)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        metrics.webhook_outcome("bank", "retry")
         return jsonify(error={"code": "unavailable", "message": "retry later"}), 503
+    # One of the notification's few statuses (matched, wrong_amount…) or "duplicate".
+    metrics.webhook_outcome("bank", str(outcome))
     return jsonify(received=True, outcome=outcome)

@@ -427,13 +427,17 @@ def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
 
 
 def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """The active vendors with a published solution (kept a minute per process), by the first
-    two letters of each word of their names, so that only a few are looked at per query."""
+    """The active vendors with a published solution (kept per process until the content stamp
+    changes, a minute at most), by the first two letters of each word of their names, so that
+    only a few are looked at per query."""
     app = current_app._get_current_object()
+    # A listing suspended or a vendor deactivated on any host renews the stamp: the next
+    # suggestion no longer names a vendor with nothing left to show.
+    stamp = pagecache.stamp_for(app).current()
     cached = app.extensions.get("search_vendor_names")
     now = time.monotonic()
-    if cached is not None and now - cached[0] < _SUGGEST_SECONDS:
-        return cached[1]
+    if cached is not None and cached[0] == stamp and now - cached[1] < _SUGGEST_SECONDS:
+        return cached[2]
     names = db.session.scalars(
         sa.select(Organization.name)
         .where(
@@ -450,7 +454,7 @@ def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         folded = phrase(name)
         for key in {w[:2] for w in folded}:
             value.setdefault(key, []).append((name, folded))
-    app.extensions["search_vendor_names"] = (now, value)
+    app.extensions["search_vendor_names"] = (stamp, now, value)
     return value
 
 

@@ -156,3 +156,22 @@ def test_a_paid_transfer_order_makes_reviews_verified(client, bank_on, order, en
     assert not has_bought_solution(enterprise.organization_id, solution.id)
     post_notification(client, notification_body(order))
     assert has_bought_solution(enterprise.organization_id, solution.id)
+
+
+def test_each_notification_outcome_is_counted_in_the_metrics(client, bank_on, order):
+    from prometheus_client import REGISTRY
+
+    def counted(outcome: str) -> float:
+        labels = {"provider": "bank", "outcome": outcome}
+        return REGISTRY.get_sample_value("marketplace_webhook_events_total", labels) or 0
+
+    before = {o: counted(o) for o in ("refused", "matched", "duplicate")}
+    body = notification_body(order)
+    assert post_notification(client, body, signature=False).status_code == 400
+    assert post_notification(client, body).status_code == 200
+    assert post_notification(client, body).status_code == 200
+    assert {o: counted(o) - before[o] for o in before} == {
+        "refused": 1,
+        "matched": 1,
+        "duplicate": 1,
+    }

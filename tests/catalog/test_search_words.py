@@ -13,7 +13,9 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog import queries, search, search_words
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
+from tests import factories
 from tests.catalog.test_search import HOSTILE, find, listed
+from tests.moderation.decisions import decide
 
 
 def ranked(q: str) -> list[str]:
@@ -198,3 +200,24 @@ def test_nul_in_a_query_is_refused_not_failed(demo_catalogue, client):
     # NUL never reaches the search: the page and the API refuse it with a 400, not a 500.
     assert client.get("/solutions", query_string={"q": "hóa\x00đơn"}).status_code == 400
     assert client.get("/api/v1/suggest", query_string={"q": "hóa\x00đơn"}).status_code == 400
+
+
+def test_a_vendor_leaves_the_suggestions_once_its_last_listing_is_suspended(
+    app_factory, app, vendor, moderator, login
+):
+    """The vendors named as one types are read again after a content change (the content
+    stamp), as the catalogue is: not a minute later."""
+    vendor.organization.name = "Công ty Phần mềm Vạn Xuân"
+    solution = factories.make_solution(vendor, name="Kế toán Trường Giang")
+    host = app_factory(CATALOG_CACHE_SECONDS=60)
+    visitor = host.test_client()
+
+    def vendors() -> list[str]:
+        items = visitor.get("/api/v1/suggest?q=van+xu").get_json()["items"]
+        return [i["label"] for i in items if i["kind"] == "vendor"]
+
+    assert vendors() == ["Công ty Phần mềm Vạn Xuân"]
+    staff = login(host.test_client(), moderator)
+    decided = decide(staff, f"/moderation/solutions/{solution.id}/suspend", "Khiếu nại")
+    assert decided.status_code == 302
+    assert vendors() == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -286,3 +287,21 @@ def test_the_runner_loop_stops_cleanly_on_sigterm(app, database_url, tmp_path):
     assert process.returncode == 0, (seen, rest)
     assert "stopped" in rest
     assert [line.split()[1] for line in seen if line.startswith("ran ")] == list(TASKS)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_starts_the_job_runner_beside_the_web_server():
+    """`make run` behaves like production: the runner in the background, stopped with the
+    server (read from make's dry run: nothing is executed)."""
+    dry = subprocess.run(
+        ["make", "-n", "run"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dry.returncode == 0, dry.stderr
+    recipe = dry.stdout[dry.stdout.index("FLASK_RUN_PORT") :]
+    assert "flask --app wsgi jobs run &" in recipe, recipe
+    assert "trap 'kill $runner" in recipe, recipe
+    assert recipe.rstrip().endswith("flask --app wsgi run"), recipe

@@ -43,12 +43,15 @@ def _assert_recovers(client) -> None:
 
 
 def test_a_lost_connection_gives_the_503_page_and_the_next_request_works(client, failing):
-    response = client.get("/_test/lost-connection")
+    response = client.get("/_test/lost-connection", headers={"X-Request-ID": "ho-tro-503"})
     assert response.status_code == 503
     html = response.get_data(as_text=True)
     assert "Dịch vụ tạm thời gián đoạn" in html and '<html lang="vi">' in html
     assert "Traceback" not in html and "server closed" not in html
     assert response.headers["Retry-After"] == "30"
+    # The id a user can quote to support, in the page and in the header.
+    assert "Mã yêu cầu" in html and "ho-tro-503" in html
+    assert response.headers["X-Request-ID"] == "ho-tro-503"
     failing.undo()
     _assert_recovers(client)
 

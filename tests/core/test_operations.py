@@ -6,6 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import select
+import shlex
+import subprocess
+import sys
+import time
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +18,7 @@ from sqlalchemy import text
 from marketplace.core import logging as logs
 from marketplace.extensions import db
 from tests import factories
+from tests.core import hosts
 
 OUTSIDER = {"REMOTE_ADDR": "203.0.113.9"}
 
@@ -86,7 +92,8 @@ def test_database_queries_per_request_are_observed(app_factory):
 
 def _sample(client, name: str, **labels) -> float:
     body = client.get("/metrics").get_data(as_text=True)
-    wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    # prometheus-client writes the labels in alphabetical order.
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     for line in body.splitlines():
         if line.startswith(f"{name}{{{wanted}}}"):
             return float(line.rsplit(" ", 1)[1])
@@ -103,6 +110,25 @@ def test_the_cache_hit_ratio_is_counted(app_factory, app, vendor):
     assert _sample(client, "marketplace_cache_lookups_total", cache="pages", result="hit") == (
         hits + 1
     )
+
+
+def test_webhook_deliveries_are_counted_by_provider_and_outcome(app_factory):
+    client = app_factory().test_client()
+    labels = [("stripe", "/billing/webhook"), ("bank", "/billing/bank/webhook")]
+    before = {
+        provider: _sample(
+            client, "marketplace_webhook_events_total", provider=provider, outcome="refused"
+        )
+        for provider, _url in labels
+    }
+    for _provider, url in labels:
+        unsigned = client.post(url, data=b'{"id": "evt_1"}', content_type="application/json")
+        assert unsigned.status_code == 400
+    for provider, _url in labels:
+        after = _sample(
+            client, "marketplace_webhook_events_total", provider=provider, outcome="refused"
+        )
+        assert after == before[provider] + 1, provider
 
 
 # ---------------------------------------------------------------- request ids
@@ -238,3 +264,99 @@ def test_readyz_is_503_when_the_database_is_unreachable(app_factory, tmp_path):
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+# ---------------------------------------------------------------- several processes
+
+
+def test_a_scrape_adds_up_every_worker_and_the_job_runner_with_a_multiprocess_dir(
+    real_hosts, database_url, tmp_path
+):
+    """PROMETHEUS_MULTIPROC_DIR shared by two server processes (two gunicorn workers) and a
+    job runner: a scrape of either worker counts the requests both answered and the runs of
+    the runner."""
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    runner_folder = tmp_path / "runner"
+    runner_folder.mkdir()
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", "--once"]
+        + ["--only", "insights.purge"],
+        cwd=hosts.ROOT,
+        env=hosts.host_environment(
+            database_url, runner_folder, PROMETHEUS_MULTIPROC_DIR=str(shared)
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    first, second = real_hosts.start(PROMETHEUS_MULTIPROC_DIR=str(shared))
+    output = runner.communicate(timeout=90)[0]
+    assert runner.returncode == 0 and "ran insights.purge" in output, output
+    for host, times in ((first, 3), (second, 2)):
+        for _ in range(times):
+            assert host.browser().request("/healthz")[0] == 200
+
+    healthz = 'marketplace_http_requests_total{endpoint="core.healthz",method="GET",status="200"}'
+    job = 'marketplace_job_runs_total{job="insights.purge",outcome="ok"}'
+    for host in (first, second):
+        status, _headers, body = host.browser().request("/metrics")
+        assert status == 200
+        values = {line.rsplit(" ", 1)[0]: line.rsplit(" ", 1)[1] for line in body.splitlines()}
+        assert float(values[healthz]) == 5
+        assert float(values[job]) == 1
+
+
+def _readme_gunicorn_command() -> list[str]:
+    """The gunicorn command of README "Production", as an argument list."""
+    readme = (hosts.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Production") :]
+    start = section.index(".venv/bin/gunicorn")
+    end = section.index("\n", section.index("wsgi:app", start))
+    return shlex.split(section[start:end].replace("\\\n", " "))
+
+
+def test_the_readme_gunicorn_command_serves_the_app(database_url, app, tmp_path):
+    """README "Production"'s gunicorn line, as written (one worker, a free port): the
+    installed gunicorn accepts every option and serves the app."""
+    command = _readme_gunicorn_command()
+    assert command[0].endswith("gunicorn") and command[-1] == "wsgi:app"
+    assert "--no-control-socket" in command
+    args = command[1:]
+    args[args.index("--bind") + 1] = "127.0.0.1:0"
+    args[args.index("--workers") + 1] = "1"
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    env = hosts.host_environment(
+        database_url, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(shared), LOG_FORMAT="json"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", *args],
+        cwd=hosts.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        seen = []
+        deadline = time.monotonic() + 90
+        address = None
+        while address is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([server.stderr], [], [], deadline - time.monotonic())
+            line = server.stderr.readline() if ready else ""
+            if not line:
+                break
+            seen.append(line)
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            address = found.group(1) if found else None
+        assert address, "".join(seen)
+        browser = hosts.Browser(address)
+        status, headers, body = browser.request("/healthz", headers={"X-Request-ID": "lb-1"})
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        assert headers["X-Request-ID"] == "lb-1"
+        status, _headers, body = browser.request("/metrics")
+        assert status == 200 and "marketplace_http_requests_total" in body
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

@@ -1,6 +1,7 @@
 """One truth across hosts: with REDIS_URL the content stamp, the kept pages, the catalogue's
 counts and the rate limits live in Redis. Two app instances, each with its own in-process
-caches and its own stamp file, stand for two hosts on one database."""
+caches and its own stamp file, stand for two hosts on one database; at the end, two real
+server processes do."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from marketplace.catalog import params, queries
 from marketplace.extensions import db
 from tests import factories
+from tests.core.hosts import Host
 from tests.moderation.decisions import decide
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -139,6 +141,13 @@ def test_a_redis_that_is_down_never_fails_a_page(app_factory, listing):
 
 
 @needs_redis
+def test_readyz_asks_the_configured_redis(app_factory):
+    response = app_factory(REDIS_URL=REDIS_URL).test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["redis"] == "ok"
+
+
+@needs_redis
 def test_redis_url_alone_shares_the_api_limit(app_factory, prefix):
     settings = {"REDIS_URL": REDIS_URL, "API_RATE_LIMIT": "3 per minute"}
     first, second = app_factory(**settings), app_factory(**settings)
@@ -176,3 +185,82 @@ def test_redis_url_alone_shares_the_sign_in_throttle(app_factory, prefix):
     for _ in range(3):
         assert fail(first) != 429
     assert fail(second) == 429
+
+
+# ---------------------------------------------------------------- two real hosts
+#
+# Two server processes (tests/core/hosts.py), each with its own instance folder (its own stamp
+# file) and its own in-process caches, on one database and, with REDIS_URL, one Redis: what two
+# hosts behind a load balancer are.
+
+
+def _suspend_over_http(host: Host, moderator, solution) -> None:
+    """Sign the moderator in on `host` and suspend the listing, as the pages do (with CSRF)."""
+    browser = host.browser()
+    fields = browser.form_fields("/auth/login", "/auth/login")
+    fields.update(email=moderator.email, password=factories.PASSWORD)
+    status, _headers, page = browser.request("/auth/login", fields)
+    assert status == 302, page[:500]
+    fields = browser.form_fields(f"/moderation/solutions/{solution.id}", "/suspend")
+    fields["reason"] = "Khiếu nại về bản quyền"
+    status, _headers, page = browser.request(f"/moderation/solutions/{solution.id}/suspend", fields)
+    assert status == 302, page[:500]
+
+
+# The public name both hosts answer to: a load balancer passes it on to either (a page is
+# kept per scheme, host name and path).
+PUBLIC_HOST = {"Host": "cho.example.vn"}
+
+
+def _catalogue(host: Host) -> tuple[str, str]:
+    """GET the catalogue as a visitor without a session: (X-Cache, page)."""
+    status, headers, page = host.browser().request("/solutions", headers=PUBLIC_HOST)
+    assert status == 200, page[:300]
+    return headers.get("X-Cache", ""), page
+
+
+@needs_redis
+def test_two_host_processes_sharing_redis_see_a_suspension_at_their_next_request(
+    real_hosts, listing, moderator, prefix
+):
+    host_a, host_b = real_hosts.start(
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        PAGE_CACHE_SECONDS="30",
+        CATALOG_CACHE_SECONDS="30",
+    )
+    assert _catalogue(host_b)[0] == "MISS"
+    cached, page = _catalogue(host_b)
+    assert cached == "HIT" and "Kế toán Trường Giang" in page
+    # Host A serves the page host B rendered: the kept pages live in Redis.
+    assert _catalogue(host_a)[0] == "HIT"
+
+    _suspend_over_http(host_a, moderator, listing)
+
+    cached, page = _catalogue(host_b)
+    assert cached == "MISS"
+    assert "Kế toán Trường Giang" not in page
+    assert "Hóa đơn điện tử Sao Mai" in page
+    # No stamp file was written on either host: the stamp that moved is Redis's.
+    for host in (host_a, host_b):
+        assert not (host.folder / "content.stamp").exists()
+
+
+def test_two_host_processes_without_redis_keep_their_own_pages_until_the_timer(
+    real_hosts, listing, moderator
+):
+    """The embedded default, and the control of the test above: without Redis, host B
+    serves the page it kept although host A has suspended the listing."""
+    host_a, host_b = real_hosts.start(PAGE_CACHE_SECONDS="30", CATALOG_CACHE_SECONDS="30")
+    assert _catalogue(host_b)[0] == "MISS"
+    assert _catalogue(host_b)[0] == "HIT"
+
+    _suspend_over_http(host_a, moderator, listing)
+
+    cached, page = _catalogue(host_b)
+    assert cached == "HIT" and "Kế toán Trường Giang" in page
+    # The suspension did happen: host A, which renewed its own stamp, no longer shows it.
+    cached, page = _catalogue(host_a)
+    assert cached == "MISS" and "Kế toán Trường Giang" not in page
+    assert (host_a.folder / "content.stamp").exists()
+    assert not (host_b.folder / "content.stamp").exists()
