@@ -355,6 +355,118 @@ def measure_suggest(env: dict[str, str], count: int) -> dict[str, Any]:
     return result
 
 
+SEARCH_DISTINCT = 500
+BROAD_FROM = 1000  # a search matching at least this many listings counts as broad
+
+
+def search_queries(app, count: int) -> list[str]:
+    """Return `count` distinct searches as buyers type them: one to three neighbouring words of
+    published listings' names and taglines, accented or not (alternately)."""
+    import random
+
+    import sqlalchemy as sa
+
+    from marketplace.catalog.models import Solution, SolutionStatus
+    from marketplace.core.text import fold
+    from marketplace.extensions import db
+
+    rng = random.Random(2027)
+    with app.app_context():
+        texts = [
+            t
+            for row in db.session.execute(
+                sa.select(Solution.name, Solution.tagline)
+                .where(Solution.status == SolutionStatus.PUBLISHED)
+                .order_by(Solution.id)
+                .limit(5000)
+            )
+            for t in row
+            if t
+        ]
+    seen: set[str] = set()
+    out: list[str] = []
+    for _ in range(count * 50):
+        if len(out) >= count or not texts:
+            break
+        words = [w.strip(".,;:()") for w in rng.choice(texts).split()]
+        words = [w for w in words if w]
+        if not words:
+            continue
+        start = rng.randrange(len(words))
+        text = " ".join(words[start : start + rng.randint(1, 3)]).lower()
+        if rng.random() < 0.5:
+            text = fold(text)
+        if len(text) >= 2 and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share + 0.5) - 1)]
+
+
+def measure_distinct_searches(env: dict[str, str], count: int) -> dict[str, Any]:
+    """Ask the catalogue `count` distinct searches as an anonymous visitor and `count` others
+    with a session, each once: what a search new to the site costs (the bench's load rows
+    repeat one query, so they measure the caches)."""
+    os.environ.update(env)
+    from marketplace import create_app
+    from marketplace.catalog import params, queries
+
+    app = create_app({"PAGE_CACHE_SECONDS": 0})
+    client = app.test_client()
+    # Two sets of distinct searches, one per kind of visitor, so that no answer is kept from
+    # an earlier request (the kept vocabulary and category lists are used, as on a live site).
+    texts = search_queries(app, 2 * count)
+    client.get("/solutions?q=" + quote("phần mềm"))  # templates compiled, vocabulary built
+    cookie = {"Cookie": session_cookie(env)}
+    rows = []
+    for i, text in enumerate(texts):
+        who, headers = ("anonymous", {}) if i % 2 == 0 else ("session", cookie)
+        started = time.perf_counter()
+        response = client.get("/solutions?q=" + quote(text))
+        elapsed = (time.perf_counter() - started) * 1000
+        with app.app_context():
+            total = queries.run_catalog(params.parse_params({"q": text})).total
+        rows.append({"q": text, "who": who, "ms": elapsed, "total": total,
+                     "status": response.status_code})  # fmt: skip
+    with app.app_context():
+        from marketplace.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    result: dict[str, Any] = {"queries": len(rows), "broad_from": BROAD_FROM, "kinds": {}}
+    for kind, chosen in (
+        ("broad", [r for r in rows if r["total"] >= BROAD_FROM]),
+        ("selective", [r for r in rows if 0 < r["total"] < BROAD_FROM]),
+        ("no result", [r for r in rows if r["total"] == 0]),
+    ):
+        if not chosen:
+            continue
+        figures: dict[str, Any] = {"count": len(chosen)}
+        for who in ("anonymous", "session"):
+            times = [r["ms"] for r in chosen if r["who"] == who]
+            if not times:
+                continue
+            figures[who] = {
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(_percentile(times, 0.95), 1),
+                "max_ms": round(max(times), 1),
+            }
+        result["kinds"][kind] = figures
+        print(f"  {kind:<10} {len(chosen):4d} queries: " + "; ".join(
+            f"{who} p50 {f['p50_ms']} / p95 {f['p95_ms']} ms"
+            for who, f in figures.items() if who != "count"))  # fmt: skip
+    result["errors"] = sum(1 for r in rows if r["status"] >= 500)
+    result["slowest"] = sorted(
+        ({"q": r["q"], "total": r["total"], "ms": round(r["ms"], 1)} for r in rows),
+        key=lambda r: -r["ms"],
+    )[:10]
+    return result
+
+
 # ---------------------------------------------------------------- gunicorn and load
 
 
@@ -552,6 +664,16 @@ def evaluate(rows: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[dict
         check(f"suggest p95 ({distinct['prefixes']} distinct prefixes, in process)",
               f"{p95:.1f} ms", f"≤ {TARGETS['suggest_p95_ms']:.0f} ms",
               p95 <= TARGETS["suggest_p95_ms"])  # fmt: skip
+    searches = meta.get("search_distinct")
+    if searches:
+        for kind, limit in (("broad", "broad_p95_ms"), ("selective", "selective_p95_ms")):
+            figures = searches["kinds"].get(kind)
+            for who in ("anonymous", "session") if figures else ():
+                if who not in figures:
+                    continue
+                p95 = figures[who]["p95_ms"]
+                check(f"{kind} search p95, {figures['count']} distinct queries, uncached ({who})",
+                      f"{p95:.1f} ms", f"≤ {TARGETS[limit]:.0f} ms", p95 <= TARGETS[limit])  # fmt: skip
     for key in ("solution", "compare"):
         if key in rows and "sql" in rows[key]:
             worst = max(rows[key]["sql"], rows[key]["sql_cold"])
@@ -600,6 +722,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--no-load", action="store_true", help="only count SQL (no gunicorn)")
+    parser.add_argument(
+        "--distinct", type=int, default=SEARCH_DISTINCT, help="distinct searches (0: none)"
+    )
     args = parser.parse_args(argv)
     duration = max(1.0, min(args.duration, 60.0))
     url = database_url(args.database_url)
@@ -621,6 +746,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.only or "suggest" in args.only.split(","):
         print("== suggestions as typed (in process, distinct prefixes)")
         meta["suggest_distinct"] = measure_suggest(env, SUGGEST_DISTINCT)
+    if args.distinct and (not args.only or "search_distinct" in args.only.split(",")):
+        print(f"== {args.distinct} distinct searches, uncached (in process)")
+        meta["search_distinct"] = measure_distinct_searches(env, args.distinct)
     for key, data in counts.items():
         if "results" in data:
             labels[key] += f" ({data['results']:,} results)"
@@ -673,6 +801,7 @@ def main(argv: list[str] | None = None) -> int:
         "data_reused": meta.get("reused", False),
         "inputs": meta["inputs"],
         "suggest_distinct": meta.get("suggest_distinct"),
+        "search_distinct": meta.get("search_distinct"),
         "settings": {
             "workers": args.workers,
             "worker_class": "sync",
