@@ -34,6 +34,8 @@ def index():
         category=current,
         category_description=current.description if current else "",
         tree=tree,
+        # Every public input of the kept result cards and facets (core/fragments.py).
+        fragment_key=(tuple(sorted(params.to_args().items())), params.per_page),
         price_buckets=catalog_params.PRICE_BUCKETS,
         rating_buckets=catalog_params.RATING_BUCKETS,
     )
