@@ -209,6 +209,11 @@ def init_app(app: Flask) -> None:
     """Give templates `cached_fragment` and `slot`; refuse form tokens in kept fragments."""
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["slot"] = slot
-    for name in ("csrf_token", "preference_csrf_field"):
-        if name in app.jinja_env.globals:
-            app.jinja_env.globals[name] = _guarded(app.jinja_env.globals[name], name)
+    guarded = {
+        name: _guarded(app.jinja_env.globals[name], name)
+        for name in ("csrf_token", "preference_csrf_field")
+        if name in app.jinja_env.globals
+    }
+    app.jinja_env.globals.update(guarded)
+    # Flask-WTF also gives `csrf_token` to every template through a context processor.
+    app.context_processor(lambda: guarded)
