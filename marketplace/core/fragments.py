@@ -169,9 +169,7 @@ def _render_pieces(caller: Callable[[], str], slots: dict[str, Callable[..., Any
     if not frame.calls:
         return (html,)
     parts = re.split(f"<!--slot-{frame.nonce}-([0-9]+)-->", html)
-    return tuple(
-        frame.calls[int(part)] if index % 2 else part for index, part in enumerate(parts)
-    )
+    return tuple(frame.calls[int(part)] if index % 2 else part for index, part in enumerate(parts))
 
 
 def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:

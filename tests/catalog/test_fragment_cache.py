@@ -120,16 +120,18 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
         (lan_client, "/solutions"),
         (lan_client, f"/solutions/{a.slug}"),
         (tuan_client, f"/solutions/{a.slug}"),
+        (lan_client, f"/compare?s={a.slug},{b.slug}"),
+        (tuan_client, f"/compare?s={a.slug},{b.slug}"),
     ]
     for client, path in order + order:
         response = client.get(path)
         pages[(client, path)] = response.get_data(as_text=True)
-    assert len(web.extensions[fragments.EXTENSION_KEY].store) >= 5
+    assert len(web.extensions[fragments.EXTENSION_KEY].store) == 7
 
     tuan_html = pages[(tuan_client, "/solutions")] + pages[(tuan_client, f"/solutions/{a.slug}")]
     lan_html = pages[(lan_client, "/solutions")] + pages[(lan_client, f"/solutions/{a.slug}")]
     # Each user's own parts are on their pages only.
-    for own, other, html, other_html in [
+    for own, _other, html, other_html in [
         (tuan, lan, tuan_html, lan_html),
         (lan, tuan, lan_html, tuan_html),
     ]:
@@ -160,6 +162,11 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
         _soup_of(pages[(lan_client, f"/solutions/{a.slug}")]),
     )
     assert tuan_parts == lan_parts
+    rows = [
+        str(_soup_of(pages[(client, f"/compare?s={a.slug},{b.slug}")]).select_one("tbody"))
+        for client in (tuan_client, lan_client)
+    ]
+    assert rows[0] == rows[1] and "Nhà cung cấp" in rows[0]
     assert b.name in tuan_parts[1] and "review-summary" in tuan_parts[5]
 
 
@@ -258,7 +265,7 @@ def test_a_change_shows_on_the_next_signed_in_render_of_every_page(
     web, writer = kept(), kept()
     client = login(web.test_client(), enterprise)
     client.get("/")  # shows the welcome message
-    paths = ["/solutions", f"/solutions/{a.slug}"]
+    paths = ["/solutions", f"/solutions/{a.slug}", f"/compare?s={a.slug},{_b.slug}"]
     before = {path: client.get(path).get_data(as_text=True) for path in paths}
     for path in paths:  # now served from the kept parts
         assert _tokenless(client.get(path).get_data(as_text=True)) == _tokenless(before[path])
@@ -270,6 +277,13 @@ def test_a_change_shows_on_the_next_signed_in_render_of_every_page(
 
     catalogue = _soup(client.get("/solutions"))
     page = client.get(f"/solutions/{a.slug}").get_data(as_text=True)
+    table = _soup(client.get(paths[2])).select_one("#compare-table")
+    # The listing's name heads its column; the rest is in the kept rows.
+    rows = str(table if change is _rename_listing else table.select_one("tbody"))
+    if change is _publish_review:
+        assert "1 đánh giá" in rows and "1 đánh giá" not in before[paths[2]]
+    else:
+        assert new in rows and new not in before[paths[2]]
     if change is _rename_category:
         # The name is part of others ("Hóa đơn điện tử Sao Mai"): look at the labels alone.
         def labels(soup, selector):
@@ -316,20 +330,18 @@ def test_fragments_are_off_in_tests_and_a_form_token_cannot_be_kept(app, kept, l
     web = kept()
     with web.test_request_context("/"):
         with pytest.raises(fragments.PersonalValueInFragment):
-            render_template_string(
-                '{% call cached_fragment("t") %}{{ csrf_token() }}{% endcall %}'
-            )
+            render_template_string('{% call cached_fragment("t") %}{{ csrf_token() }}{% endcall %}')
         with pytest.raises(KeyError):
             render_template_string('{% call cached_fragment("u") %}{{ slot("x", 1) }}{% endcall %}')
         html = render_template_string(
-            '{% macro who(n) %}[{{ n }}:{{ name }}]{% endmacro %}'
+            "{% macro who(n) %}[{{ n }}:{{ name }}]{% endmacro %}"
             '{% call cached_fragment("v", slots={"who": who}) %}<p>{{ slot("who", 7) }}</p>'
             "{% endcall %}",
             name="Tuấn",
         )
         assert html == "<p>[7:Tuấn]</p>"
         html = render_template_string(
-            '{% macro who(n) %}[{{ n }}:{{ name }}]{% endmacro %}'
+            "{% macro who(n) %}[{{ n }}:{{ name }}]{% endmacro %}"
             '{% call cached_fragment("v", slots={"who": who}) %}<p>kept {{ name }}'
             '{{ slot("who", 7) }}</p>{% endcall %}',
             name="Lan",
