@@ -57,6 +57,7 @@ WATCHED_TABLES = frozenset(
         "screenshots",
         "uploads",
         "reviews",
+        "review_replies",
         "site_settings",
     }
 )

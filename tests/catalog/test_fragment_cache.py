@@ -18,7 +18,7 @@ from marketplace.core import fragments
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from marketplace.reviews import services as review_services
-from marketplace.reviews.models import Review
+from marketplace.reviews.models import Review, ReviewVote
 from tests import factories
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
@@ -84,6 +84,7 @@ def _kept_parts(catalogue: BeautifulSoup, page: BeautifulSoup) -> list[str]:
         str(page.select_one(".listing-description")),
         _without(page.select_one("#plans table"), "td.text-end .badge, td.text-end button"),
         str(page.select_one(".review-summary")),
+        _without(page.select_one(".review-list"), ".review-actions"),
         str(page.select_one("#vendor")),
     ]
     return [re.sub(r"\s+", " ", part) for part in parts]
@@ -94,8 +95,8 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
 ):
     a, b = listings
     web = kept()
-    # A review from a third organisation: the solution page has a summary to keep.
-    _review(a, factories.make_org(name="Hộ kinh doanh Thứ Ba"), status="published")
+    # A review from a third organisation: the solution page has a summary and a list to keep.
+    third = _review(a, factories.make_org(name="Hộ kinh doanh Thứ Ba"), status="published")
     # Tuấn's organisation has a tray and a review hidden by a moderator; Lan's owns the plan.
     tuan = factories.make_user("enterprise", name="Trần Văn Tuấn")
     lan = factories.make_user("enterprise", name="Nguyễn Thị Lan")
@@ -105,6 +106,8 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
     _review(a, tuan_org, status="hidden", hidden_reason="Lý do riêng của Tuấn Phát")
     plan = db.session.scalars(select(Plan).where(Plan.solution_id == a.id)).one()
     factories.make_subscription(lan.organization_id, plan, stripe_id="sub_lan")
+    db.session.add(ReviewVote(review_id=third.id, user_id=lan.id))  # Lan found it helpful
+    db.session.commit()
 
     tuan_client = login(web.test_client(), tuan)
     assert tuan_client.post(
@@ -126,7 +129,7 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
     for client, path in order + order:
         response = client.get(path)
         pages[(client, path)] = response.get_data(as_text=True)
-    assert len(web.extensions[fragments.EXTENSION_KEY].store) == 7
+    assert len(web.extensions[fragments.EXTENSION_KEY].store) == 8
 
     tuan_html = pages[(tuan_client, "/solutions")] + pages[(tuan_client, f"/solutions/{a.slug}")]
     lan_html = pages[(lan_client, "/solutions")] + pages[(lan_client, f"/solutions/{a.slug}")]
@@ -139,6 +142,13 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
         assert own.organization.name not in other_html
     assert "Lý do riêng của Tuấn Phát" in tuan_html and "Tuấn Phát" not in lan_html
     assert "Đang sử dụng" in lan_html and "Đang sử dụng" not in tuan_html
+    votes = [
+        _soup_of(pages[(client, f"/solutions/{a.slug}")]).select_one(
+            f"#review-{third.id} .review-actions button"
+        )
+        for client in (lan_client, tuan_client)
+    ]
+    assert [vote["aria-pressed"] for vote in votes] == ["true", "false"]
     # The tray: Tuấn's card of A says it is in his tray, Lan's does not.
     tuan_card = _soup_of(pages[(tuan_client, "/solutions")]).select_one(f"#card-{a.slug} button")
     lan_card = _soup_of(pages[(lan_client, "/solutions")]).select_one(f"#card-{a.slug} button")
@@ -168,6 +178,7 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
     ]
     assert rows[0] == rows[1] and "Nhà cung cấp" in rows[0]
     assert b.name in tuan_parts[1] and "review-summary" in tuan_parts[5]
+    assert "Hộ kinh doanh Thứ Ba" in tuan_parts[6]
 
 
 def _soup_of(html: str) -> BeautifulSoup:
