@@ -8,7 +8,7 @@ from flask_login import current_user
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
 from marketplace.catalog.content import content_of
-from marketplace.catalog.presenters import describe
+from marketplace.catalog.presenters import LazyListingView, describe
 from marketplace.core import events, panels
 from marketplace.core.pagecache import cache_page
 
@@ -50,7 +50,7 @@ def solution(slug: str):
         render_template(
             "catalog/solution.html",
             solution=item,
-            view=describe(content_of(item)),
+            view=LazyListingView(lambda: describe(content_of(item))),
             others=public_queries.vendor_others(item),
             panels=panels.collect(panels.SOLUTION, solution=item),
         )

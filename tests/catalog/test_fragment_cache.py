@@ -358,3 +358,19 @@ def test_fragments_are_off_in_tests_and_a_form_token_cannot_be_kept(app, kept, l
             name="Lan",
         )
         assert html == "<p>[7:Lan]</p>"  # the kept part, the slot rendered again
+
+
+def test_a_kept_solution_page_skips_the_listing_sections_queries(
+    kept, listings, enterprise, login, count_queries
+):
+    a, _b = listings
+    web = kept()
+    client = login(web.test_client(), enterprise)
+    client.get("/")  # shows the welcome message
+    with count_queries() as first:
+        first_page = client.get(f"/solutions/{a.slug}").get_data(as_text=True)
+    with count_queries() as second:
+        second_page = client.get(f"/solutions/{a.slug}").get_data(as_text=True)
+    # Feature labels and images are read only to render the kept sections.
+    assert second.count < first.count
+    assert _tokenless(second_page) == _tokenless(first_page)
