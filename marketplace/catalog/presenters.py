@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
@@ -43,20 +41,6 @@ class ListingView:
     @property
     def max_trial_days(self) -> int:
         return max((p.trial_days for p in self.content.plans), default=0)
-
-
-class LazyListingView:
-    """A ListingView built when a template first reads it: a page whose listing sections
-    are kept (core/fragments.py) skips its queries and the Markdown rendering."""
-
-    def __init__(self, build: Callable[[], ListingView]) -> None:
-        self._build = build
-        self._view: ListingView | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._view is None:
-            self._view = self._build()
-        return getattr(self._view, name)
 
 
 def media_url(upload: Upload | None) -> str | None:

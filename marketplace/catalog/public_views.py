@@ -8,8 +8,9 @@ from flask_login import current_user
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
 from marketplace.catalog.content import content_of
-from marketplace.catalog.presenters import LazyListingView, describe
+from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
+from marketplace.core.fragments import Deferred
 from marketplace.core.pagecache import cache_page
 
 
@@ -50,9 +51,10 @@ def solution(slug: str):
         render_template(
             "catalog/solution.html",
             solution=item,
-            view=LazyListingView(lambda: describe(content_of(item))),
-            others=public_queries.vendor_others(item),
-            panels=panels.collect(panels.SOLUTION, solution=item),
+            view=Deferred(lambda: describe(content_of(item))),
+            # Read only by the parts kept for everyone: not read while they are kept.
+            others=Deferred(lambda: public_queries.vendor_others(item)),
+            panels=panels.collect_lazily(panels.SOLUTION, solution=item),
         )
     )
     # Counted after the response is sent: the page runs no extra query for it.

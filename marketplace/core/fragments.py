@@ -62,6 +62,36 @@ class PersonalValueInFragment(RuntimeError):
     """A per-user value was rendered inside a fragment that is kept for everyone."""
 
 
+class Deferred:
+    """A value a view computes only when a template first uses it: a part kept for
+    everyone that shows it does not cost its queries while it is kept."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._done = False
+        self._value: Any = None
+
+    @property
+    def value(self) -> Any:
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.value, name)
+
+    def __iter__(self):
+        return iter(self.value)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
 def _cache() -> pagecache.VersionedCache | None:
     app = current_app._get_current_object()
     kept = app.extensions.get(EXTENSION_KEY)
