@@ -20,6 +20,10 @@ What differs per user inside such a part (the "in your tray" mark and the form t
 card, the owned plan and buy button of a plan row) is a `slot`: the kept HTML holds only
 its name and public arguments, and each request renders it again with its own renderer
 (a macro given in `slots`). Rendering a CSRF token while a part is being kept is an error.
+
+A view hands the template what only kept parts read as `Deferred(compute)`: computed on
+first use, so a page whose parts are kept skips those queries. The test suite keeps
+fragments off (FRAGMENT_CACHE_SECONDS=0) unless a test asks for them.
 """
 
 from __future__ import annotations
