@@ -69,6 +69,7 @@ RENDERED = {
         "search_selective_rendered",
         "search “{selective}” — with a session (rendered)",
     ),
+    "solution": ("solution_rendered", "solution page — with a session (rendered)"),
 }
 
 
@@ -641,11 +642,15 @@ def evaluate(rows: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[dict
             p95 = rows[key]["p95_ms"]
             check(f"{key.replace('_', ' ')} p95", f"{p95:.1f} ms", f"≤ {TARGETS[limit]:.0f} ms",
                   p95 <= TARGETS[limit])  # fmt: skip
-    # The same pages rendered for a visitor with a session: for reference, not the targets.
-    if "catalog_rendered" in rows and "rps_ratio" in rows["catalog_rendered"]:
-        ratio = rows["catalog_rendered"]["rps_ratio"]
-        check("catalogue rendered (with a session) req/s vs baseline", f"{ratio:.2f}×",
-              f"≥ {TARGETS['catalog_ratio']:.2f}×", ratio >= TARGETS["catalog_ratio"], True)  # fmt: skip
+    # The catalogue and a solution page for a visitor with a session (issue #25): rendered
+    # around the parts kept for everyone (core/fragments.py).
+    signed_in_ratio = 0.20
+    for key, label in (("catalog_rendered", "catalogue"), ("solution_rendered", "solution page")):
+        if key in rows and "rps_ratio" in rows[key]:
+            ratio = rows[key]["rps_ratio"]
+            check(f"{label} rendered (with a session) req/s vs baseline", f"{ratio:.2f}×",
+                  f"≥ {signed_in_ratio:.2f}×", ratio >= signed_in_ratio)  # fmt: skip
+    # The searches rendered for a visitor with a session: for reference, not the targets.
     for key, limit in (
         ("search_broad_rendered", "broad_p95_ms"),
         ("search_selective_rendered", "selective_p95_ms"),

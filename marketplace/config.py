@@ -158,6 +158,10 @@ class Config:
         # counts and ranked search ids, and whole pages for visitors without a session.
         self.CATALOG_CACHE_SECONDS = float(env.get("CATALOG_CACHE_SECONDS", "30"))
         self.PAGE_CACHE_SECONDS = float(env.get("PAGE_CACHE_SECONDS", "30"))
+        # The parts of signed-in pages that are the same for everyone (core/fragments.py).
+        self.FRAGMENT_CACHE_SECONDS = float(
+            env.get("FRAGMENT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
+        )
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
@@ -183,6 +187,7 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.CATALOG_CACHE_SECONDS = 0
         self.PAGE_CACHE_SECONDS = 0
+        self.FRAGMENT_CACHE_SECONDS = 0
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
         # E-mails stay queued unless a test sends them; each app writes its own folder.

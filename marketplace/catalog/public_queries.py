@@ -141,8 +141,6 @@ def vendor_others(solution: Solution, limit: int = 4) -> list[Solution]:
 
 def public_solution(slug: str) -> Solution | None:
     """Return the published listing with this slug (of an active vendor), or None."""
-    from sqlalchemy.orm import selectinload
-
     rows = db.session.scalars(
         solutions_with_vendor()
         .where(*visible(), Solution.slug == slug[:100])
@@ -151,10 +149,10 @@ def public_solution(slug: str) -> Solution | None:
             joinedload(Solution.category).joinedload(Category.parent),
             joinedload(Solution.logo),
             # One collection joined (a handful of plans) saves a query; joining a second
-            # would multiply the rows.
+            # would multiply the rows. Features and screenshots load when first read (one
+            # query each, as a selectin would): a solution page whose sections are kept
+            # (core/fragments.py) does not read them.
             joinedload(Solution.plans),
-            selectinload(Solution.features),
-            selectinload(Solution.screenshots),
         )
     )
     return rows.unique().one_or_none()  # the slug is unique

@@ -10,6 +10,7 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
+from marketplace.core.fragments import Deferred
 from marketplace.core.pagecache import cache_page
 
 
@@ -34,6 +35,8 @@ def index():
         category=current,
         category_description=current.description if current else "",
         tree=tree,
+        # Every public input of the kept result cards and facets (core/fragments.py).
+        fragment_key=(tuple(sorted(params.to_args().items())), params.per_page),
         price_buckets=catalog_params.PRICE_BUCKETS,
         rating_buckets=catalog_params.RATING_BUCKETS,
     )
@@ -48,9 +51,10 @@ def solution(slug: str):
         render_template(
             "catalog/solution.html",
             solution=item,
-            view=describe(content_of(item)),
-            others=public_queries.vendor_others(item),
-            panels=panels.collect(panels.SOLUTION, solution=item),
+            view=Deferred(lambda: describe(content_of(item))),
+            # Read only by the parts kept for everyone: not read while they are kept.
+            others=Deferred(lambda: public_queries.vendor_others(item)),
+            panels=panels.collect_lazily(panels.SOLUTION, solution=item),
         )
     )
     # Counted after the response is sent: the page runs no extra query for it.

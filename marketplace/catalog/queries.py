@@ -5,6 +5,7 @@ One code path serves the HTML catalogue and the JSON API.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -133,10 +134,16 @@ class SearchHints:
 @dataclass
 class CatalogPage:
     params: CatalogParams
-    items: list[Solution]
+    ids: list[int]
     total: int
     facets: Facets | None
     hints: SearchHints | None = None
+
+    @functools.cached_property
+    def items(self) -> list[Solution]:
+        """The page's solutions, loaded when first asked for: a page whose result cards
+        are kept (core/fragments.py) shows them without loading them."""
+        return _load(self.ids)
 
     @property
     def pages(self) -> int:
@@ -372,7 +379,7 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
             ids = pagecache.public_value(key, lambda: _page_ids(params, parsed))
     return CatalogPage(
         params=params,
-        items=_load(ids),
+        ids=ids,
         total=total,
         facets=facets if with_facets else None,
         hints=search_hints(parsed, params, total, facets) if with_facets and parsed else None,

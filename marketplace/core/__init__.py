@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         cli,
         database,
         errors,
+        fragments,
         i18n,
         jobs,
         metrics,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    fragments.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
     from marketplace.core import site_settings

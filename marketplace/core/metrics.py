@@ -55,7 +55,7 @@ QUERIES = Histogram(
 )
 CACHE_LOOKUPS = Counter(
     "marketplace_cache_lookups_total",
-    "Lookups in the caches of public data (pages, catalog), hit or miss.",
+    "Lookups in the caches of public data (pages, catalog, fragments), hit or miss.",
     ["cache", "result"],
 )
 JOB_RUNS = Counter(

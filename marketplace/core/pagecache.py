@@ -57,6 +57,7 @@ WATCHED_TABLES = frozenset(
         "screenshots",
         "uploads",
         "reviews",
+        "review_replies",
         "site_settings",
         # "Chuyển khoản" on a solution page follows the vendor's confirmed account.
         "vendor_bank_accounts",
@@ -131,9 +132,12 @@ def stamp_for(app: Flask) -> ContentStamp | RedisStamp:
 class VersionedCache:
     """A store whose entries belong to the content stamp they were computed under."""
 
-    def __init__(self, app: Flask, store: cache.LocalStore | cache.TieredStore) -> None:
+    def __init__(
+        self, app: Flask, store: cache.LocalStore | cache.TieredStore, name: str = "catalog"
+    ) -> None:
         self.app = app
         self.store = store
+        self.name = name  # the cache's label in the metrics
         self.seconds = store.seconds
         self._stamp: Any = None
 
@@ -144,7 +148,7 @@ class VersionedCache:
             self.store.clear()
             self._stamp = stamp
         value = self.store.get((stamp, key), _MISSING)
-        metrics.cache_lookup("catalog", value is not _MISSING)
+        metrics.cache_lookup(self.name, value is not _MISSING)
         if value is _MISSING:
             value = compute()
             self.store.put((stamp, key), value)
@@ -262,8 +266,12 @@ def _listen() -> None:
 
 
 def _caching_enabled(app: Flask) -> bool:
-    """Does this app keep pages or catalogue counts (settings in marketplace/config.py)?"""
-    return app.config["PAGE_CACHE_SECONDS"] > 0 or app.config["CATALOG_CACHE_SECONDS"] > 0
+    """Does this app keep pages, catalogue counts or fragments (marketplace/config.py)?"""
+    return (
+        app.config["PAGE_CACHE_SECONDS"] > 0
+        or app.config["CATALOG_CACHE_SECONDS"] > 0
+        or float(app.config.get("FRAGMENT_CACHE_SECONDS") or 0) > 0
+    )
 
 
 # ---------------------------------------------------------------- views

@@ -9,7 +9,7 @@ another to build its page. Each domain registers what it contributes in its `ini
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,35 @@ def collect(page: str, **context: Any) -> dict[str, Any]:
     """Return every section contributed to `page`, by name, each built from `context`."""
     providers = current_app.extensions.get(EXTENSION_KEY, {}).get(page, {})
     return {name: provider(**context) for name, provider in providers.items()}
+
+
+class LazySections(Mapping):
+    """The sections of a page, each built when the template first reads it.
+
+    For a page that keeps parts for everyone (core/fragments.py): a section only those
+    parts show (a vendor's response time) costs nothing while they are kept.
+    """
+
+    def __init__(self, providers: dict[str, Callable[..., Any]], context: dict[str, Any]):
+        self._providers = providers
+        self._context = context
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._providers[name](**self._context)
+        return self._built[name]
+
+    def __iter__(self):
+        return iter(self._providers)
+
+    def __len__(self) -> int:
+        return len(self._providers)
+
+
+def collect_lazily(page: str, **context: Any) -> LazySections:
+    """Return the sections contributed to `page`, each built on first use (see `collect`)."""
+    return LazySections(current_app.extensions.get(EXTENSION_KEY, {}).get(page, {}), context)
 
 
 def ordered(page: str, **context: Any) -> list[Any]:
