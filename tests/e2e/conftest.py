@@ -99,5 +99,6 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/auth/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    # The sign-in form's own button (the demo's site banner has a form of its own above it).
+    page.locator("main form:has(#password) [type=submit]").first.click()
     page.wait_for_url(lambda url: "/auth/login" not in url)

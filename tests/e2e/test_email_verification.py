@@ -55,7 +55,7 @@ def test_a_new_owner_verifies_from_the_eml_file_then_requests_a_trial_and_invite
     page.select_option("#size_band", "small")
     page.fill("#phone", "0220 3851 234")
     page.check("#accept_terms")
-    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form:has(#accept_terms) button[type=submit]").click()
     page.wait_for_url(lambda url: "/auth/register" not in url)
     banner = page.locator(".verify-banner")
     expect(banner).to_contain_text(NEW_EMAIL)
