@@ -294,7 +294,7 @@ def test_make_run_starts_the_job_runner_beside_the_web_server():
     """`make run` behaves like production: the runner in the background, stopped with the
     server (read from make's dry run: nothing is executed)."""
     dry = subprocess.run(
-        ["make", "-n", "run"],
+        ["make", "--no-print-directory", "-n", "run"],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
