@@ -82,7 +82,10 @@ def _kept_parts(catalogue: BeautifulSoup, page: BeautifulSoup) -> list[str]:
         _without(catalogue.select_one("section.col-lg-9"), "form.compare-form"),
         str(page.select_one("h1").parent.parent),
         str(page.select_one(".listing-description")),
-        _without(page.select_one("#plans table"), "td.text-end .badge, td.text-end button"),
+        _without(
+            page.select_one("#plans table"),
+            "td.text-end .badge, td.text-end button, th .d-sm-none .badge, th .d-sm-none button",
+        ),
         str(page.select_one(".review-summary")),
         _without(page.select_one(".review-list"), ".review-actions"),
         str(page.select_one("#vendor")),
