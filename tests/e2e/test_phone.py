@@ -4,6 +4,7 @@
   first screen (their top above 700 px);
 - the comparison tray, collapsed, is at most 64 px tall, and absent on the comparison;
 - the comparison pager moves one solution along, and the first column stays (sticky);
+  nothing in a comparison's cell spills into the next column;
 - adding to the comparison with JavaScript keeps the reader where they were (scroll
   position) and announces the change; without JavaScript the form comes back to the card.
 """
@@ -100,6 +101,11 @@ def test_a_buyer_on_a_phone(browser, live_server):
         page.goto(f"/compare?s={','.join(THREE)}")
         status = page.locator("#compare-pager-status")
         assert status.inner_text() == "Giải pháp 1–2 / 3"
+        # Nothing spills into the next column (a price with its period once did).
+        spilled = page.locator("#compare-table td").evaluate_all(
+            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)"
+        )
+        assert spilled == []
         scroller = page.locator("#compare-scroll")
         sticky = page.locator("#compare-table thead th.sticky-col")
         left_before = sticky.evaluate("e => e.getBoundingClientRect().left")
