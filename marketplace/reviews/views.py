@@ -86,7 +86,7 @@ def review_panel(solution: Solution) -> ReviewPanel:
     """
     user = current_user if current_user.is_authenticated else None
     params = reviews_queries.parse_list_params(request.args)
-    rating = reviews_queries.summary(solution.id)
+    rating = reviews_queries.public_summary(solution.id)
     page = reviews_queries.review_page(solution.id, params, rating)
     voted = reviews_queries.voted_ids(getattr(user, "id", None), [r.id for r in page.items])
     allowed, reason = permissions.can_review(user, solution)
