@@ -7,7 +7,9 @@ tokens the index holds. The synonyms are data, in `data/synonyms.yaml`, reviewed
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import math
 import re
 import time
@@ -426,10 +428,50 @@ def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
     return -1
 
 
-def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """The active vendors with a published solution (kept per process until the content stamp
-    changes, a minute at most), by the first two letters of each word of their names, so that
-    only a few are looked at per query."""
+@dataclass(frozen=True)
+class _VendorWords:
+    """The vendors' names by word: each folded word → its occurrences (position in the
+    name, name, the name's folded words), sorted, and every word sorted for prefixes."""
+
+    by_word: dict[str, list[tuple[int, str, Phrase]]]
+    sorted_words: list[str]
+
+    def matches(self, typed: Phrase, limit: int) -> list[tuple[int, str]]:
+        """The first `limit` vendors whose name holds the typed words (the last one as a
+        prefix), as (where it starts, name), in that order: one merge of sorted lists, not
+        a pass over every vendor."""
+        first = typed[0]
+        if len(typed) == 1:
+            at = bisect.bisect_left(self.sorted_words, first)
+            keys = []
+            for word in self.sorted_words[at:]:
+                if not word.startswith(first):
+                    break
+                keys.append(word)
+        else:
+            keys = [first] if first in self.by_word else []
+        found: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        for at, name, folded in heapq.merge(*(self.by_word[k] for k in keys)):
+            if name in seen or not _phrase_at(folded, at, typed):
+                continue
+            seen.add(name)
+            found.append((at, name))
+            if len(found) >= limit:
+                break
+        return found
+
+
+def _phrase_at(name: Phrase, at: int, typed: Phrase) -> bool:
+    """Tell whether the typed words start at `at` in a name (the last one as a prefix)."""
+    *whole, last = typed
+    end = at + len(whole)
+    return end < len(name) and name[at:end] == tuple(whole) and name[end].startswith(last)
+
+
+def _vendor_names() -> _VendorWords:
+    """The active vendors with a published solution, by word (kept per process until the
+    content stamp changes, a minute at most)."""
     app = current_app._get_current_object()
     # A listing suspended or a vendor deactivated on any host renews the stamp: the next
     # suggestion no longer names a vendor with nothing left to show.
@@ -449,13 +491,19 @@ def _vendor_names() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         )
         .order_by(Organization.name)
     ).all()
-    value: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    by_word: dict[str, list[tuple[int, str, Phrase]]] = {}
     for name in names:
         folded = phrase(name)
-        for key in {w[:2] for w in folded}:
-            value.setdefault(key, []).append((name, folded))
+        for i, word in enumerate(folded):
+            by_word.setdefault(word, []).append((i, name, folded))
+    for occurrences in by_word.values():
+        occurrences.sort()
+    value = _VendorWords(by_word, sorted(by_word))
     app.extensions["search_vendor_names"] = (stamp, now, value)
     return value
+
+
+_name_phrase = functools.lru_cache(maxsize=65536)(phrase)
 
 
 def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> list[Suggestion]:
@@ -480,17 +528,13 @@ def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> li
         if at >= 0:
             categories.append((at, name, slug))
     out += [Suggestion("category", name, slug) for _at, name, slug in sorted(categories)[:2]]
-    vendors = [
-        (at, name)
-        for name, words_ in _vendor_names().get(typed[0][:2], [])
-        if (at := starts_phrase(words_, typed)) >= 0
-    ]
+    vendors = _vendor_names().matches(typed, limit)
     vendor_room = 2
     names_room = limit - len(out) - min(vendor_room, len(vendors))
     rows = _name_candidates(typed)
     solutions = []
     for slug, name in rows:
-        at = starts_phrase(phrase(name), typed)
+        at = starts_phrase(_name_phrase(name), typed)
         if at >= 0:
             solutions.append((at, len(name), name, slug))
     out += [

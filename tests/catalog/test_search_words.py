@@ -221,3 +221,48 @@ def test_a_vendor_leaves_the_suggestions_once_its_last_listing_is_suspended(
     decided = decide(staff, f"/moderation/solutions/{solution.id}/suspend", "Khiếu nại")
     assert decided.status_code == 302
     assert vendors() == []
+
+
+def test_vendor_suggestions_match_the_plain_definition():
+    """The word index answers what a pass over every vendor would: the names holding the
+    typed words in order (the last one as a prefix), by where they start, then by name."""
+    names = [
+        "Công ty TNHH Hồng Hà",
+        "Công ty Cổ phần Sao Khuê",
+        "Hợp tác xã Công nghệ Hồng",
+        "Hồng Hà Software",
+        "Trung tâm Hỗ trợ Công ty nhỏ",
+        "Công ty TNHH Hồng Hà",  # the same name twice: suggested once
+    ]
+    by_word: dict = {}
+    for name in names:
+        folded = search_words.phrase(name)
+        for i, word in enumerate(folded):
+            by_word.setdefault(word, []).append((i, name, folded))
+    for occurrences in by_word.values():
+        occurrences.sort()
+    index = search_words._VendorWords(by_word, sorted(by_word))
+
+    def plain(typed, limit):
+        found = {
+            (at, name)
+            for name in names
+            if (at := search_words.starts_phrase(search_words.phrase(name), typed)) >= 0
+        }
+        return sorted(found)[:limit]
+
+    for text in (
+        "ho",
+        "hong",
+        "hong h",
+        "cong ty",
+        "cong ty t",
+        "c",
+        "ha so",
+        "nho",
+        "xyz",
+        "ty nh",
+    ):
+        typed = search_words.phrase(text)
+        for limit in (1, 2, 8):
+            assert index.matches(typed, limit) == plain(typed, limit), (text, limit)
