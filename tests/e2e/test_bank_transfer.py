@@ -56,7 +56,7 @@ def test_enterprise_pays_by_transfer_and_receives_the_einvoice(new_page, live_se
     buyer = new_page()
     sign_in(buyer, "enterprise@demo.vn")
     buyer.goto("/solutions/saokhue-crm")
-    buyer.locator("#plans a", has_text="Đăng ký gói").first.click()
+    buyer.locator("#plans a:visible", has_text="Đăng ký gói").first.click()
     buyer.wait_for_url("**/billing/checkout**")
     assert buyer.locator("#pm-transfer").is_checked()
     shot(buyer, "checkout")
