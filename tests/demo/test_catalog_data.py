@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -39,8 +40,10 @@ EXPECTED_COUNTS = {
 # organisations' tax codes were given valid check digits (demo/legacy.py lists the changes)
 # and their addresses became 2025 communes (street, province and commune in the checksum),
 # then once SaoKhuê VPS's plans stated VAT 10 % before tax (plans carry their VAT),
-# and the demo vendor's team (manager@demo.vn, sales@demo.vn) joined its users.
-EXPECTED_CHECKSUM = "2142c843f93e6536bb2bee50422ffa542ac925e25c15a8bdbb197be408852f9f"
+# and the demo vendor's team (manager@demo.vn, sales@demo.vn) joined its users, then once
+# three descriptions stopped naming district-level units ("huyện", "thị trấn"), gone since
+# 1 July 2025.
+EXPECTED_CHECKSUM = "701d1f731bfd92311de5217e7f791cb6cfe8e5ec9ec11f2d6b5777d98cd96e17"
 
 
 # Listings added to the data files after the move (the statuses the moved data lacked).
@@ -418,3 +421,17 @@ def test_the_demo_accounts_organisations_come_from_the_data_files(app, tmp_path,
         "manager@demo.vn": "0999000111",
         "sales@demo.vn": "0999000111",
     }
+
+
+def test_the_demo_texts_name_no_district_level_unit():
+    """Since 1 July 2025 Vietnam has provinces and communes only: the demo data speaks of
+    wards and communes, or of "khu vực Hải Dương cũ", never of districts or towns."""
+    district_level = re.compile(r"\b(huyện|quận|thị xã|thị trấn)\b", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "marketplace" / "demo").rglob("*"))
+        if path.suffix in {".yaml", ".py"}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if district_level.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert found == []
