@@ -196,13 +196,17 @@ def app_environment(url: str) -> dict[str, str]:
 
 
 def session_cookie(env: dict[str, str]) -> str:
-    """A signed session cookie like a returning visitor's (language and form token set)."""
+    """A signed session cookie like a returning visitor's: language and form token set, and
+    the `_fresh` mark Flask-Login writes into a session without a sign-in (a browser keeps
+    the cookie it was given; without the mark every answer would set a new one)."""
     from flask import Flask
 
     app = Flask("bench")
     app.secret_key = env["SECRET_KEY"]
     serializer = app.session_interface.get_signing_serializer(app)
-    return "session=" + serializer.dumps({"lang": "vi", "csrf_token": secrets.token_hex(20)})
+    return "session=" + serializer.dumps(
+        {"lang": "vi", "csrf_token": secrets.token_hex(20), "_fresh": False}
+    )
 
 
 def headers_for(key: str, env: dict[str, str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
 from marketplace.core.fragments import Deferred
-from marketplace.core.pagecache import cache_page
+from marketplace.core.pagecache import announce_view, cache_page
 
 
 @catalog_bp.get("", strict_slashes=False)
@@ -43,6 +43,7 @@ def index():
 
 
 @catalog_bp.get("/<slug>")
+@cache_page
 def solution(slug: str):
     item = public_queries.public_solution(slug)
     if item is None:
@@ -57,12 +58,14 @@ def solution(slug: str):
             panels=panels.collect_lazily(panels.SOLUTION, solution=item),
         )
     )
-    # Counted after the response is sent: the page runs no extra query for it.
+    # Counted after the response is sent: the page runs no extra query for it. A showing
+    # served from the page cache is announced by the cache.
     events.solution_viewed.send(
-        item,
-        response=response,
+        item.id,
+        after_response=response.call_on_close,
         user=current_user,
         address=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+    announce_view(events.solution_viewed.name, item.id)
     return response

@@ -117,8 +117,10 @@ carrying the token), `actor` (the administrator), `days` (how long the link work
 Listens: notifications (e-mails the link)."""
 
 solution_viewed = _signals.signal("solution-viewed")
-"""A solution's public page was shown. Sender: the `Solution`; `response` (the page),
-`user`, `address`, `user_agent`. Listens: insights (views, counted after the response)."""
+"""A solution's public page was shown, rendered or served from the page cache. Sender: the
+solution's id; `after_response` (registers a callable to run once the answer is sent),
+`user` (None when served from memory), `address`, `user_agent`. Listens: insights (views,
+counted after the response)."""
 
 solution_compared = _signals.signal("solution-compared")
 """A solution was put in the comparison tray. Sender: the `Solution`; `already_in_tray`.
@@ -160,3 +162,11 @@ ALL = (
     programme_changed,
     need_published,
 )
+
+
+def by_name(name: str):
+    """Return the signal called `name` (a kept page names what to announce: core/pagecache)."""
+    for signal in ALL:
+        if signal.name == name:
+            return signal
+    raise KeyError(name)

@@ -18,8 +18,19 @@ on any host is seen by every host's next request. Figures that change without su
 (a vendor's response time, the counts of trials) may lag by the timer.
 
 A page is only kept when its view asked for it (`cache_page`), the answer is a 200 HTML
-page, and it sets no cookie; a request with a session or remember-me cookie, or any
-method but GET, always goes to the application.
+page, and it sets no cookie; a request with a remember-me cookie, or any method but GET,
+always goes to the application.
+
+A visitor whose session holds nothing of their own — a language and a form token, as every
+returning visitor's does once a page has given them a form — shares the pages too, one
+copy per language: the page is rendered with a marker where the form token goes, and each
+answer carries that visitor's own freshly signed token in its place (`core/security.py`).
+A session holding anything else (a sign-in, a comparison tray, a flashed message, a
+dismissed banner) makes the page the visitor's own: it is always rendered.
+
+A view whose every showing is counted (a solution's page) says so with `announce_view`;
+a page served from memory announces it again, with the visitor's address and browser,
+once the answer has been sent.
 """
 
 from __future__ import annotations
@@ -32,15 +43,23 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
+from werkzeug.wsgi import ClosingIterator
 
 from marketplace.core import cache, metrics
 
 _MISSING = object()
 ENVIRON_FLAG = "marketplace.page_cache"
+# Set by the middleware: the marker a kept page carries where the visitor's form token goes.
+TOKEN_MARKER_FLAG = "marketplace.page_cache.token_marker"
+# Set by a view: the events to announce again whenever the kept page is served.
+VIEWS_FLAG = "marketplace.page_cache.views"
+# What a session may hold and still share the kept pages (the language is in the key).
+# Flask-Login marks any session without a sign-in `_fresh: False` (session protection).
+SHARED_SESSION_KEYS = frozenset({"lang", "csrf_token", "_fresh", "_permanent"})
 EXTENSION_KEY = "page_cache"
 DEFAULT_MAX_ENTRIES = 256
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # per process, all pages together
@@ -283,23 +302,52 @@ def cache_page(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         request.environ[ENVIRON_FLAG] = True
+        marker = request.environ.get(TOKEN_MARKER_FLAG)
+        if marker:
+            # Every form token of this page is the marker; the middleware signs the
+            # visitor's own token into its place (Flask-WTF keeps the token on `g`).
+            setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), marker)
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def announce_view(signal_name: str, sender: Any) -> None:
+    """Have the page cache announce `signal_name` for `sender` on every showing it serves.
+
+    The view announces the showing it renders itself; a kept page served from memory sends
+    `signal_name` (core.events) with `after_response`, `user` None, `address` and
+    `user_agent`, after the answer has been sent. The sender must be a plain value (an id):
+    kept pages may be shared through Redis.
+    """
+    request.environ.setdefault(VIEWS_FLAG, []).append((signal_name, sender))
 
 
 # ---------------------------------------------------------------- the middleware
 
 
 class _Entry:
-    __slots__ = ("body", "headers", "stamp", "status", "stored")
+    __slots__ = ("body", "headers", "marker", "stamp", "status", "stored", "views")
 
-    def __init__(self, status, headers, body, stamp, stored) -> None:
+    def __init__(self, status, headers, body, stamp, stored, marker=None, views=()) -> None:
         self.status = status
         self.headers = headers
         self.body = body
         self.stamp = stamp  # the content stamp the page was rendered under
         self.stored = stored
+        self.marker = marker  # bytes standing for the visitor's form token, if any
+        self.views = tuple(views)  # (signal name, sender) to announce on each showing
+
+
+class _Visitor:
+    """Who asks, as far as a kept page is concerned: nobody in particular, or a visitor
+    whose session holds only a language and a form token."""
+
+    __slots__ = ("raw_token", "variant")
+
+    def __init__(self, variant: tuple = (), raw_token: str | None = None) -> None:
+        self.variant = variant
+        self.raw_token = raw_token
 
 
 class PageCache:
@@ -313,23 +361,44 @@ class PageCache:
         stamp: ContentStamp | RedisStamp,
         store: cache.LocalStore | cache.TieredStore,
         private_cookies: Iterable[str],
+        app: Flask | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.stamp = stamp
         self.private_cookies = frozenset(private_cookies)
         self._pages = store
+        self.app = app
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session") if app else None
+        # New for each process: no listing's text can know it (a kept page records its own).
+        self.marker = f"page-token-{secrets.token_hex(12)}"
         self.hits = 0
         self.misses = 0
 
     # -- what may be cached
 
-    def _anonymous(self, environ: dict) -> bool:
+    def _visitor(self, environ: dict) -> _Visitor | None:
+        """Return who asks, or None when the answer may be theirs alone."""
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("HTTP_AUTHORIZATION"):
-            return False
+            return None
         cookie = environ.get("HTTP_COOKIE")
         if not cookie:
-            return True
-        return not any(name in self.private_cookies for name in parse_cookie(cookie))
+            return _Visitor()
+        cookies = parse_cookie(cookie)
+        private = [name for name in cookies if name in self.private_cookies]
+        if not private:
+            return _Visitor()
+        if private != [self.session_cookie] or self.app is None:
+            return None
+        from marketplace.core.security import read_session_cookie
+
+        session = read_session_cookie(self.app, cookies[self.session_cookie])
+        if not session or not set(session) <= SHARED_SESSION_KEYS:
+            return None
+        token = session.get("csrf_token")
+        if not isinstance(token, str) or not token:
+            return None
+        lang = session.get("lang")
+        return _Visitor(("session", lang if isinstance(lang, str) else ""), token)
 
     @staticmethod
     def _key(environ: dict) -> tuple:
@@ -352,29 +421,47 @@ class PageCache:
     # -- WSGI
 
     def __call__(self, environ: dict, start_response: Callable):
-        if not self._anonymous(environ):
+        visitor = self._visitor(environ)
+        if visitor is None:
             return self.wsgi_app(environ, start_response)
-        key = self._key(environ)
+        key = self._key(environ) + visitor.variant
         stamp = self.stamp.current()
         now = time.time()  # wall clock: an entry may come from another host
         entry = self._pages.get((stamp, key))
         if entry is not None and entry.stamp == stamp:
             self.hits += 1
             metrics.cache_lookup("pages", True)
+            body = self._personal(entry.body, entry.marker, visitor)
             age = str(max(0, int(now - entry.stored)))
-            start_response(entry.status, [*entry.headers, ("Age", age), ("X-Cache", "HIT")])
-            return [entry.body]
+            headers = [*entry.headers, ("Age", age), ("X-Cache", "HIT")]
+            if entry.marker:
+                headers = [
+                    (k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers
+                ]
+            start_response(entry.status, headers)
+            if entry.views:
+                return ClosingIterator([body], lambda: self._announce(environ, entry.views))
+            return [body]
 
         self.misses += 1
         metrics.cache_lookup("pages", False)
+        marker = None
+        if visitor.raw_token is not None:
+            marker = self.marker
+            environ[TOKEN_MARKER_FLAG] = marker
         captured: dict[str, Any] = {}
+        held: list[Any] = []
 
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, list(headers)
+            if marker is not None and environ.get(ENVIRON_FLAG):
+                # The body is changed below: its length is told then.
+                held.append(exc_info)
+                return lambda data: None  # a view of ours never writes directly
             return start_response(status, [*headers, ("X-Cache", "MISS")], exc_info)
 
         result = self.wsgi_app(environ, capture)
-        if not environ.get(ENVIRON_FLAG) or not self._storable(captured):
+        if not environ.get(ENVIRON_FLAG):
             return result
         chunks: list[bytes] = []
         try:
@@ -385,10 +472,57 @@ class PageCache:
             if close is not None:
                 close()
         body = b"".join(chunks)
-        if len(body) <= MAX_PAGE_BYTES:
-            entry = _Entry(captured["status"], captured["headers"], body, stamp, now)
+        storable = self._storable(captured)
+        if storable and len(body) <= MAX_PAGE_BYTES:
+            entry = _Entry(
+                captured["status"],
+                captured["headers"],
+                body,
+                stamp,
+                now,
+                marker=marker.encode() if marker else None,
+                views=environ.get(VIEWS_FLAG, ()),
+            )
             self._pages.put((stamp, key), entry)
+        if held:
+            body = self._personal(body, marker.encode(), visitor)
+            headers = [
+                (k, str(len(body)) if k.lower() == "content-length" else v)
+                for k, v in captured["headers"]
+            ]
+            start_response(captured["status"], [*headers, ("X-Cache", "MISS")], held[0])
         return [body]
+
+    def _personal(self, body: bytes, marker: bytes | None, visitor: _Visitor) -> bytes:
+        """Put the visitor's own form token where the kept page has its marker."""
+        if not marker:
+            return body
+        from marketplace.core.security import signed_csrf_token
+
+        token = signed_csrf_token(self.app, visitor.raw_token or "")
+        return body.replace(marker, token.encode("ascii"))
+
+    def _announce(self, environ: dict, views: Iterable[tuple[str, Any]]) -> None:
+        """Announce a showing served from memory (the answer has been sent)."""
+        from marketplace.core import events
+
+        if self.app is None:
+            return
+        sent: list[Callable[[], None]] = []
+        try:
+            with self.app.app_context():
+                for name, sender in views:
+                    events.by_name(name).send(
+                        sender,
+                        after_response=sent.append,
+                        user=None,
+                        address=environ.get("REMOTE_ADDR"),
+                        user_agent=environ.get("HTTP_USER_AGENT"),
+                    )
+            for callback in sent:
+                callback()
+        except Exception:  # a lost count must never break a page
+            self.app.logger.warning("A showing served from memory was not announced", exc_info=True)
 
     @staticmethod
     def _storable(captured: dict) -> bool:
@@ -430,6 +564,7 @@ def init_app(app: Flask) -> None:
             app.config.get("SESSION_COOKIE_NAME", "session"),
             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
         },
+        app=app,
     )
     app.extensions[EXTENSION_KEY] = pages
     app.wsgi_app = pages

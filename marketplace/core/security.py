@@ -10,6 +10,7 @@ from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError, validate_csrf
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from wtforms import ValidationError
 
@@ -102,6 +103,31 @@ def preference_csrf_field() -> Markup:
             )
         g._preference_csrf_field = field
     return field
+
+
+def signed_csrf_token(app: Flask, raw_token: str) -> str:
+    """Sign a session's form token as Flask-WTF's `generate_csrf` does, outside a request.
+
+    The page cache (core/pagecache.py) puts it into a page kept for every visitor.
+    """
+    signers = app.extensions.setdefault("csrf_signers", {})
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    signer = signers.get(secret)
+    if signer is None:
+        signer = signers[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+    return signer.dumps(raw_token)
+
+
+def read_session_cookie(app: Flask, value: str) -> dict | None:
+    """Return what a session cookie holds, or None when it is not valid (outside a request)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    if serializer is None:
+        return None
+    try:
+        data = serializer.loads(value, max_age=int(app.permanent_session_lifetime.total_seconds()))
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 EXPIRED_TOKEN = "The CSRF token has expired."

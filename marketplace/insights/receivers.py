@@ -39,10 +39,10 @@ def count_purchase(payment, **_details) -> None:
     services.record_purchase(payment)
 
 
-def count_view(solution, *, response, user, address, user_agent, **_details) -> None:
+def count_view(solution_id, *, after_response, user, address, user_agent, **_details) -> None:
     """Count a view of a solution's page once the response has been sent."""
     visitor, capped = services.visitor_of(user, address, user_agent)
-    services.record_view_after_response(response, solution.id, visitor, address=capped)
+    services.record_view_after_response(after_response, solution_id, visitor, address=capped)
 
 
 def count_compare_add(

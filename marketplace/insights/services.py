@@ -16,9 +16,10 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -176,7 +177,11 @@ def record_view(
 
 
 def record_view_after_response(
-    response: Response, solution_id: int, visitor: str, *, address: str | None = None
+    after_response: Callable[[Callable[[], None]], Any],
+    solution_id: int,
+    visitor: str,
+    *,
+    address: str | None = None,
 ) -> None:
     """Count the view once the response has been sent.
 
@@ -199,7 +204,7 @@ def record_view_after_response(
                 db.session.rollback()
                 log.warning("view of solution %s not counted", solution_id, exc_info=True)
 
-    response.call_on_close(write)
+    after_response(write)
 
 
 def record_compare_add(

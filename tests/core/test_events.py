@@ -452,7 +452,7 @@ def test_viewing_a_solution_page_counts_through_the_event(client, vendor):
     db.session.commit()
     with recorded(events.solution_viewed) as seen:
         client.get(f"/solutions/{solution.slug}").close()
-    assert [sender.id for sender, _ in seen] == [solution.id]
+    assert [sender for sender, _ in seen] == [solution.id]
     db.session.expire_all()
     assert counter(solution.id, "view") == 1
     with disconnected(events.solution_viewed, insights.count_view):

@@ -4,6 +4,7 @@ same-origin protection of the forms on those pages."""
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from sqlalchemy import update
@@ -108,16 +109,143 @@ def test_visitors_with_a_session_or_a_sign_in_never_get_a_kept_page(
 def test_only_views_that_ask_and_only_plain_200_pages_are_kept(cached, listings):
     web = cached()
     client = web.test_client()
-    solution_page = client.get(f"/solutions/{listings[0].slug}")
-    assert solution_page.status_code == 200 and "X-Cache" in solution_page.headers
-    client.delete_cookie("session")
-    assert client.get(f"/solutions/{listings[0].slug}").headers["X-Cache"] == "MISS"
-    client.delete_cookie("session")
+    assert client.get(f"/vendors/{listings[0].vendor.slug}").status_code in (200, 404)
     assert client.get("/solutions?page=abc").status_code in (200, 400)
+    assert client.get("/solutions/khong-co-giai-phap-nay").status_code == 404
+    assert client.get("/solutions/khong-co-giai-phap-nay").headers["X-Cache"] == "MISS"
     assert client.get("/khong-co-trang-nay").headers["X-Cache"] == "MISS"
     assert client.get("/khong-co-trang-nay").headers["X-Cache"] == "MISS"
     assert client.head("/solutions").status_code == 200
     assert len(web.extensions["page_cache"]) == 1  # only /solutions?page=abc
+
+
+# ---------------------------------------------------------------- returning visitors
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _returning_visitor(web, **session_values):
+    """A browser whose session holds a form token (and what else is given), and nothing else."""
+    client = web.test_client()
+    with client.session_transaction() as session:
+        session["csrf_token"] = secrets.token_hex(20)
+        session["_fresh"] = False  # what Flask-Login writes into a session without a sign-in
+        session.update(session_values)
+    return client
+
+
+@pytest.mark.parametrize("page", ["/solutions", "/solutions/{a}", "/compare?s={a},{b}"])
+def test_returning_visitors_share_a_kept_page_each_with_their_own_token(
+    cached, listings, count_queries, page
+):
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    a, b = listings
+    path = page.format(a=a.slug, b=b.slug)
+    web = cached(WTF_CSRF_ENABLED=True)
+    first, second = _returning_visitor(web), _returning_visitor(web)
+    one = first.get(path)
+    assert one.headers["X-Cache"] == "MISS"
+    with count_queries() as q:
+        two = second.get(path)
+    assert two.headers["X-Cache"] == "HIT" and q.count == 0
+    assert "Set-Cookie" not in two.headers
+    assert int(two.headers["Content-Length"]) == len(two.get_data())
+    mine, theirs = _token(one.get_data(as_text=True)), _token(two.get_data(as_text=True))
+    assert mine != theirs
+    assert "page-token-" not in one.get_data(as_text=True) + two.get_data(as_text=True)
+    # Each page's token is its visitor's own: it works for them and for nobody else.
+    for client, token, other in ((first, mine, theirs), (second, theirs, mine)):
+        with client.session_transaction() as session:
+            raw = session["csrf_token"]
+        with web.test_request_context():
+            from flask import session as request_session
+
+            request_session["csrf_token"] = raw
+            validate_csrf(token)
+            with pytest.raises(ValidationError):
+                validate_csrf(other)
+    # The page's form takes the token without the browser's origin headers.
+    response = second.post("/compare/add", data={"slug": a.slug, "next": "/", "csrf_token": theirs})
+    assert response.status_code == 302
+    # Now the tray is theirs: their pages are theirs too.
+    assert "X-Cache" not in second.get(path).headers
+
+
+def test_the_language_is_part_of_a_returning_visitors_key(cached, listings):
+    web = cached()
+    english, vietnamese = _returning_visitor(web, lang="en"), _returning_visitor(web, lang="vi")
+    english.get("/solutions")
+    assert vietnamese.get("/solutions").headers["X-Cache"] == "MISS"
+    page = english.get("/solutions")
+    assert page.headers["X-Cache"] == "HIT"
+    assert 'lang="en"' in page.get_data(as_text=True)
+    assert 'lang="vi"' in vietnamese.get("/solutions").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "personal",
+    [
+        {"compare": ["{a}"]},
+        {"banner_dismissed": 1},
+        {"_flashes": [["success", "Đã lưu."]]},
+        {"_user_id": "{user}"},
+        {"something_new": True},
+    ],
+)
+def test_a_session_holding_anything_of_the_visitors_own_is_never_served_a_kept_page(
+    cached, listings, enterprise, personal
+):
+    web = cached()
+    plain = _returning_visitor(web)
+    plain.get("/solutions")
+    assert plain.get("/solutions").headers["X-Cache"] == "HIT"
+    values = {
+        key: (
+            [v.format(a=listings[0].slug) for v in value]
+            if isinstance(value, list) and value and isinstance(value[0], str)
+            else value.format(user=enterprise.id)
+            if isinstance(value, str)
+            else value
+        )
+        for key, value in personal.items()
+    }
+    own = _returning_visitor(web, **values)
+    assert "X-Cache" not in own.get("/solutions").headers
+
+
+def test_a_forged_or_stale_session_cookie_gets_no_kept_page(cached, listings):
+    web = cached()
+    plain = _returning_visitor(web)
+    plain.get("/solutions")
+    assert plain.get("/solutions").headers["X-Cache"] == "HIT"
+    forged = web.test_client()
+    forged.set_cookie("session", "eyJjc3JmX3Rva2VuIjoiYWJjIn0.ZZZZZZ.forged")
+    assert "X-Cache" not in forged.get("/solutions").headers
+
+
+def test_a_kept_solution_page_still_counts_each_visitor(cached, listings):
+    from tests.insights.conftest import counter
+
+    web = cached()
+    slug = listings[0].slug
+    browsers = [{"REMOTE_ADDR": f"203.0.113.{n}"} for n in (1, 2, 3)]
+    answers = [web.test_client().get(f"/solutions/{slug}", environ_base=e) for e in browsers]
+    assert [a.headers["X-Cache"] for a in answers] == ["MISS", "HIT", "HIT"]
+    # The same browser again the same day counts once.
+    again = web.test_client().get(f"/solutions/{slug}", environ_base=browsers[0])
+    assert again.headers["X-Cache"] == "HIT"
+    for answer in [*answers, again]:
+        answer.close()  # the count is written once the answer has been sent
+    returning = _returning_visitor(web).get(
+        f"/solutions/{slug}", environ_base={"REMOTE_ADDR": "198.51.100.9"}
+    )
+    returning.close()
+    db.session.expire_all()
+    assert counter(listings[0].id, "view") == 4
 
 
 def test_a_committed_change_expires_pages_on_every_worker_at_once(
