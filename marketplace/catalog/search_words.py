@@ -421,9 +421,8 @@ class Suggestion:
 
 def starts_phrase(name: tuple[str, ...], typed: tuple[str, ...]) -> int:
     """Return where the typed words start in a name (the last one as a prefix), or -1."""
-    *whole, last = typed
     for i in range(len(name) - len(typed) + 1):
-        if list(name[i : i + len(whole)]) == whole and name[i + len(whole)].startswith(last):
+        if _phrase_at(name, i, typed):
             return i
     return -1
 
