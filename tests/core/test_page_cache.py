@@ -175,6 +175,24 @@ def test_returning_visitors_share_a_kept_page_each_with_their_own_token(
     assert "X-Cache" not in second.get(path).headers
 
 
+def test_a_visitor_who_chose_a_language_gets_kept_pages_through_the_real_flow(cached, listings):
+    web = cached(WTF_CSRF_ENABLED=True)
+    client = web.test_client()
+    slug = listings[0].slug
+    assert client.get(f"/solutions/{slug}").headers["X-Cache"] == "MISS"
+    chosen = client.post(
+        "/lang", data={"lang": "en", "next": "/"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert chosen.status_code == 302 and "Set-Cookie" in chosen.headers
+    # The first page with a session settles it (Flask-Login marks it, a token is drawn).
+    client.get(f"/solutions/{slug}")
+    answers = [client.get(f"/solutions/{slug}") for _ in range(2)]
+    assert [a.headers.get("X-Cache") for a in answers] == ["MISS", "HIT"]
+    page = answers[1].get_data(as_text=True)
+    assert 'lang="en"' in page and 'name="csrf_token"' in page
+    assert "Set-Cookie" not in answers[1].headers
+
+
 def test_the_language_is_part_of_a_returning_visitors_key(cached, listings):
     web = cached()
     english, vietnamese = _returning_visitor(web, lang="en"), _returning_visitor(web, lang="vi")
