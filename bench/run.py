@@ -453,7 +453,7 @@ def measure_distinct_searches(env: dict[str, str], count: int) -> dict[str, Any]
     for i, text in enumerate(texts):
         who, headers = ("anonymous", {}) if i % 2 == 0 else ("session", cookie)
         started = time.perf_counter()
-        response = client.get("/solutions?q=" + quote(text))
+        response = client.get("/solutions?q=" + quote(text), headers=headers)
         elapsed = (time.perf_counter() - started) * 1000
         with app.app_context():
             total = queries.run_catalog(params.parse_params({"q": text})).total

@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
 from flask_wtf.csrf import CSRFError, validate_csrf
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 from wtforms import ValidationError
 
@@ -125,7 +125,7 @@ def read_session_cookie(app: Flask, value: str) -> dict | None:
         return None
     try:
         data = serializer.loads(value, max_age=int(app.permanent_session_lifetime.total_seconds()))
-    except BadSignature:
+    except BadData:
         return None
     return data if isinstance(data, dict) else None
 
