@@ -49,7 +49,8 @@ from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 from werkzeug.wsgi import ClosingIterator
 
-from marketplace.core import cache, metrics
+from marketplace.core import cache, events, metrics
+from marketplace.core.security import read_session_cookie, signed_csrf_token
 
 _MISSING = object()
 ENVIRON_FLAG = "marketplace.page_cache"
@@ -389,8 +390,6 @@ class PageCache:
             return _Visitor()
         if private != [self.session_cookie] or self.app is None:
             return None
-        from marketplace.core.security import read_session_cookie
-
         session = read_session_cookie(self.app, cookies[self.session_cookie])
         if not session or not set(session) <= SHARED_SESSION_KEYS:
             return None
@@ -497,15 +496,11 @@ class PageCache:
         """Put the visitor's own form token where the kept page has its marker."""
         if not marker:
             return body
-        from marketplace.core.security import signed_csrf_token
-
         token = signed_csrf_token(self.app, visitor.raw_token or "")
         return body.replace(marker, token.encode("ascii"))
 
     def _announce(self, environ: dict, views: Iterable[tuple[str, Any]]) -> None:
         """Announce a showing served from memory (the answer has been sent)."""
-        from marketplace.core import events
-
         if self.app is None:
             return
         sent: list[Callable[[], None]] = []
