@@ -81,6 +81,12 @@ WATCHED_TABLES = frozenset(
         "site_settings",
         # "Chuyển khoản" on a solution page follows the vendor's confirmed account.
         "vendor_bank_accounts",
+        # The programme's support beside a price ("Có thể được hỗ trợ đến …"): its rules
+        # and the plans it takes. Applications are not watched: they change often and only
+        # move the budget left, which a kept page may show late by the timer.
+        "programmes",
+        "programme_versions",
+        "programme_plan_opt_ins",
     }
 )
 

@@ -291,6 +291,31 @@ def test_a_committed_change_expires_pages_on_every_worker_at_once(
     assert client.get("/solutions").headers["X-Cache"] == "HIT"
 
 
+def test_a_plan_joining_the_programme_shows_on_kept_pages_at_once(cached, listings):
+    from tests.programme import support
+
+    web = cached()
+    writer = cached()
+    client = web.test_client()
+    a, _b = listings
+    with writer.app_context():
+        programme = support.make_programme(category_ids=[a.category_id])
+        db.session.remove()
+    path = f"/solutions/{a.slug}"
+    client.get(path)
+    kept = client.get(path)
+    assert kept.headers["X-Cache"] == "HIT"
+    assert "Có thể được hỗ trợ" not in kept.get_data(as_text=True)
+
+    with writer.app_context():
+        support.approve_plan(db.session.merge(programme), db.session.get(Solution, a.id).plans[0])
+        db.session.remove()
+
+    fresh = client.get(path)
+    assert fresh.headers["X-Cache"] == "MISS"
+    assert "Có thể được hỗ trợ" in fresh.get_data(as_text=True)
+
+
 def test_a_bulk_update_of_a_listing_expires_pages_too(cached, listings):
     web = cached()
     writer = cached()
