@@ -235,6 +235,20 @@ def test_a_session_holding_anything_of_the_visitors_own_is_never_served_a_kept_p
     assert "X-Cache" not in own.get("/solutions").headers
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["", ".", "a.b.c", ".eJw.x.y", "x" * 4000, "phiên-giả", '"quoted"', "eyJfZnJlc2giOmZhbHNlfQ"],
+)
+def test_any_session_cookie_value_is_answered_and_never_shares_a_page(cached, listings, value):
+    web = cached()
+    client = web.test_client()
+    client.set_cookie("session", value)
+    response = client.get(f"/solutions/{listings[0].slug}")
+    assert response.status_code == 200
+    assert response.headers.get("X-Cache") in (None, "MISS")
+    assert "page-token-" not in response.get_data(as_text=True)
+
+
 def test_a_forged_or_stale_session_cookie_gets_no_kept_page(cached, listings):
     web = cached()
     plain = _returning_visitor(web)
