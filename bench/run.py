@@ -232,6 +232,13 @@ def headers_for(key: str, env: dict[str, str]) -> dict[str, str]:
     return {}
 
 
+def _rendering_app(create_app):
+    """The app with the page cache off, and a client that sends the headers it is given
+    (without a cookie jar: the jar would drop the session cookie given in the headers)."""
+    app = create_app({"PAGE_CACHE_SECONDS": 0})
+    return app, app.test_client(use_cookies=False)
+
+
 def measure_queries(
     env: dict[str, str], pages: list[tuple[str, str, str]]
 ) -> dict[str, dict[str, Any]]:
@@ -247,9 +254,7 @@ def measure_queries(
     from marketplace.catalog import params, queries
     from marketplace.core import pagecache
 
-    app = create_app({"PAGE_CACHE_SECONDS": 0})
-    # Without a cookie jar: the jar would drop the session cookie given in the headers.
-    client = app.test_client(use_cookies=False)
+    app, client = _rendering_app(create_app)
     statements: list[str] = []
     sql_seconds = [0.0]
 
@@ -351,9 +356,7 @@ def measure_suggest(env: dict[str, str], count: int) -> dict[str, Any]:
     os.environ.update(env)
     from marketplace import create_app
 
-    app = create_app({"PAGE_CACHE_SECONDS": 0})
-    # Without a cookie jar: the jar would drop the session cookie given in the headers.
-    client = app.test_client(use_cookies=False)
+    app, client = _rendering_app(create_app)
     prefixes = suggest_prefixes(app, count)
     client.get("/api/v1/suggest?q=" + quote("ho"))  # the vocabulary and category lists
     times = []
@@ -441,9 +444,7 @@ def measure_distinct_searches(env: dict[str, str], count: int) -> dict[str, Any]
     from marketplace import create_app
     from marketplace.catalog import params, queries
 
-    app = create_app({"PAGE_CACHE_SECONDS": 0})
-    # Without a cookie jar: the jar would drop the session cookie given in the headers.
-    client = app.test_client(use_cookies=False)
+    app, client = _rendering_app(create_app)
     # Two sets of distinct searches, one per kind of visitor, so that no answer is kept from
     # an earlier request (the kept vocabulary and category lists are used, as on a live site).
     texts = search_queries(app, 2 * count)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
@@ -59,13 +58,6 @@ def solution(slug: str):
         )
     )
     # Counted after the response is sent: the page runs no extra query for it. A showing
-    # served from the page cache is announced by the cache.
-    events.solution_viewed.send(
-        item.id,
-        after_response=response.call_on_close,
-        user=current_user,
-        address=request.remote_addr,
-        user_agent=request.headers.get("User-Agent"),
-    )
-    announce_view(events.solution_viewed.name, item.id)
+    # served from the page cache is announced again by the cache.
+    announce_view(events.solution_viewed.name, item.id, response)
     return response

@@ -166,7 +166,4 @@ ALL = (
 
 def by_name(name: str):
     """Return the signal called `name` (a kept page names what to announce: core/pagecache)."""
-    for signal in ALL:
-        if signal.name == name:
-            return signal
-    raise KeyError(name)
+    return _signals[name]

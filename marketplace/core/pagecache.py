@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
@@ -319,15 +320,31 @@ def cache_page(view: Callable) -> Callable:
     return wrapped
 
 
-def announce_view(signal_name: str, sender: Any) -> None:
-    """Have the page cache announce `signal_name` for `sender` on every showing it serves.
+def announce_view(signal_name: str, sender: Any, response) -> None:
+    """Announce a showing of this page now, and on every showing the page cache serves.
 
-    The view announces the showing it renders itself; a kept page served from memory sends
-    `signal_name` (core.events) with `after_response`, `user` None, `address` and
-    `user_agent`, after the answer has been sent. The sender must be a plain value (an id):
-    kept pages may be shared through Redis.
+    Sends `signal_name` (core.events) with `after_response` (registers a callable to run
+    once the answer is sent), `user`, `address` and `user_agent`. The sender must be a plain
+    value (an id): kept pages may be shared through Redis.
     """
+    _send_view(
+        signal_name,
+        sender,
+        after_response=response.call_on_close,
+        user=current_user,
+        environ=request.environ,
+    )
     request.environ.setdefault(VIEWS_FLAG, []).append((signal_name, sender))
+
+
+def _send_view(signal_name: str, sender: Any, *, after_response, user, environ: dict) -> None:
+    events.by_name(signal_name).send(
+        sender,
+        after_response=after_response,
+        user=user,
+        address=environ.get("REMOTE_ADDR"),
+        user_agent=environ.get("HTTP_USER_AGENT"),
+    )
 
 
 # ---------------------------------------------------------------- the middleware
@@ -368,14 +385,14 @@ class PageCache:
         stamp: ContentStamp | RedisStamp,
         store: cache.LocalStore | cache.TieredStore,
         private_cookies: Iterable[str],
-        app: Flask | None = None,
+        app: Flask,
     ) -> None:
         self.wsgi_app = wsgi_app
         self.stamp = stamp
         self.private_cookies = frozenset(private_cookies)
         self._pages = store
         self.app = app
-        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session") if app else None
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
         # New for each process: no listing's text can know it (a kept page records its own).
         self.marker = f"page-token-{secrets.token_hex(12)}"
         self.hits = 0
@@ -394,7 +411,7 @@ class PageCache:
         private = [name for name in cookies if name in self.private_cookies]
         if not private:
             return _Visitor()
-        if private != [self.session_cookie] or self.app is None:
+        if private != [self.session_cookie]:
             return None
         session = read_session_cookie(self.app, cookies[self.session_cookie])
         if not session or not set(session) <= SHARED_SESSION_KEYS:
@@ -438,11 +455,7 @@ class PageCache:
             metrics.cache_lookup("pages", True)
             body = self._personal(entry.body, entry.marker, visitor)
             age = str(max(0, int(now - entry.stored)))
-            headers = [*entry.headers, ("Age", age), ("X-Cache", "HIT")]
-            if entry.marker:
-                headers = [
-                    (k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers
-                ]
+            headers = _sized([*entry.headers, ("Age", age), ("X-Cache", "HIT")], body)
             start_response(entry.status, headers)
             if entry.views:
                 return ClosingIterator([body], lambda: self._announce(environ, entry.views))
@@ -491,11 +504,8 @@ class PageCache:
             self._pages.put((stamp, key), entry)
         if held:
             body = self._personal(body, marker.encode(), visitor)
-            headers = [
-                (k, str(len(body)) if k.lower() == "content-length" else v)
-                for k, v in captured["headers"]
-            ]
-            start_response(captured["status"], [*headers, ("X-Cache", "MISS")], held[0])
+            headers = _sized([*captured["headers"], ("X-Cache", "MISS")], body)
+            start_response(captured["status"], headers, held[0])
         return [body]
 
     def _personal(self, body: bytes, marker: bytes | None, visitor: _Visitor) -> bytes:
@@ -507,19 +517,11 @@ class PageCache:
 
     def _announce(self, environ: dict, views: Iterable[tuple[str, Any]]) -> None:
         """Announce a showing served from memory (the answer has been sent)."""
-        if self.app is None:
-            return
         sent: list[Callable[[], None]] = []
         try:
             with self.app.app_context():
                 for name, sender in views:
-                    events.by_name(name).send(
-                        sender,
-                        after_response=sent.append,
-                        user=None,
-                        address=environ.get("REMOTE_ADDR"),
-                        user_agent=environ.get("HTTP_USER_AGENT"),
-                    )
+                    _send_view(name, sender, after_response=sent.append, user=None, environ=environ)
             for callback in sent:
                 callback()
         except Exception:  # a lost count must never break a page
@@ -537,6 +539,11 @@ class PageCache:
         return "no-store" not in names.get("cache-control", "") and "private" not in names.get(
             "cache-control", ""
         )
+
+
+def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:
+    """Return the headers with the body's own length (a form token may change it)."""
+    return [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers]
 
 
 def init_app(app: Flask) -> None:

@@ -110,12 +110,8 @@ def signed_csrf_token(app: Flask, raw_token: str) -> str:
 
     The page cache (core/pagecache.py) puts it into a page kept for every visitor.
     """
-    signers = app.extensions.setdefault("csrf_signers", {})
     secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
-    signer = signers.get(secret)
-    if signer is None:
-        signer = signers[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-    return signer.dumps(raw_token)
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw_token)
 
 
 def read_session_cookie(app: Flask, value: str) -> dict | None:
