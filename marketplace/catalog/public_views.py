@@ -9,12 +9,13 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog.content import content_of
 from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
-from marketplace.core.fragments import Deferred
+from marketplace.core.fragments import Deferred, keep_page
 from marketplace.core.pagecache import announce_view, cache_page
 
 
 @catalog_bp.get("", strict_slashes=False)
 @cache_page
+@keep_page
 def index():
     params = catalog_params.parse_params(
         request.args, default_per_page=current_app.config["PER_PAGE"]

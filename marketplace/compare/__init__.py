@@ -8,7 +8,8 @@ bp = Blueprint("compare", __name__, url_prefix="/compare")
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.compare import services, views  # noqa: F401
+    from marketplace.compare import presenters, services, views  # noqa: F401
 
     app.context_processor(views.inject_tray)
+    app.jinja_env.globals["compare_form"] = presenters.compare_form
     app.register_blueprint(bp)

@@ -54,8 +54,9 @@ def init_app(app: Flask) -> None:
 
 def finish_app(app: Flask) -> None:
     """Wrap the application once every domain is registered: page cache, then proxies."""
-    from marketplace.core import pagecache
+    from marketplace.core import fragments, pagecache
 
+    fragments.finish_app(app)
     # Pages kept for anonymous visitors are served before Flask runs.
     pagecache.init_app(app)
     # Outermost: behind a reverse proxy, the client's address, scheme and host.

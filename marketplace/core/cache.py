@@ -100,6 +100,12 @@ class LocalStore:
             self._data.expire()
             return len(self._data)
 
+    def kept_keys(self) -> list[Any]:
+        """The keys kept now."""
+        with self._lock:
+            self._data.expire()
+            return list(self._data.keys())
+
 
 class RedisStore:
     """Entries in Redis under `prefix`, each expiring after `seconds` (SET … PX)."""

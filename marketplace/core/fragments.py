@@ -24,17 +24,32 @@ its name and public arguments, and each request renders it again with its own re
 A view hands the template what only kept parts read as `Deferred(compute)`: computed on
 first use, so a page whose parts are kept skips those queries. The test suite keeps
 fragments off (FRAGMENT_CACHE_SECONDS=0) unless a test asks for them.
+
+**Whole pages** (`keep_page`): a view so marked is kept whole, layout included, for the
+requests the page cache does not serve (a signed-in user, a session holding a tray or a
+message), under (endpoint, path and query, locale, host) and the content stamp. The
+layout's personal parts are slots too: the account menu and the bell (`account_nav`),
+the banner, the e-mail to verify and the flashed messages (`notices`), the comparison tray
+(`tray`) and the language form's token (`preference_csrf`); a kept fragment inside the page
+becomes part of it, its slots the page's. A hit runs no view: it renders those slots and
+nothing else. Their renderers are registered by name (`register_slot`) so that a hit can
+call them; while a page is being kept, the template sees no personal value at all (the
+user, the tray, the unread count, the session raise `PersonalValueInFragment`, as do form
+tokens and the helpers that read the user), and a page that reads one is rendered as usual
+instead, and not kept again by this process.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, make_response, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -45,6 +60,13 @@ DEFAULT_MAX_ENTRIES = 2048
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # per process, all fragments together
 MAX_FRAGMENT_BYTES = 512 * 1024
 _FRAMES = "_fragment_frames"
+_PAGE_CONTEXT = "_fragment_page_context"
+_UNKEPT_ENDPOINTS = "fragment_unkept_endpoints"
+log = logging.getLogger(__name__)
+
+# Renderers of the slots a kept page may hold, by name: a hit has no template to take
+# them from. Each takes the slot's public arguments and returns HTML for this request.
+_SLOT_RENDERERS: dict[str, Callable[..., Any]] = {}
 
 # A kept fragment: text pieces and, between them, the slots to render per request as
 # (name, args) pairs.
@@ -60,6 +82,7 @@ class _Frame:
     keeping: bool
     nonce: str = ""
     calls: list[tuple[str, tuple]] = field(default_factory=list)
+    page: bool = False  # a whole page (keep_page), with the layout's slots
 
 
 class PersonalValueInFragment(RuntimeError):
@@ -152,6 +175,13 @@ def cached_fragment(
     what the page's URL path says (the request's parameters)."""
     slots = slots or {}
     frames = _frames()
+    if frames and frames[-1].page:
+        # Inside a page being kept: this part is kept with it, its slots become the page's
+        # (a hit renders them by their registered renderers).
+        unknown = sorted(set(slots) - set(_SLOT_RENDERERS))
+        if unknown:
+            raise PersonalValueInFragment(f"slots {unknown} have no registered renderer")
+        return Markup(caller())
     if frames:
         raise RuntimeError("cached fragments do not nest")
     kept = _cache()
@@ -200,6 +230,11 @@ def _render_pieces(caller: Callable[[], str], slots: dict[str, Callable[..., Any
         html = str(caller())
     finally:
         frames.pop()
+    return _pieces(html, frame)
+
+
+def _pieces(html: str, frame: _Frame) -> Pieces:
+    """Split what a keeping frame rendered into its text and its slots."""
     if not frame.calls:
         return (html,)
     parts = re.split(f"<!--slot-{frame.nonce}-([0-9]+)-->", html)
@@ -217,6 +252,138 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
             name, args = piece
             out.append(str(slots[name](*args)))
     return Markup("".join(out))
+
+
+# ---------------------------------------------------------------- whole pages
+
+
+def register_slot(name: str, render: Callable[..., Any]) -> None:
+    """Name the renderer of a slot that kept pages may hold (one renderer per name)."""
+    if _SLOT_RENDERERS.get(name, render) is not render:
+        raise ValueError(f"slot {name!r} already has a renderer")
+    _SLOT_RENDERERS[name] = render
+
+
+def page_kept() -> bool:
+    """Is the page being rendered to be kept whole? (The layout then writes its slots.)"""
+    frames = g.get(_FRAMES)
+    return bool(frames) and frames[0].page
+
+
+def page_context() -> dict[str, Any]:
+    """The template context of this request (context processors run once), for slots."""
+    context = g.get(_PAGE_CONTEXT)
+    if context is None:
+        context = {}
+        current_app.update_template_context(context)
+        setattr(g, _PAGE_CONTEXT, context)
+    return context
+
+
+def template_slot(template: str) -> Callable[[], Markup]:
+    """A slot renderer that renders `template` with this request's context."""
+
+    def render() -> Markup:
+        return Markup(current_app.jinja_env.get_template(template).render(page_context()))
+
+    render.__name__ = f"slot:{template}"
+    return render
+
+
+class _Personal:
+    """What a template sees instead of a personal value while a page is being kept."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise PersonalValueInFragment(f"{self._name} read in a page kept for everyone")
+
+    __getattr__ = __bool__ = __iter__ = __len__ = __str__ = __html__ = __call__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __contains__ = __getitem__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+# The context values (Flask's, Flask-Login's and the domains' processors) that are personal.
+PERSONAL_CONTEXT = ("current_user", "session", "g", "compare_tray", "unread_notifications")
+
+
+def _personal_context() -> dict[str, Any]:
+    if not page_kept():
+        return {}
+    return {name: _Personal(name) for name in PERSONAL_CONTEXT}
+
+
+def _page_key() -> tuple:
+    return (
+        "page",
+        request.endpoint,
+        request.full_path,
+        str(get_locale()),
+        request.host,
+        request.script_root,
+    )
+
+
+def _keepable(response) -> bool:
+    extra = {name.lower() for name, _value in response.headers.items()} - {
+        "content-type",
+        "content-length",
+    }
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and not extra
+    )
+
+
+def keep_page(view: Callable) -> Callable:
+    """Keep this view's page whole for the requests the page cache does not serve.
+
+    For GET requests only, when fragments are kept. On a hit the view does not run. A page
+    whose rendering reads a personal value outside a slot is rendered as usual, and this
+    process stops trying to keep it (logged once).
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        kept = _cache()
+        app = current_app._get_current_object()
+        unkept = app.extensions.setdefault(_UNKEPT_ENDPOINTS, set())
+        if kept is None or request.method != "GET" or g.get(_FRAMES) or request.endpoint in unkept:
+            return view(*args, **kwargs)
+        key = _page_key()
+        stamp, pieces = kept.lookup(key)
+        if pieces is not pagecache.MISSING:
+            return make_response(_fill(pieces, _SLOT_RENDERERS))
+        frame = _Frame(_SLOT_RENDERERS, keeping=True, nonce=secrets.token_hex(8), page=True)
+        frames = _frames()
+        frames.append(frame)
+        try:
+            response = make_response(view(*args, **kwargs))
+            html = response.get_data(as_text=True) if _keepable(response) else None
+        except PersonalValueInFragment as refused:
+            frames.pop()
+            unkept.add(request.endpoint)
+            log.warning("page %s is not kept whole: %s", request.endpoint, refused)
+            return view(*args, **kwargs)
+        finally:
+            if frames and frames[-1] is frame:
+                frames.pop()
+        if html is None:
+            # Not a page to keep (a redirect, an error): its markers, if any, are filled.
+            if frame.calls and not response.direct_passthrough:
+                response.set_data(
+                    str(_fill(_pieces(response.get_data(as_text=True), frame), _SLOT_RENDERERS))
+                )
+            return response
+        pieces = _pieces(html, frame)
+        kept.put(stamp, key, pieces)
+        response.set_data(str(_fill(pieces, _SLOT_RENDERERS)))
+        return response
+
+    return wrapped
 
 
 def clear() -> None:
@@ -237,15 +404,47 @@ def _guarded(render: Callable[..., Any], what: str) -> Callable[..., Any]:
     return guarded
 
 
+# Template helpers that read the visitor (their session, their user, their token): calling
+# one while a part is kept for everyone is an error.
+GUARDED_GLOBALS = (
+    "csrf_token",
+    "preference_csrf_field",
+    "site_banner",
+    "needs_verification",
+    "can_act",
+    "get_flashed_messages",
+)
+
+
 def init_app(app: Flask) -> None:
-    """Give templates `cached_fragment` and `slot`; refuse form tokens in kept fragments."""
+    """Give templates `cached_fragment`, `slot` and `page_kept`."""
     app.jinja_env.globals["cached_fragment"] = cached_fragment
     app.jinja_env.globals["slot"] = slot
+    app.jinja_env.globals["page_kept"] = page_kept
+
+
+def finish_app(app: Flask) -> None:
+    """Once every domain has given templates its helpers: refuse the personal ones inside
+    kept parts, and hide the personal context values from a page being kept."""
     guarded = {
         name: _guarded(app.jinja_env.globals[name], name)
-        for name in ("csrf_token", "preference_csrf_field")
+        for name in GUARDED_GLOBALS
         if name in app.jinja_env.globals
     }
     app.jinja_env.globals.update(guarded)
     # Flask-WTF also gives `csrf_token` to every template through a context processor.
     app.context_processor(lambda: guarded)
+    # Last: it overrides what the earlier processors give.
+    app.context_processor(_personal_context)
+
+
+def _preference_csrf() -> Markup:
+    from marketplace.core.security import preference_csrf_field
+
+    return preference_csrf_field()
+
+
+# The layout's personal parts (templates/base.html).
+register_slot("account_nav", template_slot("core/_account_nav.html"))
+register_slot("notices", template_slot("core/_notices.html"))
+register_slot("preference_csrf", _preference_csrf)

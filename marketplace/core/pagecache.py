@@ -53,7 +53,8 @@ from werkzeug.wsgi import ClosingIterator
 from marketplace.core import cache, events, metrics
 from marketplace.core.security import read_session_cookie, signed_csrf_token
 
-_MISSING = object()
+MISSING = object()  # what `VersionedCache.lookup` finds when nothing is kept
+_MISSING = MISSING
 ENVIRON_FLAG = "marketplace.page_cache"
 # Set by the middleware: the marker a kept page carries where the visitor's form token goes.
 TOKEN_MARKER_FLAG = "marketplace.page_cache.token_marker"
@@ -169,6 +170,18 @@ class VersionedCache:
         self._stamp: Any = None
 
     def get_or_compute(self, key: Any, compute: Callable[[], Any]) -> Any:
+        stamp, value = self.lookup(key)
+        if value is _MISSING:
+            value = compute()
+            self.put(stamp, key, value)
+        return value
+
+    def lookup(self, key: Any) -> tuple[Any, Any]:
+        """Return the current stamp and the value kept under it (`MISSING` when none is).
+
+        Keep a value computed after a miss with `put(stamp, …)`, the stamp read here: a
+        change committed meanwhile then leaves it under the old stamp, never served.
+        """
         stamp = stamp_for(self.app).current()
         if not self.store.shared and stamp != self._stamp:
             # A committed change: this process's entries are all stale; free them at once.
@@ -176,10 +189,10 @@ class VersionedCache:
             self._stamp = stamp
         value = self.store.get((stamp, key), _MISSING)
         metrics.cache_lookup(self.name, value is not _MISSING)
-        if value is _MISSING:
-            value = compute()
-            self.store.put((stamp, key), value)
-        return value
+        return stamp, value
+
+    def put(self, stamp: Any, key: Any, value: Any) -> None:
+        self.store.put((stamp, key), value)
 
     def clear(self) -> None:
         self.store.clear()

@@ -1,0 +1,37 @@
+"""The comparison's per-visitor parts of pages kept for everyone (core/fragments.py slots):
+a card's "add to comparison" form and the tray."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+from markupsafe import Markup, escape
+
+from marketplace.compare import services
+from marketplace.core import fragments
+
+# Stands for the card's slug in the form rendered once per request (a slug never holds it).
+_SLUG = "\x00slug\x00"
+_FORMS = "_compare_forms"
+
+
+def compare_form(slug: str) -> Markup:
+    """The "add to comparison" form of the card of `slug`, for this visitor.
+
+    Rendered at most twice per request (in the tray or not), then given each card's slug.
+    """
+    forms = g.get(_FORMS)
+    if forms is None:
+        forms = {"tray": set(services.tray_slugs(session))}
+        setattr(g, _FORMS, forms)
+    in_tray = slug in forms["tray"]
+    html = forms.get(in_tray)
+    if html is None:
+        template = current_app.jinja_env.get_template("compare/_add_form.html")
+        html = forms[in_tray] = template.render(
+            slug=_SLUG, in_tray=in_tray, request=request, session=session
+        )
+    return Markup(html.replace(_SLUG, str(escape(slug))))
+
+
+fragments.register_slot("compare", compare_form)
+fragments.register_slot("tray", fragments.template_slot("compare/_tray.html"))
