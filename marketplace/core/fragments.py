@@ -305,7 +305,8 @@ class _Personal:
 
 
 # The context values (Flask's, Flask-Login's and the domains' processors) that are personal.
-PERSONAL_CONTEXT = ("current_user", "session", "g", "compare_tray", "unread_notifications")
+# (`g` cannot be hidden: Flask gives it again per blueprint; no template reads it.)
+PERSONAL_CONTEXT = ("current_user", "session", "compare_tray", "unread_notifications")
 
 
 def _personal_context() -> dict[str, Any]:
