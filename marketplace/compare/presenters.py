@@ -4,6 +4,7 @@ a card's "add to comparison" form and the tray."""
 from __future__ import annotations
 
 from flask import current_app, g, request, session
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from marketplace.compare import services
@@ -33,5 +34,25 @@ def compare_form(slug: str) -> Markup:
     return Markup(html.replace(_SLUG, str(escape(slug))))
 
 
+_tray_template = fragments.template_slot("compare/_tray.html")
+_EMPTY_TRAYS: dict[str, Markup] = {}
+
+
+def tray() -> Markup:
+    """The comparison tray of this visitor (a slot of the layout).
+
+    Most visitors have none: the empty tray (its live region alone) is rendered once per
+    process and language.
+    """
+    if services.tray_slugs(session):
+        return _tray_template()
+    locale = str(get_locale())
+    empty = _EMPTY_TRAYS.get(locale)
+    if empty is None:
+        template = current_app.jinja_env.get_template("compare/_tray.html")
+        empty = _EMPTY_TRAYS[locale] = Markup(template.render(compare_tray=[], request=request))
+    return empty
+
+
 fragments.register_slot("compare", compare_form)
-fragments.register_slot("tray", fragments.template_slot("compare/_tray.html"))
+fragments.register_slot("tray", tray)

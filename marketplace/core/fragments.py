@@ -28,10 +28,12 @@ fragments off (FRAGMENT_CACHE_SECONDS=0) unless a test asks for them.
 **Whole pages** (`keep_page`): a view so marked is kept whole, layout included, for the
 requests the page cache does not serve (a signed-in user, a session holding a tray or a
 message), under (endpoint, path and query, locale, host) and the content stamp. The
-layout's personal parts are slots too: the account menu and the bell (`account_nav`),
-the banner, the e-mail to verify and the flashed messages (`notices`), the comparison tray
-(`tray`) and the language form's token (`preference_csrf`); a kept fragment inside the page
-becomes part of it, its slots the page's. A hit runs no view: it renders those slots and
+layout's personal parts are slots too: the user's name, the unread count and the form
+tokens of the account menu (`user_name`, `unread_badge`, `csrf_token`), the banner, the
+e-mail to verify and the flashed messages (`notices`), the comparison tray (`tray`) and the
+language form's token (`preference_csrf`); the menu itself differs only by the kind of
+visitor (`Viewer`: signed in, role, organisation or not), which is part of the key. A kept
+fragment inside the page becomes part of it, its slots the page's. A hit runs no view: it renders those slots and
 nothing else. Their renderers are registered by name (`register_slot`) so that a hit can
 call them; while a page is being kept, the template sees no personal value at all (the
 user, the tray, the unread count, the session raise `PersonalValueInFragment`, as do form
@@ -49,8 +51,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g, make_response, request
+from flask import Flask, current_app, g, make_response, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 
 from marketplace.core import cache, pagecache
@@ -205,9 +208,10 @@ def slot(name: str, *args: Any, default: Callable[..., Any] | None = None) -> Ma
     """
     frames = g.get(_FRAMES)
     if not frames:
-        if default is None:
+        render = default or _SLOT_RENDERERS.get(name)
+        if render is None:
             raise KeyError(f"slot {name!r} has no renderer outside a fragment")
-        return Markup(default(*args))
+        return Markup(render(*args))
     frame = frames[-1]
     render = frame.slots.get(name, default)
     if not frame.keeping:
@@ -311,8 +315,30 @@ PERSONAL_CONTEXT = ("current_user", "session", "compare_tray", "unread_notificat
 
 def _personal_context() -> dict[str, Any]:
     if not page_kept():
-        return {}
-    return {name: _Personal(name) for name in PERSONAL_CONTEXT}
+        return {"viewer": viewer()}
+    return {"viewer": viewer(), **{name: _Personal(name) for name in PERSONAL_CONTEXT}}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The kind of visitor, which the layout shows differently (the menu of an enterprise,
+    a vendor, a moderator; the links of an organisation's member): public, and part of a
+    kept page's key. Anything more personal is a slot."""
+
+    signed_in: bool = False
+    role: str | None = None
+    has_organization: bool = False
+
+
+ANONYMOUS = Viewer()
+
+
+def viewer() -> Viewer:
+    """The kind of the visitor of this request."""
+    user = current_user
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    return Viewer(True, user.role, user.organization_id is not None)
 
 
 def _page_key() -> tuple:
@@ -323,6 +349,7 @@ def _page_key() -> tuple:
         str(get_locale()),
         request.host,
         request.script_root,
+        viewer(),
     )
 
 
@@ -445,7 +472,33 @@ def _preference_csrf() -> Markup:
     return preference_csrf_field()
 
 
-# The layout's personal parts (templates/base.html).
-register_slot("account_nav", template_slot("core/_account_nav.html"))
-register_slot("notices", template_slot("core/_notices.html"))
+def _csrf_token() -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def _user_name() -> str:
+    return current_user.name
+
+
+_notices_template = template_slot("core/_notices.html")
+
+
+def _notices() -> Markup:
+    """The banner, the e-mail to verify and the flashed messages; most pages have none."""
+    helpers = current_app.jinja_env.globals
+    if (
+        session.get("_flashes")
+        or helpers["site_banner"]()
+        or helpers["needs_verification"](current_user)
+    ):
+        return _notices_template()
+    return Markup("")
+
+
+# The layout's personal parts (templates/base.html, core/_account_nav.html).
+register_slot("notices", _notices)
 register_slot("preference_csrf", _preference_csrf)
+register_slot("csrf_token", _csrf_token)
+register_slot("user_name", _user_name)

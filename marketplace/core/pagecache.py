@@ -51,7 +51,11 @@ from werkzeug.http import parse_cookie
 from werkzeug.wsgi import ClosingIterator
 
 from marketplace.core import cache, events, metrics
-from marketplace.core.security import read_session_cookie, signed_csrf_token
+from marketplace.core.security import (
+    READ_SESSION_ENVIRON,
+    read_session_cookie,
+    signed_csrf_token,
+)
 
 MISSING = object()  # what `VersionedCache.lookup` finds when nothing is kept
 _MISSING = MISSING
@@ -427,6 +431,7 @@ class PageCache:
         if private != [self.session_cookie]:
             return None
         session = read_session_cookie(self.app, cookies[self.session_cookie])
+        environ[READ_SESSION_ENVIRON] = (cookies[self.session_cookie], session)
         if not session or not set(session) <= SHARED_SESSION_KEYS:
             return None
         token = session.get("csrf_token")

@@ -166,10 +166,24 @@ def resend_expired_form(err: CSRFError):
     return page, 400
 
 
+# Where the page cache leaves the session cookie it has read: (the cookie's value, what it
+# holds or None). Flask then does not check its signature a second time.
+READ_SESSION_ENVIRON = "marketplace.read_session"
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that an answer which does not depend on the
     visitor's cookies (a view sets `g.cookie_independent`, as the JSON API does) does not
-    say `Vary: Cookie` merely because a library looked at the session."""
+    say `Vary: Cookie` merely because a library looked at the session; and a cookie the page
+    cache has already read (`READ_SESSION_ENVIRON`) is not read again."""
+
+    def open_session(self, app, request):
+        read = request.environ.get(READ_SESSION_ENVIRON)
+        if read is not None:
+            value, data = read
+            if data is not None and value == request.cookies.get(self.get_cookie_name(app)):
+                return self.session_class(dict(data))
+        return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if (

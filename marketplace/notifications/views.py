@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace.core import fragments
 from marketplace.core.params import paginate
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -40,10 +42,10 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
-def inject_unread_count() -> dict[str, int]:
-    """Give templates `unread_notifications`: one count query per request, none for guests."""
+def unread_for_request() -> int:
+    """The signed-in user's unread count: one query per request, none for guests."""
     if not current_user.is_authenticated:
-        return {}
+        return 0
     if "unread_notifications" not in g:
         try:
             g.unread_notifications = services.unread_count(current_user)
@@ -52,4 +54,23 @@ def inject_unread_count() -> dict[str, int]:
             current_app.logger.warning("Could not count unread notifications", exc_info=True)
             db.session.rollback()
             g.unread_notifications = 0
-    return {"unread_notifications": g.unread_notifications}
+    return g.unread_notifications
+
+
+def inject_unread_count() -> dict[str, int]:
+    """Give templates `unread_notifications` (signed-in users only)."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_for_request()}
+
+
+def unread_badge() -> Markup:
+    """The bell's badge (a slot of the layout, core/fragments.py)."""
+    count = unread_for_request()
+    if count <= 0:
+        return Markup("")
+    template = current_app.jinja_env.get_template("notifications/_badge.html")
+    return Markup(template.render(unread_count=count))
+
+
+fragments.register_slot("unread_badge", unread_badge)

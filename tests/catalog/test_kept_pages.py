@@ -58,34 +58,31 @@ def _tokens(soup: BeautifulSoup) -> set[str]:
 def test_a_kept_catalogue_runs_no_view_and_gives_each_user_their_own_layout(
     web, listing, login, runs, count_queries
 ):
-    tuan = factories.make_user(
-        "enterprise",
-        name="Trần Văn Tuấn",
-    )
-    lan = factories.make_user(
-        "vendor",
-        name="Nguyễn Thị Lan",
-    )
+    tuan = factories.make_user("enterprise", name="Trần Văn Tuấn")
+    lan = factories.make_user("enterprise", name="Nguyễn Thị Lan")
+    minh = factories.make_user("vendor", name="Phạm Văn Minh")
     db.session.commit()
-    tuan_client = login(web.test_client(), tuan)
-    lan_client = login(web.test_client(), lan)
-    for client in (tuan_client, lan_client):
+    clients = {user.name: login(web.test_client(), user) for user in (tuan, lan, minh)}
+    for client in clients.values():
         client.get("/")  # the welcome message is shown and gone
 
-    tuan_page = _soup(tuan_client.get("/solutions"))
+    tuan_page = _soup(clients[tuan.name].get("/solutions"))
     assert len(runs) == 1 and len(_page_keys(web)) == 1
     with count_queries() as hit:
-        lan_page = _soup(lan_client.get("/solutions"))
+        lan_page = _soup(clients[lan.name].get("/solutions"))
     assert len(runs) == 1  # Lan's page came from the kept one: the view did not run
     # The user, their unread count: whatever the catalogue's size.
     assert hit.count <= 3, hit.statements
+    # A vendor's menu differs: another kind of visitor, another kept page.
+    minh_page = _soup(clients[minh.name].get("/solutions"))
+    assert len(runs) == 2 and len(_page_keys(web)) == 2
 
-    tuan_html, lan_html = str(tuan_page), str(lan_page)
-    assert "Trần Văn Tuấn" in tuan_html and "Trần Văn Tuấn" not in lan_html
-    assert "Nguyễn Thị Lan" in lan_html and "Nguyễn Thị Lan" not in tuan_html
-    # Each one's menu follows their own organisation's kind.
-    assert "Doanh nghiệp của tôi" in tuan_html and "Kênh nhà cung cấp" not in tuan_html
-    assert "Kênh nhà cung cấp" in lan_html and "Doanh nghiệp của tôi" not in lan_html
+    pages = {tuan.name: str(tuan_page), lan.name: str(lan_page), minh.name: str(minh_page)}
+    for name, html in pages.items():
+        assert all((other in html) == (other == name) for other in pages)
+    assert "Doanh nghiệp của tôi" in pages[lan.name] and "Kênh nhà cung cấp" not in pages[lan.name]
+    assert "Kênh nhà cung cấp" in pages[minh.name]
+    assert "Doanh nghiệp của tôi" not in pages[minh.name]
     # Every form carries its own session's token: the logout, the language, each card's.
     tuan_tokens, lan_tokens = _tokens(tuan_page), _tokens(lan_page)
     assert tuan_tokens and lan_tokens and not tuan_tokens & lan_tokens
@@ -95,11 +92,11 @@ def test_a_kept_catalogue_runs_no_view_and_gives_each_user_their_own_layout(
         assert all(_tokens(form) and _tokens(form) <= tokens for form in forms)
     # The rest is the same page.
     assert _cardless(tuan_page) == _cardless(lan_page)
-    # Signed out, the same kept page gives the sign-in links (the page cache is off here).
-    tuan_client.post("/auth/logout")
-    signed_out = str(_soup(tuan_client.get("/solutions")))
+    # Signed out: the sign-in links (the page cache is off here), not Tuấn's menu.
+    clients[tuan.name].post("/auth/logout")
+    signed_out = str(_soup(clients[tuan.name].get("/solutions")))
     assert "Đăng nhập" in signed_out and "Trần Văn Tuấn" not in signed_out
-    assert len(runs) == 1
+    assert len(runs) == 3
 
 
 def _cardless(page: BeautifulSoup) -> str:
@@ -128,7 +125,7 @@ def test_notices_and_the_tray_are_each_visitors_own_on_a_kept_page(web, listing,
     with visitor.session_transaction() as session:
         session["_flashes"] = [("message", "Tin nhắn riêng của khách")]
     page = _soup(visitor.get("/solutions"))
-    assert len(runs) == 1
+    assert len(runs) == 2  # a visitor who is not signed in: another kind
     assert "Tin nhắn riêng của khách" in str(page)
     assert page.select_one("#compare-tray") is not None
     card = page.select_one(f"#card-{listing.slug} form.compare-form button")
@@ -142,7 +139,7 @@ def test_notices_and_the_tray_are_each_visitors_own_on_a_kept_page(web, listing,
     mine = str(_soup(first.get("/solutions")))
     assert "Tin nhắn riêng của khách" not in mine and 'id="compare-tray"' not in mine
     assert "verify-banner" in mine
-    assert len(runs) == 1
+    assert len(runs) == 2
 
 
 def test_a_change_renders_the_kept_page_again(web, listing, vendor, login, runs):
