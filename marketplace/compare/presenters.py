@@ -25,13 +25,12 @@ def compare_form(slug: str) -> Markup:
         forms = {"tray": set(services.tray_slugs(session))}
         setattr(g, _FORMS, forms)
     in_tray = slug in forms["tray"]
-    html = forms.get(in_tray)
-    if html is None:
+    parts = forms.get(in_tray)
+    if parts is None:
         template = current_app.jinja_env.get_template("compare/_add_form.html")
-        html = forms[in_tray] = template.render(
-            slug=_SLUG, in_tray=in_tray, request=request, session=session
-        )
-    return Markup(html.replace(_SLUG, str(escape(slug))))
+        html = template.render(slug=_SLUG, in_tray=in_tray, request=request, session=session)
+        parts = forms[in_tray] = html.split(_SLUG)
+    return Markup(str(escape(slug)).join(parts))
 
 
 _tray_template = fragments.template_slot("compare/_tray.html")

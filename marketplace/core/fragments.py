@@ -482,18 +482,17 @@ def _user_name() -> str:
     return current_user.name
 
 
-_notices_template = template_slot("core/_notices.html")
-
-
 def _notices() -> Markup:
-    """The banner, the e-mail to verify and the flashed messages; most pages have none."""
+    """The banner, the e-mail to verify and the flashed messages; most pages have none.
+
+    The template reads the user and the request, the rest through template helpers: it
+    needs no context processor.
+    """
     helpers = current_app.jinja_env.globals
-    if (
-        session.get("_flashes")
-        or helpers["site_banner"]()
-        or helpers["needs_verification"](current_user)
-    ):
-        return _notices_template()
+    user = current_user._get_current_object()
+    if session.get("_flashes") or helpers["site_banner"]() or helpers["needs_verification"](user):
+        template = current_app.jinja_env.get_template("core/_notices.html")
+        return Markup(template.render(current_user=user, request=request))
     return Markup("")
 
 
