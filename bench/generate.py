@@ -30,6 +30,8 @@ OUT_DIR = PROJECT_ROOT / "bench" / "out"
 INSTANCE_DIR = OUT_DIR / "instance"
 DEFAULT_SQLITE = OUT_DIR / "bench.db"
 BASE_TIME = dt.datetime(2026, 6, 1, 8, 0, 0)  # naive UTC, as the columns store it
+# Raised whenever the generated rows change: a data set made by another version is rebuilt.
+DATA_VERSION = 2  # 2: users' e-mail addresses verified
 CHUNK = 10_000
 
 # ---------------------------------------------------------------- word pools (fictional)
@@ -444,24 +446,26 @@ def generate_orgs(w: Writer, rnd: random.Random, sizes: Sizes, g: Generated, tim
     )  # fmt: skip
     timings["organisations"] = progress.finish()
 
-    # One user per organisation (the authors of the reviews).
+    # One user per organisation (the authors of the reviews), each with a verified e-mail
+    # address as writing a review requires.
     progress = Progress("users", sizes.orgs)
     users = []
     for i in range(sizes.orgs):
         org_id = i + 1
         g.user_of_org[org_id] = org_id
         role = "vendor" if i < sizes.vendors else "enterprise"
+        created = BASE_TIME - dt.timedelta(days=300)
         users.append(
             (org_id, f"user{org_id}@bench.example", f"Người dùng {org_id}", PASSWORD_HASH, role,
-             org_id, "vi", True, 1, BASE_TIME - dt.timedelta(days=300))
+             org_id, "vi", True, 1, created, created + dt.timedelta(hours=1))
         )  # fmt: skip
     w.insert(
         "users",
         ["id", "email", "name", "password_hash", "role", "organization_id", "locale", "active",
-         "session_version", "created_at"],
+         "session_version", "created_at", "email_verified_at"],
         users,
         progress,
-        datetimes=["created_at"],
+        datetimes=["created_at", "email_verified_at"],
         booleans=["active"],
     )  # fmt: skip
     timings["users"] = progress.finish()
@@ -830,6 +834,7 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
         "backend": backend_of(url),
         "database": safe_url(url),
         "revision": revision,
+        "data_version": DATA_VERSION,
         "seed": seed,
         "sizes": {
             "solutions": sizes.solutions,

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from bench.generate import (
+    DATA_VERSION,
     INSTANCE_DIR,
     OUT_DIR,
     PROJECT_ROOT,
@@ -147,6 +148,7 @@ def ensure_data(url: str, sizes: Sizes, seed: int, regenerate: bool) -> dict[str
             all(meta["sizes"].get(k) == v for k, v in wanted.items())
             and meta.get("seed") == seed
             and meta.get("revision") == head_revision()
+            and meta.get("data_version") == DATA_VERSION
             and meta.get("database") == safe_url(url)
         )
         if same and _database_exists(url):

@@ -65,6 +65,8 @@ MAX_FRAGMENT_BYTES = 512 * 1024
 _FRAMES = "_fragment_frames"
 _PAGE_CONTEXT = "_fragment_page_context"
 _UNKEPT_ENDPOINTS = "fragment_unkept_endpoints"
+_LOGIN_USER = "_login_user"  # where Flask-Login keeps the request's user
+_REAL_USER = "_fragment_real_user"
 log = logging.getLogger(__name__)
 
 # Renderers of the slots a kept page may hold, by name: a hit has no template to take
@@ -388,17 +390,24 @@ def keep_page(view: Callable) -> Callable:
         frame = _Frame(_SLOT_RENDERERS, keeping=True, nonce=secrets.token_hex(8), page=True)
         frames = _frames()
         frames.append(frame)
+        # The view's own code cannot read the user either (Flask-Login keeps it on `g`).
+        user = current_user._get_current_object()  # loaded now if it was not yet
+        setattr(g, _REAL_USER, user)
+        setattr(g, _LOGIN_USER, _Personal("current_user"))
+        refused: PersonalValueInFragment | None = None
         try:
             response = make_response(view(*args, **kwargs))
             html = response.get_data(as_text=True) if _keepable(response) else None
-        except PersonalValueInFragment as refused:
-            frames.pop()
+        except PersonalValueInFragment as error:
+            refused = error
+        finally:
+            frames.remove(frame)
+            g.pop(_REAL_USER, None)
+            setattr(g, _LOGIN_USER, user)
+        if refused is not None:
             unkept.add(request.endpoint)
             log.warning("page %s is not kept whole: %s", request.endpoint, refused)
             return view(*args, **kwargs)
-        finally:
-            if frames and frames[-1] is frame:
-                frames.pop()
         if html is None:
             # Not a page to keep (a redirect, an error): its markers, if any, are filled.
             if frame.calls and not response.direct_passthrough:
@@ -464,6 +473,27 @@ def finish_app(app: Flask) -> None:
     app.context_processor(lambda: guarded)
     # Last: it overrides what the earlier processors give.
     app.context_processor(_personal_context)
+    # The processors read the user (their values are hidden by the last one).
+    for processors in app.template_context_processors.values():
+        processors[:] = [_with_real_user(processor) for processor in processors]
+
+
+def _with_real_user(processor: Callable[[], dict]) -> Callable[[], dict]:
+    """Run a context processor with the request's user even while a page is kept."""
+
+    @functools.wraps(processor)
+    def run() -> dict:
+        real = g.get(_REAL_USER)
+        if real is None:
+            return processor()
+        hidden = g.get(_LOGIN_USER)
+        setattr(g, _LOGIN_USER, real)
+        try:
+            return processor()
+        finally:
+            setattr(g, _LOGIN_USER, hidden)
+
+    return run
 
 
 def _preference_csrf() -> Markup:
