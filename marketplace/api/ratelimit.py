@@ -40,6 +40,11 @@ def init_limiter(app: Flask, blueprint: Blueprint) -> Limiter:
     )
     limiter.init_app(app)
     limiter.shared_limit(_limit, scope="api-v1", methods=["GET", "HEAD"])(blueprint)
+    # The only limit is the API's: check it before the API's requests alone, not before
+    # every page of the site (Flask-Limiter adds its check to the whole app).
+    check = limiter._check_request_limit
+    app.before_request_funcs[None].remove(check)
+    app.before_request_funcs.setdefault(blueprint.name, []).append(check)
     # The limiter holds itself weakly in its limits: keep it alive with the app.
     app.extensions[EXTENSION_KEY] = limiter
     return limiter
