@@ -162,6 +162,11 @@ class Config:
         self.FRAGMENT_CACHE_SECONDS = float(
             env.get("FRAGMENT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
         )
+        # A signed-in user's row and unread count, per process, under a stamp of their own
+        # that every commit writing users or notifications renews (core/pagecache.py).
+        self.ACCOUNT_CACHE_SECONDS = float(
+            env.get("ACCOUNT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
+        )
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
@@ -188,6 +193,7 @@ class TestConfig(Config):
         self.CATALOG_CACHE_SECONDS = 0
         self.PAGE_CACHE_SECONDS = 0
         self.FRAGMENT_CACHE_SECONDS = 0
+        self.ACCOUNT_CACHE_SECONDS = 0
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
         # E-mails stay queued unless a test sends them; each app writes its own folder.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts import roles
@@ -30,7 +32,7 @@ from marketplace.accounts.validation import (
     password_problem,
     tax_code_problem,
 )
-from marketplace.core import events, geography
+from marketplace.core import events, geography, pagecache
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
@@ -312,15 +314,41 @@ def create_staff_user(*, role: str, email: str, name: str, password: str) -> Use
 
 
 def load_user(user_id: str) -> User | None:
-    """Resolve a session's `id:version` to a user, refusing stale sessions."""
+    """Resolve a session's `id:version` to a user, refusing stale sessions.
+
+    The user's row is kept per process until any commit writes a user
+    (`pagecache.account_value`): a signed-in page then reads no row to know who asks, and a
+    password change, a sign-out everywhere or a closed account is still seen at once.
+    """
     raw_id, _, raw_version = (user_id or "").partition(":")
     user_pk, version = parse_id(raw_id), parse_int(raw_version, low=0, high=2**31 - 1)
     if user_pk is None or version is None:
         return None
-    user = db.session.get(User, user_pk)
+    read: list[User | None] = []
+
+    def row() -> dict | None:
+        read.append(db.session.get(User, user_pk))
+        return None if read[0] is None else _columns(read[0])
+
+    columns = pagecache.account_value(("user", user_pk), row)
+    user = read[0] if read else (None if columns is None else _attached(columns))
     if user is None or user.session_version != version or not user.active:
         return None  # a stale session, or an account an administrator closed
     return user
+
+
+_USER_COLUMNS = [attribute.key for attribute in sa.inspect(User).column_attrs]
+
+
+def _columns(user: User) -> dict:
+    return {key: getattr(user, key) for key in _USER_COLUMNS}
+
+
+def _attached(columns: dict) -> User:
+    """The user of these kept columns, in this request's session as if read (no query)."""
+    user = User(**columns)
+    make_transient_to_detached(user)
+    return db.session.merge(user, load=False)
 
 
 def public_counts() -> dict[str, int]:

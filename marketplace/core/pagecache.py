@@ -96,6 +96,10 @@ WATCHED_TABLES = frozenset(
     }
 )
 
+# Tables a signed-in request's user depends on (its row, its unread count): kept per process
+# under a stamp of their own (`account_value`), renewed by every commit that writes them.
+ACCOUNT_TABLES = frozenset({"users", "notifications"})
+
 
 # ---------------------------------------------------------------- the stamp
 
@@ -147,17 +151,22 @@ class RedisStamp:
             current_app.logger.warning("Could not renew the shared content stamp", exc_info=True)
 
 
-def stamp_for(app: Flask) -> ContentStamp | RedisStamp:
-    """Return the app's content stamp: in Redis when `REDIS_URL` is set, else a file."""
-    stamp = app.extensions.get("content_stamp")
+def stamp_for(app: Flask, name: str = "content") -> ContentStamp | RedisStamp:
+    """Return the app's stamp `name` ("content", or "accounts" for `ACCOUNT_TABLES`): in
+    Redis when `REDIS_URL` is set, else a file (the accounts' beside the content's)."""
+    stamp = app.extensions.get(f"{name}_stamp")
     if stamp is None:
         client = cache.redis_client(app)
         if client is not None:
-            stamp = RedisStamp(client, cache.key_prefix(app) + "content-stamp")
+            stamp = RedisStamp(client, cache.key_prefix(app) + f"{name}-stamp")
         else:
-            path = app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "content.stamp"
+            path = Path(
+                app.config.get("PAGE_CACHE_STAMP") or Path(app.instance_path) / "content.stamp"
+            )
+            if name != "content":
+                path = path.with_name(f"{path.stem}-{name}{path.suffix}")
             stamp = ContentStamp(path)
-        app.extensions["content_stamp"] = stamp
+        app.extensions[f"{name}_stamp"] = stamp
     return stamp
 
 
@@ -165,11 +174,16 @@ class VersionedCache:
     """A store whose entries belong to the content stamp they were computed under."""
 
     def __init__(
-        self, app: Flask, store: cache.LocalStore | cache.TieredStore, name: str = "catalog"
+        self,
+        app: Flask,
+        store: cache.LocalStore | cache.TieredStore,
+        name: str = "catalog",
+        stamp: str = "content",
     ) -> None:
         self.app = app
         self.store = store
         self.name = name  # the cache's label in the metrics
+        self.stamp_name = stamp
         self.seconds = store.seconds
         self._stamp: Any = None
 
@@ -186,7 +200,7 @@ class VersionedCache:
         Keep a value computed after a miss with `put(stamp, …)`, the stamp read here: a
         change committed meanwhile then leaves it under the old stamp, never served.
         """
-        stamp = stamp_for(self.app).current()
+        stamp = stamp_for(self.app, self.stamp_name).current()
         if not self.store.shared and stamp != self._stamp:
             # A committed change: this process's entries are all stale; free them at once.
             self.store.clear()
@@ -238,6 +252,34 @@ def public_value(key: Any, compute: Callable[[], Any]) -> Any:
     return compute() if store is None else store.get_or_compute(key, compute)
 
 
+# ---------------------------------------------------------------- account values
+
+ACCOUNTS_EXTENSION_KEY = "account_values"
+ACCOUNT_MAX_ENTRIES = 20_000
+
+
+def account_seconds(app: Flask) -> float:
+    """How long a user's row and unread count are kept (ACCOUNT_CACHE_SECONDS; 0: not)."""
+    return float(app.config.get("ACCOUNT_CACHE_SECONDS") or 0)
+
+
+def account_value(key: Any, compute: Callable[[], Any]) -> Any:
+    """Return a value read from `ACCOUNT_TABLES` (a user's row, their unread count), kept in
+    this process until a commit writes one of those tables, on any process or host that
+    shares the stamp; computed when missing. Never shared through Redis: only the stamp is.
+    """
+    app = current_app._get_current_object()
+    kept = app.extensions.get(ACCOUNTS_EXTENSION_KEY)
+    if kept is None:
+        store = cache.LocalStore(
+            account_seconds(app), max_entries=ACCOUNT_MAX_ENTRIES, max_weight=ACCOUNT_MAX_ENTRIES
+        )
+        kept = app.extensions[ACCOUNTS_EXTENSION_KEY] = VersionedCache(
+            app, store, name="accounts", stamp="accounts"
+        )
+    return compute() if kept.seconds <= 0 else kept.get_or_compute(key, compute)
+
+
 def forget_public_values() -> None:
     """Forget the public values this process keeps."""
     store = current_app.extensions.get(PUBLIC_EXTENSION_KEY)
@@ -259,6 +301,7 @@ def content_changed() -> None:
 # ---------------------------------------------------------------- watching commits
 
 _SESSION_FLAG = "public_content_changed"
+_ACCOUNTS_FLAG = "account_tables_changed"
 
 
 def _tables_of(objects: Iterable[Any]) -> set[str]:
@@ -274,24 +317,34 @@ def _after_flush(session: Session, _context) -> None:
     touched = _tables_of(session.new) | _tables_of(session.dirty) | _tables_of(session.deleted)
     if touched & WATCHED_TABLES:
         session.info[_SESSION_FLAG] = True
+    if touched & ACCOUNT_TABLES:
+        session.info[_ACCOUNTS_FLAG] = True
 
 
 def _on_execute(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in WATCHED_TABLES:
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if name in WATCHED_TABLES:
         state.session.info[_SESSION_FLAG] = True
+    if name in ACCOUNT_TABLES:
+        state.session.info[_ACCOUNTS_FLAG] = True
 
 
 def _after_commit(session: Session) -> None:
     changed = session.info.pop(_SESSION_FLAG, False)
-    if changed and has_app_context() and _caching_enabled(current_app):
+    accounts = session.info.pop(_ACCOUNTS_FLAG, False)
+    if not has_app_context():
+        return
+    if changed and _caching_enabled(current_app):
         content_changed()
+    if accounts and account_seconds(current_app) > 0:
+        stamp_for(current_app._get_current_object(), "accounts").renew()
 
 
 def _after_rollback(session: Session, _previous_transaction) -> None:
     session.info.pop(_SESSION_FLAG, None)
+    session.info.pop(_ACCOUNTS_FLAG, None)
 
 
 _LISTENERS = (

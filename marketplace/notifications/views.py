@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace.core import fragments
+from marketplace.core import fragments, pagecache
 from marketplace.core.params import paginate
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -47,8 +47,12 @@ def unread_for_request() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread_notifications" not in g:
+        user = current_user._get_current_object()
         try:
-            g.unread_notifications = services.unread_count(current_user)
+            # Kept until a commit writes a notification (or a user): core/pagecache.py.
+            g.unread_notifications = pagecache.account_value(
+                ("unread", user.id), lambda: services.unread_count(user)
+            )
         except SQLAlchemyError:
             # Error pages render while the database may be down: show no badge then.
             current_app.logger.warning("Could not count unread notifications", exc_info=True)
