@@ -280,6 +280,13 @@ def account_value(key: Any, compute: Callable[[], Any]) -> Any:
     return compute() if kept.seconds <= 0 else kept.get_or_compute(key, compute)
 
 
+def forget_account_values() -> None:
+    """Forget the users and unread counts this process keeps."""
+    kept = current_app.extensions.get(ACCOUNTS_EXTENSION_KEY)
+    if kept is not None:
+        kept.clear()
+
+
 def forget_public_values() -> None:
     """Forget the public values this process keeps."""
     store = current_app.extensions.get(PUBLIC_EXTENSION_KEY)
