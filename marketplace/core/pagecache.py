@@ -255,7 +255,7 @@ def public_value(key: Any, compute: Callable[[], Any]) -> Any:
 # ---------------------------------------------------------------- account values
 
 ACCOUNTS_EXTENSION_KEY = "account_values"
-ACCOUNT_MAX_ENTRIES = 20_000
+ACCOUNT_MAX_ENTRIES = 5_000  # about 1.5 KB each: a few MB per worker
 
 
 def account_seconds(app: Flask) -> float:
