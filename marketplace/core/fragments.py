@@ -54,7 +54,7 @@ from typing import Any
 from flask import Flask, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from marketplace.core import cache, pagecache
 
@@ -207,19 +207,20 @@ def slot(name: str, *args: Any, default: Callable[..., Any] | None = None) -> Ma
     Outside a fragment, or when fragments are not kept, it is rendered in place (by the
     fragment's renderer of that name, else `default`); inside a fragment being kept, a
     marker stands for it and it is rendered for each request that shows the fragment.
+    What a renderer returns is escaped unless it is markup (a name is text).
     """
     frames = g.get(_FRAMES)
     if not frames:
         render = default or _SLOT_RENDERERS.get(name)
         if render is None:
             raise KeyError(f"slot {name!r} has no renderer outside a fragment")
-        return Markup(render(*args))
+        return escape(render(*args))
     frame = frames[-1]
     render = frame.slots.get(name, default)
     if not frame.keeping:
         if render is None:
             raise KeyError(f"slot {name!r} has no renderer")
-        return Markup(render(*args))
+        return escape(render(*args))
     if name not in frame.slots:
         # A hit renders slots from the fragment's own renderers only.
         raise KeyError(f"slot {name!r} must be given to cached_fragment(slots=…)")
@@ -256,7 +257,7 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
             out.append(piece)
         else:
             name, args = piece
-            out.append(str(slots[name](*args)))
+            out.append(str(escape(slots[name](*args))))
     return Markup("".join(out))
 
 
@@ -509,6 +510,7 @@ def _csrf_token() -> str:
 
 
 def _user_name() -> str:
+    # Plain text: `slot` escapes what is not markup.
     return current_user.name
 
 

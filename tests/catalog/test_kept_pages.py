@@ -106,6 +106,19 @@ def _cardless(page: BeautifulSoup) -> str:
     return re.sub(r"\s+", " ", str(main))
 
 
+def test_a_name_is_text_in_the_kept_page_and_in_a_fresh_one(web, app_factory, listing, login):
+    odd = factories.make_user("enterprise", name='<b>Lan & "Co"</b>')
+    other = factories.make_user("enterprise")
+    db.session.commit()
+    fresh = app_factory()  # fragments off: the slot rendered in place
+    for application in (web, web, fresh):
+        for user in (other, odd):
+            html = login(application.test_client(), user).get("/solutions").get_data(as_text=True)
+            if user is odd:
+                assert "<b>Lan" not in html
+                assert "&lt;b&gt;Lan &amp; &#34;Co&#34;&lt;/b&gt;" in html
+
+
 def test_notices_and_the_tray_are_each_visitors_own_on_a_kept_page(web, listing, login, runs):
     unverified = factories.make_user(
         "enterprise", name="Lê Văn Chưa Xác Thực", email_verified=False
