@@ -254,7 +254,7 @@ def measure_queries(
     os.environ.update(env)
     from marketplace import create_app
     from marketplace.catalog import params, queries
-    from marketplace.core import fragments, pagecache
+    from marketplace.core import fragments, stamps
 
     app, client = _rendering_app(create_app)
     statements: list[str] = []
@@ -279,9 +279,9 @@ def measure_queries(
             client.get(path, headers=headers)  # compiles the templates: once per process
             with app.app_context():
                 # Cold: no public value, no kept page or fragment, no kept user.
-                pagecache.forget_public_values()
+                stamps.forget_public_values()
                 fragments.clear()
-                pagecache.forget_account_values()
+                stamps.forget_account_values()
             runs = []
             for _ in range(4):
                 statements.clear()

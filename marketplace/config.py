@@ -163,7 +163,7 @@ class Config:
             env.get("FRAGMENT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
         )
         # A signed-in user's row and unread count, per process, under a stamp of their own
-        # that every commit writing users or notifications renews (core/pagecache.py).
+        # that every commit writing users or notifications renews (core/stamps.py).
         self.ACCOUNT_CACHE_SECONDS = float(
             env.get("ACCOUNT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
         )

@@ -32,7 +32,7 @@ from marketplace.accounts.validation import (
     password_problem,
     tax_code_problem,
 )
-from marketplace.core import events, geography, pagecache
+from marketplace.core import events, geography, stamps
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
@@ -317,7 +317,7 @@ def load_user(user_id: str) -> User | None:
     """Resolve a session's `id:version` to a user, refusing stale sessions.
 
     The user's row is kept per process until any commit writes a user
-    (`pagecache.account_value`): a signed-in page then reads no row to know who asks, and a
+    (`stamps.account_value`): a signed-in page then reads no row to know who asks, and a
     password change, a sign-out everywhere or a closed account is still seen at once.
     """
     raw_id, _, raw_version = (user_id or "").partition(":")
@@ -330,7 +330,7 @@ def load_user(user_id: str) -> User | None:
         read.append(db.session.get(User, user_pk))
         return None if read[0] is None else _columns(read[0])
 
-    columns = pagecache.account_value(("user", user_pk), row)
+    columns = stamps.account_value(("user", user_pk), row)
     user = read[0] if read else (None if columns is None else _attached(columns))
     if user is None or user.session_version != version or not user.active:
         return None  # a stale session, or an account an administrator closed

@@ -27,7 +27,7 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog import public_queries, queries, search_words, vendor_queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
-from marketplace.core import pagecache, panels
+from marketplace.core import panels, stamps
 from marketplace.core.errors import ERROR_CODES
 from marketplace.core.urls import site_root
 from marketplace.extensions import db
@@ -216,7 +216,7 @@ def suggest(query: query_schemas.SuggestQuery):
     # The same for every visitor: kept with the catalogue's counts (content stamp and timer),
     # so a prefix many buyers type costs the database once.
     typed = search_words.phrase(q[:200])
-    found_all = pagecache.public_value(
+    found_all = stamps.public_value(
         ("suggest", query.lang, typed), lambda: search_words.suggest(q, lang=query.lang)
     )
     for found in found_all:

@@ -29,7 +29,7 @@ from marketplace.billing.models import (
 )
 from marketplace.billing.presenters import CheckoutOffer, PaymentMethods
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.clock import local_midnight
 from marketplace.extensions import db
 from marketplace.trials import queries as trials_queries
@@ -365,7 +365,7 @@ def confirmed_account(vendor_id: int) -> VendorBankAccount | None:
 def payment_methods(vendor_id: int) -> PaymentMethods:
     """How a vendor's plans can be paid now: transfer to its confirmed account, card (Stripe)."""
     # The same for every visitor; a change of the vendor's account renews the content stamp.
-    transfer = pagecache.public_value(
+    transfer = stamps.public_value(
         ("transfer_account", vendor_id), lambda: confirmed_account(vendor_id) is not None
     )
     return PaymentMethods(transfer=transfer, card=payments_enabled())

@@ -18,7 +18,7 @@ from marketplace.catalog.queries import (
     visible,
     visible_without_join,
 )
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.extensions import db
 
 
@@ -102,7 +102,7 @@ def home_sections(limit: int = 4) -> HomeSections:
     """Collect what the home page shows, in a fixed number of queries."""
     # The catalogue's grouped counts (cached) give the count per category.
     edges = tuple(sorted(PRICE_BUCKETS))
-    groups = pagecache.public_value(("groups", None, edges), lambda: facet_groups(None, edges))
+    groups = stamps.public_value(("groups", None, edges), lambda: facet_groups(None, edges))
     counts: dict[int, int] = {}
     for group in groups:
         if group.category_id is not None:

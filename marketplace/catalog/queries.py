@@ -17,7 +17,7 @@ from marketplace.accounts.models import Organization
 from marketplace.catalog import search, search_words
 from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.extensions import db
 
 
@@ -349,7 +349,7 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     if parsed is not None:
         # Deciding the plan runs a few small queries: keep it with the cached counts.
         search.remember_plan(
-            parsed, pagecache.public_value(("plan", parsed), lambda: search.plan(parsed))
+            parsed, stamps.public_value(("plan", parsed), lambda: search.plan(parsed))
         )
     edges = _price_edges(params)
     terms = parsed.folded if parsed is not None else None
@@ -363,20 +363,18 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     )
 
     def summary() -> tuple[int, Facets]:
-        groups = pagecache.public_value(
-            ("groups", terms, edges), lambda: facet_groups(parsed, edges)
-        )
+        groups = stamps.public_value(("groups", terms, edges), lambda: facet_groups(parsed, edges))
         return _summarise(groups, params, edges)
 
     # Facets are read, never changed, by the views: one cached copy can serve them all.
-    total, facets = pagecache.public_value(("summary", terms, edges, filters), summary)
+    total, facets = stamps.public_value(("summary", terms, edges, filters), summary)
     ids: list[int] = []
     if (params.page - 1) * params.per_page < total:
         if parsed is None:
             ids = _page_ids(params, None)
         else:
             key = ("page", parsed, tuple(sorted(params.to_args().items())), params.per_page)
-            ids = pagecache.public_value(key, lambda: _page_ids(params, parsed))
+            ids = stamps.public_value(key, lambda: _page_ids(params, parsed))
     return CatalogPage(
         params=params,
         ids=ids,

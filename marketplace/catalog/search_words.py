@@ -23,7 +23,7 @@ from flask import current_app
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Category, FeatureDefinition, Solution, SolutionStatus
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.text import fold
 from marketplace.extensions import db
 
@@ -139,7 +139,7 @@ class Intent:
 def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
     """The categories (id, parent, slug, names), read again after a content change."""
     app = current_app._get_current_object()
-    stamp = pagecache.stamp_for(app).current()
+    stamp = stamps.stamp_for(app).current()
     cached = app.extensions.get("search_categories")
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -288,7 +288,7 @@ def build_vocabulary(texts: list[str]) -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """Return the indexed vocabulary, rebuilt after a content change or VOCABULARY_SECONDS."""
     app = current_app._get_current_object()
-    stamp = pagecache.stamp_for(app).current()
+    stamp = stamps.stamp_for(app).current()
     cached = app.extensions.get("search_vocabulary")
     now = time.monotonic()
     if cached is not None and cached[0] == stamp and now - cached[1] < VOCABULARY_SECONDS:
@@ -474,7 +474,7 @@ def _vendor_names() -> _VendorWords:
     app = current_app._get_current_object()
     # A listing suspended or a vendor deactivated on any host renews the stamp: the next
     # suggestion no longer names a vendor with nothing left to show.
-    stamp = pagecache.stamp_for(app).current()
+    stamp = stamps.stamp_for(app).current()
     cached = app.extensions.get("search_vendor_names")
     now = time.monotonic()
     if cached is not None and cached[0] == stamp and now - cached[1] < _SUGGEST_SECONDS:

@@ -56,7 +56,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from marketplace.core import cache, pagecache
+from marketplace.core import cache, stamps
 
 EXTENSION_KEY = "fragment_cache"
 DEFAULT_MAX_ENTRIES = 2048
@@ -124,7 +124,7 @@ class Deferred:
         return bool(self.value)
 
 
-def _cache() -> pagecache.VersionedCache | None:
+def _cache() -> stamps.VersionedCache | None:
     app = current_app._get_current_object()
     kept = app.extensions.get(EXTENSION_KEY)
     if kept is None:
@@ -139,9 +139,7 @@ def _cache() -> pagecache.VersionedCache | None:
             weigh=_weight,
             max_bytes=MAX_FRAGMENT_BYTES,
         )
-        kept = app.extensions[EXTENSION_KEY] = pagecache.VersionedCache(
-            app, store, name="fragments"
-        )
+        kept = app.extensions[EXTENSION_KEY] = stamps.VersionedCache(app, store, name="fragments")
     return kept if kept.seconds > 0 else None
 
 
@@ -386,7 +384,7 @@ def keep_page(view: Callable) -> Callable:
             return view(*args, **kwargs)
         key = _page_key()
         stamp, pieces = kept.lookup(key)
-        if pieces is not pagecache.MISSING:
+        if pieces is not stamps.MISSING:
             return make_response(_fill(pieces, _SLOT_RENDERERS))
         frame = _Frame(_SLOT_RENDERERS, keeping=True, nonce=secrets.token_hex(8), page=True)
         frames = _frames()

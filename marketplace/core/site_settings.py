@@ -24,7 +24,7 @@ from sqlalchemy import CheckConstraint, Date, Integer, String
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.core import pagecache
+from marketplace.core import pagecache, stamps
 from marketplace.core.audit import AuditKind, record_audit
 from marketplace.core.clock import local_today
 from marketplace.core.database import UTCDateTime, utcnow
@@ -129,7 +129,7 @@ def current() -> Settings:
     if not has_app_context():
         return Settings()
     app = current_app._get_current_object()
-    stamp = pagecache.stamp_for(app).current()
+    stamp = stamps.stamp_for(app).current()
     kept = app.extensions.get(_CACHE_KEY)
     if kept is not None and kept[0] == stamp:
         return kept[1]

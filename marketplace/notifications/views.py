@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace.core import fragments, pagecache
+from marketplace.core import fragments, stamps
 from marketplace.core.params import paginate
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -49,8 +49,8 @@ def unread_for_request() -> int:
     if "unread_notifications" not in g:
         user = current_user._get_current_object()
         try:
-            # Kept until a commit writes a notification (or a user): core/pagecache.py.
-            g.unread_notifications = pagecache.account_value(
+            # Kept until a commit writes a notification (or a user): core/stamps.py.
+            g.unread_notifications = stamps.account_value(
                 ("unread", user.id), lambda: services.unread_count(user)
             )
         except SQLAlchemyError:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import Role, User
 from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog.models import Solution
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.params import id_arg
 from marketplace.extensions import db
 from marketplace.quotes.models import (
@@ -259,7 +259,7 @@ def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
     if vendor_id is None:
         return None
     # The same for every visitor: kept as a public value (it follows the timer, not commits).
-    return pagecache.public_value(
+    return stamps.public_value(
         ("quote_response_time", vendor_id),
         lambda: median_response_time([vendor_id]).get(vendor_id),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Solution
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.audit import AuditLog
 from marketplace.core.params import page_arg
 from marketplace.extensions import db
@@ -93,7 +93,7 @@ def summary(solution_id: int) -> RatingSummary:
 def public_summary(solution_id: int) -> RatingSummary:
     """The summary a solution page shows, kept for everyone under the content stamp (a
     review, a reply or a moderator's decision renews it): read, never changed, by callers."""
-    return pagecache.public_value(("review-summary", solution_id), lambda: summary(solution_id))
+    return stamps.public_value(("review-summary", solution_id), lambda: summary(solution_id))
 
 
 def distributions(solution_ids: Iterable[int]) -> dict[int, dict[str, int]]:

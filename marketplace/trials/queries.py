@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.catalog.models import Solution
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.params import id_arg
 from marketplace.extensions import db
 from marketplace.trials.models import (
@@ -230,7 +230,7 @@ def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
     if vendor_id is None:
         return None
     # The same for every visitor: kept as a public value (it follows the timer, not commits).
-    return pagecache.public_value(
+    return stamps.public_value(
         ("trial_response_time", vendor_id),
         lambda: median_response_time([vendor_id]).get(vendor_id),
     )

@@ -21,7 +21,7 @@ from marketplace.catalog import params as catalog_params
 from marketplace.catalog import queries, search, search_index
 from marketplace.catalog.content import PlanInput
 from marketplace.catalog.models import Solution
-from marketplace.core import pagecache
+from marketplace.core import stamps
 from marketplace.core.cache import LocalStore
 from marketplace.extensions import db
 from tests import factories
@@ -180,7 +180,7 @@ def test_the_cache_serves_the_same_page_with_fewer_queries(
     cached_app = app_factory(CATALOG_CACHE_SECONDS=60)
     for args in ARGS:
         with cached_app.app_context():
-            pagecache.forget_public_values()
+            stamps.forget_public_values()
             with count_queries() as first:
                 a = queries.run_catalog(catalog_params.parse_params(args))
             with count_queries() as second:
@@ -198,12 +198,12 @@ def test_the_cache_serves_the_same_page_with_fewer_queries(
     factories.make_solution(vendor, name="Hóa đơn mới")
     with cached_app.app_context():
         assert queries.run_catalog(catalog_params.parse_params({})).total == before
-        pagecache.forget_public_values()
+        stamps.forget_public_values()
         assert queries.run_catalog(catalog_params.parse_params({})).total == before + 1
 
 
 def test_the_cache_is_off_in_tests_unless_asked(app):
-    assert pagecache.public_values() is None
+    assert stamps.public_values() is None
 
 
 def test_a_suspended_listing_leaves_a_cached_page_at_once(app_factory, varied):

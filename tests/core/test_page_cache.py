@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from marketplace.catalog import decisions, params, queries
 from marketplace.catalog.models import Solution
-from marketplace.core.pagecache import ContentStamp
+from marketplace.core.stamps import ContentStamp
 from marketplace.extensions import db
 from tests import factories
 
