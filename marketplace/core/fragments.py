@@ -408,14 +408,13 @@ def keep_page(view: Callable) -> Callable:
             log.warning("page %s is not kept whole: %s", request.endpoint, refused)
             return view(*args, **kwargs)
         if html is None:
-            # Not a page to keep (a redirect, an error): its markers, if any, are filled.
-            if frame.calls and not response.direct_passthrough:
-                response.set_data(
-                    str(_fill(_pieces(response.get_data(as_text=True), frame), _SLOT_RENDERERS))
-                )
-            return response
-        pieces = _pieces(html, frame)
-        kept.put(stamp, key, pieces)
+            # Not a page to keep (a redirect, an error): only its markers, if any, are filled.
+            if not frame.calls or response.direct_passthrough:
+                return response
+            pieces = _pieces(response.get_data(as_text=True), frame)
+        else:
+            pieces = _pieces(html, frame)
+            kept.put(stamp, key, pieces)
         response.set_data(str(_fill(pieces, _SLOT_RENDERERS)))
         return response
 
