@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         periods,
         personal_data,
         presenters,
+        slots,
         views,
     )
 

@@ -393,21 +393,13 @@ def webhook():
 
 @dataclass(frozen=True)
 class BuyPanel:
-    """What the solution page shows of buying: whether to show the buttons, whether the
-    vendor can be paid (a confirmed bank account, or Stripe), and which plans the visitor's
-    organisation already holds."""
+    """What the solution page shows of buying for everyone: whether the vendor can be paid
+    here (a confirmed bank account, or Stripe). Whether the visitor may buy, and which
+    plans their organisation holds, are slots (billing/slots.py)."""
 
-    show: bool
     enabled: bool
-    owned: frozenset[int]
 
 
 def buy_panel(solution) -> BuyPanel:
-    """Decide the buy buttons of a solution page for the current visitor."""
-    user = current_user if current_user.is_authenticated else None
-    show = user is None or permissions.can_buy(user)
-    if not show:
-        return BuyPanel(False, False, frozenset())
-    owned = queries.owned_plan_ids(current_user, [p.id for p in solution.active_plans])
-    methods = queries.payment_methods(solution.vendor_id)
-    return BuyPanel(True, methods.any, frozenset(owned))
+    """Decide the buy buttons of a solution page (the same for every visitor)."""
+    return BuyPanel(queries.payment_methods(solution.vendor_id).any)

@@ -44,6 +44,7 @@ def index():
 
 @catalog_bp.get("/<slug>")
 @cache_page
+@keep_page
 def solution(slug: str):
     item = public_queries.public_solution(slug)
     if item is None:
@@ -52,6 +53,8 @@ def solution(slug: str):
         render_template(
             "catalog/solution.html",
             solution=item,
+            # The page's plans, given to the slots that read the visitor's plans at once.
+            plan_ids=tuple(plan.id for plan in item.active_plans),
             view=Deferred(lambda: describe(content_of(item))),
             # Read only by the parts kept for everyone: not read while they are kept.
             others=Deferred(lambda: public_queries.vendor_others(item)),
@@ -59,6 +62,6 @@ def solution(slug: str):
         )
     )
     # Counted after the response is sent: the page runs no extra query for it. A showing
-    # served from the page cache is announced again by the cache.
+    # served from the page cache, or from a page kept whole, is announced again.
     announce_view(events.solution_viewed.name, item.id, response)
     return response

@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 # Renderers of the slots a kept page may hold, by name: a hit has no template to take
 # them from. Each takes the slot's public arguments and returns HTML for this request.
 _SLOT_RENDERERS: dict[str, Callable[..., Any]] = {}
+_REGISTERED: dict[str, Callable[..., Any]] = {}  # as given to `register_slot`
 
 # A kept fragment: text pieces and, between them, the slots to render per request as
 # (name, args) pairs.
@@ -88,6 +89,16 @@ class _Frame:
     nonce: str = ""
     calls: list[tuple[str, tuple]] = field(default_factory=list)
     page: bool = False  # a whole page (keep_page), with the layout's slots
+    views: list[tuple[str, Any]] = field(default_factory=list)  # showings to announce
+
+
+@dataclass(frozen=True)
+class _KeptPage:
+    """A page kept whole: its pieces, and the showings to announce whenever it is served
+    (`pagecache.announce_view`: plain values, e.g. a solution's id)."""
+
+    pieces: Pieces
+    views: tuple[tuple[str, Any], ...] = ()
 
 
 class PersonalValueInFragment(RuntimeError):
@@ -148,7 +159,9 @@ def fragment_seconds(app: Flask) -> float:
     return float(app.config.get("FRAGMENT_CACHE_SECONDS") or 0)
 
 
-def _weight(pieces: Pieces) -> int:
+def _weight(pieces: Pieces | _KeptPage) -> int:
+    if isinstance(pieces, _KeptPage):
+        pieces = pieces.pieces
     return sum(len(piece) for piece in pieces if isinstance(piece, str))
 
 
@@ -176,7 +189,8 @@ def cached_fragment(
     `{% endcall %}`, rendered once per content stamp, locale and key; its slots are
     rendered for this request. `key` must name every public input the part shows beyond
     what the page's URL path says (the request's parameters)."""
-    slots = slots or {}
+    # A fragment may hold the slots registered for kept pages as well as its own.
+    slots = {**_SLOT_RENDERERS, **slots} if slots else _SLOT_RENDERERS
     frames = _frames()
     if frames and frames[-1].page:
         # Inside a page being kept: this part is kept with it, its slots become the page's
@@ -214,13 +228,13 @@ def slot(name: str, *args: Any, default: Callable[..., Any] | None = None) -> Ma
             raise KeyError(f"slot {name!r} has no renderer outside a fragment")
         return escape(render(*args))
     frame = frames[-1]
-    render = frame.slots.get(name, default)
+    render = frame.slots.get(name, default) or _SLOT_RENDERERS.get(name)
     if not frame.keeping:
         if render is None:
             raise KeyError(f"slot {name!r} has no renderer")
         return escape(render(*args))
     if name not in frame.slots:
-        # A hit renders slots from the fragment's own renderers only.
+        # A hit renders slots from the fragment's renderers (its own and the registered).
         raise KeyError(f"slot {name!r} must be given to cached_fragment(slots=…)")
     frame.calls.append((name, tuple(args)))
     return Markup(f"<!--slot-{frame.nonce}-{len(frame.calls) - 1}-->")
@@ -262,17 +276,100 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
 # ---------------------------------------------------------------- whole pages
 
 
-def register_slot(name: str, render: Callable[..., Any]) -> None:
-    """Name the renderer of a slot that kept pages may hold (one renderer per name)."""
-    if _SLOT_RENDERERS.get(name, render) is not render:
+def register_slot(name: str, render: Callable[..., Any], *, per_user: bool = False) -> None:
+    """Name the renderer of a slot that kept pages may hold (one renderer per name).
+
+    `per_user`: what it renders depends only on its arguments, the signed-in user (or
+    being anonymous), the locale and stored data whose commits renew the content or the
+    accounts stamp (core/pagecache.py `ACCOUNT_TABLES`): it is then kept per user under
+    both stamps (`_kept_per_user`). A form token it renders is put back per request.
+    """
+    if _REGISTERED.get(name, render) is not render:
         raise ValueError(f"slot {name!r} already has a renderer")
-    _SLOT_RENDERERS[name] = render
+    _REGISTERED[name] = render
+    _SLOT_RENDERERS[name] = _kept_per_user(name, render) if per_user else render
+
+
+# ---------------------------------------------------------------- slots kept per user
+
+PERSONAL_EXTENSION_KEY = "personal_slots"
+PERSONAL_MAX_ENTRIES = 20_000
+PERSONAL_MAX_CHARS = 16 * 1024 * 1024  # per process, all users together
+# What a per-user slot holds where the request's form token goes (put back per request).
+_TOKEN_MARKER = f"token-{secrets.token_hex(12)}"
+_RENDERING_PER_USER = "_fragment_rendering_per_user"
+_CONTENT_STAMP = "_fragment_content_stamp"
+
+
+def _personal_slots() -> stamps.VersionedCache | None:
+    app = current_app._get_current_object()
+    kept = app.extensions.get(PERSONAL_EXTENSION_KEY)
+    if kept is None:
+        store = cache.LocalStore(
+            stamps.account_seconds(app),
+            max_entries=PERSONAL_MAX_ENTRIES,
+            max_weight=PERSONAL_MAX_CHARS,
+            weigh=len,
+        )
+        kept = app.extensions[PERSONAL_EXTENSION_KEY] = stamps.VersionedCache(
+            app, store, name="personal_slots", stamp="accounts"
+        )
+    return kept if kept.seconds > 0 and fragment_seconds(app) > 0 else None
+
+
+def _kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup]:
+    """Keep what `render` gives each user (or every anonymous visitor) for the same
+    arguments, under the accounts stamp and the content stamp (part of the key)."""
+
+    def run(*args: Any) -> Markup:
+        kept = _personal_slots()
+        if kept is None:
+            return escape(render(*args))
+        user = current_user._get_current_object()
+        content = g.get(_CONTENT_STAMP)
+        if content is None:
+            content = stamps.stamp_for(current_app._get_current_object()).current()
+            setattr(g, _CONTENT_STAMP, content)
+        who = user.id if user.is_authenticated else None
+        key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
+        stamp, html = kept.lookup(key)
+        if html is stamps.MISSING:
+            setattr(g, _RENDERING_PER_USER, True)
+            try:
+                html = str(escape(render(*args)))
+            finally:
+                g.pop(_RENDERING_PER_USER, None)
+            kept.put(stamp, key, html)
+        if _TOKEN_MARKER in html:
+            html = html.replace(_TOKEN_MARKER, _csrf_token())
+        return Markup(html)
+
+    run.__name__ = f"per_user:{name}"
+    return run
 
 
 def page_kept() -> bool:
     """Is the page being rendered to be kept whole? (The layout then writes its slots.)"""
     frames = g.get(_FRAMES)
     return bool(frames) and frames[0].page
+
+
+def note_view(signal_name: str, sender: Any) -> bool:
+    """Hold a showing announced while a page is being kept: `keep_page` announces it with
+    the request's user once the page is rendered, and again on every hit. False when no
+    page is being kept (announce it now)."""
+    frames = g.get(_FRAMES)
+    if not frames or not frames[0].page:
+        return False
+    frames[0].views.append((signal_name, sender))
+    return True
+
+
+def _announce(views: Any, response) -> None:
+    from marketplace.core.pagecache import announce_view
+
+    for signal_name, sender in views:
+        announce_view(signal_name, sender, response)
 
 
 def page_context() -> dict[str, Any]:
@@ -383,9 +480,11 @@ def keep_page(view: Callable) -> Callable:
         if kept is None or request.method != "GET" or g.get(_FRAMES) or request.endpoint in unkept:
             return view(*args, **kwargs)
         key = _page_key()
-        stamp, pieces = kept.lookup(key)
-        if pieces is not stamps.MISSING:
-            return make_response(_fill(pieces, _SLOT_RENDERERS))
+        stamp, page = kept.lookup(key)
+        if page is not stamps.MISSING:
+            response = make_response(_fill(page.pieces, _SLOT_RENDERERS))
+            _announce(page.views, response)
+            return response
         frame = _Frame(_SLOT_RENDERERS, keeping=True, nonce=secrets.token_hex(8), page=True)
         frames = _frames()
         frames.append(frame)
@@ -407,6 +506,7 @@ def keep_page(view: Callable) -> Callable:
             unkept.add(request.endpoint)
             log.warning("page %s is not kept whole: %s", request.endpoint, refused)
             return view(*args, **kwargs)
+        _announce(frame.views, response)
         if html is None:
             # Not a page to keep (a redirect, an error): only its markers, if any, are filled.
             if not frame.calls or response.direct_passthrough:
@@ -414,7 +514,7 @@ def keep_page(view: Callable) -> Callable:
             pieces = _pieces(response.get_data(as_text=True), frame)
         else:
             pieces = _pieces(html, frame)
-            kept.put(stamp, key, pieces)
+            kept.put(stamp, key, _KeptPage(pieces, tuple(frame.views)))
         response.set_data(str(_fill(pieces, _SLOT_RENDERERS)))
         return response
 
@@ -422,14 +522,17 @@ def keep_page(view: Callable) -> Callable:
 
 
 def clear() -> None:
-    """Forget the fragments kept by this process."""
-    kept = current_app.extensions.get(EXTENSION_KEY)
-    if kept is not None:
-        kept.clear()
+    """Forget the fragments, pages and per-user slots kept by this process."""
+    for key in (EXTENSION_KEY, PERSONAL_EXTENSION_KEY):
+        kept = current_app.extensions.get(key)
+        if kept is not None:
+            kept.clear()
 
 
 def _guarded(render: Callable[..., Any], what: str) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        if what == "csrf_token" and g.get(_RENDERING_PER_USER):
+            return _TOKEN_MARKER  # a slot kept per user: the token is put back per request
         if keeping():
             raise PersonalValueInFragment(f"{what} inside a kept fragment: make it a slot")
         return render(*args, **kwargs)

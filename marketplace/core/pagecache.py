@@ -95,7 +95,22 @@ WATCHED_TABLES = frozenset(
 
 # Tables a signed-in request's user depends on (its row, its unread count): kept per process
 # under a stamp of their own (`account_value`), renewed by every commit that writes them.
-ACCOUNT_TABLES = frozenset({"users", "notifications"})
+# Also what the per-user slots of kept pages show (core/fragments.py `per_user`): the role in
+# the organisation, the plans it holds, its trials and orders (the right to review), its
+# votes, its applications to the programme (the cap left).
+ACCOUNT_TABLES = frozenset(
+    {
+        "users",
+        "notifications",
+        "memberships",
+        "subscriptions",
+        "orders",
+        "service_periods",
+        "trial_requests",
+        "review_votes",
+        "programme_applications",
+    }
+)
 
 
 def content_changed() -> None:
@@ -208,6 +223,10 @@ def announce_view(signal_name: str, sender: Any, response) -> None:
     once the answer is sent), `user`, `address` and `user_agent`. The sender must be a plain
     value (an id): kept pages may be shared through Redis.
     """
+    from marketplace.core import fragments
+
+    if fragments.note_view(signal_name, sender):
+        return  # announced by keep_page, with the user, once the page is rendered
     _send_view(
         signal_name,
         sender,

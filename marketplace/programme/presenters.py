@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from marketplace.core import fragments
 from marketplace.programme import queries
 from marketplace.programme.models import ApplicationStatus, OptInStatus
 from marketplace.programme.rules import support_on
@@ -79,3 +82,14 @@ def support_line(plan, order=None) -> Markup:
             application=application,
         )
     )
+
+
+def plan_support(plan_id: int, price_vnd: int, period: str) -> Markup:
+    """The support beside a plan of a solution page kept for everyone (a slot: the support
+    depends on the visitor's organisation), from the plan's public figures."""
+    return support_line(SimpleNamespace(id=plan_id, price_vnd=price_vnd, period=period))
+
+
+# The organisation's cap left follows its applications (`ACCOUNT_TABLES`), the rules and the
+# plans taken follow the content stamp; the budget left may lag by the account timer.
+fragments.register_slot("support", plan_support, per_user=True)

@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
 
     audit.describe(app, audit_labels.ACTIONS, audit_labels.OBJECTS)
 
-    from marketplace.reviews import models, personal_data, presenters, views  # noqa: F401
+    from marketplace.reviews import models, personal_data, presenters, slots, views  # noqa: F401
 
     app.register_blueprint(bp)
     panels.contribute(app, panels.PERSONAL_DATA, "reviews", personal_data.export_section)

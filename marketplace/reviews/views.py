@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from marketplace.accounts import roles
-from marketplace.accounts.models import Role, User
+from marketplace.accounts.models import Role
 from marketplace.accounts.refusals import refusal_page
 from marketplace.catalog import public_queries
 from marketplace.catalog.models import Solution, SolutionStatus
@@ -33,16 +33,13 @@ STAFF = ("moderator", "admin")
 
 @dataclass
 class ReviewPanel:
-    """Everything the reviews section of a solution page shows, for the current visitor."""
+    """What the reviews section of a solution page shows for everyone: the summary and one
+    page of reviews. What differs per visitor (the write button, their eligibility, each
+    review's votes and actions) are slots (reviews/slots.py)."""
 
     solution: Solution
     summary: reviews_queries.RatingSummary
     page: reviews_queries.ReviewPage
-    voted: set[int]
-    can_write: bool
-    reason: str
-    own: Review | None
-    user: User | None
 
     @property
     def params(self) -> reviews_queries.ListParams:
@@ -64,36 +61,27 @@ class ReviewPanel:
             + f"#review-{review.id}"
         )
 
-    def can_vote(self, review: Review) -> bool:
-        return permissions.can_vote(self.user, review)
-
-    def can_reply(self, review: Review) -> bool:
-        return permissions.can_reply(self.user, review)
-
-    def can_report(self, review: Review) -> bool:
-        return permissions.can_report(self.user, review)
-
-    @property
-    def is_vendor_of_solution(self) -> bool:
-        return permissions.is_solution_vendor(self.user, self.solution)
+    def action_args(self, review: Review) -> tuple:
+        """The public arguments of a review's actions slot (`reviews.slots.review_actions`)."""
+        return (
+            tuple(r.id for r in self.page.items),
+            review.id,
+            review.organization_id,
+            self.solution.vendor_id,
+            review.is_published,
+            review.helpful_count,
+            review.reply is not None,
+            self.here(review),
+        )
 
 
 def review_panel(solution: Solution) -> ReviewPanel:
-    """Collect the reviews section of a solution page in a fixed number of queries.
-
-    Anonymous visitors: the summary and one page of reviews (two queries). Signed-in
-    users add their votes on the page, and enterprises their eligibility and own review.
-    """
-    user = current_user if current_user.is_authenticated else None
+    """Collect the reviews section of a solution page: the summary and one page (two
+    queries), the same for every visitor."""
     params = reviews_queries.parse_list_params(request.args)
     rating = reviews_queries.public_summary(solution.id)
     page = reviews_queries.review_page(solution.id, params, rating)
-    voted = reviews_queries.voted_ids(getattr(user, "id", None), [r.id for r in page.items])
-    allowed, reason = permissions.can_review(user, solution)
-    own = None
-    if user is not None and user.role == Role.ENTERPRISE:
-        own = reviews_queries.own_review(user.organization_id, solution.id)
-    return ReviewPanel(solution, rating, page, voted, allowed, reason, own, user)
+    return ReviewPanel(solution, rating, page)
 
 
 # ---------------------------------------------------------------- writing a review

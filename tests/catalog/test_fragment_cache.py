@@ -132,11 +132,11 @@ def test_two_users_share_the_kept_parts_and_never_each_others_own(
     for client, path in order + order:
         response = client.get(path)
         pages[(client, path)] = response.get_data(as_text=True)
-    # The catalogue is kept whole (one entry, its cards and facets inside it); the solution
-    # page and the comparison keep their parts.
+    # The catalogue and the solution page are kept whole (one entry each, their parts inside
+    # them); the comparison keeps its parts.
     kept_keys = [key for _stamp, key in web.extensions[fragments.EXTENSION_KEY].store.kept_keys()]
-    assert sum(key[0] == "page" for key in kept_keys) == 1
-    assert len(kept_keys) == 7
+    assert sum(key[0] == "page" for key in kept_keys) == 2
+    assert len(kept_keys) == 3
 
     tuan_html = pages[(tuan_client, "/solutions")] + pages[(tuan_client, f"/solutions/{a.slug}")]
     lan_html = pages[(lan_client, "/solutions")] + pages[(lan_client, f"/solutions/{a.slug}")]

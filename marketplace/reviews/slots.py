@@ -1,0 +1,110 @@
+"""The reviews section's parts that differ per visitor (core/fragments.py slots): the write
+button and the visitor's standing (may they review, and why; their own review hidden by a
+moderator), and each review's actions (the helpful vote, reply, report).
+
+Kept per user (`per_user`): the right to review follows their trials, orders and role
+(tables whose commits renew the accounts stamp), their own review and each review's
+counts follow the content stamp, their votes the accounts stamp.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import current_app, g, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from marketplace.accounts.models import Role
+from marketplace.catalog.models import SolutionStatus
+from marketplace.core import fragments
+from marketplace.reviews import permissions
+from marketplace.reviews import queries as reviews_queries
+
+
+def _user():
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
+
+
+def _standing(solution_id: int, vendor_id: int, slug: str) -> dict:
+    """May the visitor review the solution, why, and their organisation's review (once per
+    request). The page is public: the solution is published."""
+    kept = g.setdefault("_review_standing", {})
+    if solution_id not in kept:
+        user = _user()
+        solution = SimpleNamespace(
+            id=solution_id, vendor_id=vendor_id, slug=slug, status=SolutionStatus.PUBLISHED
+        )
+        allowed, reason = permissions.can_review(user, solution)
+        own = None
+        if user is not None and user.role == Role.ENTERPRISE:
+            own = reviews_queries.own_review(user.organization_id, solution_id)
+        kept[solution_id] = {
+            "can_write": allowed,
+            "reason": reason,
+            "own": own,
+            "slug": slug,
+            "current_user": current_user._get_current_object(),
+            "request": request,
+        }
+    return kept[solution_id]
+
+
+def _macro(name: str):
+    return getattr(current_app.jinja_env.get_template("reviews/_standing.html").module, name)
+
+
+def write_button(solution_id: int, vendor_id: int, slug: str) -> Markup:
+    """ "Viết đánh giá" (or "Sửa nhận xét của bạn") for a visitor who may review."""
+    return Markup(_macro("write_button")(_standing(solution_id, vendor_id, slug)))
+
+
+def standing(solution_id: int, vendor_id: int, slug: str) -> Markup:
+    """Why the visitor may not review, or that their review is hidden."""
+    return Markup(_macro("standing")(_standing(solution_id, vendor_id, slug)))
+
+
+def _voted(page_ids: tuple[int, ...]) -> set[int]:
+    user = _user()
+    kept = g.setdefault("_review_votes", {})
+    if page_ids not in kept:
+        kept[page_ids] = reviews_queries.voted_ids(getattr(user, "id", None), page_ids)
+    return kept[page_ids]
+
+
+def review_actions(
+    page_ids: tuple[int, ...],
+    review_id: int,
+    organization_id: int,
+    vendor_id: int,
+    published: bool,
+    helpful_count: int,
+    has_reply: bool,
+    here: str,
+) -> Markup:
+    """A review's actions for the visitor, from its public figures (`ReviewPanel.action_args`);
+    `page_ids`: the reviews shown, whose votes are read once."""
+    user = _user()
+    review = SimpleNamespace(
+        id=review_id,
+        organization_id=organization_id,
+        is_published=published,
+        helpful_count=helpful_count,
+        reply=has_reply or None,
+        solution=SimpleNamespace(vendor_id=vendor_id),
+    )
+    panel = SimpleNamespace(
+        voted=_voted(page_ids),
+        can_vote=lambda r: permissions.can_vote(user, r),
+        can_reply=lambda r: permissions.can_reply(user, r),
+        can_report=lambda r: permissions.can_report(user, r),
+        here=lambda _r: here,
+    )
+    macros = current_app.jinja_env.get_template("reviews/_macros.html").module
+    return Markup(macros.review_actions(review, panel))
+
+
+fragments.register_slot("review_write", write_button, per_user=True)
+fragments.register_slot("review_standing", standing, per_user=True)
+fragments.register_slot("review_actions", review_actions, per_user=True)
