@@ -551,10 +551,11 @@ def _name_candidates(typed: tuple[str, ...]) -> list[tuple[str, str]]:
     whole = [f"{a}0{b}" for a, b in zip(typed, typed[1:-1], strict=False)] or list(typed[:-1])
     last = f"{typed[-2]}0{typed[-1]}" if len(typed) > 1 else typed[-1]
     if db.session.get_bind().dialect.name == "postgresql":
-        terms = [f"'{t}':A" for t in whole] + [f"'{last}':*A"]
+        # `names`: the name's words alone, with an index of their own (migration 0026).
+        terms = [f"'{t}'" for t in whole] + [f"'{last}':*"]
         found = sa.text(
             "SELECT solution_id FROM solution_search "
-            "WHERE folded @@ to_tsquery('simple', :q) LIMIT :n"
+            "WHERE names @@ to_tsquery('simple', :q) LIMIT :n"
         ).bindparams(q=" & ".join(terms), n=SUGGEST_CANDIDATES)
     else:
         terms = [f'"{t}"' for t in whole] + [f'"{last}"*']

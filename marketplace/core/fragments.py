@@ -39,6 +39,14 @@ call them; while a page is being kept, the template sees no personal value at al
 user, the tray, the unread count, the session raise `PersonalValueInFragment`, as do form
 tokens and the helpers that read the user), and a page that reads one is rendered as usual
 instead, and not kept again by this process.
+
+**Slots kept per user** (`register_slot(…, per_user=True)`): a slot whose HTML depends only
+on its arguments, the user (or being anonymous), the locale and stored data is kept per
+process for each user under the accounts stamp, the content stamp in its key, for at most
+ACCOUNT_CACHE_SECONDS; a form token in it is put back per request. Every table such a slot
+reads must renew one of the two stamps when written (core/pagecache.py `WATCHED_TABLES`,
+`ACCOUNT_TABLES`). The solution page's buying, programme support and review controls are
+such slots: a signed-in user's second view of a kept page runs no SQL.
 """
 
 from __future__ import annotations

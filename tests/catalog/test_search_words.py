@@ -8,13 +8,15 @@ import unicodedata
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import queries, search, search_words
+from marketplace.catalog import queries, search, search_index, search_words
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
 from tests import factories
 from tests.catalog.test_search import HOSTILE, find, listed
+from tests.conftest import IS_POSTGRES
 from tests.moderation.decisions import decide
 
 
@@ -266,3 +268,39 @@ def test_vendor_suggestions_match_the_plain_definition():
         typed = search_words.phrase(text)
         for limit in (1, 2, 8):
             assert index.matches(typed, limit) == plain(typed, limit), (text, limit)
+
+
+def test_suggestions_read_names_only_and_follow_a_rename(app, vendor, client):
+    named = factories.make_solution(vendor, name="Quản lý kho Thiên Kim")
+    factories.make_solution(
+        vendor, name="Bán hàng Hạ Long", tagline="Thiên Kim không có trong tên giải pháp này"
+    )
+    db.session.commit()
+
+    def labels(q: str) -> list[str]:
+        return [i["label"] for i in client.get(f"/api/v1/suggest?q={q}").get_json()["items"]]
+
+    assert labels("thien k") == ["Quản lý kho Thiên Kim"]
+    named.name = "Quản lý kho Thiên Phúc"
+    search_index.sync_solution(named)
+    db.session.commit()
+    assert labels("thien k") == []
+    assert labels("thien p") == ["Quản lý kho Thiên Phúc"]
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's index of the names (migration 0026)")
+def test_on_postgresql_suggestions_use_the_index_of_names(app, vendor):
+    factories.make_solution(vendor, name="Quản lý kho Thiên Kim")
+    db.session.commit()
+    names = db.session.scalar(sql("SELECT names::text FROM solution_search"))
+    assert "'thien0kim'" in names and "'kho'" in names
+    db.session.execute(sql("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(
+        db.session.scalars(
+            sql(
+                "EXPLAIN SELECT solution_id FROM solution_search "
+                "WHERE names @@ to_tsquery('simple', 'thien & thien0k:*') LIMIT 64"
+            )
+        )
+    )
+    assert "ix_solution_search_names" in plan, plan
