@@ -306,7 +306,6 @@ PERSONAL_MAX_CHARS = 16 * 1024 * 1024  # per process, all users together
 # What a per-user slot holds where the request's form token goes (put back per request).
 _TOKEN_MARKER = f"token-{secrets.token_hex(12)}"
 _RENDERING_PER_USER = "_fragment_rendering_per_user"
-_CONTENT_STAMP = "_fragment_content_stamp"
 
 
 def _personal_slots() -> stamps.VersionedCache | None:
@@ -334,10 +333,10 @@ def _kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Marku
         if kept is None:
             return escape(render(*args))
         user = current_user._get_current_object()
-        content = g.get(_CONTENT_STAMP)
+        content = g.get(stamps.REQUEST_CONTENT_STAMP)
         if content is None:
             content = stamps.stamp_for(current_app._get_current_object()).current()
-            setattr(g, _CONTENT_STAMP, content)
+            setattr(g, stamps.REQUEST_CONTENT_STAMP, content)
         who = user.id if user.is_authenticated else None
         key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
         stamp, html = kept.lookup(key)

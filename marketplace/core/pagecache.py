@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, g, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -54,7 +54,13 @@ from marketplace.core.security import (
     read_session_cookie,
     signed_csrf_token,
 )
-from marketplace.core.stamps import ContentStamp, RedisStamp, account_seconds, stamp_for
+from marketplace.core.stamps import (
+    REQUEST_CONTENT_STAMP,
+    ContentStamp,
+    RedisStamp,
+    account_seconds,
+    stamp_for,
+)
 
 ENVIRON_FLAG = "marketplace.page_cache"
 # Set by the middleware: the marker a kept page carries where the visitor's form token goes.
@@ -122,6 +128,8 @@ def content_changed() -> None:
     pages = app.extensions.get(EXTENSION_KEY)
     if pages is not None:
         pages.clear()
+    if has_request_context():
+        g.pop(REQUEST_CONTENT_STAMP, None)  # read again by what this request renders next
 
 
 # ---------------------------------------------------------------- watching commits

@@ -24,6 +24,9 @@ from flask import Flask, current_app
 
 from marketplace.core import cache, metrics
 
+# Where a request keeps the content stamp it first read (one Redis round trip with
+# REDIS_URL, not one per per-user slot); forgotten when the request commits a change.
+REQUEST_CONTENT_STAMP = "_request_content_stamp"
 MISSING = object()  # what `VersionedCache.lookup` finds when nothing is kept
 _MISSING = MISSING
 
