@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import ipaddress
+import itertools
 import json
 import socket
 import sys
@@ -39,9 +40,12 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 class _Worker(threading.Thread):
-    def __init__(self, host, port, target, headers, start_at, warm_until, stop_at, budget):
+    def __init__(
+        self, host, port, target, headers, start_at, warm_until, stop_at, budget, cookies=None
+    ):
         super().__init__(daemon=True)
         self.host, self.port, self.target, self.headers = host, port, target, headers
+        self.cookies = cookies  # (values, shared counter): each request the next visitor's
         self.start_at, self.warm_until, self.stop_at = start_at, warm_until, stop_at
         self.budget = budget
         self.latencies: list[float] = []
@@ -59,7 +63,11 @@ class _Worker(threading.Thread):
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                conn.request("GET", self.target, headers=self.headers)
+                headers = self.headers
+                if self.cookies is not None:
+                    values, turn = self.cookies
+                    headers = {**headers, "Cookie": values[next(turn) % len(values)]}
+                conn.request("GET", self.target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
                 ended = time.perf_counter()
@@ -106,8 +114,12 @@ def run(
     warmup: float = 1.0,
     max_requests: int = 200_000,
     headers: dict[str, str] | None = None,
+    cookies: list[str] | None = None,
 ) -> dict:
-    """Drive `url` and return the measurements of the counted (post-warm-up) requests."""
+    """Drive `url` and return the measurements of the counted (post-warm-up) requests.
+
+    `cookies`: one Cookie header per visitor, taken in turn request after request (many
+    signed-in users asking the same page)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     if parts.scheme != "http" or not _loopback(host):
@@ -118,8 +130,9 @@ def run(
     warm_until = start_at + warmup
     stop_at = warm_until + duration
     budget = _Budget(max_requests)
+    turns = (cookies, itertools.count()) if cookies else None
     workers = [
-        _Worker(host, port, target, headers or {}, start_at, warm_until, stop_at, budget)
+        _Worker(host, port, target, headers or {}, start_at, warm_until, stop_at, budget, turns)
         for _ in range(concurrency)
     ]
     for w in workers:
@@ -163,7 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--header", action="append", default=[], help="Name: value")
+    parser.add_argument("--cookies", help="a file of Cookie headers, one per line, used in turn")
     args = parser.parse_args(argv)
+    cookies = None
+    if args.cookies:
+        with open(args.cookies, encoding="utf-8") as lines:
+            cookies = [line.strip() for line in lines if line.strip()]
     headers = dict(h.split(":", 1) for h in args.header)
     headers = {k.strip(): v.strip() for k, v in headers.items()}
     result = run(
@@ -173,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         max_requests=args.max_requests,
         headers=headers,
+        cookies=cookies,
     )
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

@@ -31,7 +31,7 @@ INSTANCE_DIR = OUT_DIR / "instance"
 DEFAULT_SQLITE = OUT_DIR / "bench.db"
 BASE_TIME = dt.datetime(2026, 6, 1, 8, 0, 0)  # naive UTC, as the columns store it
 # Raised whenever the generated rows change: a data set made by another version is rebuilt.
-DATA_VERSION = 2  # 2: users' e-mail addresses verified
+DATA_VERSION = 3  # 2: users' e-mail addresses verified; 3: each user owns their organisation
 CHUNK = 10_000
 
 # ---------------------------------------------------------------- word pools (fictional)
@@ -468,6 +468,13 @@ def generate_orgs(w: Writer, rnd: random.Random, sizes: Sizes, g: Generated, tim
         datetimes=["created_at", "email_verified_at"],
         booleans=["active"],
     )  # fmt: skip
+    # Each is its organisation's owner (what they may do follows their role in it).
+    w.insert(
+        "memberships",
+        ["id", "user_id", "organization_id", "role", "created_at"],
+        [(user[0], user[0], user[5], "owner", user[9]) for user in users],
+        datetimes=["created_at"],
+    )  # fmt: skip
     timings["users"] = progress.finish()
 
 
@@ -785,7 +792,9 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
             generate_orgs(w, rnd, sizes, g, timings)
             generate_solutions(w, rnd, sizes, g, timings)
             reviews_note = generate_reviews(w, rnd, sizes, g, timings)
-            w.reset_sequences(["organizations", "users", "solutions", "plans", "solution_features"])
+            w.reset_sequences(
+                ["organizations", "users", "memberships", "solutions", "plans", "solution_features"]
+            )
             if w.has_table("reviews"):
                 w.reset_sequences(["reviews"])
         finally:

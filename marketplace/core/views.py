@@ -6,6 +6,7 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 
 from marketplace.core import bp, metrics, panels, readiness
+from marketplace.core.fragments import keep_page
 from marketplace.core.database import ping_database
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
@@ -15,6 +16,7 @@ from marketplace.extensions import csrf, db
 
 @bp.get("/")
 @cache_page
+@keep_page
 def home():
     # The sections (counts, listings) come from the domains that own them.
     return render_template("core/home.html", **panels.collect(panels.HOME))

@@ -215,3 +215,24 @@ def test_every_personal_value_is_refused_while_a_page_is_kept(web, name):
         for helper in ("can_act", "needs_verification", "get_flashed_messages"):
             with pytest.raises(fragments.PersonalValueInFragment):
                 render_template_string(f"{{{{ {helper}() }}}}")
+
+
+def test_the_home_page_is_kept_and_greets_each_user_by_their_own_name(
+    web, listing, login, count_queries
+):
+    tuan = factories.make_user("enterprise", name="Trần Văn Tuấn")
+    lan = factories.make_user("enterprise", name="Nguyễn <b>Lan</b>")
+    db.session.commit()
+    clients = [login(web.test_client(), user) for user in (tuan, lan)]
+    for client in clients:
+        client.get("/")  # the welcome message is shown and gone
+
+    def greeting(client) -> str:
+        return _soup(client.get("/")).select_one(".border-primary h2").text
+
+    assert greeting(clients[0]) == "Xin chào Trần Văn Tuấn"
+    assert [key[1] for key in _page_keys(web)] == ["core.home"]
+    with count_queries() as hit:
+        assert greeting(clients[1]) == "Xin chào Nguyễn <b>Lan</b>"  # text, not markup
+    assert hit.count <= 3, hit.statements  # the user and their unread count: no section
+    assert "core.home" not in web.extensions.get(fragments._UNKEPT_ENDPOINTS, set())
