@@ -6,8 +6,8 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 
 from marketplace.core import bp, metrics, panels, readiness
-from marketplace.core.fragments import keep_page
 from marketplace.core.database import ping_database
+from marketplace.core.fragments import keep_page
 from marketplace.core.pagecache import cache_page
 from marketplace.core.security import preference_post
 from marketplace.core.urls import safe_next
