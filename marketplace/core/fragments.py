@@ -40,13 +40,9 @@ user, the tray, the unread count, the session raise `PersonalValueInFragment`, a
 tokens and the helpers that read the user), and a page that reads one is rendered as usual
 instead, and not kept again by this process.
 
-**Slots kept per user** (`register_slot(…, per_user=True)`): a slot whose HTML depends only
-on its arguments, the user (or being anonymous), the locale and stored data is kept per
-process for each user under the accounts stamp, the content stamp in its key, for at most
-ACCOUNT_CACHE_SECONDS; a form token in it is put back per request. Every table such a slot
-reads must renew one of the two stamps when written (core/pagecache.py `WATCHED_TABLES`,
-`ACCOUNT_TABLES`). The solution page's buying, programme support and review controls are
-such slots: a signed-in user's second view of a kept page runs no SQL.
+**Slots kept per user** (`register_slot(…, per_user=True)`, core/user_slots.py): the
+solution page's buying, programme support and review controls; a signed-in user's second
+view of a kept page runs no SQL.
 """
 
 from __future__ import annotations
@@ -64,7 +60,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from marketplace.core import cache, stamps
+from marketplace.core import cache, stamps, user_slots
 
 EXTENSION_KEY = "fragment_cache"
 DEFAULT_MAX_ENTRIES = 2048
@@ -290,69 +286,12 @@ def register_slot(name: str, render: Callable[..., Any], *, per_user: bool = Fal
     `per_user`: what it renders depends only on its arguments, the signed-in user (or
     being anonymous), the locale and stored data whose commits renew the content or the
     accounts stamp (core/pagecache.py `ACCOUNT_TABLES`): it is then kept per user under
-    both stamps (`_kept_per_user`). A form token it renders is put back per request.
+    both stamps (core/user_slots.py). A form token it renders is put back per request.
     """
     if _REGISTERED.get(name, render) is not render:
         raise ValueError(f"slot {name!r} already has a renderer")
     _REGISTERED[name] = render
-    _SLOT_RENDERERS[name] = _kept_per_user(name, render) if per_user else render
-
-
-# ---------------------------------------------------------------- slots kept per user
-
-PERSONAL_EXTENSION_KEY = "personal_slots"
-PERSONAL_MAX_ENTRIES = 20_000
-PERSONAL_MAX_CHARS = 16 * 1024 * 1024  # per process, all users together
-# What a per-user slot holds where the request's form token goes (put back per request).
-_TOKEN_MARKER = f"token-{secrets.token_hex(12)}"
-_RENDERING_PER_USER = "_fragment_rendering_per_user"
-
-
-def _personal_slots() -> stamps.VersionedCache | None:
-    app = current_app._get_current_object()
-    kept = app.extensions.get(PERSONAL_EXTENSION_KEY)
-    if kept is None:
-        store = cache.LocalStore(
-            stamps.account_seconds(app),
-            max_entries=PERSONAL_MAX_ENTRIES,
-            max_weight=PERSONAL_MAX_CHARS,
-            weigh=len,
-        )
-        kept = app.extensions[PERSONAL_EXTENSION_KEY] = stamps.VersionedCache(
-            app, store, name="personal_slots", stamp="accounts"
-        )
-    return kept if kept.seconds > 0 and fragment_seconds(app) > 0 else None
-
-
-def _kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup]:
-    """Keep what `render` gives each user (or every anonymous visitor) for the same
-    arguments, under the accounts stamp and the content stamp (part of the key)."""
-
-    def run(*args: Any) -> Markup:
-        kept = _personal_slots()
-        if kept is None:
-            return escape(render(*args))
-        user = current_user._get_current_object()
-        content = g.get(stamps.REQUEST_CONTENT_STAMP)
-        if content is None:
-            content = stamps.stamp_for(current_app._get_current_object()).current()
-            setattr(g, stamps.REQUEST_CONTENT_STAMP, content)
-        who = user.id if user.is_authenticated else None
-        key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
-        stamp, html = kept.lookup(key)
-        if html is stamps.MISSING:
-            setattr(g, _RENDERING_PER_USER, True)
-            try:
-                html = str(escape(render(*args)))
-            finally:
-                g.pop(_RENDERING_PER_USER, None)
-            kept.put(stamp, key, html)
-        if _TOKEN_MARKER in html:
-            html = html.replace(_TOKEN_MARKER, _csrf_token())
-        return Markup(html)
-
-    run.__name__ = f"per_user:{name}"
-    return run
+    _SLOT_RENDERERS[name] = user_slots.kept_per_user(name, render) if per_user else render
 
 
 def page_kept() -> bool:
@@ -530,7 +469,7 @@ def keep_page(view: Callable) -> Callable:
 
 def clear() -> None:
     """Forget the fragments, pages and per-user slots kept by this process."""
-    for key in (EXTENSION_KEY, PERSONAL_EXTENSION_KEY):
+    for key in (EXTENSION_KEY, user_slots.EXTENSION_KEY):
         kept = current_app.extensions.get(key)
         if kept is not None:
             kept.clear()
@@ -538,8 +477,8 @@ def clear() -> None:
 
 def _guarded(render: Callable[..., Any], what: str) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if what == "csrf_token" and g.get(_RENDERING_PER_USER):
-            return _TOKEN_MARKER  # a slot kept per user: the token is put back per request
+        if what == "csrf_token" and user_slots.rendering():
+            return user_slots.TOKEN_MARKER  # kept per user: the token is put back per request
         if keeping():
             raise PersonalValueInFragment(f"{what} inside a kept fragment: make it a slot")
         return render(*args, **kwargs)
@@ -610,12 +549,6 @@ def _preference_csrf() -> Markup:
     return preference_csrf_field()
 
 
-def _csrf_token() -> str:
-    from flask_wtf.csrf import generate_csrf
-
-    return generate_csrf()
-
-
 def _user_name() -> str:
     # Plain text: `slot` escapes what is not markup.
     return current_user.name
@@ -638,5 +571,5 @@ def _notices() -> Markup:
 # The layout's personal parts (templates/base.html, core/_account_nav.html).
 register_slot("notices", _notices)
 register_slot("preference_csrf", _preference_csrf)
-register_slot("csrf_token", _csrf_token)
+register_slot("csrf_token", user_slots.csrf_token)
 register_slot("user_name", _user_name)

@@ -1,0 +1,88 @@
+"""Slots of kept pages whose HTML is kept per user (core/fragments.py `register_slot(…,
+per_user=True)`).
+
+Such a slot's HTML depends only on its arguments, the user (or being anonymous), the locale
+and stored data: it is kept per process for each user under the accounts stamp, the content
+stamp in its key, for at most ACCOUNT_CACHE_SECONDS (and only while fragments are kept). A
+form token it renders is kept as a marker and the request's own token is put back on each
+showing. Every table such a slot reads must renew one of the two stamps when written
+(core/pagecache.py `WATCHED_TABLES`, `ACCOUNT_TABLES`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from marketplace.core import cache, stamps
+
+EXTENSION_KEY = "personal_slots"
+MAX_ENTRIES = 20_000
+MAX_CHARS = 16 * 1024 * 1024  # per process, all users together
+# What a per-user slot holds where the request's form token goes (put back per request).
+TOKEN_MARKER = f"token-{secrets.token_hex(12)}"
+_RENDERING = "_fragment_rendering_per_user"
+
+
+def rendering() -> bool:
+    """Is a slot to be kept per user being rendered (its form token is then the marker)?"""
+    return bool(g.get(_RENDERING))
+
+
+def csrf_token() -> str:
+    """The request's form token."""
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def _kept() -> stamps.VersionedCache | None:
+    app = current_app._get_current_object()
+    kept = app.extensions.get(EXTENSION_KEY)
+    if kept is None:
+        store = cache.LocalStore(
+            stamps.account_seconds(app), max_entries=MAX_ENTRIES, max_weight=MAX_CHARS, weigh=len
+        )
+        kept = app.extensions[EXTENSION_KEY] = stamps.VersionedCache(
+            app, store, name="personal_slots", stamp="accounts"
+        )
+    from marketplace.core.fragments import fragment_seconds  # it imports this module
+
+    return kept if kept.seconds > 0 and fragment_seconds(app) > 0 else None
+
+
+def kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup]:
+    """Keep what `render` gives each user (or every anonymous visitor) for the same
+    arguments, under the accounts stamp and the content stamp (part of the key)."""
+
+    def run(*args: Any) -> Markup:
+        kept = _kept()
+        if kept is None:
+            return escape(render(*args))
+        user = current_user._get_current_object()
+        content = g.get(stamps.REQUEST_CONTENT_STAMP)
+        if content is None:
+            content = stamps.stamp_for(current_app._get_current_object()).current()
+            setattr(g, stamps.REQUEST_CONTENT_STAMP, content)
+        who = user.id if user.is_authenticated else None
+        key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
+        stamp, html = kept.lookup(key)
+        if html is stamps.MISSING:
+            setattr(g, _RENDERING, True)
+            try:
+                html = str(escape(render(*args)))
+            finally:
+                g.pop(_RENDERING, None)
+            kept.put(stamp, key, html)
+        if TOKEN_MARKER in html:
+            html = html.replace(TOKEN_MARKER, csrf_token())
+        return Markup(html)
+
+    run.__name__ = f"per_user:{name}"
+    return run
