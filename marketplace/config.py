@@ -167,6 +167,12 @@ class Config:
         self.ACCOUNT_CACHE_SECONDS = float(
             env.get("ACCOUNT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
         )
+        # Searches: "database" (FTS5 / tsvector) or "tantivy", an index of the public
+        # listings in each process, built from the database and renewed with the content
+        # stamp; the database answers while it is built (catalog/search_engine.py).
+        self.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "database")
+        # "background" (a thread, one build at a time) or "inline" (at once, as in tests).
+        self.SEARCH_ENGINE_BUILD = env.get("SEARCH_ENGINE_BUILD", "background")
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))

@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
-from marketplace.catalog import search, search_words
+from marketplace.catalog import search, search_engine, search_words
 from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution, SolutionStatus
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import stamps
@@ -194,6 +194,9 @@ def facet_groups(parsed: search.SearchQuery | None, edges: tuple[int, ...]) -> l
         .group_by(*keys)
     )
     if parsed is not None:
+        engine = search_engine.current()
+        if engine is not None:
+            return [_Group(*row) for row in engine.groups_of(search.plan(parsed), edges)]
         query = query.where(Solution.id.in_(search.match_ids(parsed)))
     return [
         _Group(c, d, bool(t), p, int(lv or 0), bool(v), int(n))
@@ -271,6 +274,11 @@ def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[
     """Return the ids of the requested page, in order, from `solutions` (and the index)."""
     offset = (params.page - 1) * params.per_page
     if parsed is not None and params.effective_sort == "relevance":
+        engine = search_engine.current()
+        if engine is not None:
+            return engine.page(
+                search.plan(parsed), _engine_filters(params), offset, params.per_page
+            )
         ids = _ranked_page_ids(params, parsed, offset)
         if ids is not None:
             return ids
@@ -281,6 +289,18 @@ def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[
         query = query.join(match, Solution.id == match.c.solution_id)
     query = _ordered(query, params.effective_sort, match).limit(params.per_page).offset(offset)
     return list(db.session.scalars(query))
+
+
+def _engine_filters(params: CatalogParams) -> dict[str, Any]:
+    """The catalogue filters for the search engine (the same as `_filter_conditions`)."""
+    return {
+        "category_ids": (params.category_ids or []) if params.category else None,
+        "deployment": params.deployment,
+        "has_trial": params.has_trial,
+        "min_rating": params.min_rating,
+        "max_price": params.max_price,
+        "verified": params.verified,
+    }
 
 
 def _ranked_page_ids(

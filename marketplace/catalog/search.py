@@ -271,6 +271,11 @@ def _plan_cache() -> dict:
 def _finds_any(p: Plan) -> bool:
     # By the text alone: a named category adds its solutions to what the words find, but a
     # query whose words find nothing goes on to the next stage.
+    from marketplace.catalog import search_engine
+
+    engine = search_engine.current()
+    if engine is not None:
+        return engine.finds_any(p)
     return db.session.execute(_text_ids(p).limit(1)).first() is not None
 
 

@@ -197,11 +197,12 @@ def _listen() -> None:
 
 
 def _caching_enabled(app: Flask) -> bool:
-    """Does this app keep pages, catalogue counts or fragments (marketplace/config.py)?"""
+    """Does this app keep pages, catalogue counts, fragments or a search index (config.py)?"""
     return (
         app.config["PAGE_CACHE_SECONDS"] > 0
         or app.config["CATALOG_CACHE_SECONDS"] > 0
         or float(app.config.get("FRAGMENT_CACHE_SECONDS") or 0) > 0
+        or app.config.get("SEARCH_ENGINE", "database") != "database"  # its index's stamp
     )
 
 

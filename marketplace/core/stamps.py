@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 from marketplace.core import cache, metrics
 
@@ -79,6 +79,18 @@ class RedisStamp:
             self.client.incr(self.key)
         except Exception:
             current_app.logger.warning("Could not renew the shared content stamp", exc_info=True)
+
+
+def request_content_stamp(app: Flask) -> Any:
+    """Return the content stamp, read once per request (again after the request commits a
+    change: `pagecache.content_changed` forgets it); read every time outside a request."""
+    if not has_request_context():
+        return stamp_for(app).current()
+    content = g.get(REQUEST_CONTENT_STAMP)
+    if content is None:
+        content = stamp_for(app).current()
+        setattr(g, REQUEST_CONTENT_STAMP, content)
+    return content
 
 
 def stamp_for(app: Flask, name: str = "content") -> ContentStamp | RedisStamp:

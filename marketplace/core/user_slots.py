@@ -66,10 +66,7 @@ def kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup
         if kept is None:
             return escape(render(*args))
         user = current_user._get_current_object()
-        content = g.get(stamps.REQUEST_CONTENT_STAMP)
-        if content is None:
-            content = stamps.stamp_for(current_app._get_current_object()).current()
-            setattr(g, stamps.REQUEST_CONTENT_STAMP, content)
+        content = stamps.request_content_stamp(current_app._get_current_object())
         who = user.id if user.is_authenticated else None
         key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
         stamp, html = kept.lookup(key)

@@ -50,7 +50,10 @@ def ranked(q: str) -> list[str]:
     return [s.slug for s in queries.run_catalog(params, with_facets=False).items]
 
 
-def test_the_judged_queries_meet_the_bars(demo_catalogue):
+@pytest.mark.parametrize("engine", ["database", "tantivy"])
+def test_the_judged_queries_meet_the_bars(app, demo_catalogue, engine):
+    # The same bars for the embedded engine (SEARCH_ENGINE=tantivy, catalog/search_engine.py).
+    app.config.update(SEARCH_ENGINE=engine, SEARCH_ENGINE_BUILD="inline")
     assert len(JUDGEMENTS) >= 60
     rows = []
     for judged in JUDGEMENTS:

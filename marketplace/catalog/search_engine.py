@@ -1,0 +1,377 @@
+"""The embedded search engine: the published listings in a Tantivy index, per process.
+
+With `SEARCH_ENGINE=tantivy`, a search's matches, their grouped counts (the facets) and
+its ranked page come from an in-memory Tantivy index instead of the database's full-text
+index (FTS5 or tsvector), which must list and score every match of a broad search (tens of
+thousands of rows, hundreds of milliseconds). The database stays the truth:
+
+- the index is built from it (the same documents as `search_index` writes, read with its
+  flat queries) and belongs to the content stamp it was built under;
+- a search asked while the process holds no index of the current stamp is answered by the
+  database, as without the engine, and a new index is built beside (`background`: in a
+  thread of the process, one at a time; `inline`, as in the tests: at once);
+- so a change is never hidden: until the index catches up, the database answers.
+
+The plan of a search (`search.plan`: exact words, prefix, correction, the generic words
+dropped, synonyms, the categories it names) is the database path's; this module only
+writes it as Tantivy queries. The order is the database's too: the tiers (the named
+category, literal words before synonyms, adjacent syllables, accents as typed) are packed
+above the relevance score (BM25 per field, weighted name > tagline > taxonomy > body), ties
+by id.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from marketplace.catalog import search
+from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core import stamps
+
+EXTENSION_KEY = "search_engine"
+BATCH = 2000
+# Relevance within a tier: BM25 per field times these factors (the ratios of
+# search.SQLITE_FIELD_FACTORS), always below TIER_UNIT, so the tiers order first.
+FIELD_BOOSTS = {"name": 100.0, "tagline": 10.0, "taxonomy": 1.0, "body": 0.1}
+TIER_UNIT = float(2**17)
+TIER_BITS = {"intent": 8, "literal": 4, "phrase": 2, "accent": 1}
+RETRY_SECONDS = 60.0  # after a failed build, the database answers this long before a new try
+_INTEGERS = ("id", "cat", "dep", "trial", "level", "verified", "price", "group")
+
+
+def enabled(app: Flask) -> bool:
+    return app.config.get("SEARCH_ENGINE", "database") == "tantivy"
+
+
+def _tantivy():
+    import tantivy  # only with SEARCH_ENGINE=tantivy
+
+    return tantivy
+
+
+def _schema():
+    tantivy = _tantivy()
+    builder = tantivy.SchemaBuilder()
+    for name in search.FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    # Every folded token (and every accented one) of every field, for matching alone.
+    builder.add_text_field("all", tokenizer_name="whitespace", index_option="basic")
+    builder.add_text_field("accented", tokenizer_name="whitespace", index_option="basic")
+    for name in _INTEGERS:
+        builder.add_integer_field(name, indexed=True, fast=True)
+    return builder.build()
+
+
+def _rating_level(count: int | None, average: float | None) -> int:
+    if not count or count <= 0 or average is None:
+        return 0
+    return next((stars for stars in (5, 4, 3, 2, 1) if average >= stars), 0)
+
+
+def _facet_rows() -> dict[int, tuple]:
+    """The public listings' filter values, by id: (category, deployment, trial, level,
+    verified, price)."""
+    from marketplace.accounts.models import Organization
+    from marketplace.extensions import db
+
+    rows = db.session.execute(
+        sa.select(
+            Solution.id,
+            Solution.category_id,
+            Solution.deployment,
+            Solution.max_trial_days,
+            Solution.rating_count,
+            Solution.rating_avg,
+            Organization.verified_at.is_not(None),
+            Solution.min_price_vnd,
+        )
+        .join(Organization, Solution.vendor_id == Organization.id)
+        .where(Solution.status == SolutionStatus.PUBLISHED, Organization.active.is_(True))
+    )
+    return {
+        sid: (cat, dep, bool(trial and trial > 0), _rating_level(count, avg), bool(ver), price)
+        for sid, cat, dep, trial, count, avg, ver, price in rows
+    }
+
+
+@dataclass
+class Built:
+    """One index, complete for the content stamp it was built under."""
+
+    stamp: Any
+    index: Any
+    schema: Any
+    groups: dict[int, tuple] = field(default_factory=dict)  # code → (cat, dep, trial, lvl, ver)
+    deployments: dict[str | None, int] = field(default_factory=dict)
+    documents: int = 0
+    seconds: float = 0.0
+
+    # ------------------------------------------------------------ queries of a plan
+
+    def _term(self, name: str, token: str, prefix: bool = False):
+        q = _tantivy().Query
+        if prefix:
+            return q.regex_query(self.schema, name, re.escape(token) + ".*")
+        return q.term_query(self.schema, name, token)
+
+    def _all_of(self, queries: list):
+        tantivy = _tantivy()
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+    def _any_of(self, queries: list):
+        tantivy = _tantivy()
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+    def _variant(self, p: search.Plan, variant: tuple[str, ...]):
+        terms = search._variant_terms(p, variant)
+        return self._all_of([self._term("all", t, pre) for t, pre in terms])
+
+    def text_query(self, p: search.Plan):
+        """The listings whose text matches the plan (any variant, all its syllables)."""
+        return self._any_of([self._variant(p, v) for v in p.variants])
+
+    def match_query(self, p: search.Plan):
+        """The text matches and, for a query naming a category, every listing of it."""
+        text = self.text_query(p)
+        if not p.intent:
+            return text
+        return self._any_of([text, self._in_categories(p.intent)])
+
+    def _in_categories(self, ids) -> Any:
+        return _tantivy().Query.term_set_query(self.schema, "cat", [int(i) for i in ids])
+
+    def ranked_query(self, p: search.Plan, filters: list):
+        """The matches, scored: the tiers above the per-field relevance."""
+        tantivy = _tantivy()
+        q, occur = tantivy.Query, tantivy.Occur
+        clauses = [(occur.Must, q.const_score_query(self.match_query(p), 0.0))]
+        clauses += [(occur.Must, f) for f in filters]
+
+        def tier(query, bit: str) -> None:
+            clauses.append((occur.Should, q.const_score_query(query, TIER_BITS[bit] * TIER_UNIT)))
+
+        if p.intent:
+            tier(self._in_categories(p.intent), "intent")
+        if len(p.variants) > p.literal:
+            tier(self._any_of([self._variant(p, v) for v in p.variants[: p.literal]]), "literal")
+        else:
+            tier(self.text_query(p), "literal")  # every text match is a literal one
+        phrases = [
+            self._all_of([self._term("all", x) for x in search._variant_pairs(p, v)])
+            for v in p.variants
+            if search._variant_pairs(p, v)
+        ]
+        if phrases:
+            tier(self._any_of(phrases), "phrase")
+        if p.marked:
+            tier(self._all_of([self._term("accented", a, last) for a, last in p.marked]), "accent")
+        scored: dict[tuple[str, bool], None] = {}
+        for v in p.variants:
+            for t, pre in search._variant_terms(p, v):
+                scored[(t, pre)] = None
+            for x in search._variant_pairs(p, v):
+                scored[(x, False)] = None
+        # Relevance for the text matches alone: a listing found only by its category ranks
+        # 0 within its tier, as in the database.
+        relevance = [(occur.Must, q.const_score_query(self.text_query(p), 0.0))]
+        for name, boost in FIELD_BOOSTS.items():
+            for t, pre in scored:
+                relevance.append((occur.Should, q.boost_query(self._term(name, t, pre), boost)))
+        clauses.append((occur.Should, q.boolean_query(relevance)))
+        return q.boolean_query(clauses)
+
+    def filters(self, filters: dict) -> list:
+        """Must-clauses for the catalogue's filters (see `queries._filter_conditions`)."""
+        tantivy = _tantivy()
+        q, integer = tantivy.Query, tantivy.FieldType.Integer
+        out = []
+        if filters.get("category_ids") is not None:
+            out.append(self._in_categories(filters["category_ids"] or [-1]))
+        if filters.get("deployment"):
+            code = self.deployments.get(filters["deployment"], -1)
+            out.append(q.term_query(self.schema, "dep", code))
+        if filters.get("has_trial"):
+            out.append(q.term_query(self.schema, "trial", 1))
+        if filters.get("min_rating"):
+            out.append(q.range_query(self.schema, "level", integer, int(filters["min_rating"]), 5))
+        if filters.get("max_price") is not None:
+            out.append(q.range_query(self.schema, "price", integer, 0, int(filters["max_price"])))
+        if filters.get("verified"):
+            out.append(q.term_query(self.schema, "verified", 1))
+        return out
+
+    # ------------------------------------------------------------ answers
+
+    def finds_any(self, p: search.Plan) -> bool:
+        searcher = self.index.searcher()
+        return bool(searcher.search(self.text_query(p), limit=1, count=False).hits)
+
+    def groups_of(self, p: search.Plan, edges: tuple[int, ...]) -> list[tuple]:
+        """The matches grouped as `queries.facet_groups` groups them: (category, deployment,
+        trial, price band, rating level, verified, count)."""
+        ranges: list[dict] = [{"key": "none", "to": 0}]
+        lower = 0
+        for i, edge in enumerate(edges):
+            ranges.append({"key": str(i), "from": lower, "to": edge + 1})
+            lower = edge + 1
+        ranges.append({"key": str(len(edges)), "from": lower})
+        spec = {
+            "groups": {
+                "terms": {"field": "group", "size": 65_000},
+                "aggs": {"bands": {"range": {"field": "price", "ranges": ranges}}},
+            }
+        }
+        result = self.index.searcher().aggregate(self.match_query(p), spec)
+        out = []
+        for bucket in result["groups"]["buckets"]:
+            cat, dep, trial, level, verified = self.groups[int(bucket["key"])]
+            for band in bucket["bands"]["buckets"]:
+                if band["doc_count"]:
+                    price_band = None if band["key"] == "none" else int(band["key"])
+                    out.append((cat, dep, trial, price_band, level, verified, band["doc_count"]))
+        return out
+
+    def page(self, p: search.Plan, filters: dict, offset: int, limit: int) -> list[int]:
+        """The ids of one page of the ranked matches that pass the filters."""
+        if limit <= 0:
+            return []
+        searcher = self.index.searcher()
+        wanted = offset + limit
+        # A few more than asked: hits of equal score are ordered by id, as in the database.
+        result = searcher.search(
+            self.ranked_query(p, self.filters(filters)), limit=wanted + 20, count=False
+        )
+        hits = result.hits
+        if not hits:
+            return []
+        ids = searcher.fast_field_values("id", [address for _score, address in hits])
+        ranked = sorted(zip(ids, (score for score, _a in hits), strict=True),
+                        key=lambda pair: (-pair[1], pair[0]))  # fmt: skip
+        return [sid for sid, _score in ranked[offset:wanted]]
+
+
+def build(stamp: Any) -> Built:
+    """Build the index of the public listings (in an app context); `stamp` is the content
+    stamp read before the first row was."""
+    from marketplace.catalog import search_index
+
+    tantivy = _tantivy()
+    started = time.perf_counter()
+    schema = _schema()
+    index = tantivy.Index(schema)
+    writer = index.writer(heap_size=64_000_000, num_threads=1)
+    built = Built(stamp=stamp, index=index, schema=schema)
+    facets = _facet_rows()
+    codes: dict[tuple, int] = {}
+    last = 0
+    while True:
+        docs = search_index._flat_documents(last, BATCH)
+        if not docs:
+            break
+        last = docs[-1][0]
+        for sid, doc in docs:
+            values = facets.get(sid)
+            if values is None:
+                continue  # its vendor is not active
+            cat, dep, trial, level, verified, price = values
+            dep_code = built.deployments.setdefault(dep, len(built.deployments))
+            key = (cat, dep, trial, level, verified)
+            group = codes.setdefault(key, len(codes))
+            fields: dict[str, Any] = {
+                "id": sid,
+                "cat": cat if cat is not None else -1,
+                "dep": dep_code,
+                "trial": int(trial),
+                "level": level,
+                "verified": int(verified),
+                "price": price if price is not None else -1,
+                "group": group,
+                "all": " ".join(folded for _a, folded in doc.values()),
+                "accented": " ".join(accented for accented, _f in doc.values()),
+            }
+            for name, (_accented, folded) in doc.items():
+                fields[name] = folded
+            writer.add_document(tantivy.Document(**fields))
+            built.documents += 1
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    built.groups = {code: key for key, code in codes.items()}
+    built.seconds = time.perf_counter() - started
+    return built
+
+
+class Engine:
+    """A process's index and its rebuilds."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.built: Built | None = None
+        self.lock = threading.Lock()
+        self.building: Any = None  # the stamp being built, or None
+        self.failures = 0
+        self.failed_at: float | None = None
+
+    def current(self, stamp: Any) -> Built | None:
+        built = self.built
+        if built is not None and built.stamp == stamp:
+            return built
+        if self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS:
+            return None  # the last build failed: the database answers meanwhile
+        if self.app.config.get("SEARCH_ENGINE_BUILD", "background") == "inline":
+            self._build(stamp)
+            built = self.built
+            return built if built is not None and built.stamp == stamp else None
+        with self.lock:
+            if self.building is not None:
+                return None
+            self.building = stamp
+        threading.Thread(target=self._build_in_app, args=(stamp,), daemon=True).start()
+        return None
+
+    def _build_in_app(self, stamp: Any) -> None:
+        with self.app.app_context():
+            try:
+                self._build(stamp)
+            finally:
+                with self.lock:
+                    self.building = None
+                from marketplace.extensions import db
+
+                db.session.remove()
+
+    def _build(self, stamp: Any) -> None:
+        try:
+            built = build(stamp)
+        except Exception:
+            self.failures += 1
+            self.failed_at = time.monotonic()
+            self.app.logger.exception("The search index could not be built")
+            return
+        self.built, self.failed_at = built, None
+        self.app.logger.info(
+            "Search index built: %d listings in %.1f s", built.documents, built.seconds
+        )
+
+
+def current() -> Built | None:
+    """Return this process's index when it matches the current content, else None (and a
+    rebuild is started): the caller then asks the database."""
+    app = current_app._get_current_object()
+    if not enabled(app):
+        return None
+    engine = app.extensions.get(EXTENSION_KEY)
+    if engine is None:
+        engine = app.extensions.setdefault(EXTENSION_KEY, Engine(app))
+    return engine.current(stamps.request_content_stamp(app))
