@@ -194,9 +194,6 @@ def facet_groups(parsed: search.SearchQuery | None, edges: tuple[int, ...]) -> l
         .group_by(*keys)
     )
     if parsed is not None:
-        engine = search_engine.current()
-        if engine is not None:
-            return [_Group(*row) for row in engine.groups_of(search.plan(parsed), edges)]
         query = query.where(Solution.id.in_(search.match_ids(parsed)))
     return [
         _Group(c, d, bool(t), p, int(lv or 0), bool(v), int(n))
@@ -383,6 +380,10 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
     )
 
     def summary() -> tuple[int, Facets]:
+        engine = search_engine.current() if parsed is not None else None
+        if engine is not None:
+            total, counts = engine.summary(search.plan(parsed), _engine_filters(params))
+            return total, Facets(**counts)
         groups = stamps.public_value(("groups", terms, edges), lambda: facet_groups(parsed, edges))
         return _summarise(groups, params, edges)
 

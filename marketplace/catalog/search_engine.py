@@ -43,7 +43,7 @@ FIELD_BOOSTS = {"name": 100.0, "tagline": 10.0, "taxonomy": 1.0, "body": 0.1}
 TIER_UNIT = float(2**17)
 TIER_BITS = {"intent": 8, "literal": 4, "phrase": 2, "accent": 1}
 RETRY_SECONDS = 60.0  # after a failed build, the database answers this long before a new try
-_INTEGERS = ("id", "cat", "dep", "trial", "level", "verified", "price", "group")
+_INTEGERS = ("id", "cat", "dep", "trial", "level", "verified", "price")
 
 
 def enabled(app: Flask) -> bool:
@@ -75,30 +75,60 @@ def _rating_level(count: int | None, average: float | None) -> int:
     return next((stars for stars in (5, 4, 3, 2, 1) if average >= stars), 0)
 
 
-def _facet_rows() -> dict[int, tuple]:
-    """The public listings' filter values, by id: (category, deployment, trial, level,
-    verified, price)."""
+def _listing_rows() -> tuple[dict[int, tuple], tuple]:
+    """Read what each public listing's entry depends on, besides its own text: id →
+    (updated_at, category, deployment, trial days, ratings, price, vendor verified and
+    name, category and parent names); and the feature definitions (their labels are
+    indexed). A listing whose row differs from the index's is indexed again."""
+    from sqlalchemy.orm import aliased
+
     from marketplace.accounts.models import Organization
+    from marketplace.catalog.models import Category, FeatureDefinition
     from marketplace.extensions import db
 
+    category, parent = aliased(Category), aliased(Category)
     rows = db.session.execute(
         sa.select(
             Solution.id,
+            Solution.updated_at,
             Solution.category_id,
             Solution.deployment,
             Solution.max_trial_days,
             Solution.rating_count,
             Solution.rating_avg,
-            Organization.verified_at.is_not(None),
             Solution.min_price_vnd,
+            Organization.verified_at.is_not(None),
+            Organization.name,
+            category.name_vi,
+            category.name_en,
+            parent.name_vi,
+            parent.name_en,
         )
         .join(Organization, Solution.vendor_id == Organization.id)
+        .outerjoin(category, category.id == Solution.category_id)
+        .outerjoin(parent, parent.id == category.parent_id)
         .where(Solution.status == SolutionStatus.PUBLISHED, Organization.active.is_(True))
     )
-    return {
-        sid: (cat, dep, bool(trial and trial > 0), _rating_level(count, avg), bool(ver), price)
-        for sid, cat, dep, trial, count, avg, ver, price in rows
-    }
+    definitions = tuple(
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                FeatureDefinition.id,
+                FeatureDefinition.category_id,
+                FeatureDefinition.key,
+                FeatureDefinition.label_vi,
+                FeatureDefinition.label_en,
+                FeatureDefinition.retired_at,
+            ).order_by(FeatureDefinition.id)
+        )
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}, definitions
+
+
+def _facets_of(row: tuple) -> tuple:
+    """(category, deployment, trial, level, verified, price) of a `_listing_rows` row."""
+    _updated, cat, dep, trial, count, average, price, verified = row[:8]
+    return cat, dep, bool(trial and trial > 0), _rating_level(count, average), bool(verified), price
 
 
 @dataclass
@@ -108,10 +138,12 @@ class Built:
     stamp: Any
     index: Any
     schema: Any
-    groups: dict[int, tuple] = field(default_factory=dict)  # code → (cat, dep, trial, lvl, ver)
     deployments: dict[str | None, int] = field(default_factory=dict)
     documents: int = 0
     seconds: float = 0.0
+    rows: dict[int, tuple] = field(default_factory=dict)  # what each entry was built from
+    definitions: tuple = ()
+    refreshed: int | None = None  # listings indexed again by `refresh` (None: built whole)
 
     # ------------------------------------------------------------ queries of a plan
 
@@ -217,30 +249,62 @@ class Built:
         searcher = self.index.searcher()
         return bool(searcher.search(self.text_query(p), limit=1, count=False).hits)
 
-    def groups_of(self, p: search.Plan, edges: tuple[int, ...]) -> list[tuple]:
-        """The matches grouped as `queries.facet_groups` groups them: (category, deployment,
-        trial, price band, rating level, verified, count)."""
-        ranges: list[dict] = [{"key": "none", "to": 0}]
-        lower = 0
-        for i, edge in enumerate(edges):
-            ranges.append({"key": str(i), "from": lower, "to": edge + 1})
-            lower = edge + 1
-        ranges.append({"key": str(len(edges)), "from": lower})
-        spec = {
-            "groups": {
-                "terms": {"field": "group", "size": 65_000},
-                "aggs": {"bands": {"range": {"field": "price", "ranges": ranges}}},
-            }
+    def summary(self, p: search.Plan, filters: dict) -> tuple[int, dict[str, Any]]:
+        """The number of matches passing every filter, and each facet's counts over the
+        matches passing the other filters (what `queries._summarise` gives): one
+        aggregation per distinct set of filters, one when none is set."""
+        from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS
+
+        facet_aggs = {
+            "category": {"terms": {"field": "cat", "size": 65_000}},
+            "deployment": {"terms": {"field": "dep", "size": 1_000}},
+            "has_trial": {"terms": {"field": "trial", "size": 2}},
+            "max_price": {"range": {"field": "price", "ranges": _price_bands(PRICE_BUCKETS)}},
+            "min_rating": {"terms": {"field": "level", "size": 6}},
+            "verified": {"terms": {"field": "verified", "size": 2}},
         }
-        result = self.index.searcher().aggregate(self.match_query(p), spec)
-        out = []
-        for bucket in result["groups"]["buckets"]:
-            cat, dep, trial, level, verified = self.groups[int(bucket["key"])]
-            for band in bucket["bands"]["buckets"]:
-                if band["doc_count"]:
-                    price_band = None if band["key"] == "none" else int(band["key"])
-                    out.append((cat, dep, trial, price_band, level, verified, band["doc_count"]))
-        return out
+        active = {name for name in facet_aggs if _is_set(filters, name)}
+        by_skip: dict[str | None, list[str]] = {}
+        for name in facet_aggs:
+            by_skip.setdefault(name if name in active else None, []).append(name)
+        by_skip.setdefault(None, [])
+        match = self.match_query(p)
+        results: dict[str, dict] = {}
+        total = 0
+        searcher = self.index.searcher()
+        for skip, names in by_skip.items():
+            ignored = "category_ids" if skip == "category" else skip
+            kept = {k: v for k, v in filters.items() if k != ignored}
+            query = self._all_of([match, *self.filters(kept)])
+            spec = {name: facet_aggs[name] for name in names}
+            spec["_total"] = {"terms": {"field": "trial", "size": 2}}  # every listing has one
+            answer = searcher.aggregate(query, spec)
+            if skip is None:
+                total = sum(b["doc_count"] for b in answer["_total"]["buckets"])
+            for name in names:
+                results[name] = {
+                    b["key"]: b["doc_count"] for b in answer[name]["buckets"] if b["doc_count"]
+                }
+        names = {code: name for name, code in self.deployments.items()}
+        bands = results["max_price"]
+        levels = {int(k): n for k, n in results["min_rating"].items()}
+        facets = {
+            "categories": {int(k): n for k, n in results["category"].items() if int(k) >= 0},
+            "deployments": {
+                names[int(k)]: n for k, n in results["deployment"].items() if names.get(int(k))
+            },
+            "has_trial": sum(n for k, n in results["has_trial"].items() if int(k) == 1),
+            "prices": {
+                limit: sum(bands.get(str(i), 0) for i in range(position + 1))
+                for position, limit in enumerate(PRICE_BUCKETS)
+            },
+            "ratings": {
+                stars: sum(n for level, n in levels.items() if level >= stars)
+                for stars in RATING_BUCKETS
+            },
+            "verified": sum(n for k, n in results["verified"].items() if int(k) == 1),
+        }
+        return total, facets
 
     def page(self, p: search.Plan, filters: dict, offset: int, limit: int) -> list[int]:
         """The ids of one page of the ranked matches that pass the filters."""
@@ -261,6 +325,48 @@ class Built:
         return [sid for sid, _score in ranked[offset:wanted]]
 
 
+def _is_set(filters: dict, name: str) -> bool:
+    if name == "category":
+        return filters.get("category_ids") is not None
+    if name == "max_price":
+        return filters.get("max_price") is not None
+    return bool(filters.get(name))
+
+
+def _price_bands(limits) -> list[dict]:
+    """Non-overlapping price bands up to each limit: band i holds limits[i-1] < price ≤ limits[i]."""
+    out, lower = [], 0
+    for i, limit in enumerate(sorted(limits)):
+        out.append({"key": str(i), "from": lower, "to": limit + 1})
+        lower = limit + 1
+    return out
+
+
+def _add(built: Built, writer, docs, rows: dict[int, tuple]) -> None:
+    tantivy = _tantivy()
+    for sid, doc in docs:
+        row = rows.get(sid)
+        if row is None:
+            continue  # its vendor is not active
+        cat, dep, trial, level, verified, price = _facets_of(row)
+        dep_code = built.deployments.setdefault(dep, len(built.deployments))
+        fields: dict[str, Any] = {
+            "id": sid,
+            "cat": cat if cat is not None else -1,
+            "dep": dep_code,
+            "trial": int(trial),
+            "level": level,
+            "verified": int(verified),
+            "price": price if price is not None else -1,
+            "all": " ".join(folded for _a, folded in doc.values()),
+            "accented": " ".join(accented for accented, _f in doc.values()),
+        }
+        for name, (_accented, folded) in doc.items():
+            fields[name] = folded
+        writer.add_document(tantivy.Document(**fields))
+        built.rows[sid] = row
+
+
 def build(stamp: Any) -> Built:
     """Build the index of the public listings (in an app context); `stamp` is the content
     stamp read before the first row was."""
@@ -272,44 +378,65 @@ def build(stamp: Any) -> Built:
     index = tantivy.Index(schema)
     writer = index.writer(heap_size=64_000_000, num_threads=1)
     built = Built(stamp=stamp, index=index, schema=schema)
-    facets = _facet_rows()
-    codes: dict[tuple, int] = {}
+    rows, built.definitions = _listing_rows()
     last = 0
     while True:
         docs = search_index._flat_documents(last, BATCH)
         if not docs:
             break
         last = docs[-1][0]
-        for sid, doc in docs:
-            values = facets.get(sid)
-            if values is None:
-                continue  # its vendor is not active
-            cat, dep, trial, level, verified, price = values
-            dep_code = built.deployments.setdefault(dep, len(built.deployments))
-            key = (cat, dep, trial, level, verified)
-            group = codes.setdefault(key, len(codes))
-            fields: dict[str, Any] = {
-                "id": sid,
-                "cat": cat if cat is not None else -1,
-                "dep": dep_code,
-                "trial": int(trial),
-                "level": level,
-                "verified": int(verified),
-                "price": price if price is not None else -1,
-                "group": group,
-                "all": " ".join(folded for _a, folded in doc.values()),
-                "accented": " ".join(accented for accented, _f in doc.values()),
-            }
-            for name, (_accented, folded) in doc.items():
-                fields[name] = folded
-            writer.add_document(tantivy.Document(**fields))
-            built.documents += 1
+        _add(built, writer, docs, rows)
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
-    built.groups = {code: key for key, code in codes.items()}
+    built.documents = len(built.rows)
     built.seconds = time.perf_counter() - started
     return built
+
+
+# More changed listings than this share of the index (and than REFRESH_MIN): build it
+# again instead.
+REFRESH_SHARE = 0.2
+REFRESH_MIN = 500
+
+
+def refresh(built: Built, stamp: Any) -> Built:
+    """Bring an index up to the current content: the listings whose row changed (or that
+    left or joined the public catalogue) are indexed again; the whole index is built
+    again when a feature definition changed or too much did. Returns the index to use."""
+    from marketplace.catalog import search_index
+
+    started = time.perf_counter()
+    rows, definitions = _listing_rows()
+    if definitions != built.definitions:
+        return build(stamp)
+    gone = [sid for sid in built.rows if sid not in rows]
+    changed = [sid for sid, row in rows.items() if built.rows.get(sid) != row]
+    if len(gone) + len(changed) > max(REFRESH_MIN, REFRESH_SHARE * len(built.rows)):
+        return build(stamp)
+    if gone or changed:
+        writer = built.index.writer(heap_size=15_000_000, num_threads=1)
+        for sid in [*gone, *changed]:
+            writer.delete_documents_by_term("id", sid)
+            built.rows.pop(sid, None)
+        for start in range(0, len(changed), BATCH):
+            chunk = changed[start : start + BATCH]
+            _add(built, writer, search_index._flat_documents(0, len(chunk), only=chunk), rows)
+        writer.commit()
+        writer.wait_merging_threads()
+        built.index.reload()
+    fresh = Built(
+        stamp=stamp,
+        index=built.index,
+        schema=built.schema,
+        deployments=built.deployments,
+        rows=built.rows,
+        definitions=definitions,
+    )
+    fresh.documents = len(fresh.rows)
+    fresh.seconds = time.perf_counter() - started
+    fresh.refreshed = len(gone) + len(changed)
+    return fresh
 
 
 class Engine:
@@ -353,16 +480,24 @@ class Engine:
 
     def _build(self, stamp: Any) -> None:
         try:
-            built = build(stamp)
+            built = build(stamp) if self.built is None else refresh(self.built, stamp)
         except Exception:
             self.failures += 1
             self.failed_at = time.monotonic()
             self.app.logger.exception("The search index could not be built")
             return
         self.built, self.failed_at = built, None
-        self.app.logger.info(
-            "Search index built: %d listings in %.1f s", built.documents, built.seconds
-        )
+        if built.refreshed is None:
+            self.app.logger.info(
+                "Search index built: %d listings in %.1f s", built.documents, built.seconds
+            )
+        else:
+            self.app.logger.info(
+                "Search index refreshed: %d of %d listings in %.2f s",
+                built.refreshed,
+                built.documents,
+                built.seconds,
+            )
 
 
 def current() -> Built | None:

@@ -13,7 +13,7 @@ import pytest
 
 from marketplace.catalog import params as catalog_params
 from marketplace.catalog import queries, search_engine
-from marketplace.catalog.models import SolutionStatus
+from marketplace.catalog.models import FeatureDefinition, SolutionStatus
 from marketplace.core import pagecache
 from marketplace.extensions import db
 from tests import factories
@@ -77,6 +77,35 @@ def test_a_listing_suspended_or_published_shows_on_the_next_search(app, engine_o
     assert _catalogue({"q": "kim thanh"}).total == 0
     other = factories.make_solution(vendor, name="Kho hàng Kim Thành mở rộng")
     assert _catalogue({"q": "kim thanh"}).ids == [other.id]
+    # Each change indexed the changed listings again, not the whole catalogue.
+    assert app.extensions[search_engine.EXTENSION_KEY].built.refreshed == 1
+
+
+def test_what_an_entry_depends_on_refreshes_it(app, engine_on, vendor):
+    listing = factories.make_solution(vendor, name="Phần mềm nhà thuốc Gia Lộc")
+    first = factories.make_solution(vendor, name="Quầy thu ngân Tứ Kỳ")
+    assert _catalogue({"q": "gia loc"}).ids == [listing.id]
+    engine = app.extensions[search_engine.EXTENSION_KEY]
+    # The vendor's name is in the listings' text, its verification in a filter.
+    vendor.organization.name = "Công ty Dược liệu Thanh Hà"
+    vendor.organization.verified_at = listing.created_at
+    db.session.commit()
+    assert set(_catalogue({"q": "duoc lieu thanh ha", "verified": "1"}).ids) == {
+        listing.id,
+        first.id,
+    }
+    assert engine.built.refreshed == 2
+    # A new price moves the listing into another price band.
+    listing.min_price_vnd = 9_000_000
+    db.session.commit()
+    assert _catalogue({"q": "gia loc", "max_price": "2000000"}).ids == []
+    assert _catalogue({"q": "gia loc", "max_price": "10000000"}).ids == [listing.id]
+    # A feature definition's label is in many listings' text: the index is built again.
+    definition = FeatureDefinition.query.first()
+    definition.label_vi = definition.label_vi + " mới"
+    db.session.commit()
+    assert _catalogue({"q": "gia loc"}).ids == [listing.id]
+    assert engine.built.refreshed is None
 
 
 def test_the_database_answers_while_the_index_is_built(app, vendor, monkeypatch):
