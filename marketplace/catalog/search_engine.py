@@ -33,7 +33,7 @@ from flask import Flask, current_app
 
 from marketplace.catalog import search
 from marketplace.catalog.models import Solution, SolutionStatus
-from marketplace.core import stamps
+from marketplace.core import metrics, stamps
 
 EXTENSION_KEY = "search_engine"
 BATCH = 2000
@@ -482,11 +482,13 @@ class Engine:
         try:
             built = build(stamp) if self.built is None else refresh(self.built, stamp)
         except Exception:
+            metrics.search_index_build("failed")
             self.failures += 1
             self.failed_at = time.monotonic()
             self.app.logger.exception("The search index could not be built")
             return
         self.built, self.failed_at = built, None
+        metrics.search_index_build("built" if built.refreshed is None else "refreshed")
         if built.refreshed is None:
             self.app.logger.info(
                 "Search index built: %d listings in %.1f s", built.documents, built.seconds
@@ -509,4 +511,7 @@ def current() -> Built | None:
     engine = app.extensions.get(EXTENSION_KEY)
     if engine is None:
         engine = app.extensions.setdefault(EXTENSION_KEY, Engine(app))
-    return engine.current(stamps.request_content_stamp(app))
+    built = engine.current(stamps.request_content_stamp(app))
+    # A hit: the engine answered; a miss: the database did (while the index is built).
+    metrics.cache_lookup("search_index", built is not None)
+    return built

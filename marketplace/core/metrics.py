@@ -63,6 +63,11 @@ JOB_RUNS = Counter(
     "Scheduled task runs, by task and outcome (ok or failed).",
     ["job", "outcome"],
 )
+SEARCH_INDEX = Counter(
+    "marketplace_search_index_builds_total",
+    "Builds of a process's search index (SEARCH_ENGINE=tantivy): built, refreshed or failed.",
+    ["outcome"],
+)
 WEBHOOKS = Counter(
     "marketplace_webhook_events_total",
     "Webhook deliveries received, by provider and outcome.",
@@ -79,6 +84,10 @@ def cache_lookup(cache: str, hit: bool) -> None:
 
 def job_run(job: str, ok: bool) -> None:
     JOB_RUNS.labels(job, "ok" if ok else "failed").inc()
+
+
+def search_index_build(outcome: str) -> None:
+    SEARCH_INDEX.labels(outcome).inc()
 
 
 def webhook_outcome(provider: str, outcome: str) -> None:

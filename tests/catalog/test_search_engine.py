@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from prometheus_client import REGISTRY
 
 from marketplace.catalog import params as catalog_params
 from marketplace.catalog import queries, search_engine
@@ -148,10 +149,19 @@ def test_a_failed_build_leaves_the_database_answering(app, engine_on, vendor, mo
     def broken(stamp):
         raise RuntimeError("disk full")
 
+    def failed() -> float:
+        sample = REGISTRY.get_sample_value(
+            "marketplace_search_index_builds_total", {"outcome": "failed"}
+        )
+        return sample or 0.0
+
+    before = failed()
     monkeypatch.setattr(search_engine, "build", broken)
     assert _catalogue({"q": "ninh giang"}).ids == [listing.id]
     assert _catalogue({"q": "bang luong"}).ids == [listing.id]
+    # Tried once, counted, not again before RETRY_SECONDS.
     assert app.extensions[search_engine.EXTENSION_KEY].failures == 1
+    assert failed() == before + 1
 
 
 @pytest.mark.parametrize(
