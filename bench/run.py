@@ -206,6 +206,10 @@ def app_environment(url: str) -> dict[str, str]:
             # The API's per-address limit would answer 429 to a load test from one address.
             "API_RATE_LIMIT": "100000000 per minute",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # The load rows repeat one query each (the caches answer them); with the engine,
+            # each gunicorn worker would build its own index during the measurement. The
+            # distinct searches choose their engine (--search-engine, the engine by default).
+            "SEARCH_ENGINE": "database",
         }
     )
     return env

@@ -167,10 +167,10 @@ class Config:
         self.ACCOUNT_CACHE_SECONDS = float(
             env.get("ACCOUNT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
         )
-        # Searches: "database" (FTS5 / tsvector) or "tantivy", an index of the public
-        # listings in each process, built from the database and renewed with the content
-        # stamp; the database answers while it is built (catalog/search_engine.py).
-        self.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "database")
+        # Searches: "tantivy", an index of the public listings in each process, built from
+        # the database and brought up to date with the content stamp (the database answers
+        # while it is built), or "database" (FTS5 / tsvector) alone (catalog/search_engine.py).
+        self.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "tantivy")
         # "background" (a thread, one build at a time) or "inline" (at once, as in tests).
         self.SEARCH_ENGINE_BUILD = env.get("SEARCH_ENGINE_BUILD", "background")
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
@@ -200,6 +200,10 @@ class TestConfig(Config):
         self.PAGE_CACHE_SECONDS = 0
         self.FRAGMENT_CACHE_SECONDS = 0
         self.ACCOUNT_CACHE_SECONDS = 0
+        # Searches ask the database unless a test turns the engine on (or the suite is run
+        # with SEARCH_ENGINE=tantivy); tests/catalog/test_search_engine.py holds it to them.
+        self.SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "database")
+        self.SEARCH_ENGINE_BUILD = "inline"
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
         # E-mails stay queued unless a test sends them; each app writes its own folder.

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
@@ -422,9 +422,15 @@ def search_hints(
         if correction is not None:
             hints.did_you_mean = correction.text
     if plan.named:
-        category = db.session.get(Category, plan.named[0])
+        # The category and its children in one statement.
+        family = db.session.scalars(
+            select(Category).where(
+                or_(Category.id == plan.named[0], Category.parent_id == plan.named[0])
+            )
+        ).all()
+        category = next((c for c in family if c.id == plan.named[0]), None)
         if category is not None and category.slug != params.category:
-            covered = [category.id, *(c.id for c in category.children)]
+            covered = [c.id for c in family]
             count = sum(facets.categories.get(i, 0) for i in covered)
             if count:
                 hints.category, hints.category_count = category, count

@@ -141,7 +141,9 @@ class Built:
     deployments: dict[str | None, int] = field(default_factory=dict)
     documents: int = 0
     seconds: float = 0.0
-    rows: dict[int, tuple] = field(default_factory=dict)  # what each entry was built from
+    # What each entry was built from (`_listing_rows`), as a hash: 100,000 listings' rows
+    # would weigh about 100 MB per process, their hashes a few.
+    rows: dict[int, int] = field(default_factory=dict)
     definitions: tuple = ()
     refreshed: int | None = None  # listings indexed again by `refresh` (None: built whole)
 
@@ -364,7 +366,7 @@ def _add(built: Built, writer, docs, rows: dict[int, tuple]) -> None:
         for name, (_accented, folded) in doc.items():
             fields[name] = folded
         writer.add_document(tantivy.Document(**fields))
-        built.rows[sid] = row
+        built.rows[sid] = hash(row)
 
 
 def build(stamp: Any) -> Built:
@@ -411,7 +413,7 @@ def refresh(built: Built, stamp: Any) -> Built:
     if definitions != built.definitions:
         return build(stamp)
     gone = [sid for sid in built.rows if sid not in rows]
-    changed = [sid for sid, row in rows.items() if built.rows.get(sid) != row]
+    changed = [sid for sid, row in rows.items() if built.rows.get(sid) != hash(row)]
     if len(gone) + len(changed) > max(REFRESH_MIN, REFRESH_SHARE * len(built.rows)):
         return build(stamp)
     if gone or changed:

@@ -16,6 +16,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import yaml
@@ -139,7 +140,7 @@ class Intent:
 def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
     """The categories (id, parent, slug, names), read again after a content change."""
     app = current_app._get_current_object()
-    stamp = stamps.stamp_for(app).current()
+    stamp = stamps.request_content_stamp(app)
     cached = app.extensions.get("search_categories")
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -163,6 +164,26 @@ def _name_phrases(name: str) -> list[tuple[str, ...]]:
     return [p for p in (tuple(words(part)) for part in [name, *parts]) if p]
 
 
+_PREPARED: dict[str, Any] = {}
+
+
+def _category_phrases() -> list[tuple[int, tuple[int, ...], list[tuple[tuple[str, ...], Phrase]]]]:
+    """Each active category with the ids it covers and the phrases that name it (accented,
+    folded): prepared once per list of categories, not for every query."""
+    rows = _category_rows()
+    lexicon_now = lexicon()
+    if _PREPARED.get("rows") is rows and _PREPARED.get("lexicon") is lexicon_now:
+        return _PREPARED["phrases"]
+    aliases = lexicon_now.category_aliases
+    prepared = []
+    for cid, _parent, slug, name_vi, name_en in rows:
+        covered = (cid, *(i for i, parent, *_ in rows if parent == cid))
+        names = [*_name_phrases(name_vi), *_name_phrases(name_en), *aliases.get(slug, ())]
+        prepared.append((cid, covered, [(named, tuple(fold(w) for w in named)) for named in names]))
+    _PREPARED.update(rows=rows, lexicon=lexicon_now, phrases=prepared)
+    return prepared
+
+
 def _same_marks(typed: tuple[str, ...], named: tuple[str, ...]) -> bool:
     """Tell whether words typed with marks keep the category's marks ("bạn hàng" ≠ "bán hàng")."""
 
@@ -180,13 +201,9 @@ def intents(tokens: tuple[str, ...], accented: tuple[str, ...] = ()) -> list[Int
 
     Matched on folded words; words the buyer typed with marks must carry the same marks.
     """
-    aliases = lexicon().category_aliases
-    rows = _category_rows()
     found: dict[int, Intent] = {}
-    for cid, _parent, slug, name_vi, name_en in rows:
-        covered = (cid, *(i for i, parent, *_ in rows if parent == cid))
-        for named in [*_name_phrases(name_vi), *_name_phrases(name_en), *aliases.get(slug, ())]:
-            p = tuple(fold(w) for w in named)
+    for cid, covered, phrases in _category_phrases():
+        for named, p in phrases:
             at = find_phrase(tokens, p)
             if at < 0 or (accented and not _same_marks(accented[at : at + len(p)], named)):
                 continue
