@@ -824,6 +824,11 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
             db.session.execute(text(definition))
         db.session.commit()
         timings["search index"] = progress.finish()
+        # Rows written in bulk renewed no stamp: renew it, so that nothing kept before (an
+        # engine's index, a kept page) is taken for this data.
+        from marketplace.core import stamps
+
+        stamps.stamp_for(app).renew()
 
         t0 = time.perf_counter()
         if db.engine.dialect.name == "postgresql":

@@ -210,6 +210,8 @@ def app_environment(url: str) -> dict[str, str]:
             # each gunicorn worker would build its own index during the measurement. The
             # distinct searches choose their engine (--search-engine, the engine by default).
             "SEARCH_ENGINE": "database",
+            # One index folder per database: SQLite and PostgreSQL share the instance folder.
+            "SEARCH_INDEX_PATH": str(INSTANCE_DIR / f"search-index-{backend_of(url)}"),
         }
     )
     return env

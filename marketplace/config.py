@@ -171,8 +171,11 @@ class Config:
         # the database and brought up to date with the content stamp (the database answers
         # while it is built), or "database" (FTS5 / tsvector) alone (catalog/search_engine.py).
         self.SEARCH_ENGINE = env.get("SEARCH_ENGINE", "tantivy")
-        # "background" (a thread, one build at a time) or "inline" (at once, as in tests).
+        # "background" (a builder process per host, the database answering meanwhile) or
+        # "inline" (in the process that needs it, as in the tests).
         self.SEARCH_ENGINE_BUILD = env.get("SEARCH_ENGINE_BUILD", "background")
+        # The host's index folder (catalog/search_engine_host.py); default instance/search-index.
+        self.SEARCH_INDEX_PATH = env.get("SEARCH_INDEX_PATH", "")
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
@@ -204,6 +207,7 @@ class TestConfig(Config):
         # with SEARCH_ENGINE=tantivy); tests/catalog/test_search_engine.py holds it to them.
         self.SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "database")
         self.SEARCH_ENGINE_BUILD = "inline"
+        self.SEARCH_INDEX_PATH = str(Path(instance_path) / f"search-index-{secrets.token_hex(6)}")
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
         # E-mails stay queued unless a test sends them; each app writes its own folder.

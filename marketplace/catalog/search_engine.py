@@ -1,29 +1,27 @@
-"""The embedded search engine: the published listings in a Tantivy index, per process.
+"""The embedded search engine: the public listings in a Tantivy index.
 
-With `SEARCH_ENGINE=tantivy`, a search's matches, their grouped counts (the facets) and
-its ranked page come from an in-memory Tantivy index instead of the database's full-text
-index (FTS5 or tsvector), which must list and score every match of a broad search (tens of
-thousands of rows, hundreds of milliseconds). The database stays the truth:
+With `SEARCH_ENGINE=tantivy`, a search's matches, their counts (the facets) and its ranked
+page come from a Tantivy index instead of the database's full-text index (FTS5 or
+tsvector), which must list and score every match of a broad search (tens of thousands of
+rows, hundreds of milliseconds). The database stays the truth: the index is built from it
+(the same documents as `search_index` writes, read with its flat queries), belongs to the
+content stamp it was built under, and is read only under that stamp; otherwise the
+database answers while the host's builder brings it up to date
+(`search_engine_host`: one index per host, one builder, every worker reading it).
 
-- the index is built from it (the same documents as `search_index` writes, read with its
-  flat queries) and belongs to the content stamp it was built under;
-- a search asked while the process holds no index of the current stamp is answered by the
-  database, as without the engine, and a new index is built beside (`background`: in a
-  thread of the process, one at a time; `inline`, as in the tests: at once);
-- so a change is never hidden: until the index catches up, the database answers.
-
-The plan of a search (`search.plan`: exact words, prefix, correction, the generic words
-dropped, synonyms, the categories it names) is the database path's; this module only
-writes it as Tantivy queries. The order is the database's too: the tiers (the named
-category, literal words before synonyms, adjacent syllables, accents as typed) are packed
-above the relevance score (BM25 per field, weighted name > tagline > taxonomy > body), ties
-by id.
+This module holds what an index is: its documents (`build`, `refresh`) and the queries of
+a plan (`Built`). The plan of a search (`search.plan`: exact words, prefix, correction, the
+generic words dropped, synonyms, the categories it names) is the database path's; this
+module only writes it as Tantivy queries. The order is the database's too: the tiers (the
+named category, literal words before synonyms, adjacent syllables, accents as typed) are
+constant scores above the relevance (BM25 per field, weighted name > tagline > taxonomy >
+body), ties by id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,14 +33,12 @@ from marketplace.catalog import search
 from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import metrics, stamps
 
-EXTENSION_KEY = "search_engine"
 BATCH = 2000
 # Relevance within a tier: BM25 per field times these factors (the ratios of
 # search.SQLITE_FIELD_FACTORS), always below TIER_UNIT, so the tiers order first.
 FIELD_BOOSTS = {"name": 100.0, "tagline": 10.0, "taxonomy": 1.0, "body": 0.1}
 TIER_UNIT = float(2**17)
 TIER_BITS = {"intent": 8, "literal": 4, "phrase": 2, "accent": 1}
-RETRY_SECONDS = 60.0  # after a failed build, the database answers this long before a new try
 _INTEGERS = ("id", "cat", "dep", "trial", "level", "verified", "price")
 
 
@@ -141,8 +137,8 @@ class Built:
     deployments: dict[str | None, int] = field(default_factory=dict)
     documents: int = 0
     seconds: float = 0.0
-    # What each entry was built from (`_listing_rows`), as a hash: 100,000 listings' rows
-    # would weigh about 100 MB per process, their hashes a few.
+    # What each entry was built from (`_listing_rows`), as a digest: the rows of 100,000
+    # listings would weigh about 100 MB, their digests a few.
     rows: dict[int, int] = field(default_factory=dict)
     definitions: tuple = ()
     refreshed: int | None = None  # listings indexed again by `refresh` (None: built whole)
@@ -344,6 +340,11 @@ def _price_bands(limits) -> list[dict]:
     return out
 
 
+def _digest(row: tuple) -> int:
+    """A digest of a listing's row that is the same in every process (unlike `hash`)."""
+    return int.from_bytes(hashlib.blake2b(repr(row).encode(), digest_size=8).digest(), "big")
+
+
 def _add(built: Built, writer, docs, rows: dict[int, tuple]) -> None:
     tantivy = _tantivy()
     for sid, doc in docs:
@@ -366,18 +367,18 @@ def _add(built: Built, writer, docs, rows: dict[int, tuple]) -> None:
         for name, (_accented, folded) in doc.items():
             fields[name] = folded
         writer.add_document(tantivy.Document(**fields))
-        built.rows[sid] = hash(row)
+        built.rows[sid] = _digest(row)
 
 
-def build(stamp: Any) -> Built:
-    """Build the index of the public listings (in an app context); `stamp` is the content
-    stamp read before the first row was."""
+def build(stamp: Any, path: str | None = None) -> Built:
+    """Build the index of the public listings (in an app context), in memory or in the
+    empty folder `path`; `stamp` is the content stamp read before the first row was."""
     from marketplace.catalog import search_index
 
     tantivy = _tantivy()
     started = time.perf_counter()
     schema = _schema()
-    index = tantivy.Index(schema)
+    index = tantivy.Index(schema, path=path) if path else tantivy.Index(schema)
     writer = index.writer(heap_size=64_000_000, num_threads=1)
     built = Built(stamp=stamp, index=index, schema=schema)
     rows, built.definitions = _listing_rows()
@@ -402,20 +403,21 @@ REFRESH_SHARE = 0.2
 REFRESH_MIN = 500
 
 
-def refresh(built: Built, stamp: Any) -> Built:
-    """Bring an index up to the current content: the listings whose row changed (or that
-    left or joined the public catalogue) are indexed again; the whole index is built
-    again when a feature definition changed or too much did. Returns the index to use."""
+def refresh(built: Built, stamp: Any) -> Built | None:
+    """Bring an index up to the current content, in place: the listings whose row changed
+    (or that left or joined the public catalogue) are indexed again. Returns the index to
+    use, or None when it must be built whole again (a feature definition changed, whose
+    labels are in many listings' text, or more than REFRESH_SHARE of the listings did)."""
     from marketplace.catalog import search_index
 
     started = time.perf_counter()
     rows, definitions = _listing_rows()
     if definitions != built.definitions:
-        return build(stamp)
+        return None
     gone = [sid for sid in built.rows if sid not in rows]
-    changed = [sid for sid, row in rows.items() if built.rows.get(sid) != hash(row)]
+    changed = [sid for sid, row in rows.items() if built.rows.get(sid) != _digest(row)]
     if len(gone) + len(changed) > max(REFRESH_MIN, REFRESH_SHARE * len(built.rows)):
-        return build(stamp)
+        return None
     if gone or changed:
         writer = built.index.writer(heap_size=15_000_000, num_threads=1)
         for sid in [*gone, *changed]:
@@ -441,79 +443,15 @@ def refresh(built: Built, stamp: Any) -> Built:
     return fresh
 
 
-class Engine:
-    """A process's index and its rebuilds."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.built: Built | None = None
-        self.lock = threading.Lock()
-        self.building: Any = None  # the stamp being built, or None
-        self.failures = 0
-        self.failed_at: float | None = None
-
-    def current(self, stamp: Any) -> Built | None:
-        built = self.built
-        if built is not None and built.stamp == stamp:
-            return built
-        if self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS:
-            return None  # the last build failed: the database answers meanwhile
-        if self.app.config.get("SEARCH_ENGINE_BUILD", "background") == "inline":
-            self._build(stamp)
-            built = self.built
-            return built if built is not None and built.stamp == stamp else None
-        with self.lock:
-            if self.building is not None:
-                return None
-            self.building = stamp
-        threading.Thread(target=self._build_in_app, args=(stamp,), daemon=True).start()
-        return None
-
-    def _build_in_app(self, stamp: Any) -> None:
-        with self.app.app_context():
-            try:
-                self._build(stamp)
-            finally:
-                with self.lock:
-                    self.building = None
-                from marketplace.extensions import db
-
-                db.session.remove()
-
-    def _build(self, stamp: Any) -> None:
-        try:
-            built = build(stamp) if self.built is None else refresh(self.built, stamp)
-        except Exception:
-            metrics.search_index_build("failed")
-            self.failures += 1
-            self.failed_at = time.monotonic()
-            self.app.logger.exception("The search index could not be built")
-            return
-        self.built, self.failed_at = built, None
-        metrics.search_index_build("built" if built.refreshed is None else "refreshed")
-        if built.refreshed is None:
-            self.app.logger.info(
-                "Search index built: %d listings in %.1f s", built.documents, built.seconds
-            )
-        else:
-            self.app.logger.info(
-                "Search index refreshed: %d of %d listings in %.2f s",
-                built.refreshed,
-                built.documents,
-                built.seconds,
-            )
-
-
 def current() -> Built | None:
-    """Return this process's index when it matches the current content, else None (and a
-    rebuild is started): the caller then asks the database."""
+    """Return the host's index when it matches the current content, else None (and its
+    builder is started): the caller then asks the database."""
     app = current_app._get_current_object()
     if not enabled(app):
         return None
-    engine = app.extensions.get(EXTENSION_KEY)
-    if engine is None:
-        engine = app.extensions.setdefault(EXTENSION_KEY, Engine(app))
-    built = engine.current(stamps.request_content_stamp(app))
+    from marketplace.catalog import search_engine_host
+
+    built = search_engine_host.engine_for(app).current(stamps.request_content_stamp(app))
     # A hit: the engine answered; a miss: the database did (while the index is built).
     metrics.cache_lookup("search_index", built is not None)
     return built

@@ -7,15 +7,13 @@ queries (test_search.py), both run on the engine too.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from prometheus_client import REGISTRY
 
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import queries, search_engine
+from marketplace.catalog import queries, search_engine, search_engine_host
 from marketplace.catalog.models import FeatureDefinition, SolutionStatus
-from marketplace.core import pagecache
+from marketplace.core import pagecache, stamps
 from marketplace.extensions import db
 from tests import factories
 
@@ -51,7 +49,28 @@ def engine_on(app):
     app.config.update(SEARCH_ENGINE="database")
 
 
-def test_counts_facets_and_pages_are_the_databases(app, demo_catalogue, engine_on):
+@pytest.fixture
+def builds(monkeypatch):
+    """What each build did: "built" (whole) or the number of listings refreshed."""
+    done: list = []
+    build, refresh = search_engine.build, search_engine.refresh
+
+    def recording_build(*args, **kwargs):
+        done.append("built")
+        return build(*args, **kwargs)
+
+    def recording_refresh(*args, **kwargs):
+        result = refresh(*args, **kwargs)
+        if result is not None:
+            done.append(result.refreshed)
+        return result
+
+    monkeypatch.setattr(search_engine, "build", recording_build)
+    monkeypatch.setattr(search_engine, "refresh", recording_refresh)
+    return done
+
+
+def test_counts_facets_and_pages_are_the_databases(app, demo_catalogue, engine_on, builds):
     for q in QUERIES:
         for filters in FILTERS:
             args = {"q": q, **filters}
@@ -64,12 +83,12 @@ def test_counts_facets_and_pages_are_the_databases(app, demo_catalogue, engine_o
             second = _catalogue({**args, "page": "2"}).ids
             assert not set(first) & set(second)
             assert set(first + second) <= set(expected[2])
-    # The engine answered (it was built once: nothing was committed meanwhile).
-    engine = app.extensions[search_engine.EXTENSION_KEY]
-    assert engine.built is not None and engine.built.documents > 30
+    # The engine answered: built once, as nothing was committed meanwhile.
+    assert builds == ["built"]
+    assert search_engine.current().documents > 30
 
 
-def test_a_listing_suspended_or_published_shows_on_the_next_search(app, engine_on, vendor):
+def test_a_listing_suspended_or_published_shows_on_the_next_search(app, engine_on, vendor, builds):
     listing = factories.make_solution(vendor, name="Trợ lý kho hàng Kim Thành")
     assert _catalogue({"q": "kim thanh"}).ids == [listing.id]
     listing.status = SolutionStatus.SUSPENDED
@@ -78,15 +97,14 @@ def test_a_listing_suspended_or_published_shows_on_the_next_search(app, engine_o
     assert _catalogue({"q": "kim thanh"}).total == 0
     other = factories.make_solution(vendor, name="Kho hàng Kim Thành mở rộng")
     assert _catalogue({"q": "kim thanh"}).ids == [other.id]
-    # Each change indexed the changed listings again, not the whole catalogue.
-    assert app.extensions[search_engine.EXTENSION_KEY].built.refreshed == 1
+    # Each change indexed the changed listing again, not the whole catalogue.
+    assert builds == ["built", 1, 1]
 
 
-def test_what_an_entry_depends_on_refreshes_it(app, engine_on, vendor):
+def test_what_an_entry_depends_on_refreshes_it(app, engine_on, vendor, builds):
     listing = factories.make_solution(vendor, name="Phần mềm nhà thuốc Gia Lộc")
     first = factories.make_solution(vendor, name="Quầy thu ngân Tứ Kỳ")
     assert _catalogue({"q": "gia loc"}).ids == [listing.id]
-    engine = app.extensions[search_engine.EXTENSION_KEY]
     # The vendor's name is in the listings' text, its verification in a filter.
     vendor.organization.name = "Công ty Dược liệu Thanh Hà"
     vendor.organization.verified_at = listing.created_at
@@ -95,58 +113,82 @@ def test_what_an_entry_depends_on_refreshes_it(app, engine_on, vendor):
         listing.id,
         first.id,
     }
-    assert engine.built.refreshed == 2
+    assert builds == ["built", 2]
     # A new price moves the listing into another price band.
     listing.min_price_vnd = 9_000_000
     db.session.commit()
     assert _catalogue({"q": "gia loc", "max_price": "2000000"}).ids == []
     assert _catalogue({"q": "gia loc", "max_price": "10000000"}).ids == [listing.id]
-    # A feature definition's label is in many listings' text: the index is built again.
+    # A feature definition's label is in many listings' text: the index is built again,
+    # as a new generation.
+    folder = search_engine_host.index_folder(app)
     definition = FeatureDefinition.query.first()
     definition.label_vi = definition.label_vi + " mới"
     db.session.commit()
     assert _catalogue({"q": "gia loc"}).ids == [listing.id]
-    assert engine.built.refreshed is None
+    assert builds == ["built", 2, 1, "built"]
+    assert sorted(p.name for p in folder.glob("gen-*")) == ["gen-2", "gen-2.state"]
 
 
-def test_the_database_answers_while_the_index_is_built(app, vendor, monkeypatch):
+def test_the_database_answers_while_another_process_builds(app, engine_on, vendor, builds):
     listing = factories.make_solution(vendor, name="Sổ quỹ Thanh Miện")
+    folder = search_engine_host.index_folder(app)
+    with search_engine_host._builder_lock(folder) as held:
+        assert held  # as the host's builder process would hold it
+        with search_engine_host._builder_lock(folder) as second:
+            assert not second  # a second builder gives way
+        app.config["SEARCH_ENGINE_BUILD"] = "background"
+        assert _catalogue({"q": "thanh mien"}).ids == [listing.id]  # by the database
+        assert search_engine.current() is None
+        assert builds == []
+        assert search_engine_host.engine_for(app).builder is None  # none started
+    # The builder done, every worker of the host reads its index.
+    assert search_engine_host.run_builder(app)
+    assert builds == ["built"]
+    assert search_engine.current() is not None
+    assert _catalogue({"q": "thanh mien"}).ids == [listing.id]
+    # A second worker process opens the same index: no second build.
+    other = search_engine_host.Engine(app)
+    assert other.current(stamps.stamp_for(app).current()) is not None
+    assert builds == ["built"]
+
+
+def test_an_index_older_than_the_database_is_never_read(app, engine_on, vendor, builds):
+    """A bulk load or a restored backup writes rows without renewing any stamp."""
+    listing = factories.make_solution(vendor, name="Kế toán kho Bình Giang")
+    assert _catalogue({"q": "binh giang"}).ids == [listing.id]
+    db.session.connection().exec_driver_sql(
+        f"UPDATE solutions SET status = 'suspended' WHERE id = {int(listing.id)}"
+    )
+    db.session.commit()
+    stamp = stamps.stamp_for(app).current()
+    assert search_engine_host.engine_for(app).current(stamp) is not None  # read before
+    restarted = search_engine_host.Engine(app)  # a worker started after the load
+    app.extensions[search_engine_host.EXTENSION_KEY] = restarted
+    assert _catalogue({"q": "binh giang"}).ids == []
+    assert builds == ["built", 1]
+
+
+def test_a_builder_process_builds_the_hosts_index(app, vendor):
+    """The process a worker starts (python -m marketplace.catalog.search_engine_host)."""
+    listing = factories.make_solution(vendor, name="Chấm công Cẩm Giàng")
     app.config.update(SEARCH_ENGINE="tantivy", SEARCH_ENGINE_BUILD="background")
-    started, release = threading.Event(), threading.Event()
-    build = search_engine.build
-
-    def slow_build(stamp):
-        started.set()
-        release.wait(10)
-        return build(stamp)
-
-    monkeypatch.setattr(search_engine, "build", slow_build)
-    try:
-        with app.test_request_context():
-            assert _catalogue({"q": "thanh mien"}).ids == [listing.id]  # by the database
-        assert started.wait(10)
-        engine = app.extensions[search_engine.EXTENSION_KEY]
-        assert engine.built is None and engine.building is not None
-        with app.test_request_context():
-            # A second search while it builds: still the database, no second build.
-            assert _catalogue({"q": "so quy"}).ids == [listing.id]
-    finally:
-        release.set()
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread() and thread.daemon:
-            thread.join(10)
-    engine = app.extensions[search_engine.EXTENSION_KEY]
-    assert engine.built is not None and engine.building is None
+    engine = search_engine_host.engine_for(app)
     with app.test_request_context():
-        assert search_engine.current() is engine.built
-        assert _catalogue({"q": "thanh mien"}).ids == [listing.id]
+        assert search_engine.current() is None  # the database answers; the builder starts
+    assert engine.builder is not None
+    assert engine.builder.wait(120) == 0
+    with app.test_request_context():
+        built = search_engine.current()
+        assert built is not None and built.documents == 1
+        assert _catalogue({"q": "cam giang"}).ids == [listing.id]
     app.config.update(SEARCH_ENGINE="database")
 
 
 def test_a_failed_build_leaves_the_database_answering(app, engine_on, vendor, monkeypatch):
     listing = factories.make_solution(vendor, name="Bảng lương Ninh Giang")
 
-    def broken(stamp):
+    def broken(stamp, path=None):
         raise RuntimeError("disk full")
 
     def failed() -> float:
@@ -160,7 +202,7 @@ def test_a_failed_build_leaves_the_database_answering(app, engine_on, vendor, mo
     assert _catalogue({"q": "ninh giang"}).ids == [listing.id]
     assert _catalogue({"q": "bang luong"}).ids == [listing.id]
     # Tried once, counted, not again before RETRY_SECONDS.
-    assert app.extensions[search_engine.EXTENSION_KEY].failures == 1
+    assert search_engine_host.engine_for(app).failures == 1
     assert failed() == before + 1
 
 
