@@ -279,6 +279,10 @@ def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[
         ids = _ranked_page_ids(params, parsed, offset)
         if ids is not None:
             return ids
+    if parsed is not None:
+        engine = search_engine.current()
+        if engine is not None:
+            return _sorted_page_ids(engine, params, parsed, offset)
     query = select(Solution.id).where(*visible_without_join(), *_filter_conditions(params))
     match = None
     if parsed is not None:
@@ -298,6 +302,36 @@ def _engine_filters(params: CatalogParams) -> dict[str, Any]:
         "max_price": params.max_price,
         "verified": params.verified,
     }
+
+
+# A search sorted by price, rating or date: the engine lists the matches, the database
+# orders them. Up to this many, by their ids; more, by walking the catalogue's own order
+# (its indexes) in growing batches and keeping the matches, until the page is full.
+FEW_MATCHES = 5_000
+SORTED_BATCH = 500
+
+
+def _sorted_page_ids(
+    engine: search_engine.Built, params: CatalogParams, parsed: search.SearchQuery, offset: int
+) -> list[int]:
+    plan, filters, sort = search.plan(parsed), _engine_filters(params), params.effective_sort
+    ids = engine.ids(plan, filters, FEW_MATCHES + 1)
+    if len(ids) <= FEW_MATCHES:
+        query = select(Solution.id).where(Solution.id.in_(ids), *visible_without_join())
+        query = _ordered(query, sort).limit(params.per_page).offset(offset)
+        return list(db.session.scalars(query))
+    matches = set(engine.ids(plan, filters, None))
+    wanted = offset + params.per_page
+    base = select(Solution.id).where(*visible_without_join(), *_filter_conditions(params))
+    found: list[int] = []
+    start, size = 0, SORTED_BATCH
+    while len(found) < wanted:
+        batch = list(db.session.scalars(_ordered(base, sort).limit(size).offset(start)))
+        found += [i for i in batch if i in matches]
+        if len(batch) < size:
+            break
+        start, size = start + size, size * 2
+    return found[offset:wanted]
 
 
 def _ranked_page_ids(

@@ -304,6 +304,18 @@ class Built:
         }
         return total, facets
 
+    def ids(self, p: search.Plan, filters: dict, limit: int | None) -> list[int]:
+        """The ids of the matches that pass the filters, unordered (at most `limit`)."""
+        tantivy = _tantivy()
+        searcher = self.index.searcher()
+        query = tantivy.Query.const_score_query(
+            self._all_of([self.match_query(p), *self.filters(filters)]), 1.0
+        )
+        if limit is None:
+            limit = max(searcher.num_docs, 1)
+        hits = searcher.search(query, limit=limit, count=False).hits
+        return searcher.fast_field_values("id", [address for _score, address in hits])
+
     def page(self, p: search.Plan, filters: dict, offset: int, limit: int) -> list[int]:
         """The ids of one page of the ranked matches that pass the filters."""
         if limit <= 0:

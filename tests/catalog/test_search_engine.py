@@ -70,7 +70,9 @@ def builds(monkeypatch):
     return done
 
 
-def test_counts_facets_and_pages_are_the_databases(app, demo_catalogue, engine_on, builds):
+def test_counts_facets_and_pages_are_the_databases(
+    app, demo_catalogue, engine_on, builds, monkeypatch
+):
     for q in QUERIES:
         for filters in FILTERS:
             args = {"q": q, **filters}
@@ -83,6 +85,20 @@ def test_counts_facets_and_pages_are_the_databases(app, demo_catalogue, engine_o
             second = _catalogue({**args, "page": "2"}).ids
             assert not set(first) & set(second)
             assert set(first + second) <= set(expected[2])
+    # Sorted by price, rating or date, the database orders what the engine found: the
+    # same pages, in the same order, with few matches and with many.
+    for few in (queries.FEW_MATCHES, 2):
+        monkeypatch.setattr(queries, "FEW_MATCHES", few)
+        monkeypatch.setattr(queries, "SORTED_BATCH", 3)
+        for q in QUERIES:
+            for sort in ("price_asc", "price_desc", "newest", "reviews", "rating"):
+                for filters in ({}, {"has_trial": "1"}):
+                    args = {"q": q, "sort": sort, **filters}
+                    for page in ("1", "2", "3"):
+                        app.config["SEARCH_ENGINE"] = "database"
+                        expected = _catalogue({**args, "page": page}).ids
+                        app.config["SEARCH_ENGINE"] = "tantivy"
+                        assert _catalogue({**args, "page": page}).ids == expected, args
     # The engine answered: built once, as nothing was committed meanwhile.
     assert builds == ["built"]
     assert search_engine.current().documents > 30
