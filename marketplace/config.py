@@ -176,6 +176,8 @@ class Config:
         self.SEARCH_ENGINE_BUILD = env.get("SEARCH_ENGINE_BUILD", "background")
         # The host's index folder (catalog/search_engine_host.py); default instance/search-index.
         self.SEARCH_INDEX_PATH = env.get("SEARCH_INDEX_PATH", "")
+        # How long the host's builder process stays, watching for changes, after the last one.
+        self.SEARCH_BUILDER_IDLE_SECONDS = float(env.get("SEARCH_BUILDER_IDLE_SECONDS", "300"))
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
         # trusted (0: none; the client address is then the socket's).
         self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))

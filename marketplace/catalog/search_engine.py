@@ -21,6 +21,7 @@ body), ties by id.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 import time
 from dataclasses import dataclass, field
@@ -82,29 +83,46 @@ def _listing_rows() -> tuple[dict[int, tuple], tuple]:
     from marketplace.catalog.models import Category, FeatureDefinition
     from marketplace.extensions import db
 
-    category, parent = aliased(Category), aliased(Category)
-    rows = db.session.execute(
+    # Three flat reads joined here: faster than the join in SQL, and the change time is
+    # read as the database's text (no date parsing for 100,000 rows).
+    vendors = {
+        vid: (verified, name)
+        for vid, verified, name in db.session.execute(
+            sa.select(
+                Organization.id, Organization.verified_at.is_not(None), Organization.name
+            ).where(Organization.active.is_(True))
+        )
+    }
+    parent = aliased(Category)
+    categories = {
+        cid: tuple(names)
+        for cid, *names in db.session.execute(
+            sa.select(
+                Category.id, Category.name_vi, Category.name_en, parent.name_vi, parent.name_en
+            ).outerjoin(parent, parent.id == Category.parent_id)
+        )
+    }
+    no_category = (None, None, None, None)
+    rows = {}
+    for sid, updated, cat, dep, trial, count, avg, price, vid in db.session.execute(
         sa.select(
             Solution.id,
-            Solution.updated_at,
+            sa.cast(Solution.updated_at, sa.String),
             Solution.category_id,
             Solution.deployment,
             Solution.max_trial_days,
             Solution.rating_count,
             Solution.rating_avg,
             Solution.min_price_vnd,
-            Organization.verified_at.is_not(None),
-            Organization.name,
-            category.name_vi,
-            category.name_en,
-            parent.name_vi,
-            parent.name_en,
-        )
-        .join(Organization, Solution.vendor_id == Organization.id)
-        .outerjoin(category, category.id == Solution.category_id)
-        .outerjoin(parent, parent.id == category.parent_id)
-        .where(Solution.status == SolutionStatus.PUBLISHED, Organization.active.is_(True))
-    )
+            Solution.vendor_id,
+        ).where(Solution.status == SolutionStatus.PUBLISHED)
+    ):
+        vendor = vendors.get(vid)
+        if vendor is not None:  # else its vendor is not active: not public
+            rows[sid] = (
+                updated, cat, dep, trial, count, avg, price, *vendor,
+                *categories.get(cat, no_category),
+            )  # fmt: skip
     definitions = tuple(
         tuple(row)
         for row in db.session.execute(
@@ -118,7 +136,7 @@ def _listing_rows() -> tuple[dict[int, tuple], tuple]:
             ).order_by(FeatureDefinition.id)
         )
     )
-    return {row[0]: tuple(row[1:]) for row in rows}, definitions
+    return rows, definitions
 
 
 def _facets_of(row: tuple) -> tuple:
@@ -354,7 +372,8 @@ def _price_bands(limits) -> list[dict]:
 
 def _digest(row: tuple) -> int:
     """A digest of a listing's row that is the same in every process (unlike `hash`)."""
-    return int.from_bytes(hashlib.blake2b(repr(row).encode(), digest_size=8).digest(), "big")
+    data = pickle.dumps(row, protocol=4)  # a fixed protocol: the same bytes in every process
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def _add(built: Built, writer, docs, rows: dict[int, tuple]) -> None:

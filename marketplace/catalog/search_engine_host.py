@@ -42,7 +42,8 @@ from marketplace.core import metrics
 EXTENSION_KEY = "search_engine"
 RETRY_SECONDS = 60.0  # after a failed build, the database answers this long before a new try
 SPAWN_SECONDS = 2.0  # a worker starts the builder at most this often
-BUILDER_ROUNDS = 5  # a builder follows a moving stamp at most this many times, then exits
+BUILDER_ROUNDS = 5  # a builder follows a moving stamp at most this many times in a row
+WATCH_SECONDS = 0.25  # how often a builder waiting for changes reads the stamp
 
 
 def index_folder(app: Flask) -> Path:
@@ -160,36 +161,58 @@ def build_once(app: Flask, stamp: Any) -> search_engine.Built:
     return built
 
 
-def run_builder(app: Flask, *, wait: bool = False) -> bool:
+def run_builder(
+    app: Flask, *, wait: bool = False, idle_seconds: float = 0.0, own_process: bool = False
+) -> bool:
     """Hold the host's builder lock and bring the index up to the content stamp, following
-    it while it moves (at most BUILDER_ROUNDS times). Returns False when another builder
-    holds the lock; raises what a build raises."""
+    it while it moves (at most BUILDER_ROUNDS times in a row); then, for `idle_seconds`
+    after the last change, watch the stamp and follow each change at once (a builder
+    started for every change would spend a second or two starting). Returns False when
+    another builder holds the lock; raises what a build raises. `own_process`: the builder
+    process, whose session may start a new transaction for each round."""
     from marketplace.core import stamps
 
     folder = index_folder(app)
     with _builder_lock(folder, wait=wait) as held:
         if not held:
             return False
-        for _round in range(BUILDER_ROUNDS):
-            stamp = stamps.stamp_for(app).current()
+        _follow(app, folder, own_process)
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < idle_seconds:
+            time.sleep(WATCH_SECONDS)
             current = _read_current(folder)
-            if (
-                current is not None
-                and current["stamp"] == _stamp_json(stamp)
-                and current.get("mark") == database_mark()
-            ):
-                break
-            built = build_once(app, stamp)
-            outcome = "built" if built.refreshed is None else "refreshed"
-            metrics.search_index_build(outcome)
-            app.logger.info(
-                "Search index %s: %s of %d listings in %.2f s",
-                outcome,
-                "all" if built.refreshed is None else built.refreshed,
-                built.documents,
-                built.seconds,
-            )
+            stamp = _stamp_json(stamps.stamp_for(app).current())
+            if current is None or current["stamp"] != stamp:
+                _follow(app, folder, own_process)
+                quiet_since = time.monotonic()
     return True
+
+
+def _follow(app: Flask, folder: Path, own_process: bool) -> None:
+    from marketplace.core import stamps
+    from marketplace.extensions import db
+
+    for _round in range(BUILDER_ROUNDS):
+        if own_process:
+            db.session.remove()  # a new transaction: it sees what the new stamp stands for
+        stamp = stamps.stamp_for(app).current()
+        current = _read_current(folder)
+        if (
+            current is not None
+            and current["stamp"] == _stamp_json(stamp)
+            and current.get("mark") == database_mark()
+        ):
+            break
+        built = build_once(app, stamp)
+        outcome = "built" if built.refreshed is None else "refreshed"
+        metrics.search_index_build(outcome)
+        app.logger.info(
+            "Search index %s: %s of %d listings in %.2f s",
+            outcome,
+            "all" if built.refreshed is None else built.refreshed,
+            built.documents,
+            built.seconds,
+        )
 
 
 def main() -> int:
@@ -200,7 +223,8 @@ def main() -> int:
     app = create_app()
     with app.app_context():
         try:
-            run_builder(app)
+            idle = float(app.config["SEARCH_BUILDER_IDLE_SECONDS"])
+            run_builder(app, idle_seconds=idle, own_process=True)
         except Exception:
             app.logger.exception("The search index could not be built")
             return 1
@@ -313,6 +337,7 @@ class Engine:
             SEARCH_INDEX_PATH=str(self.folder),
             SECRET_KEY=str(config.get("SECRET_KEY") or ""),
         )
+        env["SEARCH_BUILDER_IDLE_SECONDS"] = str(config.get("SEARCH_BUILDER_IDLE_SECONDS", 300))
         for name in ("PAGE_CACHE_STAMP", "REDIS_URL", "CACHE_KEY_PREFIX"):
             if config.get(name):
                 env[name] = str(config[name])

@@ -185,10 +185,34 @@ def test_an_index_older_than_the_database_is_never_read(app, engine_on, vendor, 
     assert builds == ["built", 1]
 
 
+def test_a_waiting_builder_follows_each_change(app, engine_on, vendor, builds, monkeypatch):
+    """After its build the builder watches the stamp for a while (no new process per change)."""
+    listing = factories.make_solution(vendor, name="Đặt bàn Thanh Hà")
+    clock = {"now": 0.0, "naps": 0}
+
+    def nap(_seconds):  # one change during the first nap, then time runs out
+        clock["naps"] += 1
+        if clock["naps"] == 1:
+            listing.name = "Đặt bàn nhà hàng Thanh Hà"
+            db.session.commit()
+        else:
+            clock["now"] += 1_000
+
+    monkeypatch.setattr(search_engine_host.time, "sleep", nap)
+    monkeypatch.setattr(search_engine_host.time, "monotonic", lambda: clock["now"])
+    assert search_engine_host.run_builder(app, idle_seconds=60)
+    assert builds == ["built", 1]
+    assert clock["naps"] == 2
+    stamp = stamps.stamp_for(app).current()
+    assert search_engine_host.engine_for(app).current(stamp) is not None
+
+
 def test_a_builder_process_builds_the_hosts_index(app, vendor):
     """The process a worker starts (python -m marketplace.catalog.search_engine_host)."""
     listing = factories.make_solution(vendor, name="Chấm công Cẩm Giàng")
-    app.config.update(SEARCH_ENGINE="tantivy", SEARCH_ENGINE_BUILD="background")
+    app.config.update(
+        SEARCH_ENGINE="tantivy", SEARCH_ENGINE_BUILD="background", SEARCH_BUILDER_IDLE_SECONDS=0
+    )
     engine = search_engine_host.engine_for(app)
     with app.test_request_context():
         assert search_engine.current() is None  # the database answers; the builder starts
