@@ -271,18 +271,27 @@ def _page_ids(params: CatalogParams, parsed: search.SearchQuery | None) -> list[
     """Return the ids of the requested page, in order, from `solutions` (and the index)."""
     offset = (params.page - 1) * params.per_page
     if parsed is not None and params.effective_sort == "relevance":
-        engine = search_engine.current()
-        if engine is not None:
-            return engine.page(
+        return search_engine.answer(
+            lambda engine: engine.page(
                 search.plan(parsed), _engine_filters(params), offset, params.per_page
-            )
+            ),
+            lambda: _database_page_ids(params, parsed, offset),
+        )
+    if parsed is not None:
+        return search_engine.answer(
+            lambda engine: _sorted_page_ids(engine, params, parsed, offset),
+            lambda: _database_page_ids(params, parsed, offset),
+        )
+    return _database_page_ids(params, parsed, offset)
+
+
+def _database_page_ids(
+    params: CatalogParams, parsed: search.SearchQuery | None, offset: int
+) -> list[int]:
+    if parsed is not None and params.effective_sort == "relevance":
         ids = _ranked_page_ids(params, parsed, offset)
         if ids is not None:
             return ids
-    if parsed is not None:
-        engine = search_engine.current()
-        if engine is not None:
-            return _sorted_page_ids(engine, params, parsed, offset)
     query = select(Solution.id).where(*visible_without_join(), *_filter_conditions(params))
     match = None
     if parsed is not None:
@@ -413,13 +422,18 @@ def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPa
         params.verified,
     )
 
-    def summary() -> tuple[int, Facets]:
-        engine = search_engine.current() if parsed is not None else None
-        if engine is not None:
-            total, counts = engine.summary(search.plan(parsed), _engine_filters(params))
-            return total, Facets(**counts)
+    def from_database() -> tuple[int, Facets]:
         groups = stamps.public_value(("groups", terms, edges), lambda: facet_groups(parsed, edges))
         return _summarise(groups, params, edges)
+
+    def from_engine(engine: search_engine.Built) -> tuple[int, Facets]:
+        total, counts = engine.summary(search.plan(parsed), _engine_filters(params))
+        return total, Facets(**counts)
+
+    def summary() -> tuple[int, Facets]:
+        if parsed is None:
+            return from_database()
+        return search_engine.answer(from_engine, from_database)
 
     # Facets are read, never changed, by the views: one cached copy can serve them all.
     total, facets = stamps.public_value(("summary", terms, edges, filters), summary)

@@ -273,10 +273,10 @@ def _finds_any(p: Plan) -> bool:
     # query whose words find nothing goes on to the next stage.
     from marketplace.catalog import search_engine
 
-    engine = search_engine.current()
-    if engine is not None:
-        return engine.finds_any(p)
-    return db.session.execute(_text_ids(p).limit(1)).first() is not None
+    return search_engine.answer(
+        lambda engine: engine.finds_any(p),
+        lambda: db.session.execute(_text_ids(p).limit(1)).first() is not None,
+    )
 
 
 # ---------------------------------------------------------------- the expressions

@@ -24,6 +24,7 @@ import hashlib
 import pickle
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,9 @@ from marketplace.catalog.models import Solution, SolutionStatus
 from marketplace.core import metrics, stamps
 
 BATCH = 2000
+# The index's layout (schema, documents): an index of another layout is never read, and its
+# builder builds a new one. Raise it with any change to `_schema` or `_add`.
+FORMAT = 1
 # Relevance within a tier: BM25 per field times these factors (the ratios of
 # search.SQLITE_FIELD_FACTORS), always below TIER_UNIT, so the tiers order first.
 FIELD_BOOSTS = {"name": 100.0, "tagline": 10.0, "taxonomy": 1.0, "body": 0.1}
@@ -472,6 +476,21 @@ def refresh(built: Built, stamp: Any) -> Built | None:
     fresh.seconds = time.perf_counter() - started
     fresh.refreshed = len(gone) + len(changed)
     return fresh
+
+
+def answer(call: Callable[[Built], Any], fallback: Callable[[], Any]) -> Any:
+    """Return `call(index)` when the host's index is current, else `fallback()`; an error
+    of the engine (a damaged index folder, say) is logged and counted, and the database
+    answers this request instead of a 500."""
+    built = current()
+    if built is None:
+        return fallback()
+    try:
+        return call(built)
+    except Exception:
+        metrics.search_index_build("failed")
+        current_app.logger.exception("The search engine could not answer; the database does")
+        return fallback()
 
 
 def current() -> Built | None:

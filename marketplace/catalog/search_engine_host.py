@@ -110,7 +110,7 @@ def build_once(app: Flask, stamp: Any) -> search_engine.Built:
     folder = index_folder(app)
     current = _read_current(folder)
     built = None
-    if current is not None:
+    if current is not None and current.get("format") == search_engine.FORMAT:
         generation = int(current["generation"])
         try:
             with open(folder / f"gen-{generation}.state", "rb") as handle:
@@ -143,6 +143,7 @@ def build_once(app: Flask, stamp: Any) -> search_engine.Built:
     _write_current(
         folder,
         {
+            "format": search_engine.FORMAT,
             "generation": generation,
             "stamp": _stamp_json(stamp),
             "deployments": [[name, code] for name, code in built.deployments.items()],
@@ -199,6 +200,7 @@ def _follow(app: Flask, folder: Path, own_process: bool) -> None:
         current = _read_current(folder)
         if (
             current is not None
+            and current.get("format") == search_engine.FORMAT
             and current["stamp"] == _stamp_json(stamp)
             and current.get("mark") == database_mark()
         ):
@@ -262,8 +264,8 @@ class Engine:
         if seen == self.seen:
             return self.built
         current = _read_current(self.folder)
-        if current is None:
-            return None
+        if current is None or current.get("format") != search_engine.FORMAT:
+            return None  # none yet, or left by another version of the code
         generation = int(current["generation"])
         if generation != self.generation:
             tantivy = search_engine._tantivy()

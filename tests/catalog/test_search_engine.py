@@ -207,6 +207,31 @@ def test_a_waiting_builder_follows_each_change(app, engine_on, vendor, builds, m
     assert search_engine_host.engine_for(app).current(stamp) is not None
 
 
+def test_an_index_of_another_layout_is_never_read(app, engine_on, vendor, builds, monkeypatch):
+    """Left by the previous version of the code (a deploy): built again, not read."""
+    listing = factories.make_solution(vendor, name="Lịch hẹn Nam Sách")
+    assert _catalogue({"q": "nam sach"}).ids == [listing.id]
+    monkeypatch.setattr(search_engine, "FORMAT", search_engine.FORMAT + 1)
+    app.extensions[search_engine_host.EXTENSION_KEY] = search_engine_host.Engine(app)
+    assert _catalogue({"q": "nam sach"}).ids == [listing.id]
+    assert builds == ["built", "built"]  # a new generation, not a refresh of the old one
+    folder = search_engine_host.index_folder(app)
+    assert (folder / "gen-2").is_dir() and not (folder / "gen-1").exists()
+
+
+def test_an_engine_error_is_answered_by_the_database(app, engine_on, vendor, monkeypatch):
+    listing = factories.make_solution(vendor, name="Quản lý phòng khám Kinh Môn")
+    assert _catalogue({"q": "kinh mon"}).ids == [listing.id]
+
+    def damaged(*_args, **_kwargs):
+        raise OSError("a segment file is missing")
+
+    monkeypatch.setattr(search_engine.Built, "page", damaged)
+    monkeypatch.setattr(search_engine.Built, "summary", damaged)
+    page = _catalogue({"q": "kinh mon"})
+    assert page.ids == [listing.id] and page.total == 1
+
+
 def test_a_builder_process_builds_the_hosts_index(app, vendor):
     """The process a worker starts (python -m marketplace.catalog.search_engine_host)."""
     listing = factories.make_solution(vendor, name="Chấm công Cẩm Giàng")
