@@ -158,6 +158,9 @@ class Config:
         # counts and ranked search ids, and whole pages for visitors without a session.
         self.CATALOG_CACHE_SECONDS = float(env.get("CATALOG_CACHE_SECONDS", "30"))
         self.PAGE_CACHE_SECONDS = float(env.get("PAGE_CACHE_SECONDS", "30"))
+        # The content stamp's file without REDIS_URL (default instance/content.stamp): given
+        # to the search index's builder process, which must read the same one.
+        self.PAGE_CACHE_STAMP = env.get("PAGE_CACHE_STAMP", "")
         # The parts of signed-in pages that are the same for everyone (core/fragments.py).
         self.FRAGMENT_CACHE_SECONDS = float(
             env.get("FRAGMENT_CACHE_SECONDS", self.CATALOG_CACHE_SECONDS)
