@@ -133,7 +133,9 @@ def test_no_serious_or_critical_violation_on_any_page(browser, matrix_server, la
             context = browser.new_context(
                 base_url=base, locale="vi-VN", viewport={"width": WIDTHS[lang][0], "height": 900}
             )
-            context.set_default_timeout(20_000)
+            # Generous: this test walks every page, and CI may run two suites on two cores
+            # (a page once took over 20 s to load there, and 2 s alone).
+            context.set_default_timeout(45_000)
             context.add_init_script(script)
             page = context.new_page()
             if role != "anonymous":
