@@ -212,6 +212,7 @@ class TestConfig(Config):
         # with SEARCH_ENGINE=tantivy); tests/catalog/test_search_engine.py holds it to them.
         self.SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "database")
         self.SEARCH_ENGINE_BUILD = "inline"
+        self.SEARCH_BUILDER_IDLE_SECONDS = 0.0  # a builder process a test starts exits when done
         self.SEARCH_INDEX_PATH = str(Path(instance_path) / f"search-index-{secrets.token_hex(6)}")
         # Each app has its own content stamp unless a test shares one on purpose.
         self.PAGE_CACHE_STAMP = str(Path(instance_path) / f"content-{secrets.token_hex(6)}.stamp")
