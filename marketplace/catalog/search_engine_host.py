@@ -78,10 +78,15 @@ def _read_current(folder: Path) -> dict[str, Any] | None:
         return None
 
 
+def _replace(path: Path, data: bytes) -> None:
+    """Write a file whole: a reader sees the old one or the new one, never a part."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def _write_current(folder: Path, current: dict[str, Any]) -> None:
-    temporary = folder / f".current.{os.getpid()}.json"
-    temporary.write_text(json.dumps(current), "utf-8")
-    os.replace(temporary, folder / "current.json")
+    _replace(folder / "current.json", json.dumps(current).encode("utf-8"))
 
 
 def database_mark() -> list:
@@ -136,10 +141,7 @@ def build_once(app: Flask, stamp: Any) -> search_engine.Built:
         path.mkdir(parents=True)
         built = search_engine.build(stamp, str(path))
     state = {"deployments": built.deployments, "rows": built.rows, "definitions": built.definitions}
-    temporary = folder / f".gen-{generation}.state.{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / f"gen-{generation}.state")
+    _replace(folder / f"gen-{generation}.state", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
     _write_current(
         folder,
         {
