@@ -65,7 +65,7 @@ JOB_RUNS = Counter(
 )
 SEARCH_INDEX = Counter(
     "marketplace_search_index_builds_total",
-    "Builds of a process's search index (SEARCH_ENGINE=tantivy): built, refreshed or failed.",
+    "Builds of the host's search index (SEARCH_ENGINE=tantivy): built, refreshed or failed.",
     ["outcome"],
 )
 WEBHOOKS = Counter(
