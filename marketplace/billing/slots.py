@@ -18,8 +18,12 @@ from marketplace.core import fragments
 
 
 def _may_buy() -> bool:
-    user = current_user._get_current_object()
-    return not user.is_authenticated or permissions.can_buy(user)
+    """May the visitor buy (anonymous visitors are asked to sign in)? Once per request."""
+    may = g.get("_billing_may_buy")
+    if may is None:
+        user = current_user._get_current_object()
+        may = g._billing_may_buy = not user.is_authenticated or permissions.can_buy(user)
+    return may
 
 
 def for_buyers(html: Markup) -> Markup:

@@ -280,18 +280,28 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
 # ---------------------------------------------------------------- whole pages
 
 
-def register_slot(name: str, render: Callable[..., Any], *, per_user: bool = False) -> None:
+def register_slot(
+    name: str,
+    render: Callable[..., Any],
+    *,
+    per_user: bool = False,
+    shared_by: Callable[..., Any] | None = None,
+) -> None:
     """Name the renderer of a slot that kept pages may hold (one renderer per name).
 
     `per_user`: what it renders depends only on its arguments, the signed-in user (or
     being anonymous), the locale and stored data whose commits renew the content or the
     accounts stamp (core/pagecache.py `ACCOUNT_TABLES`): it is then kept per user under
     both stamps (core/user_slots.py). A form token it renders is put back per request.
+    `shared_by`: with `per_user`, what of the visitor the rendering shows; visitors alike
+    share it (`user_slots.kept_per_user`).
     """
     if _REGISTERED.get(name, render) is not render:
         raise ValueError(f"slot {name!r} already has a renderer")
     _REGISTERED[name] = render
-    _SLOT_RENDERERS[name] = user_slots.kept_per_user(name, render) if per_user else render
+    _SLOT_RENDERERS[name] = (
+        user_slots.kept_per_user(name, render, shared_by) if per_user else render
+    )
 
 
 def page_kept() -> bool:

@@ -12,7 +12,7 @@ showing. Every table such a slot reads must renew one of the two stamps when wri
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import current_app, g, request
@@ -57,9 +57,18 @@ def _kept() -> stamps.VersionedCache | None:
     return kept if kept.seconds > 0 and fragment_seconds(app) > 0 else None
 
 
-def kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup]:
+def kept_per_user(
+    name: str,
+    render: Callable[..., Any],
+    shared_by: Callable[..., Hashable] | None = None,
+) -> Callable[..., Markup]:
     """Keep what `render` gives each user (or every anonymous visitor) for the same
-    arguments, under the accounts stamp and the content stamp (part of the key)."""
+    arguments, under the accounts stamp and the content stamp (part of the key).
+
+    `shared_by(*args)`, when given, names everything of the visitor that `render` shows for
+    these arguments (e.g. "may vote, has voted"): users it names alike share one rendering,
+    so a user's first showing of a page costs that standing, not the rendering.
+    """
 
     def run(*args: Any) -> Markup:
         kept = _kept()
@@ -68,18 +77,30 @@ def kept_per_user(name: str, render: Callable[..., Any]) -> Callable[..., Markup
         user = current_user._get_current_object()
         content = stamps.request_content_stamp(current_app._get_current_object())
         who = user.id if user.is_authenticated else None
-        key = (content, who, str(get_locale()), request.host, request.script_root, name, args)
+        where = (str(get_locale()), request.host, request.script_root, name, args)
+        key = (content, who, *where)
         stamp, html = kept.lookup(key)
         if html is stamps.MISSING:
-            setattr(g, _RENDERING, True)
-            try:
-                html = str(escape(render(*args)))
-            finally:
-                g.pop(_RENDERING, None)
+            html = _render(args) if shared_by is None else _shared(kept, content, where, args)
             kept.put(stamp, key, html)
         if TOKEN_MARKER in html:
             html = html.replace(TOKEN_MARKER, csrf_token())
         return Markup(html)
+
+    def _render(args: tuple) -> str:
+        setattr(g, _RENDERING, True)
+        try:
+            return str(escape(render(*args)))
+        finally:
+            g.pop(_RENDERING, None)
+
+    def _shared(kept: stamps.VersionedCache, content: Any, where: tuple, args: tuple) -> str:
+        key = (content, ("shared", shared_by(*args)), *where)
+        stamp, html = kept.lookup(key)
+        if html is stamps.MISSING:
+            html = _render(args)
+            kept.put(stamp, key, html)
+        return html
 
     run.__name__ = f"per_user:{name}"
     return run

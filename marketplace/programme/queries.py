@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 from marketplace.accounts.models import Organization
 from marketplace.assessment import queries as assessment_queries
 from marketplace.catalog.models import Category, Plan, Solution
+from marketplace.core import stamps
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from marketplace.programme.models import (
@@ -33,11 +34,26 @@ def current_programme() -> Programme | None:
 
 
 def version_in_force(day: dt.date) -> ProgrammeVersion | None:
-    """Return the current programme's rules in force on `day`, its programme loaded with it."""
+    """Return the current programme's rules in force on `day`, its programme loaded with it.
+
+    Which version it is, or that there is none, is kept under the content stamp (the
+    programme's tables renew it): a page read while no programme runs asks nothing.
+    """
+    version_id = stamps.public_value(("programme-version-in-force", day), lambda: _version_id(day))
+    if version_id is None:
+        return None
     return db.session.scalar(
         select(ProgrammeVersion)
         .join(Programme, Programme.id == ProgrammeVersion.programme_id)
         .options(contains_eager(ProgrammeVersion.programme))
+        .where(ProgrammeVersion.id == version_id)
+    )
+
+
+def _version_id(day: dt.date) -> int | None:
+    return db.session.scalar(
+        select(ProgrammeVersion.id)
+        .join(Programme, Programme.id == ProgrammeVersion.programme_id)
         .where(ProgrammeVersion.effective_from <= day)
         .order_by(Programme.id, ProgrammeVersion.effective_from.desc())
         .limit(1)

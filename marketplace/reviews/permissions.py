@@ -90,18 +90,26 @@ def paid_purchase(org_id: int, solution_id: int) -> bool:
     return billing_queries.has_bought_solution(org_id, solution_id)
 
 
-def review_use(org_id: int, solution_id: int, today: dt.date | None = None) -> Use | None:
+def review_use(
+    org_id: int,
+    solution_id: int,
+    today: dt.date | None = None,
+    trials: list[tuple[str, dt.date | None, dt.date | None, dt.datetime]] | None = None,
+) -> Use | None:
     """Return the use that lets the organisation review the solution, or None.
 
     A paid purchase first; else the longest trial that ended, was converted, or has been
     active for at least REVIEW_MIN_TRIAL_DAYS days. Requested and accepted trials, and
-    trials active for fewer days, do not count.
+    trials active for fewer days, do not count. `trials`: the organisation's trials of the
+    solution when the caller has read them (`_trials`).
     """
     if paid_purchase(org_id, solution_id):
         return Use(UseKind.PURCHASE)
     today = today or local_today()
     best: Use | None = None
-    for status, start, end, updated in _trials(org_id, solution_id):
+    if trials is None:
+        trials = _trials(org_id, solution_id)
+    for status, start, end, updated in trials:
         days = trial_days_used(status, start, end, updated, today)
         finished = status in (TrialStatus.ENDED, TrialStatus.CONVERTED)
         counts = finished or (days is not None and days >= min_trial_days())
@@ -151,7 +159,8 @@ def can_review(
     if solution.status != SolutionStatus.PUBLISHED:
         return False, _("Giải pháp này hiện không nhận đánh giá.")
     today = today or local_today()
-    use = review_use(user.organization_id, solution.id, today)
+    trials = _trials(user.organization_id, solution.id)  # read once for both questions
+    use = review_use(user.organization_id, solution.id, today, trials)
     if use is not None and use.kind == UseKind.PURCHASE:
         return True, _(
             "Doanh nghiệp của bạn đã mua gói của giải pháp này trên Chợ: nhận xét sẽ mang "
@@ -164,7 +173,6 @@ def can_review(
             "“%(badge)s”.",
             badge=use_sentence(use),
         )
-    trials = _trials(user.organization_id, solution.id)
     running = [
         (start, trial_days_used(status, start, end, updated, today))
         for status, start, end, updated in trials

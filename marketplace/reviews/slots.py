@@ -4,7 +4,9 @@ moderator), and each review's actions (the helpful vote, reply, report).
 
 Kept per user (`per_user`): the right to review follows their trials, orders and role
 (tables whose commits renew the accounts stamp), their own review and each review's
-counts follow the content stamp, their votes the accounts stamp.
+counts follow the content stamp, their votes the accounts stamp. Each review's actions
+are rendered once for all the users with the same standing (`actions_standing`): a user's
+first showing of a page reads their votes and renders none of them again.
 """
 
 from __future__ import annotations
@@ -73,6 +75,42 @@ def _voted(page_ids: tuple[int, ...]) -> set[int]:
     return kept[page_ids]
 
 
+def _review(
+    review_id: int, organization_id: int, vendor_id: int, published: bool, helpful_count: int,
+    has_reply: bool,
+) -> SimpleNamespace:  # fmt: skip
+    return SimpleNamespace(
+        id=review_id,
+        organization_id=organization_id,
+        is_published=published,
+        helpful_count=helpful_count,
+        reply=has_reply or None,
+        solution=SimpleNamespace(vendor_id=vendor_id),
+    )
+
+
+def actions_standing(
+    page_ids: tuple[int, ...],
+    review_id: int,
+    organization_id: int,
+    vendor_id: int,
+    published: bool,
+    helpful_count: int,
+    has_reply: bool,
+    here: str,
+) -> tuple[bool, bool, bool, bool]:
+    """Everything of the visitor a review's actions show: (voted, may vote, may reply, may
+    report). Visitors alike share the actions' rendering (`shared_by`)."""
+    user = _user()
+    review = _review(review_id, organization_id, vendor_id, published, helpful_count, has_reply)
+    return (
+        review_id in _voted(page_ids),
+        permissions.can_vote(user, review),
+        permissions.can_reply(user, review),
+        permissions.can_report(user, review),
+    )
+
+
 def review_actions(
     page_ids: tuple[int, ...],
     review_id: int,
@@ -85,20 +123,15 @@ def review_actions(
 ) -> Markup:
     """A review's actions for the visitor, from its public figures (`ReviewPanel.action_args`);
     `page_ids`: the reviews shown, whose votes are read once."""
-    user = _user()
-    review = SimpleNamespace(
-        id=review_id,
-        organization_id=organization_id,
-        is_published=published,
-        helpful_count=helpful_count,
-        reply=has_reply or None,
-        solution=SimpleNamespace(vendor_id=vendor_id),
+    voted, may_vote, may_reply, may_report = actions_standing(
+        page_ids, review_id, organization_id, vendor_id, published, helpful_count, has_reply, here
     )
+    review = _review(review_id, organization_id, vendor_id, published, helpful_count, has_reply)
     panel = SimpleNamespace(
-        voted=_voted(page_ids),
-        can_vote=lambda r: permissions.can_vote(user, r),
-        can_reply=lambda r: permissions.can_reply(user, r),
-        can_report=lambda r: permissions.can_report(user, r),
+        voted={review_id} if voted else set(),
+        can_vote=lambda _r: may_vote,
+        can_reply=lambda _r: may_reply,
+        can_report=lambda _r: may_report,
         here=lambda _r: here,
     )
     macros = current_app.jinja_env.get_template("reviews/_macros.html").module
@@ -107,4 +140,4 @@ def review_actions(
 
 fragments.register_slot("review_write", write_button, per_user=True)
 fragments.register_slot("review_standing", standing, per_user=True)
-fragments.register_slot("review_actions", review_actions, per_user=True)
+fragments.register_slot("review_actions", review_actions, per_user=True, shared_by=actions_standing)

@@ -193,3 +193,46 @@ def test_a_kept_page_still_counts_each_showing_with_its_visitor(web, page, login
     finally:
         events.solution_viewed.disconnect(record)
     assert seen == [(solution.id, user.id)] * 3
+
+
+def test_users_alike_share_a_reviews_actions_and_others_get_their_own(
+    web, page, vendor, login, monkeypatch
+):
+    """A review's actions are rendered once for the users whose standing is the same (not
+    voted, may vote and report) — each with their own form token — and again for a user
+    whose standing differs: the listing's vendor, who may reply and may not vote."""
+    solution, _plan, review = page
+    an = factories.make_user("enterprise", name="Phạm Văn An")
+    binh = factories.make_user("enterprise", name="Lê Thị Bình")
+    db.session.commit()
+    clients = [login(web.test_client(), user) for user in (an, binh, vendor)]
+    for client in clients:
+        client.get("/")
+    renders = []
+    real = web.jinja_env.get_template
+
+    def get_template(name, *args, **kwargs):
+        if name == "reviews/_macros.html":
+            renders.append(1)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(web.jinja_env, "get_template", get_template)
+    path = f"/solutions/{solution.slug}"
+    an_page = _soup(clients[0].get(path))  # the page is rendered and kept, and An's parts
+    after_an = len(renders)
+    binh_page = _soup(clients[1].get(path))
+    assert len(renders) == after_an  # Bình's first showing: An's rendering, Bình's token
+    vendor_page = _soup(clients[2].get(path))
+    assert len(renders) > after_an  # the vendor stands elsewhere: rendered for them
+
+    an_form, binh_form = (
+        p.select_one(f"#review-{review.id} .review-actions form") for p in (an_page, binh_page)
+    )
+    assert an_form["action"] == binh_form["action"]
+    tokens = [f.select_one('input[name="csrf_token"]')["value"] for f in (an_form, binh_form)]
+    assert tokens[0] != tokens[1]
+    assert [_vote(p, review) for p in (an_page, binh_page)] == ["false", "false"]
+    vendor_actions = vendor_page.select_one(f"#review-{review.id} .review-actions")
+    assert vendor_actions.select_one("form") is None  # a vendor does not vote on its own
+    assert "Phản hồi" in vendor_actions.get_text()
+    assert "Phản hồi" not in an_page.select_one(f"#review-{review.id} .review-actions").get_text()
