@@ -9,6 +9,7 @@ language is Vietnamese.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -33,17 +34,28 @@ def format_vnd(amount: int | None) -> str:
     """Format an integer amount of đồng as `1.200.000 ₫` (`1,200,000 ₫` in English)."""
     if amount is None:
         return ""
-    return format_currency(
-        int(amount), "VND", format=_VND_PATTERN, locale=current_locale(), currency_digits=True
-    )
+    return _vnd(int(amount), current_locale())
+
+
+@functools.lru_cache(maxsize=8192)
+def _vnd(amount: int, locale: str) -> str:
+    # Kept: a catalogue page formats about forty prices, mostly the same few hundred.
+    return format_currency(amount, "VND", format=_VND_PATTERN, locale=locale, currency_digits=True)
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:
     """Format a count or a measure: `12.345`, `4,3` (digits=1) in Vietnamese."""
     if value is None:
         return ""
+    return _decimal(value, digits, current_locale())
+
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _decimal(value: float | int, digits: int, locale: str) -> str:
+    # Kept: ratings and counts repeat (4,3 stars on many cards); typed: a Decimal and a
+    # float of one value are kept apart.
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=current_locale())
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def format_rating(value: float | None) -> str:

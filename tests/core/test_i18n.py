@@ -86,3 +86,35 @@ def test_words_shared_in_vietnamese_are_told_apart_in_english(web_app):
             assert render(plural).render(n=3) == "3 decisions"
         assert status_label("declined") == "Bị từ chối"
         assert web_app.jinja_env.from_string(plural).render(n=3) == "3 quyết định"
+
+
+def test_template_translations_are_the_same_kept_or_not(app):
+    """`_()` in templates keeps each translated string without variables per catalogue:
+    the same text as Jinja's own gettext, per language, escaped where the template escapes,
+    "%%" read as "%", and variables escaped and put in on every call."""
+    from flask_babel import force_locale
+
+    page = app.jinja_env.from_string(
+        "{{ _('Kết hợp') }}|{{ _('100%% miễn phí') }}|{{ _('Kết quả cho “%(q)s”', q=q) }}"
+    )
+    text = app.jinja_env.from_string("{% autoescape false %}{{ _('Kết hợp') }}{% endautoescape %}")
+    with app.test_request_context("/"):
+        for _ in range(2):  # the second time from what is kept
+            assert page.render(q="<b>") == "Kết hợp|100% miễn phí|Kết quả cho “&lt;b&gt;”"
+            with force_locale("en"):
+                assert page.render(q="a&b").startswith("Hybrid|100% miễn phí|")
+                assert "a&amp;b" in page.render(q="a&b")
+            assert page.render(q="x").startswith("Kết hợp|")
+            assert text.render() == "Kết hợp"
+
+
+def test_kept_number_formats_follow_the_language(app):
+    from flask_babel import force_locale
+
+    from marketplace.core.formatting import format_rating
+
+    with app.test_request_context("/"):
+        assert (format_vnd(1200000), format_rating(4.25)) == ("1.200.000 ₫", "4,2")
+        with force_locale("en"):
+            assert (format_vnd(1200000), format_rating(4.25)) == ("1,200,000 ₫", "4.2")
+        assert format_vnd(1200000) == "1.200.000 ₫"
