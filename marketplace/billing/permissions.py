@@ -25,8 +25,17 @@ def is_enterprise_user(user: User | None) -> bool:
 
 
 def can_buy(user: User | None) -> bool:
-    """Enterprise users whose organisation role allows ordering buy plans."""
-    return is_enterprise_user(user) and allows(user, "order.create")
+    """Enterprise users whose organisation role allows ordering buy plans.
+
+    The role is read from the membership of an active organisation (`roles.allows`), which
+    is `is_enterprise_user`'s test of the organisation: its row is not read again.
+    """
+    return bool(
+        _signed_in(user)
+        and user.role == Role.ENTERPRISE
+        and user.organization_id is not None
+        and allows(user, "order.create")
+    )
 
 
 def can_view_billing(user: User | None) -> bool:
