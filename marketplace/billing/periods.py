@@ -164,8 +164,9 @@ def running_plan_ids(org_id: int, plan_ids: list[int], today: dt.date | None = N
 
 
 def running_plans_query(org_id: int, plan_ids: list[int], today: dt.date | None = None) -> Select:
-    """The select of `running_plan_ids` (billing.queries.owned_plan_ids unions it)."""
-    today = today or local_today()
+    """The select of `running_plan_ids` (billing.queries.owned_plan_ids unions it; its
+    arguments may be bound parameters)."""
+    today = today if today is not None else local_today()
     return select(ServicePeriod.plan_id).where(
         ServicePeriod.organization_id == org_id,
         ServicePeriod.plan_id.in_(plan_ids),

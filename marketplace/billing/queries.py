@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
@@ -30,7 +30,7 @@ from marketplace.billing.models import (
 from marketplace.billing.presenters import CheckoutOffer, PaymentMethods
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
 from marketplace.core import stamps
-from marketplace.core.clock import local_midnight
+from marketplace.core.clock import local_midnight, local_today
 from marketplace.extensions import db
 from marketplace.trials import queries as trials_queries
 from marketplace.trials.models import TrialRequest, TrialStatus
@@ -251,13 +251,24 @@ def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
     a period paid by bank transfer that runs today."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
-    subscribed = select(Subscription.plan_id).where(
-        Subscription.organization_id == user.organization_id,
-        Subscription.plan_id.in_(plan_ids),
+    values = {"org_id": user.organization_id, "plan_ids": list(plan_ids), "today": local_today()}
+    return set(db.session.scalars(_OWNED, values))
+
+
+# Built once (bound parameters): asked on every signed-in user's first showing of a page.
+_OWNED = (
+    select(Subscription.plan_id)
+    .where(
+        Subscription.organization_id == bindparam("org_id"),
+        Subscription.plan_id.in_(bindparam("plan_ids", expanding=True)),
         Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
     )
-    running = periods.running_plans_query(user.organization_id, plan_ids)
-    return set(db.session.scalars(subscribed.union(running)))
+    .union(
+        periods.running_plans_query(
+            bindparam("org_id"), bindparam("plan_ids", expanding=True), bindparam("today")
+        )
+    )
+)
 
 
 def has_bought_solution(org_id: int, solution_id: int) -> bool:
@@ -266,6 +277,11 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
     A subscription that is or was live (active, past due, or canceled after running),
     a paid one-time purchase, or a paid order (bank transfer or card). One query.
     """
+    return bool(db.session.scalar(_BOUGHT, {"org_id": org_id, "solution_id": solution_id}))
+
+
+def _bought() -> Select:
+    org_id, solution_id = bindparam("org_id"), bindparam("solution_id")
     subscribed = (
         select(Subscription.id)
         .where(
@@ -294,7 +310,10 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
         )
         .exists()
     )
-    return bool(db.session.scalar(select(or_(subscribed, bought_once, paid_order))))
+    return select(or_(subscribed, bought_once, paid_order))
+
+
+_BOUGHT = _bought()  # built once (bound parameters): asked with each right to review
 
 
 # ---------------------------------------------------------------- orders

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.roles import ActionRefused, EmailNotVerified, allows, require_action
@@ -47,16 +47,15 @@ def _trials(
     org_id: int, solution_id: int
 ) -> list[tuple[str, dt.date | None, dt.date | None, dt.datetime]]:
     """Return (status, start, end, updated) of the organisation's trials of the solution."""
-    return list(
-        db.session.execute(
-            select(
-                TrialRequest.status,
-                TrialRequest.start_date,
-                TrialRequest.end_date,
-                TrialRequest.updated_at,
-            ).where(TrialRequest.organization_id == org_id, TrialRequest.solution_id == solution_id)
-        )
-    )
+    return list(db.session.execute(_TRIALS, {"org_id": org_id, "solution_id": solution_id}))
+
+
+_TRIALS = select(
+    TrialRequest.status, TrialRequest.start_date, TrialRequest.end_date, TrialRequest.updated_at
+).where(
+    TrialRequest.organization_id == bindparam("org_id"),
+    TrialRequest.solution_id == bindparam("solution_id"),
+)
 
 
 def trial_days_used(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Organization
@@ -114,15 +114,22 @@ def get_review(review_id: int) -> Review | None:
     )
 
 
+# Built once: asked on every signed-in user's first showing of a solution page.
+_OWN_REVIEW = (
+    select(Review)
+    .where(
+        Review.organization_id == bindparam("org_id"),
+        Review.solution_id == bindparam("solution_id"),
+    )
+    .options(selectinload(Review.revisions))
+)
+
+
 def own_review(org_id: int | None, solution_id: int) -> Review | None:
     """Return the organisation's review of the solution (published or hidden), if any."""
     if org_id is None:
         return None
-    return db.session.scalar(
-        select(Review)
-        .where(Review.organization_id == org_id, Review.solution_id == solution_id)
-        .options(selectinload(Review.revisions))
-    )
+    return db.session.scalar(_OWN_REVIEW, {"org_id": org_id, "solution_id": solution_id})
 
 
 @dataclass
@@ -227,13 +234,13 @@ def voted_ids(user_id: int | None, review_ids: Iterable[int]) -> set[int]:
     ids = list(review_ids)
     if user_id is None or not ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(ReviewVote.review_id).where(
-                ReviewVote.user_id == user_id, ReviewVote.review_id.in_(ids)
-            )
-        )
-    )
+    return set(db.session.scalars(_VOTED, {"user_id": user_id, "ids": ids}))
+
+
+_VOTED = select(ReviewVote.review_id).where(
+    ReviewVote.user_id == bindparam("user_id"),
+    ReviewVote.review_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 def open_report_for(user_id: int, review_id: int) -> ReviewReport | None:
