@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Organization
@@ -382,15 +382,17 @@ def _load(ids: list[int]) -> list[Solution]:
     """Load these solutions with what a card shows, in the order given; still public ones only."""
     if not ids:
         return []
-    rows = db.session.scalars(
-        select(Solution)
-        .where(*visible_without_join(), Solution.id.in_(ids))
-        .options(
-            joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo)
-        )
-    ).unique()
+    rows = db.session.scalars(_LOAD, {"ids": list(ids)}).unique()
     by_id = {s.id: s for s in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+# Built once (bound parameters): every catalogue and search page loads its cards with it.
+_LOAD = (
+    select(Solution)
+    .where(*visible_without_join(), Solution.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo))
+)
 
 
 def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPage:
