@@ -55,6 +55,7 @@ from marketplace.core.security import (
     signed_csrf_token,
 )
 from marketplace.core.stamps import (
+    REQUEST_ACCOUNTS_STAMP,
     REQUEST_CONTENT_STAMP,
     ContentStamp,
     RedisStamp,
@@ -174,6 +175,8 @@ def _after_commit(session: Session) -> None:
         content_changed()
     if accounts and account_seconds(current_app) > 0:
         stamp_for(current_app._get_current_object(), "accounts").renew()
+        if has_request_context():
+            g.pop(REQUEST_ACCOUNTS_STAMP, None)  # read again by what this request shows next
 
 
 def _after_rollback(session: Session, _previous_transaction) -> None:

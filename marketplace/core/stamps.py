@@ -27,6 +27,9 @@ from marketplace.core import cache, metrics
 # Where a request keeps the content stamp it first read (one Redis round trip with
 # REDIS_URL, not one per per-user slot); forgotten when the request commits a change.
 REQUEST_CONTENT_STAMP = "_request_content_stamp"
+# And the accounts stamp (one `stat` or Redis `GET` per request, not one per kept value).
+REQUEST_ACCOUNTS_STAMP = "_request_accounts_stamp"
+_REQUEST_KEYS = {"content": REQUEST_CONTENT_STAMP, "accounts": REQUEST_ACCOUNTS_STAMP}
 MISSING = object()  # what `VersionedCache.lookup` finds when nothing is kept
 _MISSING = MISSING
 
@@ -84,13 +87,21 @@ class RedisStamp:
 def request_content_stamp(app: Flask) -> Any:
     """Return the content stamp, read once per request (again after the request commits a
     change: `pagecache.content_changed` forgets it); read every time outside a request."""
+    return request_stamp(app, "content")
+
+
+def request_stamp(app: Flask, name: str) -> Any:
+    """Return the stamp `name` ("content" or "accounts"), read once per request: again
+    after the request commits a change to its tables (the page cache's commit listener
+    forgets it); read every time outside a request."""
     if not has_request_context():
-        return stamp_for(app).current()
-    content = g.get(REQUEST_CONTENT_STAMP)
-    if content is None:
-        content = stamp_for(app).current()
-        setattr(g, REQUEST_CONTENT_STAMP, content)
-    return content
+        return stamp_for(app, name).current()
+    key = _REQUEST_KEYS[name]
+    value = g.get(key)
+    if value is None:
+        value = stamp_for(app, name).current()
+        setattr(g, key, value)
+    return value
 
 
 def stamp_for(app: Flask, name: str = "content") -> ContentStamp | RedisStamp:
@@ -142,7 +153,7 @@ class VersionedCache:
         Keep a value computed after a miss with `put(stamp, …)`, the stamp read here: a
         change committed meanwhile then leaves it under the old stamp, never served.
         """
-        stamp = stamp_for(self.app, self.stamp_name).current()
+        stamp = request_stamp(self.app, self.stamp_name)
         if not self.store.shared and stamp != self._stamp:
             # A committed change: this process's entries are all stale; free them at once.
             self.store.clear()

@@ -7,6 +7,10 @@ stamp in its key, for at most ACCOUNT_CACHE_SECONDS (and only while fragments ar
 form token it renders is kept as a marker and the request's own token is put back on each
 showing. Every table such a slot reads must renew one of the two stamps when written
 (core/pagecache.py `WATCHED_TABLES`, `ACCOUNT_TABLES`).
+
+A slot that names what of the visitor it shows (`shared_by`, e.g. a review's actions: voted,
+may vote, reply, report) is rendered once for all the visitors who stand alike, and each
+user's first showing costs only working out that standing.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ MAX_CHARS = 16 * 1024 * 1024  # per process, all users together
 # What a per-user slot holds where the request's form token goes (put back per request).
 TOKEN_MARKER = f"token-{secrets.token_hex(12)}"
 _RENDERING = "_fragment_rendering_per_user"
+_TOKEN = "_user_slots_token"
+_VISITOR = "_user_slots_visitor"
 
 
 def rendering() -> bool:
@@ -36,10 +42,26 @@ def rendering() -> bool:
 
 
 def csrf_token() -> str:
-    """The request's form token."""
-    from flask_wtf.csrf import generate_csrf
+    """The request's form token (asked once per request: a page has about ten forms)."""
+    token = g.get(_TOKEN)
+    if token is None:
+        from flask_wtf.csrf import generate_csrf
 
-    return generate_csrf()
+        token = generate_csrf()
+        setattr(g, _TOKEN, token)
+    return token
+
+
+def _visitor() -> tuple[int | None, str, str]:
+    """Who asks, and where (the user's id or None, the host, the script root): read once
+    per request, as each of a page's slots asks."""
+    known = g.get(_VISITOR)
+    if known is None:
+        user = current_user._get_current_object()
+        who = user.id if user.is_authenticated else None
+        known = (who, request.host, request.script_root)
+        setattr(g, _VISITOR, known)
+    return known
 
 
 def _kept() -> stamps.VersionedCache | None:
@@ -74,10 +96,9 @@ def kept_per_user(
         kept = _kept()
         if kept is None:
             return escape(render(*args))
-        user = current_user._get_current_object()
         content = stamps.request_content_stamp(current_app._get_current_object())
-        who = user.id if user.is_authenticated else None
-        where = (str(get_locale()), request.host, request.script_root, name, args)
+        who, host, root = _visitor()
+        where = (str(get_locale()), host, root, name, args)
         key = (content, who, *where)
         stamp, html = kept.lookup(key)
         if html is stamps.MISSING:
