@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.accounts.models import User
@@ -197,6 +197,7 @@ def record_view_after_response(
             if _recent_marks().get(seen):
                 return
             try:
+                _without_waiting_for_the_disk()
                 record_view(solution_id, visitor, day=day, address=address)
                 db.session.commit()
                 _recent_marks().put(seen, True)
@@ -205,6 +206,19 @@ def record_view_after_response(
                 log.warning("view of solution %s not counted", solution_id, exc_info=True)
 
     after_response(write)
+
+
+def _without_waiting_for_the_disk() -> None:
+    """On PostgreSQL, commit this transaction without waiting for its write-ahead log to
+    reach the disk (`synchronous_commit` off for it alone).
+
+    A view count is a statistic: a crash may lose the last fraction of a second of them,
+    never corrupt anything. Waiting for the disk held the day's counter row of a popular
+    listing for the whole flush, so the views of many signed-in users queued one behind
+    another (1,000 users opening one page: 134 req/s).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def record_compare_add(
