@@ -12,6 +12,7 @@ first showing of a page reads their votes and renders none of them again.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -75,67 +76,55 @@ def _voted(page_ids: tuple[int, ...]) -> set[int]:
     return kept[page_ids]
 
 
-def _review(
-    review_id: int, organization_id: int, vendor_id: int, published: bool, helpful_count: int,
-    has_reply: bool,
-) -> SimpleNamespace:  # fmt: skip
-    return SimpleNamespace(
-        id=review_id,
-        organization_id=organization_id,
-        is_published=published,
-        helpful_count=helpful_count,
-        reply=has_reply or None,
-        solution=SimpleNamespace(vendor_id=vendor_id),
-    )
+class ActionArgs(NamedTuple):
+    """A review's public figures its actions slot is given (`ReviewPanel.action_args`)."""
+
+    page_ids: tuple[int, ...]  # the reviews shown, whose votes are read once
+    review_id: int
+    organization_id: int
+    vendor_id: int
+    published: bool
+    helpful_count: int
+    has_reply: bool
+    here: str
+
+    def review(self) -> SimpleNamespace:
+        return SimpleNamespace(
+            id=self.review_id,
+            organization_id=self.organization_id,
+            is_published=self.published,
+            helpful_count=self.helpful_count,
+            reply=self.has_reply or None,
+            solution=SimpleNamespace(vendor_id=self.vendor_id),
+        )
 
 
-def actions_standing(
-    page_ids: tuple[int, ...],
-    review_id: int,
-    organization_id: int,
-    vendor_id: int,
-    published: bool,
-    helpful_count: int,
-    has_reply: bool,
-    here: str,
-) -> tuple[bool, bool, bool, bool]:
+def actions_standing(*args: Any) -> tuple[bool, bool, bool, bool]:
     """Everything of the visitor a review's actions show: (voted, may vote, may reply, may
     report). Visitors alike share the actions' rendering (`shared_by`)."""
-    user = _user()
-    review = _review(review_id, organization_id, vendor_id, published, helpful_count, has_reply)
+    given = ActionArgs(*args)
+    user, review = _user(), given.review()
     return (
-        review_id in _voted(page_ids),
+        given.review_id in _voted(given.page_ids),
         permissions.can_vote(user, review),
         permissions.can_reply(user, review),
         permissions.can_report(user, review),
     )
 
 
-def review_actions(
-    page_ids: tuple[int, ...],
-    review_id: int,
-    organization_id: int,
-    vendor_id: int,
-    published: bool,
-    helpful_count: int,
-    has_reply: bool,
-    here: str,
-) -> Markup:
-    """A review's actions for the visitor, from its public figures (`ReviewPanel.action_args`);
-    `page_ids`: the reviews shown, whose votes are read once."""
-    voted, may_vote, may_reply, may_report = actions_standing(
-        page_ids, review_id, organization_id, vendor_id, published, helpful_count, has_reply, here
-    )
-    review = _review(review_id, organization_id, vendor_id, published, helpful_count, has_reply)
+def review_actions(*args: Any) -> Markup:
+    """A review's actions for the visitor, from its public figures (`ActionArgs`)."""
+    given = ActionArgs(*args)
+    voted, may_vote, may_reply, may_report = actions_standing(*args)
     panel = SimpleNamespace(
-        voted={review_id} if voted else set(),
+        voted={given.review_id} if voted else set(),
         can_vote=lambda _r: may_vote,
         can_reply=lambda _r: may_reply,
         can_report=lambda _r: may_report,
-        here=lambda _r: here,
+        here=lambda _r: given.here,
     )
     macros = current_app.jinja_env.get_template("reviews/_macros.html").module
-    return Markup(macros.review_actions(review, panel))
+    return Markup(macros.review_actions(given.review(), panel))
 
 
 fragments.register_slot("review_write", write_button, per_user=True)
