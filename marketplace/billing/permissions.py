@@ -13,14 +13,17 @@ def _signed_in(user: User | None) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def _enterprise_account(user: User | None) -> bool:
+    """A signed-in enterprise account that belongs to an organisation."""
+    return bool(
+        _signed_in(user) and user.role == Role.ENTERPRISE and user.organization_id is not None
+    )
+
+
 def is_enterprise_user(user: User | None) -> bool:
     """Tell whether the user acts for an active enterprise (whatever their role in it)."""
     return bool(
-        _signed_in(user)
-        and user.role == Role.ENTERPRISE
-        and user.organization_id is not None
-        and user.organization is not None
-        and user.organization.active
+        _enterprise_account(user) and user.organization is not None and user.organization.active
     )
 
 
@@ -30,19 +33,12 @@ def can_buy(user: User | None) -> bool:
     The role is read from the membership of an active organisation (`roles.allows`), which
     is `is_enterprise_user`'s test of the organisation: its row is not read again.
     """
-    return bool(
-        _signed_in(user)
-        and user.role == Role.ENTERPRISE
-        and user.organization_id is not None
-        and allows(user, "order.create")
-    )
+    return _enterprise_account(user) and allows(user, "order.create")
 
 
 def can_view_billing(user: User | None) -> bool:
     """Enterprise users see their organisation's subscriptions and payments."""
-    return bool(
-        _signed_in(user) and user.role == Role.ENTERPRISE and user.organization_id is not None
-    )
+    return _enterprise_account(user)
 
 
 def can_view_sales(user: User | None) -> bool:

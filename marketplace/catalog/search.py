@@ -26,6 +26,7 @@ from flask import g, has_request_context
 
 from marketplace.catalog import search_words
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core.database import dialect_name
 from marketplace.core.text import fold
 from marketplace.extensions import db
 
@@ -157,7 +158,7 @@ def parse_query(raw: str | None) -> SearchQuery | None:
 
 
 def is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+    return dialect_name() == "postgresql"
 
 
 # ---------------------------------------------------------------- the plan of a search

@@ -25,6 +25,7 @@ from flask import current_app
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Category, FeatureDefinition, Solution, SolutionStatus
 from marketplace.core import stamps
+from marketplace.core.database import dialect_name
 from marketplace.core.text import fold
 from marketplace.extensions import db
 
@@ -567,7 +568,7 @@ def _name_candidates(typed: tuple[str, ...]) -> list[tuple[str, str]]:
     # would expand to a good part of the vocabulary).
     whole = [f"{a}0{b}" for a, b in zip(typed, typed[1:-1], strict=False)] or list(typed[:-1])
     last = f"{typed[-2]}0{typed[-1]}" if len(typed) > 1 else typed[-1]
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect_name() == "postgresql":
         # `names`: the name's words alone, with an index of their own (migration 0026).
         terms = [f"'{t}'" for t in whole] + [f"'{last}':*"]
         found = sa.text(

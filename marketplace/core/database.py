@@ -126,6 +126,11 @@ def install_session_teardown(app: Flask) -> None:
             _invalidate_session()
 
 
+def dialect_name() -> str:
+    """The database the session talks to: "sqlite" or "postgresql"."""
+    return db.session.get_bind().dialect.name
+
+
 def ping_database() -> bool:
     """Return whether the database answers a trivial query."""
     try:
@@ -139,6 +144,7 @@ def ping_database() -> bool:
 __all__ = [
     "UNAVAILABLE_ERRORS",
     "UTCDateTime",
+    "dialect_name",
     "discard_session",
     "install_session_teardown",
     "install_sqlite_pragmas",

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, literal_column
 
 from marketplace.billing.models import Payment, PaymentStatus
 from marketplace.core.clock import local_midnight, local_today
-from marketplace.extensions import db
+from marketplace.core.database import dialect_name
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
@@ -31,13 +31,9 @@ RESPONSE_SAMPLE = 5000
 LOCAL_OFFSET_HOURS = 7
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
 def local_month(column: Any) -> ColumnElement:
     """SQL for the local month ('YYYY-MM') of a UTC timestamp column."""
-    if _dialect() == "postgresql":
+    if dialect_name() == "postgresql":
         shifted = column + literal_column(f"interval '{LOCAL_OFFSET_HOURS} hours'")
         return func.to_char(shifted, "YYYY-MM")
     return func.strftime("%Y-%m", column, f"+{LOCAL_OFFSET_HOURS} hours")

@@ -27,6 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.billing.models import Payment
 from marketplace.core.cache import LocalStore
 from marketplace.core.clock import local_today
+from marketplace.core.database import dialect_name
 from marketplace.extensions import db
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
 
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def _insert(model: type) -> Any:
     """Return the dialect's INSERT construct (it has the ON CONFLICT clauses)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect_name() == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -217,7 +218,7 @@ def _without_waiting_for_the_disk() -> None:
     listing for the whole flush, so the views of many signed-in users queued one behind
     another (1,000 users opening one page: 134 req/s).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect_name() == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 

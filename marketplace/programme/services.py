@@ -22,7 +22,7 @@ from marketplace.catalog.models import Plan
 from marketplace.core import events
 from marketplace.core.audit import record_audit
 from marketplace.core.clock import TIMEZONE, local_today
-from marketplace.core.database import utcnow
+from marketplace.core.database import dialect_name, utcnow
 from marketplace.core.formatting import format_percent_points
 from marketplace.core.permissions import require
 from marketplace.extensions import db
@@ -304,7 +304,7 @@ def lock_programme(programme_id: int) -> None:
     write lock at once (later writers wait on the busy timeout), and the reads that follow
     see every approval committed before it.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
+    if dialect_name() == "sqlite":
         db.session.execute(
             update(Programme).where(Programme.id == programme_id).values(name=Programme.name)
         )
