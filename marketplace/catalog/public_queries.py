@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from marketplace.catalog.models import Category, Solution
+from marketplace.catalog.models import Category, Solution, _localised
 from marketplace.catalog.params import PRICE_BUCKETS
 from marketplace.catalog.queries import (
     facet_groups,
@@ -22,18 +22,70 @@ from marketplace.core import stamps
 from marketplace.extensions import db
 
 
+@dataclass(frozen=True)
+class ShownCategory:
+    """An active category as the public pages show it: read once per content change and kept
+    for everyone (a public value, shared through Redis when it is set), so it holds plain
+    values, not a row of a session."""
+
+    id: int
+    parent_id: int | None
+    slug: str
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    parent: ShownCategory | None = None
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_vi, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localised(self.description_vi, self.description_en)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent else self.name
+
+
 @dataclass
 class CategoryNode:
-    category: Category
+    category: ShownCategory
     count: int
     children: list[CategoryNode]
 
 
+def _shown_categories() -> tuple[ShownCategory, ...]:
+    rows = db.session.execute(
+        select(
+            Category.id,
+            Category.parent_id,
+            Category.slug,
+            Category.name_vi,
+            Category.name_en,
+            Category.description_vi,
+            Category.description_en,
+        )
+        .where(Category.active.is_(True))
+        .order_by(Category.position, Category.id)
+    ).all()
+    tops = {row.id: ShownCategory(*row) for row in rows if row.parent_id is None}
+    return tuple(
+        tops[row.id] if row.id in tops else ShownCategory(*row, parent=tops.get(row.parent_id))
+        for row in rows
+    )
+
+
+def shown_categories() -> tuple[ShownCategory, ...]:
+    """The active categories in their order, kept under the content stamp."""
+    return stamps.public_value(("shown categories",), _shown_categories)
+
+
 def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
     """Return the category tree with result counts; a parent counts its children too."""
-    categories = db.session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.position)
-    ).all()
+    categories = shown_categories()
     nodes = {c.id: CategoryNode(c, counts.get(c.id, 0), []) for c in categories}
     roots = []
     for c in categories:
@@ -49,8 +101,8 @@ def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:
 
 def merged_category_slug(slug: str) -> str | None:
     """Return the slug of the active category a retired category was merged into, or None."""
-    if not slug:
-        return None
+    if not slug or any(shown.slug == slug for shown in shown_categories()):
+        return None  # none given, or an active category's
     category = db.session.scalar(
         select(Category).where(Category.slug == slug, Category.active.is_(False))
     )
@@ -63,7 +115,7 @@ def merged_category_slug(slug: str) -> str | None:
     return None
 
 
-def find_category(tree: list[CategoryNode], slug: str) -> Category | None:
+def find_category(tree: list[CategoryNode], slug: str) -> ShownCategory | None:
     """Return the category of `slug` from an already loaded tree (no query), or None."""
     if not slug:
         return None

@@ -283,6 +283,40 @@ def test_public_figures_are_kept_so_the_solution_page_runs_eight_queries(
     assert "billing-off-side" not in web.get(url).get_data(as_text=True)
 
 
+def test_kept_category_tree_is_read_once_and_follows_a_rename_and_a_retirement(
+    app_factory, catalogue, monkeypatch, tmp_path
+):
+    """The facets' category tree is kept for everyone under the content stamp: the next
+    catalogue page does not read it; a category renamed, or retired into another, shows on
+    the next page; a retired category's link still leads to where its listings went."""
+    from marketplace.catalog import public_queries
+
+    reads = []
+    read = public_queries._shown_categories
+    monkeypatch.setattr(public_queries, "_shown_categories", lambda: reads.append(1) or read())
+    stamp = str(tmp_path / "content.stamp")
+    web = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp).test_client()
+    assert "Kế toán doanh nghiệp" not in web.get("/solutions").get_data(as_text=True)
+    web.get("/solutions", query_string={"q": "kế toán"})
+    web.get("/solutions", query_string={"category": "ke-toan"})
+    assert len(reads) == 1
+    writer = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp)
+    with writer.app_context():
+        factories.category("ke-toan").name_vi = "Kế toán doanh nghiệp"
+        db.session.commit()
+    page = web.get("/solutions", query_string={"category": "ke-toan"})
+    assert facet_count(page, "Kế toán doanh nghiệp") >= 1
+    assert '<h1 class="h3 mb-1">Kế toán doanh nghiệp</h1>' in page.get_data(as_text=True)
+    with writer.app_context():
+        retired = factories.category("ke-toan")
+        retired.active, retired.merged_into_id = False, factories.category("hoa-don-dien-tu").id
+        db.session.commit()
+    with pytest.raises(AssertionError, match="no facet"):  # gone from the facets
+        facet_count(web.get("/solutions"), "Kế toán doanh nghiệp")
+    moved = web.get("/solutions", query_string={"category": "ke-toan"})
+    assert moved.status_code == 301 and "category=hoa-don-dien-tu" in moved.location
+
+
 def test_search_runs_through_the_catalogue_with_facets(client, catalogue):
     response = client.get("/solutions", query_string={"q": "hoa don"})
     listed = names(response)
