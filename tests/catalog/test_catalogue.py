@@ -351,3 +351,37 @@ def test_moderator_decisions_update_search_in_the_same_transaction(
     assert names(client.get("/solutions?q=dong trieu")) == ["Chữ ký số Đông Triều"]
     client_for(vendor).post(f"/vendor/solutions/{solution.id}/archive")
     assert names(client.get("/solutions?q=dong trieu")) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"q": "hóa đơn điện tử"},
+        {"q": "a&b=c #1 + 50% /x?y", "category": "ke-toan", "page": "3"},
+        {"q": "chữ ký", "deployment": "cloud", "has_trial": "1", "verified": "1"},
+        {"min_rating": "4", "max_price": "500000", "sort": "price_asc"},
+    ],
+)
+def test_catalogue_links_are_the_addresses_url_for_gives(app, args):
+    """The facets and pages link through `catalog_url`, which builds the path once per
+    request: every link is the address `url_for` would give, whatever the query holds."""
+    from flask import url_for
+
+    from marketplace.catalog.params import parse_params
+    from marketplace.catalog.presenters import catalog_url
+
+    with app.test_request_context("/solutions"):
+        p = parse_params(args)
+        for changes in (
+            {},
+            {"page": 1},
+            {"page": 2, "category": "may-chu-dam-may"},
+            {"page": 1, "q": ""},
+            {"page": 1, "deployment": ""},
+            {"page": 1, "has_trial": not p.has_trial},
+            {"page": 1, "max_price": None},
+            {"page": 1, "min_rating": 3},
+            {"page": 1, "sort": ""},
+        ):
+            assert catalog_url(p, **changes) == url_for("catalog.index", **p.to_args(**changes))
