@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -260,8 +259,13 @@ def _pieces(html: str, frame: _Frame) -> Pieces:
     """Split what a keeping frame rendered into its text and its slots."""
     if not frame.calls:
         return (html,)
-    parts = re.split(f"<!--slot-{frame.nonce}-([0-9]+)-->", html)
-    return tuple(frame.calls[int(part)] if index % 2 else part for index, part in enumerate(parts))
+    # Split on the marker's text (a pattern with the new nonce would be compiled each time).
+    first, *marked = html.split(f"<!--slot-{frame.nonce}-")
+    out: list[Any] = [first]
+    for part in marked:
+        index, _end, text = part.partition("-->")
+        out += (frame.calls[int(index)], text)
+    return tuple(out)
 
 
 def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
