@@ -14,7 +14,6 @@ from marketplace.catalog.models import Category, FeatureDefinition, Upload
 from marketplace.core.text import render_markdown
 from marketplace.extensions import db
 
-
 # The characters werkzeug leaves unquoted in a query string (werkzeug.urls._urlencode), so
 # that `catalog_url` gives exactly the address `url_for` gives.
 _QUERY_SAFE = "!$'()*,/:;?@"
