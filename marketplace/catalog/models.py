@@ -101,7 +101,30 @@ def _localised(vi: str, en: str | None) -> str:
     return en if locale == "en" and en else vi
 
 
-class Category(db.Model):
+class CategoryWording:
+    """A category's name and description in the visitor's language (for the rows and for
+    the categories the public pages keep, `public_queries.ShownCategory`)."""
+
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    parent: CategoryWording | None
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_vi, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _localised(self.description_vi, self.description_en)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent else self.name
+
+
+class Category(CategoryWording, db.Model):
     """A two-level tree: top-level groups and their categories."""
 
     __tablename__ = "categories"
@@ -133,18 +156,6 @@ class Category(db.Model):
     features: Mapped[list[FeatureDefinition]] = relationship(
         back_populates="category", order_by="FeatureDefinition.position"
     )
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_vi, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return _localised(self.description_vi, self.description_en)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent else self.name
 
 
 class FeatureDefinition(db.Model):

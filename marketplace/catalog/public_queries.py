@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from marketplace.catalog.models import Category, Solution, _localised
+from marketplace.catalog.models import Category, CategoryWording, Solution
 from marketplace.catalog.params import PRICE_BUCKETS
 from marketplace.catalog.queries import (
     facet_groups,
@@ -23,7 +23,7 @@ from marketplace.extensions import db
 
 
 @dataclass(frozen=True)
-class ShownCategory:
+class ShownCategory(CategoryWording):
     """An active category as the public pages show it: read once per content change and kept
     for everyone (a public value, shared through Redis when it is set), so it holds plain
     values, not a row of a session."""
@@ -36,18 +36,6 @@ class ShownCategory:
     description_vi: str
     description_en: str
     parent: ShownCategory | None = None
-
-    @property
-    def name(self) -> str:
-        return _localised(self.name_vi, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return _localised(self.description_vi, self.description_en)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent else self.name
 
 
 @dataclass
