@@ -8,6 +8,7 @@ from typing import Any
 from marketplace.accounts.models import Organization
 from marketplace.api import schemas as shapes
 from marketplace.catalog.content import content_of
+from marketplace.catalog.listed import ListedSolution, ListedVendor, ShownCategory
 from marketplace.catalog.models import Category, Plan, Solution
 from marketplace.catalog.presenters import describe
 from marketplace.catalog.public_queries import CategoryNode
@@ -31,7 +32,7 @@ def isoformat(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def vendor_summary(org: Organization) -> shapes.Vendor:
+def vendor_summary(org: Organization | ListedVendor) -> shapes.Vendor:
     return shapes.Vendor(name=org.name, verified=org.verified_at is not None)
 
 
@@ -46,13 +47,13 @@ def vendor_detail(org: Organization) -> shapes.VendorDetail:
     )
 
 
-def category_ref(category: Category | None) -> shapes.CategoryRef | None:
+def category_ref(category: Category | ShownCategory | None) -> shapes.CategoryRef | None:
     if category is None:
         return None
     return shapes.CategoryRef(slug=category.slug, name=category.name)
 
 
-def rating_summary(solution: Solution) -> shapes.Rating:
+def rating_summary(solution: Solution | ListedSolution) -> shapes.Rating:
     count = int(solution.rating_count or 0)
     average = round(float(solution.rating_avg or 0), 2) if count else None
     return shapes.Rating(average=average, count=count)
@@ -65,12 +66,12 @@ def rating_distribution(solution: Solution) -> shapes.Distribution:
     )
 
 
-def solution_url(solution: Solution) -> str:
+def solution_url(solution: Solution | ListedSolution) -> str:
     """Return the absolute address of a solution's public page."""
     return public_url("catalog.solution", slug=solution.slug)
 
 
-def _listed(solution: Solution) -> dict[str, Any]:
+def _listed(solution: Solution | ListedSolution) -> dict[str, Any]:
     """The fields a listed solution and its detail share (vendor and category loaded)."""
     return {
         "slug": solution.slug,
@@ -86,7 +87,7 @@ def _listed(solution: Solution) -> dict[str, Any]:
     }
 
 
-def solution_summary(solution: Solution) -> shapes.Solution:
+def solution_summary(solution: Solution | ListedSolution) -> shapes.Solution:
     """Describe a solution as lists show it (vendor and category must be loaded)."""
     return shapes.Solution(
         **_listed(solution),

@@ -103,7 +103,7 @@ def _localised(vi: str, en: str | None) -> str:
 
 class CategoryWording:
     """A category's name and description in the visitor's language (for the rows and for
-    the categories the public pages keep, `public_queries.ShownCategory`)."""
+    the categories the public pages keep, `listed.ShownCategory`)."""
 
     name_vi: str
     name_en: str

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from marketplace.catalog.models import Category, CategoryWording, Solution
+from marketplace.catalog.listed import ShownCategory, shown_categories
+from marketplace.catalog.models import Category, Solution
 from marketplace.catalog.params import PRICE_BUCKETS
 from marketplace.catalog.queries import (
     facet_groups,
@@ -22,53 +23,11 @@ from marketplace.core import stamps
 from marketplace.extensions import db
 
 
-@dataclass(frozen=True)
-class ShownCategory(CategoryWording):
-    """An active category as the public pages show it: read once per content change and kept
-    for everyone (a public value, shared through Redis when it is set), so it holds plain
-    values, not a row of a session."""
-
-    id: int
-    parent_id: int | None
-    slug: str
-    name_vi: str
-    name_en: str
-    description_vi: str
-    description_en: str
-    parent: ShownCategory | None = None
-
-
 @dataclass
 class CategoryNode:
     category: ShownCategory
     count: int
     children: list[CategoryNode]
-
-
-def _shown_categories() -> tuple[ShownCategory, ...]:
-    rows = db.session.execute(
-        select(
-            Category.id,
-            Category.parent_id,
-            Category.slug,
-            Category.name_vi,
-            Category.name_en,
-            Category.description_vi,
-            Category.description_en,
-        )
-        .where(Category.active.is_(True))
-        .order_by(Category.position, Category.id)
-    ).all()
-    tops = {row.id: ShownCategory(*row) for row in rows if row.parent_id is None}
-    return tuple(
-        tops[row.id] if row.id in tops else ShownCategory(*row, parent=tops.get(row.parent_id))
-        for row in rows
-    )
-
-
-def shown_categories() -> tuple[ShownCategory, ...]:
-    """The active categories in their order, kept under the content stamp."""
-    return stamps.public_value(("shown categories",), _shown_categories)
 
 
 def category_tree(counts: Mapping[int, int]) -> list[CategoryNode]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, case, func, or_, select
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog import search, search_engine, search_words
@@ -19,6 +18,9 @@ from marketplace.catalog.models import ONE_TIME_RANK_OFFSET, Category, Solution,
 from marketplace.catalog.params import PRICE_BUCKETS, RATING_BUCKETS, CatalogParams
 from marketplace.core import stamps
 from marketplace.extensions import db
+
+if TYPE_CHECKING:
+    from marketplace.catalog.listed import ListedSolution
 
 
 def visible() -> list:
@@ -140,10 +142,12 @@ class CatalogPage:
     hints: SearchHints | None = None
 
     @functools.cached_property
-    def items(self) -> list[Solution]:
-        """The page's solutions, loaded when first asked for: a page whose result cards
-        are kept (core/fragments.py) shows them without loading them."""
-        return _load(self.ids)
+    def items(self) -> list[ListedSolution]:
+        """The page's solutions as lists show them, loaded when first asked for: a page
+        whose result cards are kept (core/fragments.py) shows them without loading them."""
+        from marketplace.catalog import listed
+
+        return listed.load(self.ids)
 
     @property
     def pages(self) -> int:
@@ -376,23 +380,6 @@ def _ranked_page_ids(
     if len(ordered) < needed and len(candidates) == window:
         return None  # more matches may pass the filters further down: rank them all
     return ordered[offset:needed]
-
-
-def _load(ids: list[int]) -> list[Solution]:
-    """Load these solutions with what a card shows, in the order given; still public ones only."""
-    if not ids:
-        return []
-    rows = db.session.scalars(_LOAD, {"ids": list(ids)}).unique()
-    by_id = {s.id: s for s in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-# Built once (bound parameters): every catalogue and search page loads its cards with it.
-_LOAD = (
-    select(Solution)
-    .where(*visible_without_join(), Solution.id.in_(bindparam("ids", expanding=True)))
-    .options(joinedload(Solution.vendor), joinedload(Solution.category), joinedload(Solution.logo))
-)
 
 
 def run_catalog(params: CatalogParams, *, with_facets: bool = True) -> CatalogPage:

@@ -289,11 +289,11 @@ def test_kept_category_tree_is_read_once_and_follows_a_rename_and_a_retirement(
     """The facets' category tree is kept for everyone under the content stamp: the next
     catalogue page does not read it; a category renamed, or retired into another, shows on
     the next page; a retired category's link still leads to where its listings went."""
-    from marketplace.catalog import public_queries
+    from marketplace.catalog import listed
 
     reads = []
-    read = public_queries._shown_categories
-    monkeypatch.setattr(public_queries, "_shown_categories", lambda: reads.append(1) or read())
+    read = listed._shown_categories
+    monkeypatch.setattr(listed, "_shown_categories", lambda: reads.append(1) or read())
     stamp = str(tmp_path / "content.stamp")
     web = app_factory(CATALOG_CACHE_SECONDS=60, PAGE_CACHE_STAMP=stamp).test_client()
     assert "Kế toán doanh nghiệp" not in web.get("/solutions").get_data(as_text=True)

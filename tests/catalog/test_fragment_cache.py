@@ -329,10 +329,10 @@ def test_a_kept_catalogue_renders_no_card_and_loads_no_listing(
     client = login(web.test_client(), enterprise)
     client.get("/")  # shows the welcome message
     loads = []
-    from marketplace.catalog import queries
+    from marketplace.catalog import listed
 
-    real_load = queries._load
-    monkeypatch.setattr(queries, "_load", lambda ids: loads.append(ids) or real_load(ids))
+    real_load = listed.load
+    monkeypatch.setattr(listed, "load", lambda ids: loads.append(ids) or real_load(ids))
     with count_queries() as first:
         first_page = client.get("/solutions").get_data(as_text=True)
     with count_queries() as second:

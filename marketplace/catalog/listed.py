@@ -1,0 +1,149 @@
+"""What lists of listings show (the catalogue's cards, the API's list, the readiness
+assessment's suggestions): plain values read in one statement, with the categories kept
+for everyone.
+
+A page of twenty cards built as rows of the session cost about 1.8 ms to load (the
+listing, its vendor, category and logo, every column); these read only what a card shows,
+in about 0.8 ms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy import bindparam, select
+
+from marketplace.accounts.models import Organization
+from marketplace.catalog.models import Category, CategoryWording, Solution, Upload
+from marketplace.catalog.queries import visible_without_join
+from marketplace.core import stamps
+from marketplace.extensions import db
+
+
+@dataclass(frozen=True)
+class ShownCategory(CategoryWording):
+    """An active category as the public pages show it: read once per content change and kept
+    for everyone (a public value, shared through Redis when it is set), so it holds plain
+    values, not a row of a session."""
+
+    id: int
+    parent_id: int | None
+    slug: str
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    parent: ShownCategory | None = None
+
+
+def _shown_categories() -> tuple[ShownCategory, ...]:
+    rows = db.session.execute(
+        select(
+            Category.id,
+            Category.parent_id,
+            Category.slug,
+            Category.name_vi,
+            Category.name_en,
+            Category.description_vi,
+            Category.description_en,
+        )
+        .where(Category.active.is_(True))
+        .order_by(Category.position, Category.id)
+    ).all()
+    tops = {row.id: ShownCategory(*row) for row in rows if row.parent_id is None}
+    return tuple(
+        tops[row.id] if row.id in tops else ShownCategory(*row, parent=tops.get(row.parent_id))
+        for row in rows
+    )
+
+
+def shown_categories() -> tuple[ShownCategory, ...]:
+    """The active categories in their order, kept under the content stamp (and read once
+    per request when public values are not kept)."""
+    shown = g.get("_shown_categories")
+    if shown is None:
+        shown = g._shown_categories = stamps.public_value(("shown categories",), _shown_categories)
+    return shown
+
+
+@dataclass(frozen=True, slots=True)
+class ListedVendor:
+    id: int
+    slug: str | None
+    name: str
+    verified_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedLogo:
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedSolution:
+    """A public listing as a list shows it (the attributes of `Solution` a card reads)."""
+
+    id: int
+    slug: str
+    name: str
+    tagline: str
+    deployment: str
+    max_trial_days: int
+    rating_count: int
+    rating_avg: float
+    min_price_vnd: int | None
+    min_price_period: str | None
+    min_price_vat_included: bool
+    category: ShownCategory | None
+    vendor: ListedVendor
+    logo: ListedLogo | None
+
+    @property
+    def has_trial(self) -> bool:
+        return self.max_trial_days > 0
+
+
+# Built once (bound parameters): every catalogue and search page loads its cards with it.
+_LOAD = (
+    select(
+        Solution.id,
+        Solution.slug,
+        Solution.name,
+        Solution.tagline,
+        Solution.deployment,
+        Solution.max_trial_days,
+        Solution.rating_count,
+        Solution.rating_avg,
+        Solution.min_price_vnd,
+        Solution.min_price_period,
+        Solution.min_price_vat_included,
+        Solution.category_id,
+        Organization.id,
+        Organization.slug,
+        Organization.name,
+        Organization.verified_at,
+        Upload.filename,
+    )
+    .join(Organization, Organization.id == Solution.vendor_id)
+    .outerjoin(Upload, Upload.id == Solution.logo_id)
+    .where(*visible_without_join(), Solution.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def load(ids: list[int]) -> list[ListedSolution]:
+    """The listings of `ids` as lists show them, in that order; still public ones only."""
+    if not ids:
+        return []
+    categories = {c.id: c for c in shown_categories()}
+    by_id = {}
+    for row in db.session.execute(_LOAD, {"ids": list(ids)}):
+        category_id, vendor, filename = row[11], row[12:16], row[16]
+        by_id[row[0]] = ListedSolution(
+            *row[:11],
+            category=categories.get(category_id),
+            vendor=ListedVendor(*vendor),
+            logo=ListedLogo(filename) if filename else None,
+        )
+    return [by_id[i] for i in ids if i in by_id]
