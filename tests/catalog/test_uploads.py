@@ -304,6 +304,9 @@ def test_published_logo_is_public_with_safe_headers(client, upload_dir, vendor):
     assert response.headers["Content-Disposition"].startswith("inline")
     assert response.headers["Cache-Control"] == "public, max-age=86400"
     assert response.data == upload_path(upload).read_bytes()
+    # The catalogue's card shows it (a listing without a logo shows its initial).
+    card = client.get("/solutions").get_data(as_text=True)
+    assert f'<img src="{url(upload)}" alt="" width="48"' in card
 
 
 def test_published_screenshot_is_public(client, upload_dir, vendor):
