@@ -105,27 +105,25 @@ class ListedSolution:
         return self.max_trial_days > 0
 
 
+# A `ListedSolution`'s own fields, then its vendor's, in the order of the dataclasses.
+_OWN = (
+    Solution.id,
+    Solution.slug,
+    Solution.name,
+    Solution.tagline,
+    Solution.deployment,
+    Solution.max_trial_days,
+    Solution.rating_count,
+    Solution.rating_avg,
+    Solution.min_price_vnd,
+    Solution.min_price_period,
+    Solution.min_price_vat_included,
+)
+_VENDOR = (Organization.id, Organization.slug, Organization.name, Organization.verified_at)
+
 # Built once (bound parameters): every catalogue and search page loads its cards with it.
 _LOAD = (
-    select(
-        Solution.id,
-        Solution.slug,
-        Solution.name,
-        Solution.tagline,
-        Solution.deployment,
-        Solution.max_trial_days,
-        Solution.rating_count,
-        Solution.rating_avg,
-        Solution.min_price_vnd,
-        Solution.min_price_period,
-        Solution.min_price_vat_included,
-        Solution.category_id,
-        Organization.id,
-        Organization.slug,
-        Organization.name,
-        Organization.verified_at,
-        Upload.filename,
-    )
+    select(*_OWN, *_VENDOR, Solution.category_id, Upload.filename)
     .join(Organization, Organization.id == Solution.vendor_id)
     .outerjoin(Upload, Upload.id == Solution.logo_id)
     .where(*visible_without_join(), Solution.id.in_(bindparam("ids", expanding=True)))
@@ -138,12 +136,13 @@ def load(ids: list[int]) -> list[ListedSolution]:
         return []
     categories = {c.id: c for c in shown_categories()}
     by_id = {}
+    own, vendor = len(_OWN), len(_OWN) + len(_VENDOR)
     for row in db.session.execute(_LOAD, {"ids": list(ids)}):
-        category_id, vendor, filename = row[11], row[12:16], row[16]
+        category_id, filename = row[-2], row[-1]
         by_id[row[0]] = ListedSolution(
-            *row[:11],
+            *row[:own],
             category=categories.get(category_id),
-            vendor=ListedVendor(*vendor),
+            vendor=ListedVendor(*row[own:vendor]),
             logo=ListedLogo(filename) if filename else None,
         )
     return [by_id[i] for i in ids if i in by_id]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.content import ListingContent, PlanInput
 from marketplace.catalog.models import Category, FeatureDefinition, Upload
+from marketplace.catalog.params import CatalogParams
 from marketplace.core.text import render_markdown
 from marketplace.extensions import db
 
@@ -19,7 +20,7 @@ from marketplace.extensions import db
 _QUERY_SAFE = "!$'()*,/:;?@"
 
 
-def catalog_url(params: Any, **changes: Any) -> str:
+def catalog_url(params: CatalogParams, **changes: Any) -> str:
     """The catalogue's address for `params` with `changes`: what
     `url_for("catalog.index", **params.to_args(**changes))` gives, with the path built once
     per request (a results page links some fifty states of its filters)."""

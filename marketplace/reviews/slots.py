@@ -103,7 +103,11 @@ def actions_standing(*args: Any) -> tuple[bool, bool, bool, bool]:
     """Everything of the visitor a review's actions show: (voted, may vote, may reply, may
     report). Visitors alike share the actions' rendering (`shared_by`)."""
     given = ActionArgs(*args)
-    user, review = _user(), given.review()
+    return _standing_towards(given, given.review())
+
+
+def _standing_towards(given: ActionArgs, review: SimpleNamespace) -> tuple[bool, bool, bool, bool]:
+    user = _user()
     return (
         given.review_id in _voted(given.page_ids),
         permissions.can_vote(user, review),
@@ -115,7 +119,8 @@ def actions_standing(*args: Any) -> tuple[bool, bool, bool, bool]:
 def review_actions(*args: Any) -> Markup:
     """A review's actions for the visitor, from its public figures (`ActionArgs`)."""
     given = ActionArgs(*args)
-    voted, may_vote, may_reply, may_report = actions_standing(*args)
+    review = given.review()
+    voted, may_vote, may_reply, may_report = _standing_towards(given, review)
     panel = SimpleNamespace(
         voted={given.review_id} if voted else set(),
         can_vote=lambda _r: may_vote,
@@ -124,7 +129,7 @@ def review_actions(*args: Any) -> Markup:
         here=lambda _r: given.here,
     )
     macros = current_app.jinja_env.get_template("reviews/_macros.html").module
-    return Markup(macros.review_actions(given.review(), panel))
+    return Markup(macros.review_actions(review, panel))
 
 
 fragments.register_slot("review_write", write_button, per_user=True)
