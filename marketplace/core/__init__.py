@@ -53,12 +53,16 @@ def init_app(app: Flask) -> None:
 
 
 def finish_app(app: Flask) -> None:
-    """Wrap the application once every domain is registered: page cache, then proxies."""
+    """Wrap the application once every domain is registered: page cache, bodies closed
+    when sent, then proxies."""
     from marketplace.core import fragments, pagecache
+    from marketplace.core.background import CloseWhenSent
 
     fragments.finish_app(app)
     # Pages kept for anonymous visitors are served before Flask runs.
     pagecache.init_app(app)
+    # Work left for after the answer runs even when a server forgets to close the body.
+    app.wsgi_app = CloseWhenSent(app.wsgi_app)
     # Outermost: behind a reverse proxy, the client's address, scheme and host.
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:

@@ -1,8 +1,17 @@
-"""Work a request leaves for after its response has been sent."""
+"""Work a request leaves for after its response has been sent.
+
+`after_response` hangs the work on the response's `close()`, which PEP 3333 has the server
+call once it is done. Werkzeug's development server (`make run`, the browser tests) skips
+that call when the client resets the connection while the server drains the socket, as a
+browser may do after reading a redirect's head: the work (an e-mail, a counted view) was
+silently lost. `CloseWhenSent` therefore closes each body as soon as the server has taken
+its last chunk, on every server; the server's own `close()` then does nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from flask import Response, current_app, g
 
@@ -28,3 +37,46 @@ def after_response(response: Response, work: Callable[[], None]) -> None:
                 app.logger.exception("Work after the response failed")
 
     response.call_on_close(run)
+
+
+class _Body:
+    """A response body closed once, when its last chunk was taken or when it is dropped."""
+
+    __slots__ = ("_body", "_closed")
+
+    def __init__(self, body: Iterable[bytes]) -> None:
+        self._body = body
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        # A plain loop, not `yield from`: that would close the inner body a second time
+        # when this generator is dropped half-way.
+        try:
+            for chunk in self._body:  # noqa: UP028 - see above
+                yield chunk
+        finally:  # the last chunk was written, or the server gave up on the body
+            self.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
+
+
+class CloseWhenSent:
+    """WSGI middleware: close every response body once the server has taken all of it."""
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        body = self.wsgi_app(environ, start_response)
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if not hasattr(body, "close") or (
+            isinstance(file_wrapper, type) and isinstance(body, file_wrapper)
+        ):
+            return body  # nothing to run after it, or a file the server may send itself
+        return _Body(body)

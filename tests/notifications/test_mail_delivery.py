@@ -5,10 +5,15 @@ from __future__ import annotations
 import email
 import logging
 import smtplib
+import socket
+import struct
+import threading
+import time
 from email import policy
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from marketplace.config import default_site_url
 from marketplace.extensions import db
@@ -92,6 +97,39 @@ def test_an_email_is_sent_once_the_response_is_closed_without_a_command(app, app
     response.close()
     assert _statuses() == [("sent", 1)]
     assert len(_files(web)) == 1
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def test_the_email_is_sent_when_the_browser_resets_the_connection_after_the_head(app, app_factory):
+    """Werkzeug's server (make run, the browser tests) skips the body's close() when the
+    client resets the connection while it drains the socket, as a browser following a
+    redirect without reading its body may: the body closes itself once the server took it."""
+    web = _mail_route(app_factory(MAIL_SEND_AFTER_REQUEST=True))
+    user = factories.make_user("enterprise")
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, web, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as conn:
+                request = f"GET /_test/mail?to={user.email} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                conn.sendall(request.encode())
+                assert conn.recv(12) == b"HTTP/1.1 200"  # the head only; the rest unread
+                # Close with a reset (as a browser does with unread bytes), not a FIN.
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        deadline = time.monotonic() + 15
+        while len(_files(web)) < 3 and time.monotonic() < deadline:
+            threading.Event().wait(0.02)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert len(_files(web)) == 3
+    assert _statuses() == [("sent", 1)] * 3
 
 
 def test_a_savepoint_rolled_back_later_does_not_hold_back_the_email(app, app_factory):
