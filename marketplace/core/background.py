@@ -5,7 +5,10 @@ call once it is done. Werkzeug's development server (`make run`, the browser tes
 that call when the client resets the connection while the server drains the socket, as a
 browser may do after reading a redirect's head: the work (an e-mail, a counted view) was
 silently lost. `CloseWhenSent` therefore closes each body as soon as the server has taken
-its last chunk, on every server; the server's own `close()` then does nothing.
+its last chunk, on every server; the server's own `close()` then does nothing. A body the
+server gives up on half-way (the visitor left while a long page was written) is closed by
+the server or not at all, as before: an e-mail left queued then goes out with the outbox's
+next scheduled delivery (`flask jobs run`).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def after_response(response: Response, work: Callable[[], None]) -> None:
 
 
 class _Body:
-    """A response body closed once, when its last chunk was taken or when it is dropped."""
+    """A response body closed once: when its last chunk has been taken, or by the server."""
 
     __slots__ = ("_body", "_closed")
 
@@ -49,13 +52,11 @@ class _Body:
         self._closed = False
 
     def __iter__(self) -> Iterator[bytes]:
-        # A plain loop, not `yield from`: that would close the inner body a second time
-        # when this generator is dropped half-way.
-        try:
-            for chunk in self._body:  # noqa: UP028 - see above
-                yield chunk
-        finally:  # the last chunk was written, or the server gave up on the body
-            self.close()
+        # A plain loop, not `yield from`, which would close the inner body when this
+        # generator is merely dropped (a test client's unread answer, say).
+        for chunk in self._body:  # noqa: UP028 - see above
+            yield chunk
+        self.close()  # the server has written the last chunk
 
     def close(self) -> None:
         if self._closed:
