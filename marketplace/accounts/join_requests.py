@@ -32,11 +32,11 @@ from marketplace.accounts.services import (
     hash_password,
     normalise_email,
 )
-from marketplace.accounts.teams import JOIN_REQUEST_DAYS, _aware, _check_role
+from marketplace.accounts.teams import JOIN_REQUEST_DAYS, _check_role
 from marketplace.accounts.validation import password_problem
 from marketplace.core import events
 from marketplace.core.audit import record_audit
-from marketplace.core.database import utcnow
+from marketplace.core.database import as_utc, utcnow
 from marketplace.core.media import upload_owner_id
 from marketplace.core.permissions import deny, require
 from marketplace.core.text import clean_reason
@@ -142,7 +142,7 @@ def join_request_for_dispute(token: str) -> JoinRequest:
 
 def may_say_unanswered(join: JoinRequest, now: dt.datetime | None = None) -> bool:
     """Tell whether the request waited long enough to go to the moderators for no answer."""
-    waited = (now or utcnow()) - _aware(join.created_at)
+    waited = (now or utcnow()) - as_utc(join.created_at)
     return join.is_pending and waited >= dt.timedelta(days=JOIN_REQUEST_DAYS)
 
 

@@ -37,7 +37,7 @@ from marketplace.accounts.services import (
 from marketplace.accounts.validation import password_problem
 from marketplace.core import events
 from marketplace.core.audit import record_audit
-from marketplace.core.database import utcnow
+from marketplace.core.database import as_utc, utcnow
 from marketplace.core.permissions import deny
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
@@ -46,10 +46,6 @@ INVITATION_DAYS = 7
 # Unanswered join requests may go to the moderators after this many days.
 JOIN_REQUEST_DAYS = 7
 ROLES = tuple(OrgRole)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _check_role(role: str) -> OrgRole:
@@ -283,7 +279,7 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
         )
     if invitation.revoked_at is not None:
         raise AccountError(_("Lời mời này đã bị tổ chức thu hồi."))
-    if _aware(invitation.expires_at) <= (now or utcnow()):
+    if as_utc(invitation.expires_at) <= (now or utcnow()):
         raise AccountError(
             _(
                 "Lời mời đã hết hạn (sau %(days)d ngày). Vui lòng đề nghị tổ chức gửi lời mời mới.",

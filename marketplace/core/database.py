@@ -30,6 +30,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime | str) -> dt.datetime:
+    """Make a timestamp read as a raw column aware UTC: a subquery's column skips the UTC
+    type on some backends (naive on PostgreSQL, text on SQLite)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 class UTCDateTime(TypeDecorator):
     """Store naive UTC on every backend and give back aware UTC datetimes."""
 

@@ -19,6 +19,7 @@ from marketplace.catalog.models import (
     Solution,
 )
 from marketplace.core.clock import local_today
+from marketplace.core.database import as_utc
 from marketplace.core.params import date_args, parse_id
 from marketplace.core.permissions import deny
 from marketplace.extensions import db
@@ -248,10 +249,6 @@ def _series(period: DateRange, daily: dict[dt.date, SeriesPoint]) -> tuple[list[
     return weeks, "week"
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
 def _median_responses(ids: list[int], period: DateRange) -> dict[int | None, dt.timedelta | None]:
     """Median time from request to first answer, per solution and overall (key None)."""
     rows = db.session.execute(
@@ -267,7 +264,7 @@ def _median_responses(ids: list[int], period: DateRange) -> dict[int | None, dt.
     ).all()
     seconds: dict[int | None, list[float]] = {}
     for solution_id, created, answered in rows:
-        value = max(0.0, (_aware(answered) - _aware(created)).total_seconds())
+        value = max(0.0, (as_utc(answered) - as_utc(created)).total_seconds())
         seconds.setdefault(solution_id, []).append(value)
         seconds.setdefault(None, []).append(value)
     return {k: dt.timedelta(seconds=round(statistics.median(v))) for k, v in seconds.items()}

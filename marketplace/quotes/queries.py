@@ -4,7 +4,6 @@ vendor's inbox and its counts, response times."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog.models import Solution
 from marketplace.core import stamps
 from marketplace.core.params import id_arg
+from marketplace.core.response_times import median_response_times
 from marketplace.extensions import db
 from marketplace.quotes.models import (
     OPEN_STATUSES,
@@ -208,50 +208,10 @@ def expired_offers(today: dt.date) -> list[QuoteRequest]:
 
 
 def median_response_time(vendor_ids: Iterable[int]) -> dict[int, dt.timedelta | None]:
-    """Return each vendor's median time from a quote request to its first answer.
-
-    One query over at most the RESPONSE_SAMPLE latest answered requests per vendor
-    (an offer or a closing answers); None for a vendor that never answered one.
-    """
-    ids = sorted({int(v) for v in vendor_ids if v is not None})
-    result: dict[int, dt.timedelta | None] = dict.fromkeys(ids)
-    if not ids:
-        return result
-    ranked = (
-        select(
-            QuoteRequest.vendor_id.label("vendor_id"),
-            QuoteRequest.created_at.label("created_at"),
-            QuoteRequest.first_response_at.label("first_response_at"),
-            func.row_number()
-            .over(
-                partition_by=QuoteRequest.vendor_id,
-                order_by=(QuoteRequest.first_response_at.desc(), QuoteRequest.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(QuoteRequest.vendor_id.in_(ids), QuoteRequest.first_response_at.is_not(None))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.vendor_id, ranked.c.created_at, ranked.c.first_response_at).where(
-            ranked.c.n <= RESPONSE_SAMPLE
-        )
-    ).all()
-    seconds: dict[int, list[float]] = {}
-    for vendor_id, created_at, responded_at in rows:
-        created_at, responded_at = _aware(created_at), _aware(responded_at)
-        seconds.setdefault(vendor_id, []).append(
-            max(0.0, (responded_at - created_at).total_seconds())
-        )
-    for vendor_id, values in seconds.items():
-        result[vendor_id] = dt.timedelta(seconds=round(statistics.median(values)))
-    return result
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    if isinstance(value, str):  # SQLite hands raw subquery columns back as text
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    """Return each vendor's median time from a quote request to its first answer, an offer
+    or a closing (over the RESPONSE_SAMPLE latest answered ones; None for a vendor that
+    never answered one)."""
+    return median_response_times(QuoteRequest, vendor_ids, sample=RESPONSE_SAMPLE)
 
 
 def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:

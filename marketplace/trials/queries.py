@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.catalog.models import Solution
 from marketplace.core import stamps
 from marketplace.core.params import id_arg
+from marketplace.core.response_times import median_response_times
 from marketplace.extensions import db
 from marketplace.trials.models import (
     OPEN_STATUSES,
@@ -179,50 +179,9 @@ def my_trials_query(org_id: int) -> Select:
 
 
 def median_response_time(vendor_ids: Iterable[int]) -> dict[int, dt.timedelta | None]:
-    """Return each vendor's median time from a trial request to its first answer.
-
-    One query over at most the RESPONSE_SAMPLE latest answered requests per vendor;
-    None for a vendor that never answered one.
-    """
-    ids = sorted({int(v) for v in vendor_ids if v is not None})
-    result: dict[int, dt.timedelta | None] = dict.fromkeys(ids)
-    if not ids:
-        return result
-    ranked = (
-        select(
-            TrialRequest.vendor_id.label("vendor_id"),
-            TrialRequest.created_at.label("created_at"),
-            TrialRequest.first_response_at.label("first_response_at"),
-            func.row_number()
-            .over(
-                partition_by=TrialRequest.vendor_id,
-                order_by=(TrialRequest.first_response_at.desc(), TrialRequest.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(TrialRequest.vendor_id.in_(ids), TrialRequest.first_response_at.is_not(None))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.vendor_id, ranked.c.created_at, ranked.c.first_response_at).where(
-            ranked.c.n <= RESPONSE_SAMPLE
-        )
-    ).all()
-    seconds: dict[int, list[float]] = {}
-    for vendor_id, created_at, responded_at in rows:
-        # Raw columns from a subquery skip the UTC type on some backends: make them aware.
-        created_at = _aware(created_at)
-        responded_at = _aware(responded_at)
-        seconds.setdefault(vendor_id, []).append(
-            max(0.0, (responded_at - created_at).total_seconds())
-        )
-    for vendor_id, values in seconds.items():
-        result[vendor_id] = dt.timedelta(seconds=round(statistics.median(values)))
-    return result
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    """Return each vendor's median time from a trial request to its first answer (over the
+    RESPONSE_SAMPLE latest answered ones; None for a vendor that never answered one)."""
+    return median_response_times(TrialRequest, vendor_ids, sample=RESPONSE_SAMPLE)
 
 
 def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:

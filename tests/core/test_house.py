@@ -17,6 +17,7 @@ from marketplace.compare.services import CompareError
 from marketplace.core import actions, panels
 from marketplace.core.clock import local_today
 from marketplace.core.csv_export import csv_writer, safe_cell
+from marketplace.core.database import as_utc
 from marketplace.core.errors import DomainError
 from marketplace.core.forms import Form
 from marketplace.core.text import MAX_REASON, clean_reason, clean_text
@@ -71,6 +72,19 @@ def test_csv_cells_never_become_formulas():
     out, writer = csv_writer()
     writer.writerow([safe_cell('=HYPERLINK("x")'), safe_cell("-1"), safe_cell("An")])
     assert out.getvalue() == '\ufeff"\'=HYPERLINK(""x"")",\'-1,An\r\n'
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-12-06 03:04:05.123456",  # SQLite: a subquery's column comes back as text
+        dt.datetime(2026, 12, 6, 3, 4, 5, 123456),  # PostgreSQL: naive, in UTC
+        dt.datetime(2026, 12, 6, 10, 4, 5, 123456, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+    ],
+)
+def test_a_raw_timestamp_is_read_as_utc(raw):
+    assert as_utc(raw) == dt.datetime(2026, 12, 6, 3, 4, 5, 123456, tzinfo=dt.UTC)
+    assert as_utc(raw).utcoffset() is not None
 
 
 def test_the_local_date_is_ho_chi_minh_time():
