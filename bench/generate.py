@@ -817,7 +817,6 @@ def generate(url: str, sizes: Sizes, seed: int = 2026, *, force: bool = False) -
             ).all()
             for name, _definition in gin:
                 db.session.execute(text(f'DROP INDEX "{name}"'))
-            db.session.execute(text("SET maintenance_work_mem = '512MB'"))
         progress = Progress("search index", sizes.solutions)
         indexed = search_index.reindex_all(progress=progress.set)
         db.session.commit()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.serving import serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,25 +29,11 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 DEMO_PASSWORD = "demo-pass-2026"
 
 
-class QuietHandler(WSGIRequestHandler):
-    """Keep the access log out of the test output."""
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
 @pytest.fixture
 def live_server(demo_data, app_factory):
     """Serve the app on the demo data on 127.0.0.1 and yield its base URL."""
-    app = app_factory(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app_factory(WTF_CSRF_ENABLED=True)) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -14,17 +14,15 @@ the suite already renders every matrix page (tests/test_authorization_matrix.py)
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories
 from tests.conftest import IS_POSTGRES
-from tests.e2e.conftest import QuietHandler
+from tests.serving import serving
 from tests.test_authorization_matrix import ROLES, TABLE, world  # noqa: F401 (fixture)
 
 pytestmark = [
@@ -76,14 +74,8 @@ def matrix_pages() -> list[tuple[str, str, list[str]]]:
 @pytest.fixture
 def matrix_server(world, web_app):  # noqa: F811 (the matrix's fixture)
     """Serve the matrix's world on 127.0.0.1 (its users, listings, trial and review)."""
-    server = make_server("127.0.0.1", 0, web_app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", world
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(web_app) as base_url:
+        yield base_url, world
 
 
 FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"

@@ -5,15 +5,14 @@ records the e-invoice and the buyer sees it."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 from marketplace.billing.bank_webhook import sign
 from marketplace.core.database import utcnow
-from tests.e2e.conftest import QuietHandler, sign_in
+from tests.e2e.conftest import sign_in
+from tests.serving import serving
 
 SECRET = "e2e-bank-hub-secret"
 
@@ -22,14 +21,8 @@ SECRET = "e2e-bank-hub-secret"
 def live_server(demo_data, app_factory):
     """The app on the demo data, with the bank hub's secret set."""
     app = app_factory(WTF_CSRF_ENABLED=True, BANK_WEBHOOK_SECRET=SECRET)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as base_url:
+        yield base_url
 
 
 def _notify(base: str, *, code: str, amount: int, account: str) -> dict:

@@ -10,9 +10,8 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.e2e.conftest import QuietHandler
+from tests.serving import serving
 
 NEW_PASSWORD = "mat-khau-moi-cua-toi-2026"
 
@@ -25,15 +24,9 @@ def mail_app(demo_data, app_factory):
 @pytest.fixture
 def live_server(mail_app):
     """The seeded app, sending e-mails (as .eml files) right after each response."""
-    server = make_server("127.0.0.1", 0, mail_app, threaded=True, request_handler=QuietHandler)
-    mail_app.config["SITE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield mail_app.config["SITE_URL"]
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(mail_app) as base_url:
+        mail_app.config["SITE_URL"] = base_url  # before the first request
+        yield base_url
 
 
 def _reset_link(folder: Path) -> str:

@@ -13,13 +13,13 @@ from email import policy
 from pathlib import Path
 
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from marketplace.config import default_site_url
 from marketplace.extensions import db
 from marketplace.notifications import services
 from marketplace.notifications.models import EmailOutbox
 from tests import factories
+from tests.serving import serving
 
 SUBJECT = "Đặt lại mật khẩu trên Chợ Giải Pháp Số"
 
@@ -99,11 +99,6 @@ def test_an_email_is_sent_once_the_response_is_closed_without_a_command(app, app
     assert len(_files(web)) == 1
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
 def test_the_email_is_sent_when_the_browser_resets_the_connection_after_the_head(app, app_factory):
     """Werkzeug's server (make run, the browser tests) skips the body's close() when the
     client resets the connection while it drains the socket, as a browser following a
@@ -111,12 +106,10 @@ def test_the_email_is_sent_when_the_browser_resets_the_connection_after_the_head
     web = _mail_route(app_factory(MAIL_SEND_AFTER_REQUEST=True))
     user = factories.make_user("enterprise")
     db.session.commit()
-    server = make_server("127.0.0.1", 0, web, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(web) as base_url:
+        port = int(base_url.rpartition(":")[2])
         for _ in range(3):
-            with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as conn:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
                 request = f"GET /_test/mail?to={user.email} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                 conn.sendall(request.encode())
                 assert conn.recv(12) == b"HTTP/1.1 200"  # the head only; the rest unread
@@ -125,9 +118,6 @@ def test_the_email_is_sent_when_the_browser_resets_the_connection_after_the_head
         deadline = time.monotonic() + 15
         while len(_files(web)) < 3 and time.monotonic() < deadline:
             threading.Event().wait(0.02)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
     assert len(_files(web)) == 3
     assert _statuses() == [("sent", 1)] * 3
 
