@@ -31,7 +31,8 @@ INSTANCE_DIR = OUT_DIR / "instance"
 DEFAULT_SQLITE = OUT_DIR / "bench.db"
 BASE_TIME = dt.datetime(2026, 6, 1, 8, 0, 0)  # naive UTC, as the columns store it
 # Raised whenever the generated rows change: a data set made by another version is rebuilt.
-DATA_VERSION = 3  # 2: users' e-mail addresses verified; 3: each user owns their organisation
+DATA_VERSION = 4  # 2: users' e-mail addresses verified; 3: each user owns their organisation;
+# 4: vendors have their public address (slug)
 CHUNK = 10_000
 
 # ---------------------------------------------------------------- word pools (fictional)
@@ -404,6 +405,8 @@ def _tax_code(n: int) -> str:
 
 
 def generate_orgs(w: Writer, rnd: random.Random, sizes: Sizes, g: Generated, timings: dict) -> None:
+    from marketplace.core.text import slugify
+
     progress = Progress("organisations", sizes.orgs)
     pairs = [(a, b) for a in BRAND_SYLLABLES for b in BRAND_SYLLABLES if a != b]
     rnd.shuffle(pairs)
@@ -422,23 +425,25 @@ def generate_orgs(w: Writer, rnd: random.Random, sizes: Sizes, g: Generated, tim
             # A few suspended vendors: their listings must stay out of every public page.
             active = rnd.random() >= 0.005
             kind, industry = "vendor", "ict"
+            # Every vendor has its public address, as the app gives one when it is created.
+            slug = f"{slugify(brand, 80)}-{org_id}"
         else:
             g.enterprise_ids.append(org_id)
             a, b = rnd.choice(pairs)
             name = f"{rnd.choice(COMPANY_FORMS)} {rnd.choice(ENTERPRISE_FIELDS)} {a} {b} {i}"
-            verified, active, kind = None, True, "enterprise"
+            verified, active, kind, slug = None, True, "enterprise", None
             industry = rnd.choice(INDUSTRIES)
         rows.append(
             (
                 org_id, kind, name, _tax_code(i), rnd.choice(COMMUNES + [None]), industry,
                 rnd.choice(SIZE_BANDS), None, f"02203{i % 1_000_000:06d}", verified, active,
-                created,
+                created, slug,
             )
         )  # fmt: skip
     w.insert(
         "organizations",
         ["id", "kind", "name", "tax_code", "commune_code", "industry", "size_band", "website",
-         "phone", "verified_at", "active", "created_at"],
+         "phone", "verified_at", "active", "created_at", "slug"],
         rows,
         progress,
         datetimes=["verified_at", "created_at"],

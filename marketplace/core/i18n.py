@@ -49,6 +49,19 @@ def _translations():
     return translations
 
 
+def translate(text: str) -> str:
+    """The request's translation of `text` (not escaped), kept per catalogue: what Python
+    helpers that write a piece of a page use, as often as a template's `_()`."""
+    translations = _translations()
+    known = getattr(translations, "marketplace_python", None)
+    if known is None:
+        known = translations.marketplace_python = {}
+    found = known.get(text)
+    if found is None:
+        found = known[text] = translations.ugettext(text)
+    return found
+
+
 @pass_context
 def template_gettext(__context: Context, __string: str, **variables: Any) -> str:
     """`_()` and `gettext()` in templates: what Jinja's new-style gettext does (the string

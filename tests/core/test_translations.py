@@ -10,7 +10,14 @@ from babel.messages.pofile import read_po
 from marketplace import PROJECT_ROOT
 
 METHOD_MAP = [("marketplace/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+}
 
 
 def test_english_catalogue_translates_every_string():
