@@ -6,7 +6,6 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
 from marketplace.core.database import UTCDateTime, utcnow
+from marketplace.core.i18n import locale_name
 from marketplace.extensions import db
 
 
@@ -94,11 +94,7 @@ class FeatureKind(StrEnum):
 
 
 def _localised(vi: str, en: str | None) -> str:
-    try:
-        locale = str(get_locale() or "vi")
-    except RuntimeError:  # outside a request
-        locale = "vi"
-    return en if locale == "en" and en else vi
+    return en if en and locale_name() == "en" else vi
 
 
 class CategoryWording:

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import has_request_context
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import to_user_timezone
+
+from marketplace.core.i18n import locale_name
 
 DEFAULT_LOCALE = "vi"
 # The amount, a space and the symbol, whole đồng: `1.200.000 ₫` (the glossary's form).
@@ -24,9 +26,7 @@ _VND_PATTERN = "#,##0 ¤"
 def current_locale() -> str:
     """The language numbers are written in: the page's, else Vietnamese."""
     if has_request_context():
-        locale = get_locale()
-        if locale is not None:
-            return str(locale)
+        return locale_name(DEFAULT_LOCALE)
     return DEFAULT_LOCALE
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import get_translations
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -29,6 +29,36 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _babel_context():
+    """Flask-Babel's per-request namespace (its locale and what is kept with it), with the
+    app context's `g` looked up once; None outside an app context or before it exists."""
+    try:
+        namespace = g._get_current_object()
+    except RuntimeError:  # outside an app context
+        return None
+    return namespace.get("_flask_babel")
+
+
+def locale_name(default: str = "vi") -> str:
+    """The page's language as a string ("vi", "en"): `str(get_locale())`, written once per
+    locale object (a catalogue page formats some seventy numbers and names)."""
+    if not has_app_context():
+        return default
+    context = _babel_context()
+    locale = getattr(context, "babel_locale", None)
+    if locale is None:
+        locale = get_locale()  # chosen now, and kept by Flask-Babel
+        if locale is None:
+            return default
+        context = _babel_context()
+    known = getattr(context, "marketplace_locale", None)
+    if known is not None and known[0] is locale:
+        return known[1]
+    name = str(locale)
+    context.marketplace_locale = (locale, name)
+    return name
+
+
 def _translations():
     """The request's catalogue, looked up once per locale instead of once per string.
 
@@ -37,7 +67,7 @@ def _translations():
     on Flask-Babel's own per-request namespace with the locale object it belongs to, so
     `force_locale` (a new locale object) is honoured, and restored, as before.
     """
-    context = g.get("_flask_babel") if g else None
+    context = _babel_context()
     locale = getattr(context, "babel_locale", None)
     if locale is None:
         return get_translations()

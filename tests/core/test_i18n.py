@@ -118,3 +118,34 @@ def test_kept_number_formats_follow_the_language(app):
         with force_locale("en"):
             assert (format_vnd(1200000), format_rating(4.25)) == ("1,200,000 ₫", "4.2")
         assert format_vnd(1200000) == "1.200.000 ₫"
+
+
+def test_the_page_language_is_written_once_per_locale_and_follows_a_forced_one(app):
+    """`locale_name` (numbers, category names): the request's language, then a forced one
+    and back; outside an app context (another thread here), the default."""
+    import threading
+
+    from flask import session
+    from flask_babel import force_locale
+
+    from marketplace.catalog.models import CategoryWording
+    from marketplace.core.i18n import locale_name
+
+    class Wording(CategoryWording):
+        name_vi, name_en, parent = "Kế toán", "Accounting", None
+        description_vi = description_en = ""
+
+    # Each request its own app context, as when served (Flask-Babel keeps the locale on `g`).
+    with app.app_context(), app.test_request_context("/"):
+        session["lang"] = "en"
+        assert (locale_name(), Wording().name) == ("en", "Accounting")
+        with force_locale("vi"):
+            assert (locale_name(), Wording().name) == ("vi", "Kế toán")
+        assert locale_name() == "en"
+    with app.app_context(), app.test_request_context("/"):
+        assert (locale_name(), Wording().name) == ("vi", "Kế toán")
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append((locale_name("xx"), Wording().name)))
+    thread.start()
+    thread.join()
+    assert seen == [("xx", "Kế toán")]
