@@ -51,7 +51,7 @@ from marketplace.billing.presenters import order_status_label, payment_method_la
 from marketplace.core import metrics
 from marketplace.core.actions import perform
 from marketplace.core.clock import local_today
-from marketplace.core.csv_export import csv_writer, safe_cell
+from marketplace.core.csv_export import csv_download, csv_writer, safe_cell
 from marketplace.core.database import utcnow
 from marketplace.core.formatting import format_date
 from marketplace.core.params import paginate
@@ -243,10 +243,7 @@ def vendor_orders_csv():
                 o.einvoice_symbol or "",
             ]
         )
-    response = make_response(out.getvalue())
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="don-hang.csv"'
-    return response
+    return csv_download(out.getvalue(), "don-hang.csv")
 
 
 # ---------------------------------------------------------------- the vendor's bank account

@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from flask import Response
+
 # A cell starting with one of these is a formula (or hides one) to a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,3 +22,17 @@ def csv_writer() -> tuple[io.StringIO, Any]:
 def safe_cell(text: str) -> str:
     """Return `text` so that a spreadsheet shows it as text, never runs it as a formula."""
     return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def csv_download(body: str, filename: str, *, public: bool = False) -> Response:
+    """Answer a CSV file as a download named `filename`: not kept anywhere (`no-store`), as
+    an export holds an organisation's own data, unless it is `public` (the dashboard's
+    figures: five minutes)."""
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "public, max-age=300" if public else "no-store",
+        },
+    )

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from marketplace.core import geography, panels
+from marketplace.core.csv_export import csv_download
 from marketplace.core.permissions import role_required
 from marketplace.insights import bp, charts, exports, vendor_figures
 from marketplace.insights import dashboard as insights_dashboard
-
-
-def _csv(body: str, filename: str, *, public: bool) -> Response:
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "public, max-age=300" if public else "no-store",
-        },
-    )
 
 
 @bp.get("/dashboard")
@@ -40,7 +30,7 @@ def dashboard_csv():
         area=insights_dashboard.dashboard_area(request.args.get("area"))
     )
     filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"
-    return _csv(exports.dashboard_csv(board), filename, public=True)
+    return csv_download(exports.dashboard_csv(board), filename, public=True)
 
 
 @bp.get("/vendor/insights")
@@ -55,4 +45,4 @@ def vendor_dashboard():
 def vendor_csv():
     data = vendor_figures.build_vendor_insights(current_user, request.args)
     filename = f"so-lieu-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}.csv"
-    return _csv(exports.vendor_csv(data), filename, public=False)
+    return csv_download(exports.vendor_csv(data), filename, public=False)

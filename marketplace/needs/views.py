@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from marketplace.accounts.roles import allows
 from marketplace.accounts.validation import normalise_phone
 from marketplace.core import actions, geography
 from marketplace.core.clock import local_today
+from marketplace.core.csv_export import csv_download
 from marketplace.core.errors import DomainError
 from marketplace.core.params import paginate
 from marketplace.core.permissions import deny, role_required
@@ -98,13 +99,7 @@ def export_csv():
     filters = queries.NeedFilters.from_args(request.args)
     needs = list(db.session.scalars(queries.published_query(filters).limit(1000)))
     body = presenters.export_csv(needs, queries.proposal_counts([n.id for n in needs]))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f"attachment; filename=bai-toan-{local_today():%Y%m%d}.csv"
-        },
-    )
+    return csv_download(body, f"bai-toan-{local_today():%Y%m%d}.csv")
 
 
 # ---------------------------------------------------------------- posting

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from marketplace.catalog import public_queries
 from marketplace.catalog import queries as catalog_queries
 from marketplace.core import actions
 from marketplace.core.clock import local_today
+from marketplace.core.csv_export import csv_download
 from marketplace.core.errors import DomainError
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
@@ -260,14 +261,7 @@ def inbox_csv():
     filters = quotes_queries.parse_inbox_filters(request.args, _vendor_id())
     body = exports.export_csv(_vendor_id(), filters, user_id=current_user.id)
     filename = f"bao-gia-{local_today():%Y%m%d}.csv"
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(body, filename)
 
 
 def _vendor_quote(quote_id: int) -> QuoteRequest:

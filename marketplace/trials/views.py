@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from marketplace.accounts import roles
 from marketplace.catalog import public_queries, queries
 from marketplace.core import actions
 from marketplace.core.clock import local_today
+from marketplace.core.csv_export import csv_download
 from marketplace.core.params import paginate
 from marketplace.core.permissions import role_required
 from marketplace.extensions import db, login_manager
@@ -223,14 +224,7 @@ def inbox_csv():
     filters = trials_queries.parse_inbox_filters(request.args, _vendor_id())
     body = exports.export_csv(_vendor_id(), filters)
     filename = f"dung-thu-{local_today():%Y%m%d}.csv"
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(body, filename)
 
 
 def _vendor_trial(trial_id: int) -> TrialRequest:

@@ -230,3 +230,18 @@ def test_the_solution_page_shows_the_contributed_sections(client_for, enterprise
     assert 'id="reviews"' in html  # reviews' panel
     # billing's panel: no Stripe and no confirmed bank account, so whom to contact instead
     assert "chưa nhận thanh toán qua Chợ Giải Pháp Số" in html
+
+
+def test_every_csv_export_is_a_download_kept_nowhere_but_the_public_figures(app):
+    from marketplace.core.csv_export import csv_download
+
+    out, writer = csv_writer()
+    writer.writerow(["Tên", safe_cell("=1+1")])
+    with app.test_request_context("/"):
+        private = csv_download(out.getvalue(), "bao-gia-20261206.csv")
+        public = csv_download("a\r\n", "bang-theo-doi.csv", public=True)
+    assert private.get_data() == "\ufeffTên,'=1+1\r\n".encode()
+    assert private.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert private.headers["Content-Disposition"] == 'attachment; filename="bao-gia-20261206.csv"'
+    assert private.headers["Cache-Control"] == "no-store"
+    assert public.headers["Cache-Control"] == "public, max-age=300"
