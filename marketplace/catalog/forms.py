@@ -26,12 +26,9 @@ from marketplace.core.forms import Form as PageForm
 from marketplace.core.ids import MAX_ROW_ID
 from marketplace.core.ids import parse_id as _parse_any_id
 from marketplace.core.ids import parse_id_list as _parse_any_id_list
+from marketplace.core.snippets import DEPLOYMENT_NAMES
 
-DEPLOYMENTS = [
-    ("cloud", _l("Điện toán đám mây")),
-    ("on_premise", _l("Tại chỗ")),
-    ("hybrid", _l("Kết hợp")),
-]
+DEPLOYMENTS = [(value, _l(name)) for value, name in DEPLOYMENT_NAMES.items()]
 PERIODS = [("month", _l("mỗi tháng")), ("year", _l("mỗi năm")), ("once", _l("một lần"))]
 VAT_INCLUDED = [("1", _l("Đã gồm VAT")), ("0", _l("Chưa gồm VAT"))]
 

@@ -37,6 +37,7 @@ def index():
         tree=tree,
         # Every public input of the kept result cards and facets (core/fragments.py).
         fragment_key=(tuple(sorted(params.to_args().items())), params.per_page),
+        deployments=catalog_params.DEPLOYMENTS,
         price_buckets=catalog_params.PRICE_BUCKETS,
         rating_buckets=catalog_params.RATING_BUCKETS,
     )

@@ -30,13 +30,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = formatting.format_percent_points
     app.jinja_env.filters["date_vn"] = formatting.format_date
     app.jinja_env.filters["datetime_vn"] = formatting.format_datetime
-    for helper in (
-        snippets.stars,
-        snippets.deployment_label,
-        snippets.price,
-        snippets.period_suffix,
-    ):
-        app.jinja_env.globals[helper.__name__] = helper
+    app.jinja_env.globals.update(
+        stars=snippets.stars,
+        deployment_label=snippets.deployment_label,
+        price=snippets.price,
+        period_suffix=snippets.period_suffix,
+    )
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["get_locale"] = get_locale
