@@ -10,10 +10,12 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
+import itertools
 import math
 import re
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,23 +274,26 @@ def _texts() -> list[str]:
 
 
 def build_vocabulary(texts: list[str]) -> Vocabulary:
-    counts: dict[str, int] = {}
-    pair_counts: dict[str, int] = {}
-    forms: dict[str, dict[str, int]] = {}
-    pair_forms: dict[str, dict[tuple[str, str], int]] = {}
+    # Each word folded once through the kept folds (a few thousand distinct words in hundreds
+    # of thousands of occurrences), and everything counted at the end in Counter's C loop.
+    occurrences: list[tuple[str, str]] = []  # (folded, accented) of every word
+    pairs: list[tuple[str, tuple[str, str]]] = []  # ("a b", accented pair) of every pair
     # A pair never spans punctuation: "… bán hàng. Đồng bộ …" holds no "hàng đồng".
-    pieces = [piece for text in texts for piece in _PUNCTUATION_RE.split(text or "")]
-    for text in pieces:
-        accented = [w for w in words(text) if fold(w)]
-        folded = [fold(w) for w in accented]
-        for f, a in zip(folded, accented, strict=True):
-            counts[f] = counts.get(f, 0) + 1
-            forms.setdefault(f, {})[a] = forms.get(f, {}).get(a, 0) + 1
-        for i in range(len(folded) - 1):
-            key = f"{folded[i]} {folded[i + 1]}"
-            pair_counts[key] = pair_counts.get(key, 0) + 1
-            pf = pair_forms.setdefault(key, {})
-            pf[(accented[i], accented[i + 1])] = pf.get((accented[i], accented[i + 1]), 0) + 1
+    for text in texts:
+        for piece in _PUNCTUATION_RE.split(text or ""):
+            kept = [(f, w) for w in words(piece) if (f := _fold_word(w))]
+            occurrences += kept
+            pairs += [(f"{a} {b}", (x, y)) for (a, x), (b, y) in itertools.pairwise(kept)]
+    counts = Counter(f for f, _w in occurrences)
+    pair_counts = Counter(key for key, _pair in pairs)
+    form_counts = Counter(occurrences)
+    pair_form_counts = Counter(pairs)
+    forms: dict[str, dict[str, int]] = {}
+    for (f, a), n in form_counts.items():
+        forms.setdefault(f, {})[a] = n
+    pair_forms: dict[str, dict[tuple[str, str], int]] = {}
+    for (key, pair), n in pair_form_counts.items():
+        pair_forms.setdefault(key, {})[pair] = n
 
     def best(options: dict) -> object:
         # The most frequent form; among equals, one with marks (a listing's "Hóa đơn" over
@@ -296,8 +301,8 @@ def build_vocabulary(texts: list[str]) -> Vocabulary:
         return max(options.items(), key=lambda kv: (kv[1], str(kv[0]) != fold(str(kv[0]))))[0]
 
     return Vocabulary(
-        counts=counts,
-        pair_counts=pair_counts,
+        counts=dict(counts),
+        pair_counts=dict(pair_counts),
         display={f: best(o) for f, o in forms.items()},
         pair_display={k: best(o) for k, o in pair_forms.items()},
     )

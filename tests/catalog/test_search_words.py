@@ -270,6 +270,39 @@ def test_vendor_suggestions_match_the_plain_definition():
             assert index.matches(typed, limit) == plain(typed, limit), (text, limit)
 
 
+def test_the_vocabulary_counts_words_pairs_and_their_usual_marks():
+    """What "did you mean" learns from the texts: every word and neighbouring pair folded
+    and counted (a pair never across punctuation), and each shown in its most frequent
+    form, one with marks among equally frequent ones."""
+    vocab = search_words.build_vocabulary(
+        [
+            "Hóa đơn điện tử. HoaDon",
+            "hoa don điện tử",
+            "Hóa đơn, kế toán",
+            "",
+            None,
+            "Kế toán – Ke toan / kế TOÁN",
+        ]
+    )
+    assert vocab.counts["hoa"] == 3 and vocab.counts["don"] == 3
+    assert vocab.counts["hoadon"] == 1
+    assert vocab.counts["ke"] == 4 and vocab.counts["toan"] == 4
+    assert vocab.pair_counts["hoa don"] == 3
+    assert vocab.pair_counts["dien tu"] == 2
+    assert vocab.pair_counts["ke toan"] == 4  # three pieces in the last text
+    assert "tu hoadon" not in vocab.pair_counts  # across a full stop
+    assert "don ke" not in vocab.pair_counts  # across a comma
+    assert "toan ke" not in vocab.pair_counts
+    # "hóa" twice against "hoa" once; "kế toán" three times (lower-cased) against "ke toan".
+    assert vocab.display["hoa"] == "hóa" and vocab.display["dien"] == "điện"
+    assert vocab.pair_display["hoa don"] == ("hóa", "đơn")
+    assert vocab.pair_display["ke toan"] == ("kế", "toán")
+    assert search_words.display(("hoa", "don", "ke", "toan"), vocab) == "hóa đơn kế toán"
+    # Equally frequent: the form with marks.
+    assert search_words.build_vocabulary(["Sao", "sào"]).display["sao"] == "sào"
+    assert search_words.build_vocabulary([]).counts == {}
+
+
 def test_suggestions_read_names_only_and_follow_a_rename(app, vendor, client):
     named = factories.make_solution(vendor, name="Quản lý kho Thiên Kim")
     factories.make_solution(
