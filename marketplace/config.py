@@ -158,6 +158,9 @@ class Config:
         # counts and ranked search ids, and whole pages for visitors without a session.
         self.CATALOG_CACHE_SECONDS = float(env.get("CATALOG_CACHE_SECONDS", "30"))
         self.PAGE_CACHE_SECONDS = float(env.get("PAGE_CACHE_SECONDS", "30"))
+        # The public dashboard's figures (activity, which renews no content stamp): counted
+        # at most this often (insights/dashboard.py `kept_dashboard`).
+        self.DASHBOARD_CACHE_SECONDS = float(env.get("DASHBOARD_CACHE_SECONDS", "300"))
         # The content stamp's file without REDIS_URL (default instance/content.stamp): given
         # to the search index's builder process, which must read the same one.
         self.PAGE_CACHE_STAMP = env.get("PAGE_CACHE_STAMP", "")
@@ -206,6 +209,7 @@ class TestConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.CATALOG_CACHE_SECONDS = 0
         self.PAGE_CACHE_SECONDS = 0
+        self.DASHBOARD_CACHE_SECONDS = 0
         self.FRAGMENT_CACHE_SECONDS = 0
         self.ACCOUNT_CACHE_SECONDS = 0
         # Searches ask the database unless a test turns the engine on (or the suite is run

@@ -235,7 +235,7 @@ def suggest(query: query_schemas.SuggestQuery):
 def stats(query: query_schemas.StatsQuery):
     # `include=dashboard` adds the province dashboard's figures to the three counts.
     if query.include == "dashboard":
-        board = serializers.dashboard_json(insights_dashboard.build_dashboard())
+        board = serializers.dashboard_json(insights_dashboard.kept_dashboard())
         board.readiness = serializers.readiness_json(figures.build_readiness())
         return json_response(board)
     return json_response(serializers.totals_json(insights_dashboard.marketplace_totals()))

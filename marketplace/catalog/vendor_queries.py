@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.accounts.models import Organization, OrgKind
 from marketplace.catalog.models import Solution, SolutionStatus, VendorProfile
 from marketplace.catalog.queries import category_ids
+from marketplace.core import stamps
 from marketplace.core.text import fold
 from marketplace.extensions import db
 
@@ -85,37 +86,23 @@ def _figures(*where) -> select:
 
 
 def directory(*, q: str = "", category: str = "", verified: bool = False, page: int = 1) -> Page:
-    """Return one page of the vendors with published solutions, in a fixed number of queries.
+    """Return one page of the vendors with published solutions: one query for the page's
+    vendors once the directory's rows are kept (three when they are not).
 
     The name search folds Vietnamese (`viettel hai duong` finds `Viettel Hải Dương`); it runs
-    over the (few hundred at most) vendor names in Python, like the tray's slugs, so the
-    same folding as the catalogue applies on every database.
+    over the kept rows (a few thousand vendors at most) in Python, like the tray's slugs, so
+    the same folding as the catalogue applies on every database.
     """
-    where = []
-    if category:
-        ids = category_ids(category)
-        if ids is None:
-            return Page([], 0, 1, DIRECTORY_PER_PAGE)
-        where.append(Solution.category_id.in_(ids))
-    figures = {row[0]: row[1:] for row in db.session.execute(_figures(*where)).all()}
-    if not figures:
-        return Page([], 0, 1, DIRECTORY_PER_PAGE)
-    query = select(Organization.id, Organization.name).where(
-        Organization.id.in_(figures),
-        Organization.kind == OrgKind.VENDOR,
-        Organization.active.is_(True),
-    )
-    if verified:
-        query = query.where(Organization.verified_at.is_not(None))
-    rows = db.session.execute(query).all()
+    listed = stamps.public_value(("vendor-directory", category), lambda: _directory_rows(category))
     wanted = fold(q).split()
-    if wanted:
-        rows = [r for r in rows if all(w in fold(r.name) for w in wanted)]
-    rows.sort(key=lambda r: (-figures[r.id][0], fold(r.name), r.id))
+    rows = [
+        r for r in listed if (not verified or r.verified) and all(w in r.folded for w in wanted)
+    ]
     total = len(rows)
     pages = max(1, -(-total // DIRECTORY_PER_PAGE))
     page = min(max(1, page), pages)
-    chosen = [r.id for r in rows[(page - 1) * DIRECTORY_PER_PAGE : page * DIRECTORY_PER_PAGE]]
+    shown = rows[(page - 1) * DIRECTORY_PER_PAGE : page * DIRECTORY_PER_PAGE]
+    chosen = [r.id for r in shown]
     loaded = (
         {
             org.id: (org, profile)
@@ -130,11 +117,52 @@ def directory(*, q: str = "", category: str = "", verified: bool = False, page: 
         else {}
     )
     items = []
-    for org_id in chosen:
-        org, profile = loaded[org_id]
-        count, reviews, average = figures[org_id]
-        items.append(VendorSummary(org, profile, int(count), int(reviews or 0), _rounded(average)))
+    for row in shown:
+        org, profile = loaded[row.id]
+        items.append(VendorSummary(org, profile, row.solutions, row.reviews, row.average))
     return Page(items, total, page, DIRECTORY_PER_PAGE)
+
+
+@dataclass(frozen=True)
+class _DirectoryRow:
+    id: int
+    folded: str  # the name folded, for the search by name
+    verified: bool
+    solutions: int
+    reviews: int
+    average: float | None
+
+
+def _directory_rows(category: str) -> list[_DirectoryRow]:
+    """Every active vendor with published solutions (in `category` and its children), in
+    the directory's order: most solutions first, then by name. Kept under the content stamp
+    (stamps.public_value): it groups every published listing (0.1–0.2 s at 100,000)."""
+    where = []
+    if category:
+        ids = category_ids(category)
+        if ids is None:
+            return []
+        where.append(Solution.category_id.in_(ids))
+    figures = {row[0]: row[1:] for row in db.session.execute(_figures(*where)).all()}
+    if not figures:
+        return []
+    vendors = db.session.execute(
+        select(Organization.id, Organization.name, Organization.verified_at.is_not(None)).where(
+            Organization.id.in_(figures),
+            Organization.kind == OrgKind.VENDOR,
+            Organization.active.is_(True),
+        )
+    ).all()
+    rows = []
+    for org_id, name, verified in vendors:
+        count, reviews, average = figures[org_id]
+        rows.append(
+            _DirectoryRow(
+                org_id, fold(name), bool(verified), int(count), int(reviews or 0), _rounded(average)
+            )
+        )
+    rows.sort(key=lambda r: (-r.solutions, r.folded, r.id))
+    return rows
 
 
 def _rounded(value) -> float | None:

@@ -17,7 +17,7 @@ def dashboard():
     area = insights_dashboard.dashboard_area(request.args.get("area"))
     return render_template(
         "insights/dashboard.html",
-        board=insights_dashboard.build_dashboard(area=area),
+        board=insights_dashboard.kept_dashboard(area=area),
         charts=charts,
         areas=geography.former_areas(geography.served_province_code()),
         sections=panels.ordered(panels.DASHBOARD, area=area),
@@ -26,7 +26,7 @@ def dashboard():
 
 @bp.get("/dashboard.csv")
 def dashboard_csv():
-    board = insights_dashboard.build_dashboard(
+    board = insights_dashboard.kept_dashboard(
         area=insights_dashboard.dashboard_area(request.args.get("area"))
     )
     filename = f"bang-theo-doi-{board.generated_on:%Y%m%d}.csv"

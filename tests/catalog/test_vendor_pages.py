@@ -129,6 +129,48 @@ def test_the_directory_searches_folded_names_and_filters(make_client, vendor, ot
     assert "Viễn thông Đông Triều" in page and other_vendor.organization.name in page
 
 
+def test_the_directory_keeps_its_rows_until_the_content_changes(
+    app_factory, vendor, other_vendor, count_queries, tmp_path
+):
+    """The directory groups every published listing by vendor: kept under the content
+    stamp, and read again after a change to a vendor or a listing."""
+    factories.make_solution(vendor, name="Kế toán A")
+    factories.make_solution(other_vendor, name="Kế toán B")
+    vendor_id, vendor_name = vendor.organization_id, vendor.organization.name
+    other_name = other_vendor.organization.name
+    # One host: a web worker keeping public values, another committing the changes.
+    settings = {"CATALOG_CACHE_SECONDS": 30, "PAGE_CACHE_STAMP": str(tmp_path / "stamp")}
+    c = app_factory(**settings).test_client()
+    worker = app_factory(**settings)
+
+    def grouped(url: str) -> tuple[str, bool]:
+        with count_queries() as q:
+            page = c.get(url).get_data(as_text=True)
+        return page, any("GROUP BY solutions.vendor_id" in s for s in q.statements)
+
+    page, counted = grouped("/vendors")
+    assert counted and vendor_name in page
+    page, counted = grouped("/vendors?q=" + other_name.split()[-1])
+    assert not counted  # searched, filtered and paged over the kept rows
+    assert other_name in page
+    assert "Viễn thông Đông Triều" not in grouped("/vendors?verified=1")[0]
+    with worker.app_context():
+        org = db.session.get(Organization, vendor_id)
+        org.name = "Viễn thông Đông Triều"
+        org.verified_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+    page, counted = grouped("/vendors?verified=1")
+    assert counted and "Viễn thông Đông Triều" in page
+    assert other_name not in page
+    with worker.app_context():
+        third = factories.make_org("vendor", name="Công nghệ Kinh Môn")
+        factories.make_solution(factories.make_user("vendor", org=third), name="Kho Kinh Môn")
+        db.session.remove()
+    page, counted = grouped("/vendors")
+    assert counted and "Công nghệ Kinh Môn" in page
+
+
 def test_solution_pages_and_cards_link_to_the_vendor(make_client, vendor):
     solution = factories.make_solution(vendor)
     c = make_client()

@@ -197,3 +197,50 @@ def test_bar_chart_is_an_accessible_svg_and_draws_no_bar_for_a_hidden_cell():
     assert 'role="img"' in svg and 'aria-labelledby="c1-title c1-desc"' in svg
     assert '<title id="c1-title">Theo địa bàn</title>' in svg
     assert svg.count("<rect") == 1 and "&lt;5" in svg and "&lt;b&gt;" in svg
+
+
+def test_the_public_dashboard_is_counted_at_most_every_few_minutes_per_language(
+    app, web_app, activity, client, solution, monkeypatch
+):
+    """Counting the dashboard reads every review, trial and payment; the public page, its
+    CSV and the API show figures counted at most DASHBOARD_CACHE_SECONDS ago, in the
+    visitor's language, and the page says when they were counted."""
+    from marketplace.core import cache
+
+    clock = [1000.0]
+    monkeypatch.setattr(cache, "clock", lambda: clock[0])
+    for application in (app, web_app):  # the test's context, and the one serving the client
+        application.config["DASHBOARD_CACHE_SECONDS"] = 60
+    first = client.get("/dashboard").get_data(as_text=True)
+    assert "số liệu lúc" in first
+    served = web_app.extensions[dashboard.STORE_KEY]
+    assert len(served) == 1
+    api = client.get("/api/v1/stats?include=dashboard").get_json()
+    before_csv = client.get("/dashboard.csv").get_data(as_text=True)
+    assert dashboard.kept_dashboard().trials_total == 9
+    add_trial(activity["few"][0], solution)
+    db.session.commit()
+    clock[0] += 30
+    # Within the minute: the kept count, on every route.
+    assert dashboard.kept_dashboard().trials_total == 9
+    assert client.get("/dashboard.csv").get_data(as_text=True) == before_csv
+    assert client.get("/api/v1/stats?include=dashboard").get_json() == api
+    # Another area and another language are counted on their own.
+    client.get("/dashboard?area=30")
+    client.post(
+        "/lang", data={"lang": "en", "next": "/"}, headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    english = client.get("/dashboard").get_data(as_text=True)
+    assert "figures as of" in english and "Company size" in english
+    assert {(key[1], key[2]) for key in served.kept_keys()} == {
+        (None, "vi"),
+        ("30", "vi"),
+        (None, "en"),
+    }
+    clock[0] += 31  # past the minute: counted again
+    assert dashboard.kept_dashboard().trials_total == 10
+    assert client.get("/dashboard.csv").get_data(as_text=True) != before_csv
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0  # off: counted for each request
+    add_trial(activity["few"][1], solution)
+    db.session.commit()
+    assert dashboard.kept_dashboard().trials_total == 11
