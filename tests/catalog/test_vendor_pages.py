@@ -169,6 +169,19 @@ def test_the_directory_keeps_its_rows_until_the_content_changes(
         db.session.remove()
     page, counted = grouped("/vendors")
     assert counted and "Công nghệ Kinh Môn" in page
+    assert "(1)" not in grouped("/vendors?q=kinh+mon")[0]
+    with worker.app_context():  # a published review: the vendor's rating count
+        from marketplace.catalog.models import Solution
+        from marketplace.reviews import services as review_services
+        from tests.catalog.test_fragment_cache import _review
+
+        listing = db.session.scalars(select(Solution).where(Solution.name == "Kho Kinh Môn")).one()
+        _review(listing, factories.make_org(name="Hộ kinh doanh Đánh Giá"), status="published")
+        review_services.refresh_aggregates(listing.id)
+        db.session.commit()
+        db.session.remove()
+    page, counted = grouped("/vendors?q=kinh+mon")
+    assert counted and "(1)" in page
 
 
 def test_solution_pages_and_cards_link_to_the_vendor(make_client, vendor):
