@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import g, url_for
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 
 from marketplace.catalog.content import ListingContent, PlanInput
 from marketplace.catalog.models import Category, FeatureDefinition, Upload
@@ -65,11 +66,31 @@ def media_url(upload: Upload | None) -> str | None:
     return url_for("media.file", filename=upload.filename) if upload is not None else None
 
 
-def describe(content: ListingContent) -> ListingView:
-    """Resolve a content's references (category, feature labels, images) in a few queries."""
+def _uploads(ids: list[int]) -> dict[int, Upload]:
+    """The images `ids` by id: those the session holds already, the others in one query."""
+    held = {}
+    for upload_id in ids:
+        upload = db.session.identity_map.get(identity_key(Upload, upload_id))
+        if upload is not None:
+            held[upload_id] = upload
+    missing = [i for i in ids if i not in held]
+    if missing:
+        held.update(
+            (u.id, u) for u in db.session.scalars(select(Upload).where(Upload.id.in_(missing)))
+        )
+    return held
+
+
+def describe(
+    content: ListingContent, definitions: dict[str, FeatureDefinition] | None = None
+) -> ListingView:
+    """Resolve a content's references (category, feature labels, images) in a few queries:
+    none for what the session holds already (the category, images loaded with the
+    listing), nor for the feature labels when `definitions` (by key) is given."""
     category = db.session.get(Category, content.category_id) if content.category_id else None
-    definitions: dict[str, FeatureDefinition] = {}
-    if category is not None:
+    if definitions is None and category is None:
+        definitions = {}
+    elif definitions is None:
         definitions = {
             d.key: d
             for d in db.session.scalars(
@@ -88,12 +109,7 @@ def describe(content: ListingContent) -> ListingView:
             rows.append(FeatureRow(feature.key, feature.label or "", feature.value, "text"))
     order = {key: d.position for key, d in definitions.items()}
     rows.sort(key=lambda r: (r.key.startswith("x-"), order.get(r.key, 0)))
-    ids = [i for i in [content.logo_id, *content.screenshot_ids] if i is not None]
-    uploads = (
-        {u.id: u for u in db.session.scalars(select(Upload).where(Upload.id.in_(ids)))}
-        if ids
-        else {}
-    )
+    uploads = _uploads([i for i in [content.logo_id, *content.screenshot_ids] if i is not None])
     return ListingView(
         content=content,
         category=category,

@@ -7,12 +7,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace.catalog.content import content_of
 from marketplace.catalog.listed import ShownCategory, shown_categories
-from marketplace.catalog.models import Category, Solution
+from marketplace.catalog.models import (
+    Category,
+    FeatureDefinition,
+    Screenshot,
+    Solution,
+    SolutionFeature,
+)
 from marketplace.catalog.params import PRICE_BUCKETS
+from marketplace.catalog.presenters import ListingView, describe
 from marketplace.catalog.queries import (
     facet_groups,
     solutions_with_vendor,
@@ -136,6 +145,37 @@ def vendor_others(solution: Solution, limit: int = 4) -> list[Solution]:
         Solution.vendor_id == solution.vendor_id,
         Solution.id != solution.id,
     )
+
+
+def listing_view(solution: Solution) -> ListingView:
+    """The solution page's view of a listing in two statements: its features with their
+    labels (the category's definitions of the same keys), and its screenshots with their
+    images — four through `describe` alone, which reads the category's definitions and
+    the images apart."""
+    pairs = db.session.execute(
+        select(SolutionFeature, FeatureDefinition)
+        .outerjoin(
+            FeatureDefinition,
+            and_(
+                FeatureDefinition.category_id == solution.category_id,
+                FeatureDefinition.key == SolutionFeature.key,
+                FeatureDefinition.retired_at.is_(None),
+            ),
+        )
+        .where(SolutionFeature.solution_id == solution.id)
+        .order_by(SolutionFeature.position, SolutionFeature.id)
+    ).all()
+    screenshots = db.session.scalars(
+        select(Screenshot)
+        .options(joinedload(Screenshot.upload))
+        .where(Screenshot.solution_id == solution.id)
+        .order_by(Screenshot.position, Screenshot.id)
+    ).all()
+    # The listing's collections as loaded: read by `content_of` without a query of its own.
+    set_committed_value(solution, "features", [feature for feature, _label in pairs])
+    set_committed_value(solution, "screenshots", list(screenshots))
+    definitions = {label.key: label for _feature, label in pairs if label is not None}
+    return describe(content_of(solution), definitions)
 
 
 def public_solution(slug: str) -> Solution | None:

@@ -6,8 +6,6 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 
 from marketplace.catalog import catalog_bp, public_queries, queries
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog.content import content_of
-from marketplace.catalog.presenters import describe
 from marketplace.core import events, panels
 from marketplace.core.fragments import Deferred, keep_page
 from marketplace.core.pagecache import announce_view, cache_page
@@ -56,7 +54,7 @@ def solution(slug: str):
             solution=item,
             # The page's plans, given to the slots that read the visitor's plans at once.
             plan_ids=tuple(plan.id for plan in item.active_plans),
-            view=Deferred(lambda: describe(content_of(item))),
+            view=Deferred(lambda: public_queries.listing_view(item)),
             # Read only by the parts kept for everyone: not read while they are kept.
             others=Deferred(lambda: public_queries.vendor_others(item)),
             panels=panels.collect_lazily(panels.SOLUTION, solution=item),

@@ -37,24 +37,31 @@ def version_in_force(day: dt.date) -> ProgrammeVersion | None:
     """Return the current programme's rules in force on `day`, its programme loaded with it.
 
     Which version it is, or that there is none, is kept under the content stamp (the
-    programme's tables renew it): a page read while no programme runs asks nothing.
+    programme's tables renew it): a page read while no programme runs asks nothing, and
+    the first page after a change finds and loads the version in one statement.
     """
-    version_id = stamps.public_value(("programme-version-in-force", day), lambda: _version_id(day))
+    found: list[ProgrammeVersion] = []
+
+    def find() -> int | None:
+        version = db.session.scalar(_with_programme().where(ProgrammeVersion.effective_from <= day))
+        if version is not None:
+            found.append(version)
+        return version.id if version is not None else None
+
+    version_id = stamps.public_value(("programme-version-in-force", day), find)
     if version_id is None:
         return None
-    return db.session.scalar(
+    if found and found[0].id == version_id:
+        return found[0]
+    return db.session.scalar(_with_programme().where(ProgrammeVersion.id == version_id))
+
+
+def _with_programme():
+    """Versions with their programme, the current programme's latest first."""
+    return (
         select(ProgrammeVersion)
         .join(Programme, Programme.id == ProgrammeVersion.programme_id)
         .options(contains_eager(ProgrammeVersion.programme))
-        .where(ProgrammeVersion.id == version_id)
-    )
-
-
-def _version_id(day: dt.date) -> int | None:
-    return db.session.scalar(
-        select(ProgrammeVersion.id)
-        .join(Programme, Programme.id == ProgrammeVersion.programme_id)
-        .where(ProgrammeVersion.effective_from <= day)
         .order_by(Programme.id, ProgrammeVersion.effective_from.desc())
         .limit(1)
     )

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, Flask
 
-from marketplace.core import jobs, panels
+from marketplace.core import jobs, panels, response_times
 from marketplace.core.text import render_markdown
 
 # Its pages live under the areas they belong to (/solutions, /account, /vendor, /moderation).
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from marketplace.quotes import cli, models, presenters, queries, views  # noqa: F401
 
     app.register_blueprint(bp)
+    response_times.register(app, "quotes", models.QuoteRequest, sample=queries.RESPONSE_SAMPLE)
     app.cli.add_command(cli.quotes_cli)
     jobs.register(app, "quotes.expire_offers", every=dt.timedelta(hours=1), func=cli.expire_task)
     # Messages are Markdown, sanitised like listing descriptions.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.accounts.models import Role, User
 from marketplace.billing.models import Order, OrderSource
 from marketplace.catalog.models import Solution
-from marketplace.core import stamps
+from marketplace.core import response_times
 from marketplace.core.params import id_arg
 from marketplace.core.response_times import median_response_times
 from marketplace.extensions import db
@@ -215,14 +215,9 @@ def median_response_time(vendor_ids: Iterable[int]) -> dict[int, dt.timedelta | 
 
 
 def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
-    """Return one vendor's median quote response time (see median_response_time)."""
-    if vendor_id is None:
-        return None
-    # The same for every visitor: kept as a public value (it follows the timer, not commits).
-    return stamps.public_value(
-        ("quote_response_time", vendor_id),
-        lambda: median_response_time([vendor_id]).get(vendor_id),
-    )
+    """Return one vendor's median quote response time (see median_response_time); read with
+    the vendor's other kinds in one statement and kept (core/response_times.py)."""
+    return response_times.vendor_response_time("quotes", vendor_id)
 
 
 def order_of(quote: QuoteRequest) -> Order | None:

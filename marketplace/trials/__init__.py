@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, Flask
 from flask_babel import ngettext
 
-from marketplace.core import panels
+from marketplace.core import panels, response_times
 
 # Its pages live under the areas they belong to (/solutions, /account, /vendor, /moderation).
 bp = Blueprint("trials", __name__)
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     jobs.register(app, "trials.tick", every=dt.timedelta(hours=1), func=cli.tick_task)
 
     app.register_blueprint(bp)
+    response_times.register(app, "trials", models.TrialRequest, sample=queries.RESPONSE_SAMPLE)
     app.cli.add_command(cli.trials_cli)
     app.jinja_env.filters["response_time"] = format_response_time
     app.jinja_env.globals.update(trial_status_label=presenters.status_label)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.catalog.models import Solution
-from marketplace.core import stamps
+from marketplace.core import response_times
 from marketplace.core.params import id_arg
 from marketplace.core.response_times import median_response_times
 from marketplace.extensions import db
@@ -185,11 +185,6 @@ def median_response_time(vendor_ids: Iterable[int]) -> dict[int, dt.timedelta | 
 
 
 def vendor_response_time(vendor_id: int | None) -> dt.timedelta | None:
-    """Return one vendor's median response time (see median_response_time)."""
-    if vendor_id is None:
-        return None
-    # The same for every visitor: kept as a public value (it follows the timer, not commits).
-    return stamps.public_value(
-        ("trial_response_time", vendor_id),
-        lambda: median_response_time([vendor_id]).get(vendor_id),
-    )
+    """Return one vendor's median response time (see median_response_time); read with
+    the vendor's other kinds in one statement and kept (core/response_times.py)."""
+    return response_times.vendor_response_time("trials", vendor_id)

@@ -200,3 +200,32 @@ def test_the_rules_in_force_on_the_orders_date_set_the_rate(
         db.session.commit()
         assert (application.version_id, application.rate_percent) == (version.id, rate)
         assert application.amount_vnd == amount
+
+
+def test_the_rules_in_force_are_found_and_loaded_in_one_statement(
+    app_factory, programme, count_queries, tmp_path
+):
+    """The solution page's programme line asks which rules are in force today: one
+    statement when nothing is kept, one to load them when their id is kept, and the
+    latest version that has started (not one still to come)."""
+    from marketplace.programme import queries as programme_queries
+
+    today = local_today()
+    later = support.add_version(programme, today - dt.timedelta(days=3), budget=3_000_000_000)
+    support.add_version(programme, today + dt.timedelta(days=30), budget=9_000_000_000)
+    db.session.commit()
+    later_id = later.id
+    for seconds in (0, 60):  # public values off (tests), then kept (production)
+        web = app_factory(CATALOG_CACHE_SECONDS=seconds, PAGE_CACHE_STAMP=str(tmp_path / "s"))
+        with web.app_context():
+            with count_queries() as q:
+                version = programme_queries.version_in_force(today)
+            assert q.count == 1, q.statements
+            assert version.id == later_id and version.budget_vnd == 3_000_000_000
+            assert version.programme.name == programme.name  # loaded with it
+            db.session.remove()
+            with count_queries() as q:
+                assert programme_queries.version_in_force(today).id == later_id
+            assert q.count == 1
+            assert programme_queries.version_in_force(dt.date(2000, 1, 1)) is None
+            db.session.remove()
