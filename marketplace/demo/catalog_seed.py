@@ -13,6 +13,7 @@ from marketplace.catalog.models import Category, FeatureDefinition, Solution, So
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.demo import catalog_data
+from marketplace.demo.images_seed import seed_listing_images
 from marketplace.demo.seed import ensure_org, ensure_user
 from marketplace.demo.settings_seed import seed_subcategory
 from marketplace.extensions import db
@@ -54,8 +55,11 @@ def _finish(
         services.archive_solution(actor, solution)
 
 
-def seed_catalog(password_hash: str) -> int:
-    """Create what is missing of the demo catalogue; return how many solutions were added."""
+def seed_catalog(password_hash: str, *, images: bool = False) -> int:
+    """Create what is missing of the demo catalogue; return how many solutions were added.
+
+    `images`: draw the listings' logos and screenshots too (`make run`'s demo; the tests
+    that only need the listings leave them out)."""
     seed_subcategory()  # one demo solution is listed in the console's demo subcategory
     moderator = db.session.scalar(select(User).where(User.role == Role.MODERATOR).limit(1))
     data = catalog_data.catalogue()
@@ -93,6 +97,8 @@ def seed_catalog(password_hash: str) -> int:
         solution.updated_at = solution.published_at or solution.submitted_at or created
         added += 1
     db.session.flush()
+    if images:
+        seed_listing_images()
 
     for change in data.revisions:
         solution = db.session.scalar(select(Solution).where(Solution.slug == change["slug"]))

@@ -15,6 +15,7 @@ from marketplace.demo.assessment_seed import seed_assessments
 from marketplace.demo.billing_seed import seed_billing
 from marketplace.demo.catalog_seed import seed_catalog
 from marketplace.demo.console_seed import seed_console
+from marketplace.demo.images_seed import seed_vendor_logos
 from marketplace.demo.insights_seed import seed_insights
 from marketplace.demo.needs_seed import seed_needs
 from marketplace.demo.programme_seed import seed_programme
@@ -33,9 +34,10 @@ def seed_demo() -> list[User]:
     password_hash = hash_password(seed.DEMO_PASSWORD)
     users = seed.seed_accounts(password_hash)
     seed.seed_teams(password_hash)
-    seed_catalog(password_hash)
+    seed_catalog(password_hash, images=True)
     seed_trials(password_hash)
     seed_quotes(password_hash)
+    seed_vendor_logos()  # the vendors' public pages are written with the quotes
     seed_reviews(password_hash)
     seed_billing()
     seed_quote_orders()  # after the bank accounts: accepting an offer places an order
