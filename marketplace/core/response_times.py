@@ -22,6 +22,7 @@ from marketplace.core.database import as_utc
 from marketplace.extensions import db
 
 EXTENSION_KEY = "response_times"
+ENVIRON_KEY = "marketplace.response_times"
 
 
 def register(app: Flask, kind: str, model: Any, *, sample: int) -> None:
@@ -92,7 +93,7 @@ def vendor_response_time(kind: str, vendor_id: int | None) -> dt.timedelta | Non
     vendor_id = int(vendor_id)
     # Kept for the request (its environ: the request's own, where an app context may serve
     # several requests in tests and commands).
-    memo = request.environ.setdefault(EXTENSION_KEY, {}) if has_request_context() else {}
+    memo = request.environ.setdefault(ENVIRON_KEY, {}) if has_request_context() else {}
     if vendor_id not in memo:
         memo[vendor_id] = stamps.public_value(
             ("response_times", vendor_id), lambda: _every_kind(vendor_id)
