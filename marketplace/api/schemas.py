@@ -413,6 +413,11 @@ class StatsDashboard(Stats):
     programme: ProgrammeFigures | None = Field(
         description="The SME support programme; null when there is none."
     )
+    counted_at: str = Field(
+        json_schema_extra={"format": "date-time"},
+        description="When these figures were counted, ISO 8601, UTC (ends in Z): they are "
+        "kept for a few minutes (the operator's DASHBOARD_CACHE_SECONDS).",
+    )
 
 
 class ErrorBody(Shape):

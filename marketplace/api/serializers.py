@@ -181,6 +181,7 @@ def dashboard_json(board: Dashboard) -> shapes.StatsDashboard:
             for r in board.ratings
         ],
         programme=_programme_figures(),
+        counted_at=isoformat(board.generated_at),
     )
 
 

@@ -6,6 +6,7 @@ status, so the document and the answers cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import fields
 from urllib.parse import quote
@@ -24,6 +25,7 @@ from marketplace.api.openapi import LIST_PARAMETERS, build_document, resolve
 from marketplace.catalog import params, queries
 from marketplace.catalog.content import FeatureInput, PlanInput
 from marketplace.catalog.models import SolutionStatus
+from marketplace.core.database import utcnow
 from marketplace.extensions import db
 from tests import factories
 from tests.conftest import IS_POSTGRES
@@ -510,6 +512,9 @@ def test_stats_count_public_solutions_vendors_and_enterprises(client, catalogue,
 def test_stats_with_the_dashboard_and_only_documented_includes(client, catalogue):
     body = conforms("/stats", client.get("/api/v1/stats?include=dashboard"))
     assert body["solutions"] == 4 and {"trials", "months", "funnel", "breakdowns"} <= set(body)
+    # The figures say when they were counted (they may be kept a few minutes).
+    counted = dt.datetime.fromisoformat(body["counted_at"].replace("Z", "+00:00"))
+    assert body["counted_at"].endswith("Z") and abs(utcnow() - counted) < dt.timedelta(minutes=1)
     for query in ("include=AAA", "include=", "include=dashboard&include=dashboard"):
         response = client.get(f"/api/v1/stats?{query}")
         assert response.status_code == 400, query
