@@ -370,3 +370,30 @@ def test_moderation_list_filters(client_for, solution, review, other_enterprise,
     assert review.title in c.get(
         "/moderation/reviews", query_string={"q": solution.name[:8]}
     ).get_data(as_text=True)
+
+
+def test_moderation_search_finds_reviews_by_listing_or_organisation_name(
+    client_for, solution, other_solution, moderator
+):
+    """The queue's search names a listing or an organisation (its reviews, whichever
+    listing they are of), with the status filter, and counts what it found."""
+    from tests.reviews.conftest import quick_reviews
+
+    mine = quick_reviews(solution, [5, 4])
+    theirs = quick_reviews(other_solution, [3], status="hidden")
+    c = client_for(moderator)
+
+    def titles(**query) -> set[str]:
+        html = c.get("/moderation/reviews", query_string=query).get_data(as_text=True)
+        return {r.title for r in [*mine, *theirs] if r.title in html}
+
+    every = {r.title for r in [*mine, *theirs]}
+    assert titles() == every
+    assert titles(q="sông hồng") == {r.title for r in mine}  # "Hóa đơn điện tử Sông Hồng"
+    assert titles(q="Bạch Đằng") == {theirs[0].title}
+    assert titles(q="Hóa đơn") == every
+    assert titles(q="Bạch Đằng", status="published") == set()
+    # An organisation's name finds its reviews.
+    org_name = db.session.get(type(mine[0].organization), mine[1].organization_id).name
+    assert titles(q=org_name) == {mine[1].title}
+    assert titles(q="không có tên này") == set()
