@@ -24,7 +24,7 @@ from marketplace.api import schemas as shapes
 from marketplace.api.params import BadParameters, parse_query
 from marketplace.assessment import figures
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import public_queries, queries, search_words, vendor_queries
+from marketplace.catalog import public_queries, queries, search_words, suggestions, vendor_queries
 from marketplace.catalog.models import Solution
 from marketplace.compare import services as compare
 from marketplace.core import panels, stamps
@@ -217,7 +217,7 @@ def suggest(query: query_schemas.SuggestQuery):
     # so a prefix many buyers type costs the database once.
     typed = search_words.phrase(q[:200])
     found_all = stamps.public_value(
-        ("suggest", query.lang, typed), lambda: search_words.suggest(q, lang=query.lang)
+        ("suggest", query.lang, typed), lambda: suggestions.suggest(q, lang=query.lang)
     )
     for found in found_all:
         if found.kind == "solution":

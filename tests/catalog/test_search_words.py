@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import queries, search, search_index, search_words
+from marketplace.catalog import queries, search, search_index, search_words, suggestions
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
 from tests import factories
@@ -243,13 +243,13 @@ def test_vendor_suggestions_match_the_plain_definition():
             by_word.setdefault(word, []).append((i, name, folded))
     for occurrences in by_word.values():
         occurrences.sort()
-    index = search_words._VendorWords(by_word, sorted(by_word))
+    index = suggestions._VendorWords(by_word, sorted(by_word))
 
     def plain(typed, limit):
         found = {
             (at, name)
             for name in names
-            if (at := search_words.starts_phrase(search_words.phrase(name), typed)) >= 0
+            if (at := suggestions.starts_phrase(search_words.phrase(name), typed)) >= 0
         }
         return sorted(found)[:limit]
 
