@@ -10,6 +10,7 @@ from flask import g, url_for
 from sqlalchemy import select
 from sqlalchemy.orm.util import identity_key
 
+from marketplace.catalog import listing_queries
 from marketplace.catalog.content import ListingContent, PlanInput
 from marketplace.catalog.models import Category, FeatureDefinition, Upload
 from marketplace.catalog.params import CatalogParams
@@ -81,6 +82,13 @@ def _uploads(ids: list[int]) -> dict[int, Upload]:
     return held
 
 
+def _definitions(category: Category | None) -> dict[str, FeatureDefinition]:
+    """The category's features in force, by key (none without a category)."""
+    if category is None:
+        return {}
+    return {d.key: d for d in listing_queries.vocabulary(category.id)}
+
+
 def describe(
     content: ListingContent, definitions: dict[str, FeatureDefinition] | None = None
 ) -> ListingView:
@@ -88,18 +96,8 @@ def describe(
     none for what the session holds already (the category, images loaded with the
     listing), nor for the feature labels when `definitions` (by key) is given."""
     category = db.session.get(Category, content.category_id) if content.category_id else None
-    if definitions is None and category is None:
-        definitions = {}
-    elif definitions is None:
-        definitions = {
-            d.key: d
-            for d in db.session.scalars(
-                select(FeatureDefinition).where(
-                    FeatureDefinition.category_id == category.id,
-                    FeatureDefinition.retired_at.is_(None),
-                )
-            )
-        }
+    if definitions is None:
+        definitions = _definitions(category)
     rows: list[FeatureRow] = []
     for feature in content.features:
         definition = definitions.get(feature.key)
