@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -221,20 +221,8 @@ def plan(query: SearchQuery) -> Plan:
     cache = _plan_cache()
     if query in cache:
         return cache[query]
-    marked = tuple((a, False) for a, _last in query.marked_tokens())
-    candidates = [_plan_for(query.folded, marked, "exact", query.accented)]
-    if not query.folded[-1].isdigit():
-        candidates.append(
-            _plan_for(
-                query.folded,
-                tuple((a, last) for a, last in query.marked_tokens()),
-                "prefix",
-                query.accented,
-                prefix=True,
-            )
-        )
     chosen: Plan | None = None
-    for candidate in candidates:
+    for candidate in _typed_candidates(query):  # each made only when the one before fails
         if _finds_any(candidate):
             chosen = candidate
             break
@@ -253,6 +241,20 @@ def plan(query: SearchQuery) -> Plan:
         chosen = Plan(stage="none", variants=(query.folded,))
     cache[query] = chosen
     return chosen
+
+
+def _typed_candidates(query: SearchQuery) -> Iterator[Plan]:
+    """The plans of the query as typed: whole syllables, then the last one as a prefix."""
+    marked = tuple((a, False) for a, _last in query.marked_tokens())
+    yield _plan_for(query.folded, marked, "exact", query.accented)
+    if not query.folded[-1].isdigit():
+        yield _plan_for(
+            query.folded,
+            tuple((a, last) for a, last in query.marked_tokens()),
+            "prefix",
+            query.accented,
+            prefix=True,
+        )
 
 
 def remember_plan(query: SearchQuery, decided: Plan) -> None:

@@ -95,11 +95,8 @@ def variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     "hddt may tinh tien" → [("hoa", "don", "dien", "tu", "may", "tinh", "tien"), …].
     """
     found: list[tuple[str, ...]] = []
-    candidates = sorted(
-        ((p, group) for group in lexicon().groups for p in group), key=lambda x: -len(x[0])
-    )
     taken: set[int] = set()
-    for source, group in candidates:
+    for source, group in _candidates_in(_synonym_sources(lexicon()), tokens):
         at = find_phrase(tokens, source)
         span = set(range(at, at + len(source)))
         if at < 0 or span & taken:
@@ -114,6 +111,40 @@ def variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
             if len(found) >= MAX_VARIANTS:
                 return found
     return found
+
+
+Indexed = dict[str, list[tuple[int, Any]]]
+# What the words of queries are looked up in, prepared once (see its users).
+_PREPARED: dict[str, Any] = {}
+
+
+def _synonym_sources(lexicon_now: Lexicon) -> Indexed:
+    """Every synonym phrase with its group, longest first, indexed by the phrase's first
+    word (a query asks only the phrases that can start at one of its words); prepared once
+    per lexicon."""
+    if _PREPARED.get("synonyms_of") is not lexicon_now:
+        ordered = sorted(
+            ((p, group) for group in lexicon_now.groups for p in group), key=lambda x: -len(x[0])
+        )
+        indexed = _by_first_word(ordered, lambda entry: entry[0])
+        _PREPARED.update(synonyms_of=lexicon_now, synonyms=indexed)
+    return _PREPARED["synonyms"]
+
+
+def _by_first_word(entries, phrase_of) -> Indexed:
+    index: Indexed = {}
+    for position, entry in enumerate(entries):
+        phrase_ = phrase_of(entry)
+        if phrase_:
+            index.setdefault(phrase_[0], []).append((position, entry))
+    return index
+
+
+def _candidates_in(index: Indexed, tokens: tuple[str, ...]) -> list:
+    """The entries of `index` whose phrase starts with one of `tokens`, in their order."""
+    found = [hit for token in set(tokens) for hit in index.get(token, ())]
+    found.sort(key=lambda hit: hit[0])
+    return [entry for _position, entry in found]
 
 
 def without_generic(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -165,12 +196,10 @@ def _name_phrases(name: str) -> list[tuple[str, ...]]:
     return [p for p in (tuple(words(part)) for part in [name, *parts]) if p]
 
 
-_PREPARED: dict[str, Any] = {}
-
-
-def _category_phrases() -> list[tuple[int, tuple[int, ...], list[tuple[tuple[str, ...], Phrase]]]]:
-    """Each active category with the ids it covers and the phrases that name it (accented,
-    folded): prepared once per list of categories, not for every query."""
+def _category_phrases() -> Indexed:
+    """Each phrase naming an active category, as (id, ids it covers, accented phrase,
+    folded phrase), in the categories' order, indexed by the folded phrase's first word:
+    prepared once per list of categories, not for every query."""
     rows = _category_rows()
     lexicon_now = lexicon()
     if _PREPARED.get("rows") is rows and _PREPARED.get("lexicon") is lexicon_now:
@@ -180,9 +209,10 @@ def _category_phrases() -> list[tuple[int, tuple[int, ...], list[tuple[tuple[str
     for cid, _parent, slug, name_vi, name_en in rows:
         covered = (cid, *(i for i, parent, *_ in rows if parent == cid))
         names = [*_name_phrases(name_vi), *_name_phrases(name_en), *aliases.get(slug, ())]
-        prepared.append((cid, covered, [(named, tuple(fold(w) for w in named)) for named in names]))
-    _PREPARED.update(rows=rows, lexicon=lexicon_now, phrases=prepared)
-    return prepared
+        prepared += [(cid, covered, named, tuple(fold(w) for w in named)) for named in names]
+    indexed = _by_first_word(prepared, lambda entry: entry[3])
+    _PREPARED.update(rows=rows, lexicon=lexicon_now, phrases=indexed)
+    return indexed
 
 
 def _same_marks(typed: tuple[str, ...], named: tuple[str, ...]) -> bool:
@@ -203,13 +233,12 @@ def intents(tokens: tuple[str, ...], accented: tuple[str, ...] = ()) -> list[Int
     Matched on folded words; words the buyer typed with marks must carry the same marks.
     """
     found: dict[int, Intent] = {}
-    for cid, covered, phrases in _category_phrases():
-        for named, p in phrases:
-            at = find_phrase(tokens, p)
-            if at < 0 or (accented and not _same_marks(accented[at : at + len(p)], named)):
-                continue
-            if cid not in found or len(p) > len(found[cid].phrase):
-                found[cid] = Intent(cid, covered, p, at)
+    for cid, covered, named, p in _candidates_in(_category_phrases(), tokens):
+        at = find_phrase(tokens, p)
+        if at < 0 or (accented and not _same_marks(accented[at : at + len(p)], named)):
+            continue
+        if cid not in found or len(p) > len(found[cid].phrase):
+            found[cid] = Intent(cid, covered, p, at)
     ordered = sorted(found.values(), key=lambda i: (-len(i.phrase), len(i.covered_ids), i.at))
     if not ordered:
         return []
