@@ -47,10 +47,11 @@ def init_app(app: Flask) -> None:
     events.solution_changed.connect(services.reindex_solution)
     events.vendor_changed.connect(services.reindex_vendor)
 
-    from marketplace.catalog import presenters, public_queries
+    from marketplace.catalog import cards, presenters, public_queries
     from marketplace.core import panels
 
     app.jinja_env.globals["catalog_url"] = presenters.catalog_url
+    app.jinja_env.globals["card"] = cards.card
 
     panels.contribute(app, panels.HOME, "sections", public_queries.home_sections)
     from marketplace.catalog import console
