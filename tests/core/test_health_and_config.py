@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -101,3 +104,33 @@ def test_production_configuration_runs_without_debug(database_url, monkeypatch):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret detail" not in body and "Traceback" not in body
+
+
+def test_the_wsgi_entry_freezes_what_the_app_made_at_start(database_url, tmp_path):
+    """`wsgi:app` collects once and freezes the start-up objects (gc.freeze), so a full
+    collection in a worker does not walk them; the app still serves."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, wsgi; "
+        "print(gc.get_freeze_count()); "
+        "print(wsgi.app.test_client().get('/healthz').status_code)"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path),
+        "SECRET_KEY": "k" * 40,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    assert int(out[0]) > 10_000
+    assert out[1] == "200"
