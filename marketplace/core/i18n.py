@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from marketplace.extensions import babel
@@ -92,13 +92,19 @@ def translate(text: str) -> str:
     return found
 
 
-@pass_context
-def template_gettext(__context: Context, __string: str, **variables: Any) -> str:
+# Jinja's own new-style callables take the whole template context (`pass_context`), and a
+# call of such a function in a block or loop that sets a variable copies the context first
+# (`Context.derived`): twenty copies per catalogue page. These need only whether the
+# template escapes, so they take the evaluation context.
+
+
+@pass_eval_context
+def template_gettext(__eval_ctx: EvalContext, __string: str, **variables: Any) -> str:
     """`_()` and `gettext()` in templates: what Jinja's new-style gettext does (the string
     translated, made markup where the template escapes, then `%` its variables), with each
     translated string without variables kept per catalogue, as a catalogue page asks for
     about two hundred and forty of them."""
-    autoescape = __context.eval_ctx.autoescape
+    autoescape = __eval_ctx.autoescape
     translations = _translations()
     if variables:
         text = translations.ugettext(__string)
@@ -115,6 +121,16 @@ def template_gettext(__context: Context, __string: str, **variables: Any) -> str
     return text
 
 
+@pass_eval_context
+def template_ngettext(
+    __eval_ctx: EvalContext, __singular: str, __plural: str, __num: int, **variables: Any
+) -> str:
+    """`ngettext()` in templates: Jinja's new-style plural (`num` given to the text)."""
+    variables.setdefault("num", __num)
+    text = _translations().ungettext(__singular, __plural, __num)
+    return (Markup(text) if __eval_ctx.autoescape else text) % variables
+
+
 def init_app(app: Flask) -> None:
     from marketplace import PROJECT_ROOT
 
@@ -127,4 +143,6 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
+    app.jinja_env.globals.update(
+        gettext=template_gettext, _=template_gettext, ngettext=template_ngettext
+    )

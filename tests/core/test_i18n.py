@@ -108,6 +108,41 @@ def test_template_translations_are_the_same_kept_or_not(app):
             assert text.render() == "Kết hợp"
 
 
+def test_template_translations_take_no_copy_of_the_context(app):
+    """`_()` and `ngettext()` in a block or loop that sets a variable: the same text, and
+    Jinja is not asked to copy the template's context for each call (`Context.derived`,
+    which it does for a function that takes the whole context)."""
+    from jinja2.runtime import Context
+    from jinja2.utils import _PassArg
+
+    for name in ("_", "gettext", "ngettext"):
+        assert _PassArg.from_obj(app.jinja_env.globals[name]) is _PassArg.eval_context
+    page = app.jinja_env.from_string(
+        "{% for n in [1, 2] %}{% set shown = '<' ~ n %}"
+        "{{ _('Kết quả cho “%(q)s”', q=shown) }};"
+        "{{ ngettext('%(num)d giải pháp', '%(num)d giải pháp', n) }};{% endfor %}"
+        "{% autoescape false %}{% set raw = '<i>' %}{{ _('Kết quả cho “%(q)s”', q=raw) }}"
+        "{% endautoescape %}"
+    )
+    copies = []
+    original = Context.derived
+
+    def counted(self, *args, **kwargs):
+        copies.append(1)
+        return original(self, *args, **kwargs)
+
+    with app.test_request_context("/"):
+        Context.derived = counted
+        try:
+            html = page.render()
+        finally:
+            Context.derived = original
+    assert html == (
+        "Kết quả cho “&lt;1”;1 giải pháp;Kết quả cho “&lt;2”;2 giải pháp;Kết quả cho “<i>”"
+    )
+    assert copies == []
+
+
 def test_kept_number_formats_follow_the_language(app):
     from flask_babel import force_locale
 
