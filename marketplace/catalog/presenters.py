@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +31,16 @@ def catalog_url(params: CatalogParams, **changes: Any) -> str:
     if path is None:
         path = g._catalog_path = url_for("catalog.index")
     args = params.to_args(**changes)
-    return f"{path}?{urlencode(args, safe=_QUERY_SAFE)}" if args else path
+    if not args:
+        return path
+    return f"{path}?" + "&".join(_query_pair(key, value) for key, value in args.items())
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _query_pair(key: str, value: Any) -> str:
+    # What `urlencode` writes for one argument, kept: a results page writes the same query
+    # text into some thirty links.
+    return urlencode({key: value}, safe=_QUERY_SAFE)
 
 
 @dataclass
