@@ -12,7 +12,6 @@ import functools
 import itertools
 import math
 import re
-import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -169,25 +168,21 @@ class Intent:
     at: int
 
 
-def _category_rows() -> list[tuple[int, int | None, str, str, str]]:
+def category_rows() -> list[tuple[int, int | None, str, str, str]]:
     """The categories (id, parent, slug, names), read again after a content change."""
     app = current_app._get_current_object()
-    stamp = stamps.request_content_stamp(app)
-    cached = app.extensions.get("search_categories")
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    rows = [
-        tuple(row)
-        for row in db.session.execute(
+
+    def read() -> list[tuple[int, int | None, str, str, str]]:
+        query = (
             sa.select(
                 Category.id, Category.parent_id, Category.slug, Category.name_vi, Category.name_en
             )
             .where(Category.active.is_(True))
             .order_by(Category.id)
         )
-    ]
-    app.extensions["search_categories"] = (stamp, rows)
-    return rows
+        return [tuple(row) for row in db.session.execute(query)]
+
+    return stamps.process_value(app, "search_categories", stamps.request_content_stamp(app), read)
 
 
 def _name_phrases(name: str) -> list[tuple[str, ...]]:
@@ -200,7 +195,7 @@ def _category_phrases() -> Indexed:
     """Each phrase naming an active category, as (id, ids it covers, accented phrase,
     folded phrase), in the categories' order, indexed by the folded phrase's first word:
     prepared once per list of categories, not for every query."""
-    rows = _category_rows()
+    rows = category_rows()
     lexicon_now = lexicon()
     if _PREPARED.get("rows") is rows and _PREPARED.get("lexicon") is lexicon_now:
         return _PREPARED["phrases"]
@@ -285,7 +280,7 @@ def _texts() -> list[str]:
     )
     for name, tagline in rows:
         texts += [name, tagline or ""]
-    for *_ids, name_vi, name_en in _category_rows():
+    for *_ids, name_vi, name_en in category_rows():
         texts += [name_vi, name_en]
     texts += db.session.scalars(
         sa.select(Organization.name).where(
@@ -338,14 +333,13 @@ def build_vocabulary(texts: list[str]) -> Vocabulary:
 def vocabulary() -> Vocabulary:
     """Return the indexed vocabulary, rebuilt after a content change or VOCABULARY_SECONDS."""
     app = current_app._get_current_object()
-    stamp = stamps.stamp_for(app).current()
-    cached = app.extensions.get("search_vocabulary")
-    now = time.monotonic()
-    if cached is not None and cached[0] == stamp and now - cached[1] < VOCABULARY_SECONDS:
-        return cached[2]
-    built = build_vocabulary(_texts())
-    app.extensions["search_vocabulary"] = (stamp, now, built)
-    return built
+    return stamps.process_value(
+        app,
+        "search_vocabulary",
+        stamps.stamp_for(app).current(),
+        lambda: build_vocabulary(_texts()),
+        max_age=VOCABULARY_SECONDS,
+    )
 
 
 # ---------------------------------------------------------------- typos

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import functools
 import heapq
-import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from flask import current_app
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Solution, SolutionStatus
-from marketplace.catalog.search_words import Phrase, _category_rows, phrase
+from marketplace.catalog.search_words import Phrase, category_rows, phrase
 from marketplace.core import stamps
 from marketplace.core.database import dialect_name
 from marketplace.extensions import db
@@ -90,11 +89,16 @@ def _vendor_names() -> _VendorWords:
     app = current_app._get_current_object()
     # A listing suspended or a vendor deactivated on any host renews the stamp: the next
     # suggestion no longer names a vendor with nothing left to show.
-    stamp = stamps.stamp_for(app).current()
-    cached = app.extensions.get("search_vendor_names")
-    now = time.monotonic()
-    if cached is not None and cached[0] == stamp and now - cached[1] < _SUGGEST_SECONDS:
-        return cached[2]
+    return stamps.process_value(
+        app,
+        "search_vendor_names",
+        stamps.stamp_for(app).current(),
+        _read_vendor_names,
+        max_age=_SUGGEST_SECONDS,
+    )
+
+
+def _read_vendor_names() -> _VendorWords:
     names = db.session.scalars(
         sa.select(Organization.name)
         .where(
@@ -113,9 +117,7 @@ def _vendor_names() -> _VendorWords:
             by_word.setdefault(word, []).append((i, name, folded))
     for occurrences in by_word.values():
         occurrences.sort()
-    value = _VendorWords(by_word, sorted(by_word))
-    app.extensions["search_vendor_names"] = (stamp, now, value)
-    return value
+    return _VendorWords(by_word, sorted(by_word))
 
 
 _name_phrase = functools.lru_cache(maxsize=65536)(phrase)
@@ -134,7 +136,7 @@ def suggest(raw: str | None, lang: str = "vi", limit: int = SUGGEST_LIMIT) -> li
         return []
     out: list[Suggestion] = []
     categories = []
-    for _cid, _parent, slug, name_vi, name_en in _category_rows():
+    for _cid, _parent, slug, name_vi, name_en in category_rows():
         name = name_en if lang == "en" else name_vi
         at = min(
             (i for i in (starts_phrase(phrase(n), typed) for n in (name_vi, name_en)) if i >= 0),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,22 @@ def public_value(key: Any, compute: Callable[[], Any]) -> Any:
     """Return the value kept under `key` for the current content, computing it when missing."""
     store = public_values()
     return compute() if store is None else store.get_or_compute(key, compute)
+
+
+def process_value(
+    app: Flask, name: str, stamp: Any, compute: Callable[[], Any], max_age: float | None = None
+) -> Any:
+    """Return the value kept in this process as `name` while the content stamp is `stamp`
+    (and for at most `max_age` seconds), computing it otherwise: for values read by many
+    requests that are too big to go through the shared store (`public_value`), such as the
+    search vocabulary or the categories' names."""
+    kept = app.extensions.get(name)
+    now = time.monotonic()
+    if kept is not None and kept[0] == stamp and (max_age is None or now - kept[1] < max_age):
+        return kept[2]
+    value = compute()
+    app.extensions[name] = (stamp, now, value)
+    return value
 
 
 # ---------------------------------------------------------------- account values

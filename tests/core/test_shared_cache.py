@@ -264,3 +264,24 @@ def test_two_host_processes_without_redis_keep_their_own_pages_until_the_timer(
     assert cached == "MISS" and "Kế toán Trường Giang" not in page
     assert (host_a.folder / "content.stamp").exists()
     assert not (host_b.folder / "content.stamp").exists()
+
+
+def test_a_process_value_is_kept_while_its_stamp_holds_and_for_its_age(app, monkeypatch):
+    from marketplace.core import stamps
+
+    clock = [1000.0]
+    monkeypatch.setattr(stamps.time, "monotonic", lambda: clock[0])
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert stamps.process_value(app, "test_value", "s1", make, max_age=60) == 1
+    assert stamps.process_value(app, "test_value", "s1", make, max_age=60) == 1
+    assert stamps.process_value(app, "test_value", "s2", make, max_age=60) == 2  # a change
+    clock[0] += 61
+    assert stamps.process_value(app, "test_value", "s2", make, max_age=60) == 3  # too old
+    clock[0] += 10_000
+    assert stamps.process_value(app, "test_value", "s2", make) == 3  # no age: stamp only
+    assert stamps.process_value(app, "test_value", "s3", make) == 4
