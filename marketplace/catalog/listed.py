@@ -10,6 +10,7 @@ in about 0.8 ms.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from flask import g
@@ -134,15 +135,60 @@ def load(ids: list[int]) -> list[ListedSolution]:
     """The listings of `ids` as lists show them, in that order; still public ones only."""
     if not ids:
         return []
-    categories = {c.id: c for c in shown_categories()}
-    by_id = {}
-    own, vendor = len(_OWN), len(_OWN) + len(_VENDOR)
-    for row in db.session.execute(_LOAD, {"ids": list(ids)}):
-        category_id, filename = row[-2], row[-1]
-        by_id[row[0]] = ListedSolution(
-            *row[:own],
-            category=categories.get(category_id),
-            vendor=ListedVendor(*row[own:vendor]),
-            logo=ListedLogo(filename) if filename else None,
-        )
+    categories = _categories()
+    by_id = {
+        row[0]: _listed(row, categories) for row in db.session.execute(_LOAD, {"ids": list(ids)})
+    }
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _categories() -> dict[int, ShownCategory]:
+    return {c.id: c for c in shown_categories()}
+
+
+_OWN_END = len(_OWN)
+_VENDOR_END = len(_OWN) + len(_VENDOR)
+_VERIFIED_AT = _VENDOR_END - 1  # the vendor's verification time in a row of `_LOAD`
+
+
+def _listed(row, categories: dict[int, ShownCategory]) -> ListedSolution:
+    """A row of `_LOAD` (or one read back by `from_stored`) as a `ListedSolution`."""
+    category_id, filename = row[-2], row[-1]
+    return ListedSolution(
+        *row[:_OWN_END],
+        category=categories.get(category_id),
+        vendor=ListedVendor(*row[_OWN_END:_VENDOR_END]),
+        logo=ListedLogo(filename) if filename else None,
+    )
+
+
+# The search engine keeps each listing's row with its entry, so that a search's page shows
+# its cards from the index it ranked them with, without a statement (search_engine.Built.
+# cards). The row is the one `load` reads, written as JSON; the category is looked up again
+# when read, as in `load`.
+
+
+def stored_rows(ids: list[int]) -> dict[int, bytes]:
+    """The rows of `load` for the public listings of `ids`, each as the bytes an index
+    keeps (`from_stored` reads them back)."""
+    if not ids:
+        return {}
+    out = {}
+    for row in db.session.execute(_LOAD, {"ids": list(ids)}):
+        values = list(row)
+        verified_at = values[_VERIFIED_AT]
+        values[_VERIFIED_AT] = verified_at.isoformat() if verified_at is not None else None
+        out[row[0]] = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    return out
+
+
+def from_stored(rows: list[bytes]) -> list[ListedSolution]:
+    """The `ListedSolution`s of rows written by `stored_rows`."""
+    categories = _categories()
+    out = []
+    for values in json.loads(b"[" + b",".join(rows) + b"]"):
+        verified_at = values[_VERIFIED_AT]
+        if verified_at is not None:
+            values[_VERIFIED_AT] = dt.datetime.fromisoformat(verified_at)
+        out.append(_listed(values, categories))
+    return out

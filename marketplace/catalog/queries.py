@@ -144,9 +144,15 @@ class CatalogPage:
     @functools.cached_property
     def items(self) -> list[ListedSolution]:
         """The page's solutions as lists show them, loaded when first asked for: a page
-        whose result cards are kept (core/fragments.py) shows them without loading them."""
+        whose result cards are kept (core/fragments.py) shows them without loading them.
+        A search's come from the search engine's index when it is current (it keeps each
+        listing's card), else from the database."""
         from marketplace.catalog import listed
 
+        if self.params.q and self.ids:
+            cards = search_engine.answer(lambda engine: engine.cards(self.ids), lambda: None)
+            if cards is not None:
+                return cards
         return listed.load(self.ids)
 
     @property

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from prometheus_client import REGISTRY
 
+from marketplace.catalog import listed, queries, search_engine, search_engine_host
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog import queries, search_engine, search_engine_host
-from marketplace.catalog.models import FeatureDefinition, SolutionStatus
+from marketplace.catalog.models import FeatureDefinition, SolutionStatus, Upload
 from marketplace.core import pagecache, stamps
 from marketplace.extensions import db
 from tests import factories
@@ -278,3 +278,79 @@ def test_hostile_queries_never_fail(app, engine_on, vendor, raw):
     factories.make_solution(vendor)
     page = _catalogue({"q": raw})
     assert page.total >= 0
+
+
+def _cards_from_engine(args: dict) -> tuple[list, list]:
+    """A search's cards as the page shows them, and the same listings read from the
+    database."""
+    page = _catalogue(args)
+    return page.items, listed.load(page.ids)
+
+
+def test_a_searchs_cards_come_from_the_index_as_the_database_has_them(
+    app, demo_catalogue, engine_on, count_queries
+):
+    shown = 0
+    for q in QUERIES:
+        for filters in ({}, {"has_trial": "1"}, {"verified": "1"}):
+            page = _catalogue({"q": q, **filters})
+            assert search_engine.current() is not None
+            with count_queries() as counted:
+                items = page.items
+            # Nothing read from the listings (the categories are a value kept for everyone).
+            assert not [s for s in counted.statements if "solutions" in s], (q, filters)
+            assert items == listed.load(page.ids), (q, filters)
+            shown += len(items)
+    assert shown > 30
+    # Without a search the database lists them, as before.
+    browse = _catalogue({})
+    with count_queries() as counted:
+        assert browse.items == listed.load(browse.ids)
+    assert [s for s in counted.statements if "solutions" in s]
+
+
+def test_what_a_card_shows_refreshes_it(app, engine_on, vendor, builds):
+    listing = factories.make_solution(vendor, name="Bảng lương Ninh Giang", tagline="Tính lương")
+    other = factories.make_solution(vendor, name="Chấm công Ninh Giang")
+    upload = Upload(
+        org_id=vendor.organization.id, filename="ninh-giang.png", content_type="image/png",
+        size_bytes=1, width=1, height=1,
+    )  # fmt: skip
+    db.session.add(upload)
+    db.session.commit()
+    changes = [
+        lambda: setattr(listing, "tagline", "Tính lương và bảo hiểm"),
+        lambda: setattr(
+            listing, "min_price_period", "month" if listing.min_price_period == "year" else "year"
+        ),
+        lambda: setattr(listing, "min_price_vat_included", not listing.min_price_vat_included),
+        lambda: setattr(listing, "max_trial_days", 45),
+        lambda: (setattr(listing, "rating_count", 3), setattr(listing, "rating_avg", 4.5)),
+        lambda: setattr(listing, "logo_id", upload.id),
+        lambda: setattr(listing, "category_id", factories.category("ke-toan").id),
+        lambda: setattr(vendor.organization, "slug", "luong-ninh-giang"),
+        lambda: setattr(vendor.organization, "verified_at", listing.created_at),
+        lambda: setattr(vendor.organization, "name", "Công ty Lương Ninh Giang"),
+    ]
+    before = _cards_from_engine({"q": "ninh giang"})[0]
+    assert {item.id for item in before} == {listing.id, other.id}
+    for change in changes:
+        change()
+        db.session.commit()
+        shown, stored = _cards_from_engine({"q": "ninh giang"})
+        assert shown == stored
+        assert shown != before, changes.index(change)
+        before = shown
+    assert "built" not in builds[1:]  # each change refreshed the listings it touched
+    # A listing suspended leaves the cards with its entry.
+    listing.status = SolutionStatus.SUSPENDED
+    db.session.commit()
+    assert [item.id for item in _cards_from_engine({"q": "ninh giang"})[0]] == [other.id]
+
+
+def test_cards_missing_from_the_index_are_read_from_the_database(app, engine_on, vendor):
+    listing = factories.make_solution(vendor, name="Sổ kho Cẩm Giàng")
+    built = search_engine.current()
+    assert built.cards([listing.id]) == listed.load([listing.id])
+    assert built.cards([listing.id, 10**9]) is None  # not an entry: the caller reads them
+    assert built.cards([]) == []
