@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import request, url_for
+from flask import url_for
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from marketplace.core import fragments
+from marketplace.core import fragments, request_memo
 from marketplace.core.i18n import translate as _
 from marketplace.core.snippets import N_, deployment_label, price, stars
 
@@ -44,8 +44,7 @@ def _parts() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """What every card of this request shares, made once per request: each address's text
     before and after its value (the same `url_for` as the templates, so the script root and
     host are this request's), and the fixed words in the request's language, escaped."""
-    # In the request's environ, not `g`: an app context may serve several requests.
-    kept = request.environ.setdefault("marketplace.card_parts", {})
+    kept = request_memo.memo("card_parts")
     locale = str(get_locale())  # a request may render in another language (force_locale)
     found = kept.get(locale)
     if found is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import g, url_for
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm.util import identity_key
 
@@ -15,6 +15,7 @@ from marketplace.catalog import listing_queries
 from marketplace.catalog.content import ListingContent, PlanInput
 from marketplace.catalog.models import Category, FeatureDefinition, Upload
 from marketplace.catalog.params import CatalogParams
+from marketplace.core import request_memo
 from marketplace.core.text import render_markdown
 from marketplace.extensions import db
 
@@ -27,9 +28,10 @@ def catalog_url(params: CatalogParams, **changes: Any) -> str:
     """The catalogue's address for `params` with `changes`: what
     `url_for("catalog.index", **params.to_args(**changes))` gives, with the path built once
     per request (a results page links some fifty states of its filters)."""
-    path = g.get("_catalog_path")
+    kept = request_memo.memo("catalog_url")
+    path = kept.get("path")
     if path is None:
-        path = g._catalog_path = url_for("catalog.index")
+        path = kept["path"] = url_for("catalog.index")
     args = params.to_args(**changes)
     if not args:
         return path

@@ -55,11 +55,10 @@ from marketplace.core.security import (
     signed_csrf_token,
 )
 from marketplace.core.stamps import (
-    REQUEST_ACCOUNTS_STAMP,
-    REQUEST_CONTENT_STAMP,
     ContentStamp,
     RedisStamp,
     account_seconds,
+    forget_request_stamp,
     stamp_for,
 )
 
@@ -130,7 +129,7 @@ def content_changed() -> None:
     if pages is not None:
         pages.clear()
     if has_request_context():
-        g.pop(REQUEST_CONTENT_STAMP, None)  # read again by what this request renders next
+        forget_request_stamp("content")  # read again by what this request renders next
 
 
 # ---------------------------------------------------------------- watching commits
@@ -176,7 +175,7 @@ def _after_commit(session: Session) -> None:
     if accounts and account_seconds(current_app) > 0:
         stamp_for(current_app._get_current_object(), "accounts").renew()
         if has_request_context():
-            g.pop(REQUEST_ACCOUNTS_STAMP, None)  # read again by what this request shows next
+            forget_request_stamp("accounts")  # read again by what this request shows next
 
 
 def _after_rollback(session: Session, _previous_transaction) -> None:

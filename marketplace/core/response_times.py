@@ -14,15 +14,14 @@ import statistics
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app
 from sqlalchemy import Select, func, literal, select, union_all
 
-from marketplace.core import stamps
+from marketplace.core import request_memo, stamps
 from marketplace.core.database import as_utc
 from marketplace.extensions import db
 
 EXTENSION_KEY = "response_times"
-ENVIRON_KEY = "marketplace.response_times"
 
 
 def register(app: Flask, kind: str, model: Any, *, sample: int) -> None:
@@ -91,9 +90,7 @@ def vendor_response_time(kind: str, vendor_id: int | None) -> dt.timedelta | Non
     if vendor_id is None:
         return None
     vendor_id = int(vendor_id)
-    # Kept for the request (its environ: the request's own, where an app context may serve
-    # several requests in tests and commands).
-    memo = request.environ.setdefault(ENVIRON_KEY, {}) if has_request_context() else {}
+    memo = request_memo.memo("response_times")  # kept for the request
     if vendor_id not in memo:
         memo[vendor_id] = stamps.public_value(
             ("response_times", vendor_id), lambda: _every_kind(vendor_id)

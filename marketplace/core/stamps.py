@@ -21,16 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app
 
-from marketplace.core import cache, metrics
+from marketplace.core import cache, metrics, request_memo
 
-# Where a request keeps the content stamp it first read (one Redis round trip with
-# REDIS_URL, not one per per-user slot); forgotten when the request commits a change.
-REQUEST_CONTENT_STAMP = "_request_content_stamp"
-# And the accounts stamp (one `stat` or Redis `GET` per request, not one per kept value).
-REQUEST_ACCOUNTS_STAMP = "_request_accounts_stamp"
-_REQUEST_KEYS = {"content": REQUEST_CONTENT_STAMP, "accounts": REQUEST_ACCOUNTS_STAMP}
+# A request keeps each stamp it first read (one Redis round trip with REDIS_URL, or one
+# `stat`, not one per per-user slot or kept value) in its memo of this name; the stamp is
+# forgotten when the request commits a change (`forget_request_stamp`).
+REQUEST_STAMPS = "stamps"
 MISSING = object()  # what `VersionedCache.lookup` finds when nothing is kept
 _MISSING = MISSING
 
@@ -95,14 +93,16 @@ def request_stamp(app: Flask, name: str) -> Any:
     """Return the stamp `name` ("content" or "accounts"), read once per request: again
     after the request commits a change to its tables (the page cache's commit listener
     forgets it); read every time outside a request."""
-    if not has_request_context():
-        return stamp_for(app, name).current()
-    key = _REQUEST_KEYS[name]
-    value = g.get(key)
+    kept = request_memo.memo(REQUEST_STAMPS)
+    value = kept.get(name)
     if value is None:
-        value = stamp_for(app, name).current()
-        setattr(g, key, value)
+        value = kept[name] = stamp_for(app, name).current()
     return value
+
+
+def forget_request_stamp(name: str) -> None:
+    """Have this request read the stamp `name` again (after it committed a change)."""
+    request_memo.forget(REQUEST_STAMPS, name)
 
 
 def stamp_for(app: Flask, name: str = "content") -> ContentStamp | RedisStamp:
