@@ -5,7 +5,7 @@ query string is read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from marketplace.core.params import parse_int
@@ -43,26 +43,33 @@ class CatalogParams:
 
     def to_args(self, **changes: Any) -> dict[str, Any]:
         """Return the query-string arguments of this state (with `changes`), for links."""
-        state = replace(self, **changes) if changes else self
+        # The fields as a dict, not a `replace`d copy: a results page asks this for some
+        # thirty links.
+        state = self.__dict__
+        if changes:
+            unknown = changes.keys() - state.keys()
+            if unknown:
+                raise TypeError(f"not catalogue parameters: {sorted(unknown)}")
+            state = state | changes
         args: dict[str, Any] = {}
-        if state.q:
-            args["q"] = state.q
-        if state.category:
-            args["category"] = state.category
-        if state.deployment:
-            args["deployment"] = state.deployment
-        if state.has_trial:
+        if state["q"]:
+            args["q"] = state["q"]
+        if state["category"]:
+            args["category"] = state["category"]
+        if state["deployment"]:
+            args["deployment"] = state["deployment"]
+        if state["has_trial"]:
             args["has_trial"] = 1
-        if state.min_rating:
-            args["min_rating"] = state.min_rating
-        if state.max_price is not None:
-            args["max_price"] = state.max_price
-        if state.verified:
+        if state["min_rating"]:
+            args["min_rating"] = state["min_rating"]
+        if state["max_price"] is not None:
+            args["max_price"] = state["max_price"]
+        if state["verified"]:
             args["verified"] = 1
-        if state.sort and state.sort in SORTS:
-            args["sort"] = state.sort
-        if state.page > 1:
-            args["page"] = state.page
+        if state["sort"] and state["sort"] in SORTS:
+            args["sort"] = state["sort"]
+        if state["page"] > 1:
+            args["page"] = state["page"]
         return args
 
     @property

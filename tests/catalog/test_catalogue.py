@@ -439,3 +439,20 @@ def test_catalogue_links_are_the_addresses_url_for_gives(app, args):
             {"page": 1, "sort": ""},
         ):
             assert catalog_url(p, **changes) == url_for("catalog.index", **p.to_args(**changes))
+
+
+def test_a_links_arguments_are_the_state_with_its_changes():
+    from dataclasses import replace
+
+    from marketplace.catalog.params import CatalogParams, parse_params
+
+    p = parse_params({"q": "kế toán", "deployment": "cloud", "has_trial": "1", "page": "3"})
+    assert p.to_args() == {"q": "kế toán", "deployment": "cloud", "has_trial": 1, "page": 3}
+    changes = {"page": 1, "deployment": "", "max_price": 500_000, "verified": True}
+    assert p.to_args(**changes) == {"q": "kế toán", "has_trial": 1, "max_price": 500_000,
+                                    "verified": 1}  # fmt: skip
+    assert p.to_args(**changes) == replace(p, **changes).to_args()  # as a changed copy would
+    assert p.page == 3 and p.deployment == "cloud"  # the state itself is unchanged
+    with pytest.raises(TypeError):
+        p.to_args(pagee=2)
+    assert CatalogParams().to_args(sort="nonsense") == {}
