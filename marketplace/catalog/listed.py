@@ -13,13 +13,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from flask import g
 from sqlalchemy import bindparam, select
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Category, CategoryWording, Solution, Upload
 from marketplace.catalog.queries import visible_without_join
-from marketplace.core import stamps
+from marketplace.core import request_memo, stamps
 from marketplace.extensions import db
 
 
@@ -63,9 +62,10 @@ def _shown_categories() -> tuple[ShownCategory, ...]:
 def shown_categories() -> tuple[ShownCategory, ...]:
     """The active categories in their order, kept under the content stamp (and read once
     per request when public values are not kept)."""
-    shown = g.get("_shown_categories")
+    kept = request_memo.memo("shown_categories")
+    shown = kept.get("all")
     if shown is None:
-        shown = g._shown_categories = stamps.public_value(("shown categories",), _shown_categories)
+        shown = kept["all"] = stamps.public_value(("shown categories",), _shown_categories)
     return shown
 
 

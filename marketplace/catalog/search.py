@@ -22,10 +22,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g, has_request_context
 
 from marketplace.catalog import search_words
 from marketplace.catalog.models import Solution, SolutionStatus
+from marketplace.core import request_memo
 from marketplace.core.database import dialect_name
 from marketplace.core.text import fold
 from marketplace.extensions import db
@@ -264,11 +264,7 @@ def remember_plan(query: SearchQuery, decided: Plan) -> None:
 
 def _plan_cache() -> dict:
     # Per request: the page's count, facets and ranking all use the same plan.
-    if not has_request_context():
-        return {}
-    if "search_plans" not in g:
-        g.search_plans = {}
-    return g.search_plans
+    return request_memo.memo("search_plans")
 
 
 def _finds_any(p: Plan) -> bool:

@@ -46,3 +46,18 @@ def test_the_catalogues_links_follow_each_requests_script_root(app):
             assert catalog_url(params).startswith("/cho/solutions?q=")
         with app.test_request_context("/"):
             assert catalog_url(params).startswith("/solutions?q=")
+
+
+def test_a_search_plan_and_the_categories_are_kept_for_one_request(app):
+    from marketplace.catalog import listed, search
+
+    query = search.parse_query("kế toán")
+    with app.app_context():
+        with app.test_request_context("/"):
+            search.remember_plan(query, search.Plan(stage="none", variants=(("x",),)))
+            assert search.plan(query).variants == (("x",),)
+            first = listed.shown_categories()
+            assert listed.shown_categories() is first  # read once per request
+        with app.test_request_context("/"):
+            assert search.plan(query).variants != (("x",),)  # decided again for this request
+            assert request_memo.memo("shown_categories") == {}
