@@ -107,6 +107,9 @@ class ListedSolution:
 
 
 # A `ListedSolution`'s own fields, then its vendor's, in the order of the dataclasses.
+# The search engine keeps them in its entries (`stored_rows`): a change to the listing's
+# own columns renews its `updated_at`, and its vendor's columns are read from `VENDOR` by
+# `search_engine._listing_rows`; both are in the digest that has an entry indexed again.
 _OWN = (
     Solution.id,
     Solution.slug,
@@ -120,11 +123,11 @@ _OWN = (
     Solution.min_price_period,
     Solution.min_price_vat_included,
 )
-_VENDOR = (Organization.id, Organization.slug, Organization.name, Organization.verified_at)
+VENDOR = (Organization.id, Organization.slug, Organization.name, Organization.verified_at)
 
 # Built once (bound parameters): every catalogue and search page loads its cards with it.
 _LOAD = (
-    select(*_OWN, *_VENDOR, Solution.category_id, Upload.filename)
+    select(*_OWN, *VENDOR, Solution.category_id, Upload.filename)
     .join(Organization, Organization.id == Solution.vendor_id)
     .outerjoin(Upload, Upload.id == Solution.logo_id)
     .where(*visible_without_join(), Solution.id.in_(bindparam("ids", expanding=True)))
@@ -147,7 +150,7 @@ def _categories() -> dict[int, ShownCategory]:
 
 
 _OWN_END = len(_OWN)
-_VENDOR_END = len(_OWN) + len(_VENDOR)
+_VENDOR_END = len(_OWN) + len(VENDOR)
 _VERIFIED_AT = _VENDOR_END - 1  # the vendor's verification time in a row of `_LOAD`
 
 

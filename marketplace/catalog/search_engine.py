@@ -82,26 +82,23 @@ def _listing_rows() -> tuple[dict[int, tuple], tuple]:
     """Read what each public listing's entry depends on, besides its own text: id →
     (updated_at, category, deployment, trial days, ratings, price, vendor verified and
     name, category and parent names, then what its card shows besides: the price's period
-    and VAT, the logo, the slug, the vendor's address and time of verification); and the
-    feature definitions (their labels are indexed). A listing whose row differs from the
-    index's is indexed again."""
+    and VAT, the logo, the slug, and the vendor's columns of the card, `listed.VENDOR`);
+    and the feature definitions (their labels are indexed). A listing whose row differs
+    from the index's is indexed again."""
     from sqlalchemy.orm import aliased
 
     from marketplace.accounts.models import Organization
+    from marketplace.catalog import listed
     from marketplace.catalog.models import Category, FeatureDefinition
     from marketplace.extensions import db
 
     # Three flat reads joined here: faster than the join in SQL, and the change time is
-    # read as the database's text (no date parsing for 100,000 rows).
+    # read as the database's text (no date parsing for 100,000 rows). Each active vendor:
+    # verified or not, its name, and every column its listings' cards show (the digest).
     vendors = {
-        vid: (verified is not None, name, (slug, verified))
-        for vid, verified, name, slug in db.session.execute(
-            sa.select(
-                Organization.id,
-                sa.cast(Organization.verified_at, sa.String),
-                Organization.name,
-                Organization.slug,
-            ).where(Organization.active.is_(True))
+        row[0]: (row.verified_at is not None, row.name, tuple(row[1:]))
+        for row in db.session.execute(
+            sa.select(*listed.VENDOR).where(Organization.active.is_(True))
         )
     }
     parent = aliased(Category)

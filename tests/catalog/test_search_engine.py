@@ -12,10 +12,11 @@ from prometheus_client import REGISTRY
 
 from marketplace.catalog import listed, queries, search_engine, search_engine_host
 from marketplace.catalog import params as catalog_params
-from marketplace.catalog.models import FeatureDefinition, SolutionStatus, Upload
+from marketplace.catalog.models import FeatureDefinition, SolutionStatus
 from marketplace.core import pagecache, stamps
 from marketplace.extensions import db
 from tests import factories
+from tests.catalog.test_editor_input import make_upload
 
 QUERIES = ["hóa đơn", "hoa don dien tu", "kế toán", "ke t", "phan mem", "quan ly", "cloud", "zzz"]
 FILTERS = [
@@ -312,12 +313,7 @@ def test_a_searchs_cards_come_from_the_index_as_the_database_has_them(
 def test_what_a_card_shows_refreshes_it(app, engine_on, vendor, builds):
     listing = factories.make_solution(vendor, name="Bảng lương Ninh Giang", tagline="Tính lương")
     other = factories.make_solution(vendor, name="Chấm công Ninh Giang")
-    upload = Upload(
-        org_id=vendor.organization.id, filename="ninh-giang.png", content_type="image/png",
-        size_bytes=1, width=1, height=1,
-    )  # fmt: skip
-    db.session.add(upload)
-    db.session.commit()
+    upload = make_upload(vendor.organization.id, "ninh-giang.png")
     changes = [
         lambda: setattr(listing, "tagline", "Tính lương và bảo hiểm"),
         lambda: setattr(
