@@ -701,6 +701,11 @@ def generate_reviews(
     progress = Progress("reviews", sizes.reviews)
     enterprises = g.enterprise_ids
 
+    # What each listing's row keeps of its reviews (`rating_breakdown`, migration 0028),
+    # as the reviews domain writes it: per star, and the sums of the sub-ratings.
+    aspects = ("ease_of_use", "features", "support", "value")
+    breakdowns: dict[int, dict[str, dict[str, int]]] = {}
+
     def rows():
         review_id = 0
         for i, stars in enumerate(g.stars):  # type: ignore[attr-defined]
@@ -722,10 +727,30 @@ def generate_reviews(
                     "created_at": g.solution_published[i]
                     + dt.timedelta(hours=rnd.randint(1, 9000)),
                 }
+                kept = breakdowns.setdefault(
+                    i + 1,
+                    {
+                        "stars": {str(n): 0 for n in range(1, 6)},
+                        "aspects": dict.fromkeys(aspects, 0),
+                    },
+                )
+                kept["stars"][str(star)] += 1
+                for aspect, value in zip(aspects, review["aspects"], strict=True):
+                    kept["aspects"][aspect] += value
                 yield [fillers[c](review) for c in columns]
 
     count = w.insert("reviews", columns, rows(), progress, datetimes=datetimes, booleans=booleans)
     timings["reviews"] = progress.finish()
+    if any(c["name"] == "rating_breakdown" for c in w.table_columns("solutions")):
+        started = time.perf_counter()
+        from sqlalchemy import text
+
+        update = text("UPDATE solutions SET rating_breakdown = :kept WHERE id = :id")
+        items = [{"id": i, "kept": json.dumps(b)} for i, b in breakdowns.items()]
+        with w.engine.begin() as conn:
+            for start in range(0, len(items), 5_000):
+                conn.execute(update, items[start : start + 5_000])
+        timings["rating breakdowns"] = time.perf_counter() - started
     return f"{count:,} review rows (columns: {', '.join(columns)})"
 
 

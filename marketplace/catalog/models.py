@@ -259,6 +259,10 @@ class Solution(db.Model):
     rating_avg: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # Bayesian average used by "top rated": few reviews pull towards the global mean.
     rating_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # What the solution page's rating summary shows, kept with the figures above by the
+    # reviews domain: published reviews per star and the sums of their sub-ratings
+    # (`reviews.queries.RatingSummary`). NULL until the reviews are first counted.
+    rating_breakdown: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     vendor: Mapped[Organization] = relationship()
     category: Mapped[Category | None] = relationship()

@@ -48,7 +48,7 @@ def index():
         response_times=trials_queries.median_response_time(
             s.vendor_id for s in comparison.solutions
         ),
-        ratings=reviews_queries.summaries(s.id for s in comparison.solutions),
+        ratings=reviews_queries.summaries_of(comparison.solutions),
         aspect_labels=reviews_presenters.ASPECT_LABELS,
     )
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from marketplace.accounts.models import Organization
 from marketplace.catalog.models import Solution
-from marketplace.core import stamps
 from marketplace.core.audit import AuditLog
 from marketplace.core.params import page_arg
 from marketplace.extensions import db
@@ -59,6 +58,22 @@ class RatingSummary:
         """Return the count per star, "1" to "5" (the API's shape)."""
         return {str(stars): self.histogram.get(stars, 0) for stars in range(1, 6)}
 
+    def breakdown(self) -> dict[str, dict[str, int]]:
+        """Return what the solution's row keeps of this summary (`Solution.rating_breakdown`)."""
+        return {"stars": self.distribution(), "aspects": dict(self.aspect_totals)}
+
+    @classmethod
+    def from_breakdown(cls, kept: Mapping) -> RatingSummary:
+        """Rebuild the summary a solution's row keeps (see `breakdown`)."""
+        summary = cls()
+        for stars, count in (kept.get("stars") or {}).items():
+            summary.histogram[int(stars)] = int(count)
+            summary.count += int(count)
+            summary.total += int(stars) * int(count)
+        for aspect in ASPECTS:
+            summary.aspect_totals[aspect] = int((kept.get("aspects") or {}).get(aspect, 0))
+        return summary
+
 
 def summaries(solution_ids: Iterable[int]) -> dict[int, RatingSummary]:
     """Return the rating summary of each solution's published reviews, in one query."""
@@ -90,15 +105,28 @@ def summary(solution_id: int) -> RatingSummary:
     return summaries([solution_id])[solution_id]
 
 
-def public_summary(solution_id: int) -> RatingSummary:
-    """The summary a solution page shows, kept for everyone under the content stamp (a
-    review, a reply or a moderator's decision renews it): read, never changed, by callers."""
-    return stamps.public_value(("review-summary", solution_id), lambda: summary(solution_id))
+def summaries_of(solutions: Iterable[Solution]) -> dict[int, RatingSummary]:
+    """Return the rating summary of each loaded solution from the figures its row keeps
+    (`Solution.rating_breakdown`, written with `rating_count` by every change of what is
+    published): no query. A row whose breakdown was never written is counted from the
+    reviews (one query for all of them); one without any review needs none."""
+    result: dict[int, RatingSummary] = {}
+    unknown = []
+    for solution in solutions:
+        if solution.rating_breakdown is not None:
+            result[solution.id] = RatingSummary.from_breakdown(solution.rating_breakdown)
+        elif not solution.rating_count:
+            result[solution.id] = RatingSummary()
+        else:
+            unknown.append(solution.id)
+    return result | summaries(unknown)
 
 
-def distributions(solution_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Return the count of published reviews per star for each solution (one query)."""
-    return {i: s.distribution() for i, s in summaries(solution_ids).items()}
+def summary_of(solution: Solution) -> RatingSummary:
+    """The summary a solution page shows (see `summaries_of`)."""
+    return summaries_of([solution])[solution.id]
+
+
 
 
 def get_review(review_id: int) -> Review | None:

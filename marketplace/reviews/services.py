@@ -27,7 +27,7 @@ from marketplace.core.text import clean_reason
 from marketplace.core.urls import path_for
 from marketplace.extensions import db
 from marketplace.notifications import services as notifications
-from marketplace.reviews import permissions
+from marketplace.reviews import permissions, queries
 from marketplace.reviews.models import (
     ReportStatus,
     Review,
@@ -68,31 +68,32 @@ def lock_solution(solution_id: int) -> None:
 
 
 def refresh_aggregates(solution_id: int) -> tuple[int, float, float]:
-    """Recompute the solution's rating figures from its published reviews.
+    """Recompute the solution's rating figures from its published reviews: the count,
+    average and score, and the summary its page shows (per star, the sub-ratings' sums).
 
     The caller holds the solution's lock (see lock_solution). Returns (count, avg, score).
     """
-    count, total = db.session.execute(
-        select(func.count(Review.id), func.coalesce(func.sum(Review.overall), 0)).where(
-            Review.solution_id == solution_id, Review.status == ReviewStatus.PUBLISHED
-        )
-    ).one()
-    count = int(count or 0)
-    total = int(total or 0)
+    summary = queries.summary(solution_id)
+    count, total = summary.count, summary.total
     average = round(total / count, 4) if count else 0.0
     score = round(bayesian_score(total, count), 4)
+    figures = {
+        "rating_count": count,
+        "rating_avg": average,
+        "rating_score": score,
+        "rating_breakdown": summary.breakdown(),
+    }
     db.session.execute(
         update(Solution)
         .where(Solution.id == solution_id)
-        .values(rating_count=count, rating_avg=average, rating_score=score)
+        .values(**figures)
         .execution_options(synchronize_session=False)
     )
     solution = db.session.identity_map.get(db.session.identity_key(Solution, solution_id))
     if solution is not None:
         # Keep the loaded object in step without another query.
-        set_committed_value(solution, "rating_count", count)
-        set_committed_value(solution, "rating_avg", average)
-        set_committed_value(solution, "rating_score", score)
+        for name, value in figures.items():
+            set_committed_value(solution, name, value)
     return count, average, score
 
 

@@ -76,10 +76,10 @@ class ReviewPanel:
 
 
 def review_panel(solution: Solution) -> ReviewPanel:
-    """Collect the reviews section of a solution page: the summary and one page (two
-    queries), the same for every visitor."""
+    """Collect the reviews section of a solution page: the summary (kept on the listing's
+    row) and one page (one query), the same for every visitor."""
     params = reviews_queries.parse_list_params(request.args)
-    rating = reviews_queries.public_summary(solution.id)
+    rating = reviews_queries.summary_of(solution)
     page = reviews_queries.review_page(solution.id, params, rating)
     return ReviewPanel(solution, rating, page)
 

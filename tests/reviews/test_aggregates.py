@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace.catalog.models import Solution
 from marketplace.extensions import db
@@ -50,6 +50,75 @@ def test_figures_follow_create_update_hide_and_restore(solution, moderator):
     assert _figures(solution) == (2, 2.5, round((17.5 + 5) / 7, 4))
 
 
+def _kept(solution) -> queries.RatingSummary:
+    """The summary the solution's row keeps, read with no query of the reviews."""
+    db.session.expire_all()
+    return queries.summary_of(db.session.get(Solution, solution.id))
+
+
+def _counted(solution) -> queries.RatingSummary:
+    return queries.summary(solution.id)
+
+
+def test_the_kept_summary_follows_create_update_hide_and_restore(solution, moderator):
+    """Every change of what is published rewrites the row's summary: per star and the
+    sub-ratings' sums equal those counted from the reviews after each step."""
+    a = eligible_user(solution)
+    b = eligible_user(solution, "converted")
+    steps = []
+    first = write(a, solution, overall=5)
+    steps.append(("write", _kept(solution), _counted(solution)))
+    write(b, solution, overall=2)
+    steps.append(("second", _kept(solution), _counted(solution)))
+    write(a, solution, overall=3)
+    steps.append(("rewrite", _kept(solution), _counted(solution)))
+    services.hide_review(moderator, db.session.get(Review, first.id), "Nội dung quảng cáo")
+    db.session.commit()
+    steps.append(("hide", _kept(solution), _counted(solution)))
+    services.restore_review(moderator, db.session.get(Review, first.id), "Đã xác minh lại")
+    db.session.commit()
+    steps.append(("restore", _kept(solution), _counted(solution)))
+    for name, kept, counted in steps:
+        assert kept == counted, name
+    assert steps[2][1].histogram[3] == 1 and steps[2][1].histogram[5] == 0
+    assert steps[3][1].count == 1 and steps[3][1].histogram == {5: 0, 4: 0, 3: 0, 2: 1, 1: 0}
+
+
+def test_a_solution_page_reads_its_summary_from_the_listing(client, solution, count_queries):
+    quick_reviews(solution, [5, 4, 4])
+    quick_reviews(solution, [1], status="hidden")
+    with count_queries() as q:
+        html = client.get(f"/solutions/{solution.slug}").get_data(as_text=True)
+    assert not [s for s in q.statements if "sum(reviews.ease_of_use)" in s]
+    summary = BeautifulSoup(html, "html.parser").select_one(".review-summary")
+    assert summary is not None and "4,3" in summary.get_text(" ", strip=True)
+
+
+def test_a_row_never_counted_is_counted_from_the_reviews(solution, vendor, count_queries):
+    """A listing whose breakdown was never written (rows loaded in bulk) but whose count
+    says it has reviews is counted from the rows; one with no review needs no query."""
+    quick_reviews(solution, [5, 2])
+    db.session.execute(
+        update(Solution).where(Solution.id == solution.id).values(rating_breakdown=None)
+    )
+    db.session.commit()
+    db.session.expire_all()
+    loaded = db.session.get(Solution, solution.id)
+    with count_queries() as q:
+        summary = queries.summary_of(loaded)
+    assert (summary.count, summary.total, q.count) == (2, 7, 1)
+    empty = factories.make_solution(vendor, name="Chưa có nhận xét")
+    db.session.execute(
+        update(Solution).where(Solution.id == empty.id).values(rating_breakdown=None)
+    )
+    db.session.commit()
+    empty = db.session.get(Solution, empty.id)
+    assert empty.rating_breakdown is None and empty.rating_count == 0
+    with count_queries() as q:
+        assert queries.summary_of(empty) == queries.RatingSummary()
+    assert q.count == 0
+
+
 def test_hiding_the_last_review_resets_the_figures(solution, review, moderator):
     services.hide_review(moderator, review, "Sai sự thật")
     db.session.commit()
@@ -84,7 +153,7 @@ def test_hidden_reviews_leave_the_figures_made_from_the_rows(solution):
     assert _figures(solution)[:2] == (2, 4.5)
     summary = queries.summary(solution.id)
     assert summary.count == 2 and summary.histogram[1] == 0
-    assert queries.distributions([solution.id])[solution.id] == {
+    assert queries.summary_of(solution).distribution() == {
         "1": 0,
         "2": 0,
         "3": 0,
