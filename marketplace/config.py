@@ -196,6 +196,9 @@ class Config:
         # Views and comparison adds: how many anonymous visitors (address + browser) of one
         # address count per solution and day; the rest are ignored (made-up User-Agents).
         self.COUNTER_ADDRESS_CAP = int(env.get("COUNTER_ADDRESS_CAP", "50"))
+        # Views are written together, this many seconds after the first of a batch
+        # (insights/view_queue.py); 0 writes each view on its own after its response.
+        self.VIEW_COUNT_DELAY_SECONDS = float(env.get("VIEW_COUNT_DELAY_SECONDS", "2"))
 
 
 class TestConfig(Config):
@@ -208,6 +211,8 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.WTF_CSRF_ENABLED = False
         self.CATALOG_CACHE_SECONDS = 0
+        # Each view written after its response, as the tests read the counters at once.
+        self.VIEW_COUNT_DELAY_SECONDS = 0
         self.PAGE_CACHE_SECONDS = 0
         self.DASHBOARD_CACHE_SECONDS = 0
         self.FRAGMENT_CACHE_SECONDS = 0

@@ -16,7 +16,9 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -29,6 +31,7 @@ from marketplace.core.cache import LocalStore
 from marketplace.core.clock import local_today
 from marketplace.core.database import dialect_name
 from marketplace.extensions import db
+from marketplace.insights import view_queue
 from marketplace.insights.models import DailyCounter, Metric, ViewMark
 
 log = logging.getLogger(__name__)
@@ -170,11 +173,93 @@ def record_view(
     Pass `address` for an anonymous visitor: its address then counts at most
     COUNTER_ADDRESS_CAP visitors per solution and day.
     """
-    day = day or local_today()
-    if not _mark_once(solution_id, Metric.VIEW, visitor, address=address, day=day):
-        return False
-    increment_counter(solution_id, Metric.VIEW, day=day)
-    return True
+    return record_views([PendingView(day or local_today(), solution_id, visitor, address)]) > 0
+
+
+@dataclass(frozen=True)
+class PendingView:
+    """A view to count: of which solution, on which day, by which visitor (see
+    `visitor_of`); `address` is given for an anonymous visitor (the cap applies)."""
+
+    day: dt.date
+    solution_id: int
+    visitor: str
+    address: str | None = None
+
+    def seen(self) -> tuple[dt.date, int, str]:
+        """The mark this view leaves (needs the app: the hash is salted with its key)."""
+        return (self.day, self.solution_id, _visitor_hash(self.visitor, self.day))
+
+
+def record_views(views: Iterable[PendingView]) -> int:
+    """Count many views with the same rules as `record_view`; return how many counted.
+
+    The views of signed-in users are marked with one INSERT for all of them and the
+    counters moved with one UPSERT for all the (solution, day) pairs they counted; an
+    anonymous view is marked on its own, after counting its address's marks (the cap).
+    The caller commits.
+    """
+    counted: Counter[tuple[int, dt.date]] = Counter()
+    plain: dict[tuple[dt.date, int, str], None] = {}
+    capped: dict[tuple[dt.date, int, str], PendingView] = {}
+    for view in views:
+        (capped if view.address is not None else plain)[view.seen()] = (
+            view if view.address is not None else None
+        )
+    for view in capped.values():
+        if _mark_once(
+            view.solution_id, Metric.VIEW, view.visitor, address=view.address, day=view.day
+        ):
+            counted[(view.solution_id, view.day)] += 1
+    marks = list(plain)
+    for start in range(0, len(marks), _MARKS_PER_STATEMENT):
+        rows = [
+            {"day": day, "solution_id": solution_id, "visitor_hash": hashed, "address_hash": None}
+            for day, solution_id, hashed in marks[start : start + _MARKS_PER_STATEMENT]
+        ]
+        new = db.session.execute(
+            _insert(ViewMark)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["day", "solution_id", "visitor_hash"])
+            .returning(ViewMark.solution_id, ViewMark.day)
+        ).all()
+        counted.update((solution_id, day) for solution_id, day in new)
+    if counted:
+        stmt = _insert(DailyCounter).values(
+            [
+                {"solution_id": solution_id, "day": day, "metric": Metric.VIEW.value, "count": n}
+                for (solution_id, day), n in counted.items()
+            ]
+        )
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["solution_id", "day", "metric"],
+                set_={"count": DailyCounter.count + stmt.excluded.count},
+            )
+        )
+    return sum(counted.values())
+
+
+# Four parameters a mark: well under SQLite's limit of 32,766 per statement.
+_MARKS_PER_STATEMENT = 500
+
+
+def write_views(views: list[PendingView]) -> None:
+    """Count `views` in one transaction of their own and remember their marks; a failure
+    is logged and forgotten (a lost view must never break a page). In an app context."""
+    fresh = [view for view in views if not _recent_marks().get(view.seen())]
+    if not fresh:
+        return
+    try:
+        _without_waiting_for_the_disk()
+        record_views(fresh)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("%d views not counted", len(fresh), exc_info=True)
+        return
+    for view in fresh:
+        _recent_marks().put(view.seen(), True)
 
 
 def record_view_after_response(
@@ -186,25 +271,20 @@ def record_view_after_response(
 ) -> None:
     """Count the view once the response has been sent.
 
-    The page itself runs no extra query and its latency does not include the write; a
-    failed write is logged and forgotten (a lost view must never break a page).
+    The page itself runs no extra query and its latency does not include the write. With
+    `VIEW_COUNT_DELAY_SECONDS` above zero the view joins the process's queue, written with
+    the others of that moment in one transaction (`view_queue`); at zero it is written at
+    once, alone.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    day = local_today()
+    view = PendingView(local_today(), solution_id, visitor, address)
 
     def write() -> None:
+        if float(app.config["VIEW_COUNT_DELAY_SECONDS"]) > 0:
+            view_queue.of(app).add(view)
+            return
         with app.app_context():
-            seen = (day, solution_id, _visitor_hash(visitor, day))
-            if _recent_marks().get(seen):
-                return
-            try:
-                _without_waiting_for_the_disk()
-                record_view(solution_id, visitor, day=day, address=address)
-                db.session.commit()
-                _recent_marks().put(seen, True)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.warning("view of solution %s not counted", solution_id, exc_info=True)
+            write_views([view])
 
     after_response(write)
 
