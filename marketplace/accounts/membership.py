@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.extensions import db
@@ -38,6 +39,34 @@ _CURRENT = (
         Membership.organization_id == bindparam("org_id"),
         Organization.active.is_(True),
     )
+)
+
+
+def user_with_membership(user_id: int) -> User | None:
+    """Read a user and their current membership in one statement, the membership kept for
+    the request as `current_membership` keeps it (a signed-in request's first reads)."""
+    found = db.session.execute(_USER_WITH_CURRENT, {"user_id": user_id}).first()
+    if found is None:
+        return None
+    user, membership = found
+    if has_request_context() and user.organization_id is not None:
+        g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = membership
+    return user
+
+
+# The same membership as `_CURRENT`: of the organisation the user acts for, if it is active.
+_ACTIVE_ORG = aliased(Organization)
+_USER_WITH_CURRENT = (
+    select(User, Membership)
+    .outerjoin(
+        _ACTIVE_ORG,
+        and_(_ACTIVE_ORG.id == User.organization_id, _ACTIVE_ORG.active.is_(True)),
+    )
+    .outerjoin(
+        Membership,
+        and_(Membership.user_id == User.id, Membership.organization_id == _ACTIVE_ORG.id),
+    )
+    .where(User.id == bindparam("user_id"))
 )
 
 

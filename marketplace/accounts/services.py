@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.accounts import roles
+from marketplace.accounts import membership, roles
 from marketplace.accounts.legal import record_consents
 from marketplace.accounts.models import (
     STAFF_ROLES,
@@ -327,7 +327,8 @@ def load_user(user_id: str) -> User | None:
     read: list[User | None] = []
 
     def row() -> dict | None:
-        read.append(db.session.get(User, user_pk))
+        # With the membership the request's first permission check reads (one statement).
+        read.append(membership.user_with_membership(user_pk))
         return None if read[0] is None else _columns(read[0])
 
     columns = stamps.account_value(("user", user_pk), row)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts import join_requests, teams
-from marketplace.accounts.models import Invitation, JoinRequest, Membership, User
+from marketplace.accounts.models import Invitation, JoinRequest, Membership, Organization, User
 from marketplace.core.audit import AuditLog
 from marketplace.core.database import utcnow
 from marketplace.extensions import db
@@ -284,6 +284,39 @@ def test_role_checks_read_the_membership_once_per_request(client_for, count_quer
             for action in roles.ACTIONS:
                 roles.allows(user, action)
         assert counted.count == 0
+
+
+def test_a_users_first_request_reads_them_with_their_membership(app, count_queries, vendor):
+    """Loading a user not kept reads their current membership in the same statement: the
+    role checks that follow read nothing; an inactive organisation gives none, as
+    `current_membership` does."""
+    from marketplace.accounts import membership
+    from marketplace.accounts import services as account_services
+    from marketplace.core import stamps
+
+    member = factories.make_user("vendor", org=vendor.organization, org_role="member")
+    session_id = f"{member.id}:{member.session_version}"
+    org_id = vendor.organization_id
+    db.session.commit()
+    db.session.expunge_all()
+    with app.test_request_context():
+        stamps.forget_account_values()
+        with count_queries() as counted:
+            user = account_services.load_user(session_id)
+            found = membership.current_membership(user)
+        assert counted.count == 1, counted.statements
+        assert found is not None and found.role == "member"
+    db.session.get(Organization, org_id).active = False
+    db.session.commit()
+    db.session.expunge_all()
+    with app.test_request_context():
+        stamps.forget_account_values()
+        user = account_services.load_user(session_id)
+        with count_queries() as counted:
+            assert membership.current_membership(user) is None
+        assert counted.count == 0
+    with app.test_request_context():
+        assert membership.current_membership(user) is None  # the query agrees
 
 
 # ---------------------------------------------------------------- join requests
