@@ -61,9 +61,7 @@ def rating_summary(solution: Solution | ListedSolution) -> shapes.Rating:
 
 def rating_distribution(solution: Solution) -> shapes.Distribution:
     """Return the number of published reviews per star, "1" to "5" (hidden ones excluded)."""
-    return shapes.Distribution.model_validate(
-        reviews_queries.summary_of(solution).distribution()
-    )
+    return shapes.Distribution.model_validate(reviews_queries.summary_of(solution).distribution())
 
 
 def solution_url(solution: Solution | ListedSolution) -> str:

@@ -127,8 +127,6 @@ def summary_of(solution: Solution) -> RatingSummary:
     return summaries_of([solution])[solution.id]
 
 
-
-
 def get_review(review_id: int) -> Review | None:
     """Load a review with its solution (and vendor), organisation and reply."""
     return db.session.scalar(
