@@ -7,6 +7,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Membership, Organization, User
+from marketplace.core import user_reads
 from marketplace.extensions import db
 
 _CACHE_KEY = "_current_memberships"
@@ -44,13 +45,17 @@ _CURRENT = (
 
 def user_with_membership(user_id: int) -> User | None:
     """Read a user and their current membership in one statement, the membership kept for
-    the request as `current_membership` keeps it (a signed-in request's first reads)."""
-    found = db.session.execute(_USER_WITH_CURRENT, {"user_id": user_id}).first()
+    the request as `current_membership` keeps it (a signed-in request's first reads), with
+    the figures other domains read of a user on every page (`core.user_reads`)."""
+    found = db.session.execute(
+        _USER_WITH_CURRENT.add_columns(*user_reads.columns(User.id)), {"user_id": user_id}
+    ).first()
     if found is None:
         return None
-    user, membership = found
+    user, membership, *figures = found
     if has_request_context() and user.organization_id is not None:
         g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = membership
+    user_reads.keep(user.id, figures)
     return user
 
 

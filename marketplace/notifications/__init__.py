@@ -45,7 +45,7 @@ def outbox_figures() -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.core import jobs, metrics, panels
+    from marketplace.core import jobs, metrics, panels, user_reads
     from marketplace.notifications import (  # noqa: F401
         delivery,
         models,
@@ -72,4 +72,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.context_processor(views.inject_unread_count)
+    user_reads.contribute(app, "unread", views.unread_column, views.keep_unread)
     app.cli.add_command(outbox_cli)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -214,6 +215,15 @@ _NOTIFICATIONS = Notification.__table__
 _UNREAD_COUNT = select(func.count(_NOTIFICATIONS.c.id)).where(
     _NOTIFICATIONS.c.user_id == bindparam("user_id"), _NOTIFICATIONS.c.read_at.is_(None)
 )
+
+
+def unread_count_of(user_id) -> Any:
+    """The unread count of `user_id` (a users' id column) as a scalar subquery."""
+    return (
+        select(func.count(_NOTIFICATIONS.c.id))
+        .where(_NOTIFICATIONS.c.user_id == user_id, _NOTIFICATIONS.c.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def unread_count(user: User) -> int:

@@ -48,6 +48,10 @@ def unread_for_request() -> int:
         return 0
     if "unread_notifications" not in g:
         user = current_user._get_current_object()
+        read = g.get("unread_notifications_read")
+        if read is not None and read[0] == user.id:
+            g.unread_notifications = read[1]  # read with the user's row (keep_unread)
+            return read[1]
         try:
             # Kept until a commit writes a notification (or a user): core/stamps.py.
             g.unread_notifications = stamps.account_value(
@@ -59,6 +63,19 @@ def unread_for_request() -> int:
             db.session.rollback()
             g.unread_notifications = 0
     return g.unread_notifications
+
+
+def unread_column(user_id):
+    """The unread count as a column of the statement that loads a user (core/user_reads.py)."""
+    return services.unread_count_of(user_id)
+
+
+def keep_unread(user_id: int, count: int) -> None:
+    """Keep the unread count read with the user's row, as `unread_for_request` keeps its own."""
+    count = int(count or 0)
+    # Read by this request's user's load (not `current_user`: it is being loaded).
+    g.unread_notifications_read = (user_id, count)
+    stamps.account_value(("unread", user_id), lambda: count)
 
 
 def inject_unread_count() -> dict[str, int]:

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import User
+from marketplace.core import stamps
 from marketplace.extensions import db
 from marketplace.notifications import services as notification_services
 from tests import factories
@@ -104,3 +105,32 @@ def test_the_unread_count_follows_every_notification(hosts, signed_in):
     assert badge() == "1"
     _in_other(other, lambda: notification_services.mark_all_read(db.session.get(User, user_id)))
     assert badge() == ""
+
+
+def test_the_unread_count_is_read_with_the_users_row(hosts, signed_in, count_queries):
+    """A user not kept is read in one statement with their membership and their unread
+    count (core/user_reads.py): the bell's badge then reads nothing more, kept or not."""
+    web, other = hosts
+    client, user_id = signed_in
+
+    def notify():
+        for title in ("Có báo giá mới", "Có đơn hàng mới"):
+            notification_services.notify(
+                db.session.get(User, user_id), kind="test", title=title, email=False
+            )
+
+    _in_other(other, notify)  # renews the accounts stamp: the user is read again
+    with count_queries() as q:
+        html = client.get("/solutions").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    node = soup.select_one('a[href^="/notifications"] .badge span[aria-hidden]')
+    assert node is not None and node.text == "2"
+    unread = [s for s in q.statements if "read_at IS NULL" in s]
+    assert len(unread) == 1 and "FROM users" in unread[0], q.statements
+    # Read again after the process forgot its users: the same one statement.
+    with web.app_context():
+        stamps.forget_account_values()
+    with count_queries() as q:
+        html = client.get("/solutions").get_data(as_text=True)
+    unread = [s for s in q.statements if "read_at IS NULL" in s]
+    assert len(unread) == 1 and "FROM users" in unread[0], q.statements
