@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
@@ -248,40 +249,48 @@ def live_subscriptions_query(vendor_id: int) -> Select:
 
 def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
     """Return which of these plans the user's organisation holds: a live subscription, or
-    a period paid by bank transfer that runs today."""
+    a period paid by bank transfer that runs today.
+
+    The same statement tells whether the organisation bought the plans' solution
+    (`has_bought_solution`, the review rule), kept for the request: a solution page's buy
+    buttons and its right to review read one statement between them."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
-    values = {"org_id": user.organization_id, "plan_ids": list(plan_ids), "today": local_today()}
-    return set(db.session.scalars(_OWNED, values))
-
-
-# Built once (bound parameters): asked on every signed-in user's first showing of a page.
-_OWNED = (
-    select(Subscription.plan_id)
-    .where(
-        Subscription.organization_id == bindparam("org_id"),
-        Subscription.plan_id.in_(bindparam("plan_ids", expanding=True)),
-        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
-    )
-    .union(
-        periods.running_plans_query(
-            bindparam("org_id"), bindparam("plan_ids", expanding=True), bindparam("today")
-        )
-    )
-)
+    org_id = user.organization_id
+    values = {"org_id": org_id, "plan_ids": list(plan_ids), "today": local_today()}
+    held: set[int] = set()
+    for kind, value, bought in db.session.execute(_STANDING, values):
+        if kind == _HELD:
+            held.add(value)
+        elif value is not None:
+            _bought_memo()[(org_id, value)] = bool(bought)
+    return held
 
 
 def has_bought_solution(org_id: int, solution_id: int) -> bool:
     """Tell whether the organisation bought the solution here (the review rule).
 
     A subscription that is or was live (active, past due, or canceled after running),
-    a paid one-time purchase, or a paid order (bank transfer or card). One query.
+    a paid one-time purchase, or a paid order (bank transfer or card). One query, or none
+    when the request read the organisation's plans of that solution (`owned_plan_ids`).
     """
-    return bool(db.session.scalar(_BOUGHT, {"org_id": org_id, "solution_id": solution_id}))
+    memo = _bought_memo()
+    key = (org_id, solution_id)
+    if key not in memo:
+        memo[key] = bool(db.session.scalar(_BOUGHT, {"org_id": org_id, "solution_id": solution_id}))
+    return memo[key]
 
 
-def _bought() -> Select:
-    org_id, solution_id = bindparam("org_id"), bindparam("solution_id")
+def _bought_memo() -> dict[tuple[int, int], bool]:
+    """The request's answers of `has_bought_solution` (per organisation and solution)."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("_billing_bought", {})
+
+
+def _bought(org_id, solution_id) -> ColumnElement[bool]:
+    """Whether `org_id` bought `solution_id` here (either may be a bound parameter or a
+    column)."""
     subscribed = (
         select(Subscription.id)
         .where(
@@ -310,10 +319,44 @@ def _bought() -> Select:
         )
         .exists()
     )
-    return select(or_(subscribed, bought_once, paid_order))
+    return or_(subscribed, bought_once, paid_order)
 
 
-_BOUGHT = _bought()  # built once (bound parameters): asked with each right to review
+# Built once (bound parameters): asked with each right to review.
+_BOUGHT = select(_bought(bindparam("org_id"), bindparam("solution_id")))
+
+# Built once: asked on every signed-in user's first showing of a page. The plans held, one
+# row each (_HELD, plan id, NULL), and one row for the plans' solution (_SOLUTION, its id,
+# whether the organisation bought it).
+_HELD, _SOLUTION = 0, 1
+_OWNED = (
+    select(Subscription.plan_id)
+    .where(
+        Subscription.organization_id == bindparam("org_id"),
+        Subscription.plan_id.in_(bindparam("plan_ids", expanding=True)),
+        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+    )
+    .union(
+        periods.running_plans_query(
+            bindparam("org_id"), bindparam("plan_ids", expanding=True), bindparam("today")
+        )
+    )
+    .subquery()
+)
+_PLAN_SOLUTION = (
+    select(Plan.solution_id)
+    .where(Plan.id.in_(bindparam("plan_ids", expanding=True)))
+    .limit(1)
+    .subquery()
+)
+_STANDING = union_all(
+    select(literal(_HELD), _OWNED.c.plan_id, null()),
+    select(
+        literal(_SOLUTION),
+        _PLAN_SOLUTION.c.solution_id,
+        _bought(bindparam("org_id"), _PLAN_SOLUTION.c.solution_id),
+    ),
+)
 
 
 # ---------------------------------------------------------------- orders

@@ -236,3 +236,29 @@ def test_users_alike_share_a_reviews_actions_and_others_get_their_own(
     assert vendor_actions.select_one("form") is None  # a vendor does not vote on its own
     assert "Phản hồi" in vendor_actions.get_text()
     assert "Phản hồi" not in an_page.select_one(f"#review-{review.id} .review-actions").get_text()
+
+
+def test_the_plans_held_and_the_right_to_review_read_one_billing_statement(
+    web, page, login, count_queries
+):
+    """A user's first showing reads the plans their organisation holds and whether it
+    bought the listing in one statement (billing.queries.owned_plan_ids); the answers are
+    those of each rule: a holder sees "Đang sử dụng" and may review (the purchase is
+    its only use), another organisation sees the buy button and may not review."""
+    solution, plan, _review_row = page
+    lan = factories.make_user("enterprise", name="Nguyễn Thị Lan")
+    tuan = factories.make_user("enterprise", name="Trần Văn Tuấn")
+    db.session.commit()
+    factories.make_subscription(lan.organization_id, plan, stripe_id="sub_lan_one")
+    db.session.commit()
+    path = f"/solutions/{solution.slug}"
+    pages = {}
+    for name, user in (("lan", lan), ("tuan", tuan)):
+        client = login(web.test_client(), user)
+        client.get("/")
+        with count_queries() as q:
+            pages[name] = str(_soup(client.get(path)))
+        bought = [s for s in q.statements if "FROM payments" in s]
+        assert len(bought) == 1 and "subscriptions.plan_id" in bought[0], q.statements
+    assert "Đang sử dụng" in pages["lan"] and "Đang sử dụng" not in pages["tuan"]
+    assert "Viết đánh giá" in pages["lan"] and "Viết đánh giá" not in pages["tuan"]
