@@ -50,9 +50,22 @@ def increment_counter(
     solution_id: int, metric: str, *, day: dt.date | None = None, by: int = 1
 ) -> None:
     """Add `by` to a solution's counter of `metric` for `day` (today) in one UPSERT."""
-    stmt = _insert(DailyCounter).values(
-        solution_id=solution_id, day=day or local_today(), metric=Metric(metric).value, count=by
+    _add_to_counters(
+        [
+            {
+                "solution_id": solution_id,
+                "day": day or local_today(),
+                "metric": Metric(metric).value,
+                "count": by,
+            }
+        ]
     )
+
+
+def _add_to_counters(rows: list[dict[str, Any]]) -> None:
+    """Add each row's count to its (solution, day, metric) counter: one UPSERT for all (a
+    key appears once: PostgreSQL refuses to update a row twice in one statement)."""
+    stmt = _insert(DailyCounter).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["solution_id", "day", "metric"],
         set_={"count": DailyCounter.count + stmt.excluded.count},
@@ -150,19 +163,26 @@ def _mark_once(
         )
         if db.session.scalar(select(func.count()).select_from(marked)) >= cap:
             return False
+    row = {
+        "day": day,
+        "solution_id": solution_id,
+        "visitor_hash": _visitor_hash(salt + visitor, day),
+        "address_hash": address_hash,
+    }
+    return bool(_new_marks([row]))
+
+
+def _new_marks(rows: list[dict[str, Any]]) -> list[tuple[int, dt.date]]:
+    """Write the marks that are not there yet; return the (solution, day) of each new one.
+
+    RETURNING says which rows were new (rowcount is not reliable on every driver)."""
     mark = (
         _insert(ViewMark)
-        .values(
-            day=day,
-            solution_id=solution_id,
-            visitor_hash=_visitor_hash(salt + visitor, day),
-            address_hash=address_hash,
-        )
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["day", "solution_id", "visitor_hash"])
-        .returning(ViewMark.day)
+        .returning(ViewMark.solution_id, ViewMark.day)
     )
-    # RETURNING says whether the row was new (rowcount is not reliable on every driver).
-    return db.session.execute(mark).first() is not None
+    return [(solution_id, day) for solution_id, day in db.session.execute(mark)]
 
 
 def record_view(
@@ -203,9 +223,10 @@ def record_views(views: Iterable[PendingView]) -> int:
     plain: dict[tuple[dt.date, int, str], None] = {}
     capped: dict[tuple[dt.date, int, str], PendingView] = {}
     for view in views:
-        (capped if view.address is not None else plain)[view.seen()] = (
-            view if view.address is not None else None
-        )
+        if view.address is None:
+            plain[view.seen()] = None
+        else:
+            capped[view.seen()] = view
     for view in capped.values():
         if _mark_once(
             view.solution_id, Metric.VIEW, view.visitor, address=view.address, day=view.day
@@ -217,25 +238,13 @@ def record_views(views: Iterable[PendingView]) -> int:
             {"day": day, "solution_id": solution_id, "visitor_hash": hashed, "address_hash": None}
             for day, solution_id, hashed in marks[start : start + _MARKS_PER_STATEMENT]
         ]
-        new = db.session.execute(
-            _insert(ViewMark)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["day", "solution_id", "visitor_hash"])
-            .returning(ViewMark.solution_id, ViewMark.day)
-        ).all()
-        counted.update((solution_id, day) for solution_id, day in new)
+        counted.update(_new_marks(rows))
     if counted:
-        stmt = _insert(DailyCounter).values(
+        _add_to_counters(
             [
                 {"solution_id": solution_id, "day": day, "metric": Metric.VIEW.value, "count": n}
                 for (solution_id, day), n in counted.items()
             ]
-        )
-        db.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["solution_id", "day", "metric"],
-                set_={"count": DailyCounter.count + stmt.excluded.count},
-            )
         )
     return sum(counted.values())
 
