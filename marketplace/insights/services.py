@@ -3,7 +3,9 @@
 One UPSERT per event on `daily_counters` (solution, day, metric), so there is no row per
 page view and concurrent increments stay exact on SQLite and PostgreSQL. A view counts once
 per visitor and day: `view_marks` takes (day, solution, visitor hash) with ON CONFLICT DO
-NOTHING, and the counter moves only when that row was new.
+NOTHING, and the counter moves only when that row was new. A worker writes the views of a
+moment together (`view_queue`, `record_views`): one INSERT of their marks, one UPSERT of
+the counters they moved.
 
 The reads are in `dashboard` (the province), `vendor_figures` and `moderation_figures`;
 their shared helpers in `periods`, the CSV files in `exports`.
