@@ -701,10 +701,12 @@ def generate_reviews(
     progress = Progress("reviews", sizes.reviews)
     enterprises = g.enterprise_ids
 
-    # What each listing's row keeps of its reviews (`rating_breakdown`, migration 0028),
-    # as the reviews domain writes it: per star, and the sums of the sub-ratings.
-    aspects = ("ease_of_use", "features", "support", "value")
-    breakdowns: dict[int, dict[str, dict[str, int]]] = {}
+    # What each listing's row keeps of its reviews (`rating_breakdown`, migration 0028), in
+    # the reviews domain's own shape: per star, and the sums of the sub-ratings.
+    from marketplace.reviews.models import ASPECTS
+    from marketplace.reviews.queries import RatingSummary
+
+    summaries: dict[int, RatingSummary] = {}
 
     def rows():
         review_id = 0
@@ -727,16 +729,10 @@ def generate_reviews(
                     "created_at": g.solution_published[i]
                     + dt.timedelta(hours=rnd.randint(1, 9000)),
                 }
-                kept = breakdowns.setdefault(
-                    i + 1,
-                    {
-                        "stars": {str(n): 0 for n in range(1, 6)},
-                        "aspects": dict.fromkeys(aspects, 0),
-                    },
-                )
-                kept["stars"][str(star)] += 1
-                for aspect, value in zip(aspects, review["aspects"], strict=True):
-                    kept["aspects"][aspect] += value
+                kept = summaries.setdefault(i + 1, RatingSummary())
+                kept.histogram[star] += 1
+                for aspect, value in zip(ASPECTS, review["aspects"], strict=True):
+                    kept.aspect_totals[aspect] += value
                 yield [fillers[c](review) for c in columns]
 
     count = w.insert("reviews", columns, rows(), progress, datetimes=datetimes, booleans=booleans)
@@ -746,7 +742,7 @@ def generate_reviews(
         from sqlalchemy import text
 
         update = text("UPDATE solutions SET rating_breakdown = :kept WHERE id = :id")
-        items = [{"id": i, "kept": json.dumps(b)} for i, b in breakdowns.items()]
+        items = [{"id": i, "kept": json.dumps(r.breakdown())} for i, r in summaries.items()]
         with w.engine.begin() as conn:
             for start in range(0, len(items), 5_000):
                 conn.execute(update, items[start : start + 5_000])

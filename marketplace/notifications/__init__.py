@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
         models,
         personal_data,
         receivers,
+        services,
         views,
     )
 
@@ -72,5 +73,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.context_processor(views.inject_unread_count)
-    user_reads.contribute(app, "unread", views.unread_column, views.keep_unread)
+    user_reads.contribute(app, "unread", services.unread_count_of, views.keep_unread)
     app.cli.add_command(outbox_cli)

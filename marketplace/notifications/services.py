@@ -210,20 +210,25 @@ def notifications_for(user: User) -> Select[tuple[Notification]]:
 
 
 _NOTIFICATIONS = Notification.__table__
+
+
+def _unread(user_id: Any) -> Select:
+    """Count the unread notifications of `user_id` (a bound parameter, or the users' id
+    column of an enclosing statement)."""
+    return select(func.count(_NOTIFICATIONS.c.id)).where(
+        _NOTIFICATIONS.c.user_id == user_id, _NOTIFICATIONS.c.read_at.is_(None)
+    )
+
+
 # On the table, not the mapped class: asked on every signed-in page, and a Core statement
 # skips the ORM's work for a single number.
-_UNREAD_COUNT = select(func.count(_NOTIFICATIONS.c.id)).where(
-    _NOTIFICATIONS.c.user_id == bindparam("user_id"), _NOTIFICATIONS.c.read_at.is_(None)
-)
+_UNREAD_COUNT = _unread(bindparam("user_id"))
 
 
-def unread_count_of(user_id) -> Any:
-    """The unread count of `user_id` (a users' id column) as a scalar subquery."""
-    return (
-        select(func.count(_NOTIFICATIONS.c.id))
-        .where(_NOTIFICATIONS.c.user_id == user_id, _NOTIFICATIONS.c.read_at.is_(None))
-        .scalar_subquery()
-    )
+def unread_count_of(user_id: Any) -> Any:
+    """The unread count as a column of the statement that loads a user (core/user_reads.py):
+    `user_id` is that statement's users' id column."""
+    return _unread(user_id).scalar_subquery()
 
 
 def unread_count(user: User) -> int:

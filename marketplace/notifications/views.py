@@ -48,10 +48,6 @@ def unread_for_request() -> int:
         return 0
     if "unread_notifications" not in g:
         user = current_user._get_current_object()
-        read = g.get("unread_notifications_read")
-        if read is not None and read[0] == user.id:
-            g.unread_notifications = read[1]  # read with the user's row (keep_unread)
-            return read[1]
         try:
             # Kept until a commit writes a notification (or a user): core/stamps.py.
             g.unread_notifications = stamps.account_value(
@@ -65,16 +61,12 @@ def unread_for_request() -> int:
     return g.unread_notifications
 
 
-def unread_column(user_id):
-    """The unread count as a column of the statement that loads a user (core/user_reads.py)."""
-    return services.unread_count_of(user_id)
-
-
 def keep_unread(user_id: int, count: int) -> None:
-    """Keep the unread count read with the user's row, as `unread_for_request` keeps its own."""
+    """Keep the unread count read with the user's row as `unread_for_request` keeps its own:
+    for the request (whose user this load is: Flask-Login's loader is its only caller; a
+    session it refuses leaves an anonymous visitor, who shows no count) and per process."""
     count = int(count or 0)
-    # Read by this request's user's load (not `current_user`: it is being loaded).
-    g.unread_notifications_read = (user_id, count)
+    g.unread_notifications = count
     stamps.account_value(("unread", user_id), lambda: count)
 
 
