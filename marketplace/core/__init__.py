@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     database.install_session_teardown(app)
     database.install_sqlite_pragmas(app)
+    database.install_read_only_commit(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

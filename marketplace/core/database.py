@@ -78,6 +78,50 @@ def install_sqlite_pragmas(app: Flask) -> None:
         cur.close()
 
 
+# A transaction that only read ends with COMMIT instead of ROLLBACK on PostgreSQL: the same
+# for the database, but psycopg forgets every prepared statement at a ROLLBACK (in case it
+# undid a schema change), so statements were planned anew at every request.
+_WROTE = "marketplace_wrote"
+
+
+def install_read_only_commit(app: Flask) -> None:
+    """End each PostgreSQL transaction that ran only SELECT statements with COMMIT, so the
+    connection keeps its prepared statements (psycopg prepares a statement asked five
+    times; the server then skips parsing and planning it)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    with app.app_context():
+        engine = db.engine
+    if getattr(engine, "_marketplace_read_only_commit", False):
+        return
+    engine._marketplace_read_only_commit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(conn, _cursor, statement, _parameters, _context, _executemany):
+        if not conn.info.get(_WROTE) and statement.lstrip()[:6].upper() != "SELECT":
+            conn.info[_WROTE] = True
+
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "rollback")
+    def _commit_reads(conn):
+        wrote = conn.info.pop(_WROTE, False)
+        if wrote or conn.invalidated or conn.closed:
+            return
+        raw = conn.connection.dbapi_connection
+        # Only a transaction in progress and sound (a failed statement leaves it INERROR).
+        if raw is None or raw.closed or raw.info.transaction_status != TransactionStatus.INTRANS:
+            return
+        try:
+            raw.commit()  # the ROLLBACK that follows then finds nothing to undo
+        except Exception:  # a lost connection: the ROLLBACK that follows reports it
+            log.debug("Committing a read-only transaction failed", exc_info=True)
+
+    @event.listens_for(engine, "commit")
+    def _forget_writes(conn):
+        conn.info.pop(_WROTE, None)
+
+
 def _invalidate_session() -> None:
     """Close the session invalidating its connections, then forget it; never raise."""
     registry = db.session.registry
