@@ -46,16 +46,17 @@ _CURRENT = (
 def user_with_membership(user_id: int) -> User | None:
     """Read a user and their current membership in one statement, the membership kept for
     the request as `current_membership` keeps it (a signed-in request's first reads), with
-    the figures other domains read of a user on every page (`core.user_reads`)."""
+    what other domains read of a user (`core.user_reads`)."""
     found = db.session.execute(
-        _USER_WITH_CURRENT.add_columns(*user_reads.columns(User.id)), {"user_id": user_id}
+        user_reads.statement(_USER_WITH_CURRENT, User),
+        {"user_id": user_id, **user_reads.parameters()},
     ).first()
     if found is None:
         return None
     user, membership, *figures = found
     if has_request_context() and user.organization_id is not None:
         g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = membership
-    user_reads.keep(user.id, figures)
+    user_reads.keep(user, figures)
     return user
 
 

@@ -38,6 +38,11 @@ def init_app(app: Flask) -> None:
     )
     panels.contribute(app, panels.PERSONAL_DATA, "payments", personal_data.export_section)
     panels.contribute(app, panels.SOLUTION, "buy", views.buy_panel)
+    from marketplace.billing import queries
+    from marketplace.core import user_reads
+
+    # The plans the organisation holds and the listings it bought, read with the user.
+    user_reads.contribute(app, "billing", queries.standing_of, queries.keep_standing)
     from marketplace.billing import console
 
     panels.contribute(app, panels.ADMIN_OVERVIEW, "billing", console.overview_figures)

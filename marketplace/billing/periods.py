@@ -163,16 +163,18 @@ def running_plan_ids(org_id: int, plan_ids: list[int], today: dt.date | None = N
     return set(db.session.scalars(running_plans_query(org_id, plan_ids, today)))
 
 
-def running_plans_query(org_id: int, plan_ids: list[int], today: dt.date | None = None) -> Select:
-    """The select of `running_plan_ids` (billing.queries.owned_plan_ids unions it; its
-    arguments may be bound parameters)."""
+def running_plans_query(
+    org_id: int, plan_ids: list[int] | None, today: dt.date | None = None
+) -> Select:
+    """The select of `running_plan_ids` (billing.queries unions it; its arguments may be
+    bound parameters or columns; `plan_ids` None: every plan)."""
     today = today if today is not None else local_today()
-    return select(ServicePeriod.plan_id).where(
+    query = select(ServicePeriod.plan_id).where(
         ServicePeriod.organization_id == org_id,
-        ServicePeriod.plan_id.in_(plan_ids),
         ServicePeriod.starts_on <= today,
         ServicePeriod.ends_on >= today,
     )
+    return query if plan_ids is None else query.where(ServicePeriod.plan_id.in_(plan_ids))
 
 
 def upcoming_renewals(

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
@@ -30,8 +41,9 @@ from marketplace.billing.models import (
 )
 from marketplace.billing.presenters import CheckoutOffer, PaymentMethods
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
-from marketplace.core import stamps
+from marketplace.core import stamps, user_reads
 from marketplace.core.clock import local_midnight, local_today
+from marketplace.core.database import json_rows_of
 from marketplace.extensions import db
 from marketplace.trials import queries as trials_queries
 from marketplace.trials.models import TrialRequest, TrialStatus
@@ -251,12 +263,16 @@ def owned_plan_ids(user: User | None, plan_ids: list[int]) -> set[int]:
     """Return which of these plans the user's organisation holds: a live subscription, or
     a period paid by bank transfer that runs today.
 
-    The same statement tells whether the organisation bought the plans' solution
+    No statement when the organisation's standing was read with the user (`standing_of`).
+    Else one statement, which also tells whether the organisation bought the plans' solution
     (`has_bought_solution`, the review rule), kept for the request: a solution page's buy
     buttons and its right to review read one statement between them."""
     if not plan_ids or not permissions.can_view_billing(user):
         return set()
     org_id = user.organization_id
+    standing = user_reads.recall((_STANDING_KEY, org_id))
+    if standing is not user_reads.MISSING:
+        return set(plan_ids) & standing.held
     values = {"org_id": org_id, "plan_ids": list(plan_ids), "today": local_today()}
     held: set[int] = set()
     for kind, value, bought in db.session.execute(_STANDING, values):
@@ -272,12 +288,18 @@ def has_bought_solution(org_id: int, solution_id: int) -> bool:
 
     A subscription that is or was live (active, past due, or canceled after running),
     a paid one-time purchase, or a paid order (bank transfer or card). One query, or none
-    when the request read the organisation's plans of that solution (`owned_plan_ids`).
+    when the organisation's standing was read with the user (`standing_of`) or the request
+    read the organisation's plans of that solution (`owned_plan_ids`).
     """
     memo = _bought_memo()
     key = (org_id, solution_id)
     if key not in memo:
-        memo[key] = bool(db.session.scalar(_BOUGHT, {"org_id": org_id, "solution_id": solution_id}))
+        standing = user_reads.recall((_STANDING_KEY, org_id))
+        if standing is not user_reads.MISSING:
+            memo[key] = solution_id in standing.bought
+        else:
+            values = {"org_id": org_id, "solution_id": solution_id}
+            memo[key] = bool(db.session.scalar(_BOUGHT, values))
     return memo[key]
 
 
@@ -288,61 +310,55 @@ def _bought_memo() -> dict[tuple[int, int], bool]:
     return g.setdefault("_billing_bought", {})
 
 
+def _holdings(org_id, today, plan_ids=None) -> tuple[Select, Select]:
+    """The ways an organisation holds a plan `today`, each a select of the plan's id: a
+    live subscription, or a period paid by bank transfer that runs (of `plan_ids` when
+    given; any argument may be a bound parameter or a column)."""
+    live = select(Subscription.plan_id).where(
+        Subscription.organization_id == org_id,
+        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+    )
+    if plan_ids is not None:
+        live = live.where(Subscription.plan_id.in_(plan_ids))
+    return live, periods.running_plans_query(org_id, plan_ids, today)
+
+
+def _purchases(org_id) -> tuple[Select, ...]:
+    """The ways an organisation bought a solution here, each a select of the solution's id:
+    a subscription that is or was live (active, past due, or canceled after running), a
+    paid one-time payment, a paid order (bank transfer or card)."""
+    return (
+        select(Subscription.solution_id).where(
+            Subscription.organization_id == org_id,
+            Subscription.status.in_((S.ACTIVE, S.PAST_DUE, S.CANCELED)),
+        ),
+        select(Payment.solution_id).where(
+            Payment.organization_id == org_id,
+            Payment.mode == CheckoutMode.PAYMENT,
+            Payment.status == P.PAID,
+        ),
+        select(Order.solution_id).where(Order.organization_id == org_id, Order.status == "paid"),
+    )
+
+
 def _bought(org_id, solution_id) -> ColumnElement[bool]:
     """Whether `org_id` bought `solution_id` here (either may be a bound parameter or a
     column)."""
-    subscribed = (
-        select(Subscription.id)
-        .where(
-            Subscription.organization_id == org_id,
-            Subscription.solution_id == solution_id,
-            Subscription.status.in_((S.ACTIVE, S.PAST_DUE, S.CANCELED)),
-        )
-        .exists()
+    return or_(
+        *(way.where(way.selected_columns[0] == solution_id).exists() for way in _purchases(org_id))
     )
-    bought_once = (
-        select(Payment.id)
-        .where(
-            Payment.organization_id == org_id,
-            Payment.solution_id == solution_id,
-            Payment.mode == CheckoutMode.PAYMENT,
-            Payment.status == P.PAID,
-        )
-        .exists()
-    )
-    paid_order = (
-        select(Order.id)
-        .where(
-            Order.organization_id == org_id,
-            Order.solution_id == solution_id,
-            Order.status == "paid",
-        )
-        .exists()
-    )
-    return or_(subscribed, bought_once, paid_order)
 
 
 # Built once (bound parameters): asked with each right to review.
 _BOUGHT = select(_bought(bindparam("org_id"), bindparam("solution_id")))
 
-# Built once: asked on every signed-in user's first showing of a page. The plans held, one
-# row each (_HELD, plan id, NULL), and one row for the plans' solution (_SOLUTION, its id,
-# whether the organisation bought it).
+# Built once: asked on a signed-in user's first showing of a page when their organisation's
+# standing was not read with them. The plans held, one row each (_HELD, plan id, NULL), and
+# one row for the plans' solution (_SOLUTION, its id, whether the organisation bought it).
 _HELD, _SOLUTION = 0, 1
-_OWNED = (
-    select(Subscription.plan_id)
-    .where(
-        Subscription.organization_id == bindparam("org_id"),
-        Subscription.plan_id.in_(bindparam("plan_ids", expanding=True)),
-        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
-    )
-    .union(
-        periods.running_plans_query(
-            bindparam("org_id"), bindparam("plan_ids", expanding=True), bindparam("today")
-        )
-    )
-    .subquery()
-)
+_OWNED = union(
+    *_holdings(bindparam("org_id"), bindparam("today"), bindparam("plan_ids", expanding=True))
+).subquery()
 _PLAN_SOLUTION = (
     select(Plan.solution_id)
     .where(Plan.id.in_(bindparam("plan_ids", expanding=True)))
@@ -357,6 +373,45 @@ _STANDING = union_all(
         _bought(bindparam("org_id"), _PLAN_SOLUTION.c.solution_id),
     ),
 )
+
+
+# ---------------------------------------------------------------- standing, with the user
+
+_STANDING_KEY = "billing_standing"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an organisation holds and bought, towards every listing (read with a user)."""
+
+    held: frozenset[int]  # the plans held today
+    bought: frozenset[int]  # the solutions bought here
+
+
+def standing_of(users) -> ColumnElement:
+    """The organisation's standing as a column of the statement that loads a user
+    (core/user_reads.py): rows (_HELD, plan id) and (_SOLUTION, id of a solution bought),
+    the same rules as `owned_plan_ids` and `has_bought_solution`."""
+    org_id = users.organization_id
+    rows = union_all(
+        *(_tagged(_HELD, way, users) for way in _holdings(org_id, user_reads.today())),
+        *(_tagged(_SOLUTION, way, users) for way in _purchases(org_id)),
+    )
+    return json_rows_of(rows, user_reads.MAX_ROWS)
+
+
+def _tagged(kind: int, way: Select, users) -> Select:
+    """`way`'s one column after the literal `kind`, correlated to the loading statement."""
+    return way.with_only_columns(literal(kind), *way.selected_columns).correlate(users)
+
+
+def keep_standing(user: User, rows: list | None) -> None:
+    """Keep the standing read with the user (none when it may be cut short)."""
+    if user.organization_id is None or not user_reads.complete(rows):
+        return
+    held = frozenset(int(value) for kind, value in rows or () if kind == _HELD)
+    bought = frozenset(int(value) for kind, value in rows or () if kind == _SOLUTION)
+    user_reads.remember((_STANDING_KEY, user.organization_id), Standing(held, bought))
 
 
 # ---------------------------------------------------------------- orders

@@ -7,7 +7,9 @@ import datetime as dt
 import logging
 
 from flask import Flask
-from sqlalchemy import DateTime, event, exc
+from sqlalchemy import JSON, DateTime, event, exc, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from marketplace.extensions import db
@@ -55,6 +57,36 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
+
+
+class json_rows(FunctionElement):  # noqa: N801 - used as a SQL function, like func.*
+    """Aggregate every row's columns into one JSON array of arrays (`[[a, b], …]`), so one
+    statement can carry a set of rows as a single column. No rows gives None on PostgreSQL
+    and `[]` on SQLite. Inside the array a date or timestamp is its ISO text, a boolean may
+    be 0 or 1."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+def json_rows_of(query, limit: int):
+    """A scalar subquery of `query`'s first `limit` + 1 rows as one JSON array of arrays
+    (`json_rows`; the extra row tells that more were cut off). A select inside `query` that
+    refers to the enclosing statement's tables says so with `.correlate(…)`: it sits in a
+    subquery's FROM, where nothing is correlated by itself."""
+    rows = query.limit(limit + 1).subquery()
+    return select(json_rows(*rows.c)).scalar_subquery()
 
 
 def install_sqlite_pragmas(app: Flask) -> None:
@@ -200,6 +232,8 @@ __all__ = [
     "discard_session",
     "install_session_teardown",
     "install_sqlite_pragmas",
+    "json_rows",
+    "json_rows_of",
     "ping_database",
     "rollback_session",
     "utcnow",

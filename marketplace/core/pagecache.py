@@ -48,7 +48,7 @@ from sqlalchemy.orm import Session
 from werkzeug.http import parse_cookie
 from werkzeug.wsgi import ClosingIterator
 
-from marketplace.core import cache, events, metrics
+from marketplace.core import cache, events, metrics, user_reads
 from marketplace.core.security import (
     READ_SESSION_ENVIRON,
     read_session_cookie,
@@ -99,11 +99,12 @@ WATCHED_TABLES = frozenset(
     }
 )
 
-# Tables a signed-in request's user depends on (its row, its unread count): kept per process
-# under a stamp of their own (`account_value`), renewed by every commit that writes them.
-# Also what the per-user slots of kept pages show (core/fragments.py `per_user`): the role in
-# the organisation, the plans it holds, its trials and orders (the right to review), its
-# votes, its applications to the programme (the cap left).
+# Tables a signed-in request's user depends on (its row, its unread count, what other domains
+# read with it: core/user_reads.py): kept per process under a stamp of their own
+# (`account_value`), renewed by every commit that writes them. Also what the per-user slots
+# of kept pages show (core/fragments.py `per_user`): the role in the organisation, the plans
+# it holds, its trials, orders and payments (the right to review), its reviews and votes,
+# its applications to the programme (the cap left).
 ACCOUNT_TABLES = frozenset(
     {
         "users",
@@ -111,6 +112,8 @@ ACCOUNT_TABLES = frozenset(
         "memberships",
         "subscriptions",
         "orders",
+        "payments",
+        "reviews",
         "service_periods",
         "trial_requests",
         "review_votes",
@@ -153,6 +156,7 @@ def _after_flush(session: Session, _context) -> None:
         session.info[_SESSION_FLAG] = True
     if touched & ACCOUNT_TABLES:
         session.info[_ACCOUNTS_FLAG] = True
+        user_reads.forget_request()  # what was read with the user may have changed
 
 
 def _on_execute(state) -> None:
@@ -163,6 +167,7 @@ def _on_execute(state) -> None:
         state.session.info[_SESSION_FLAG] = True
     if name in ACCOUNT_TABLES:
         state.session.info[_ACCOUNTS_FLAG] = True
+        user_reads.forget_request()
 
 
 def _after_commit(session: Session) -> None:
@@ -459,9 +464,10 @@ def _sized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]
 
 
 def init_app(app: Flask) -> None:
-    """Wrap the application in the page cache (when enabled) and watch content changes."""
-    if _caching_enabled(app):
-        _listen()
+    """Wrap the application in the page cache (when enabled) and watch content changes
+    (always: a request that writes an accounts table forgets what it read with its user,
+    core/user_reads.py)."""
+    _listen()
     seconds = app.config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
         return

@@ -233,11 +233,7 @@ def account_seconds(app: Flask) -> float:
     return float(app.config.get("ACCOUNT_CACHE_SECONDS") or 0)
 
 
-def account_value(key: Any, compute: Callable[[], Any]) -> Any:
-    """Return a value read from `ACCOUNT_TABLES` (a user's row, their unread count), kept in
-    this process until a commit writes one of those tables, on any process or host that
-    shares the stamp; computed when missing. Never shared through Redis: only the stamp is.
-    """
+def _account_values() -> VersionedCache:
     app = current_app._get_current_object()
     kept = app.extensions.get(ACCOUNTS_EXTENSION_KEY)
     if kept is None:
@@ -247,7 +243,22 @@ def account_value(key: Any, compute: Callable[[], Any]) -> Any:
         kept = app.extensions[ACCOUNTS_EXTENSION_KEY] = VersionedCache(
             app, store, name="accounts", stamp="accounts"
         )
+    return kept
+
+
+def account_value(key: Any, compute: Callable[[], Any]) -> Any:
+    """Return a value read from `ACCOUNT_TABLES` (a user's row, their unread count), kept in
+    this process until a commit writes one of those tables, on any process or host that
+    shares the stamp; computed when missing. Never shared through Redis: only the stamp is.
+    """
+    kept = _account_values()
     return compute() if kept.seconds <= 0 else kept.get_or_compute(key, compute)
+
+
+def kept_account_value(key: Any) -> Any:
+    """The value `account_value` keeps under `key`, or `MISSING` (nothing is computed)."""
+    kept = _account_values()
+    return MISSING if kept.seconds <= 0 else kept.lookup(key)[1]
 
 
 def forget_account_values() -> None:

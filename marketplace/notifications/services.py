@@ -225,10 +225,10 @@ def _unread(user_id: Any) -> Select:
 _UNREAD_COUNT = _unread(bindparam("user_id"))
 
 
-def unread_count_of(user_id: Any) -> Any:
+def unread_count_of(users: Any) -> Any:
     """The unread count as a column of the statement that loads a user (core/user_reads.py):
-    `user_id` is that statement's users' id column."""
-    return _unread(user_id).scalar_subquery()
+    `users` is that statement's users."""
+    return _unread(users.id).scalar_subquery()
 
 
 def unread_count(user: User) -> int:

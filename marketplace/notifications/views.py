@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -61,13 +63,13 @@ def unread_for_request() -> int:
     return g.unread_notifications
 
 
-def keep_unread(user_id: int, count: int) -> None:
+def keep_unread(user: Any, count: int) -> None:
     """Keep the unread count read with the user's row as `unread_for_request` keeps its own:
     for the request (whose user this load is: Flask-Login's loader is its only caller; a
     session it refuses leaves an anonymous visitor, who shows no count) and per process."""
     count = int(count or 0)
     g.unread_notifications = count
-    stamps.account_value(("unread", user_id), lambda: count)
+    stamps.account_value(("unread", user.id), lambda: count)
 
 
 def inject_unread_count() -> dict[str, int]:

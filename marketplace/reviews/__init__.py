@@ -24,6 +24,13 @@ def init_app(app: Flask) -> None:
     from marketplace.reviews import console
 
     panels.contribute(app, panels.ADMIN_OVERVIEW, "reviews", console.overview_figures)
+    from marketplace.core import user_reads
+    from marketplace.reviews import standing
+
+    # The organisation's trials and reviews and the user's votes, read with the user.
+    user_reads.contribute(app, "review_trials", standing.trials_of, standing.keep_trials)
+    user_reads.contribute(app, "review_own", standing.own_reviews_of, standing.keep_own_reviews)
+    user_reads.contribute(app, "review_votes", standing.votes_of, standing.keep_votes)
     app.jinja_env.globals.update(
         review_aspect_labels=presenters.ASPECT_LABELS,
         review_sort_labels=presenters.SORT_LABELS,

@@ -23,6 +23,7 @@ from marketplace.core.clock import local_today
 from marketplace.core.formatting import format_date
 from marketplace.core.permissions import deny, require
 from marketplace.extensions import db
+from marketplace.reviews import standing
 from marketplace.reviews.models import Review, UseKind
 from marketplace.trials.models import TrialRequest, TrialStatus
 
@@ -46,7 +47,11 @@ def min_trial_days() -> int:
 def _trials(
     org_id: int, solution_id: int
 ) -> list[tuple[str, dt.date | None, dt.date | None, dt.datetime]]:
-    """Return (status, start, end, updated) of the organisation's trials of the solution."""
+    """Return (status, start, end, updated) of the organisation's trials of the solution:
+    as read with the user (reviews/standing.py), else one statement."""
+    kept = standing.kept_trials(org_id, solution_id)
+    if kept is not standing.MISSING:
+        return kept
     return list(db.session.execute(_TRIALS, {"org_id": org_id, "solution_id": solution_id}))
 
 

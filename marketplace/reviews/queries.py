@@ -15,6 +15,7 @@ from marketplace.catalog.models import Solution
 from marketplace.core.audit import AuditLog
 from marketplace.core.params import page_arg
 from marketplace.extensions import db
+from marketplace.reviews import standing
 from marketplace.reviews.models import (
     ASPECTS,
     ReportStatus,
@@ -256,10 +257,14 @@ def review_page(solution_id: int, params: ListParams, rating: RatingSummary) -> 
 
 
 def voted_ids(user_id: int | None, review_ids: Iterable[int]) -> set[int]:
-    """Return which of these reviews the user found helpful (one query)."""
+    """Return which of these reviews the user found helpful: as read with the user
+    (reviews/standing.py), else one query."""
     ids = list(review_ids)
     if user_id is None or not ids:
         return set()
+    kept = standing.kept_votes(user_id)
+    if kept is not standing.MISSING:
+        return kept.intersection(ids)
     return set(db.session.scalars(_VOTED, {"user_id": user_id, "ids": ids}))
 
 

@@ -23,6 +23,7 @@ from marketplace.catalog.models import SolutionStatus
 from marketplace.core import fragments
 from marketplace.reviews import permissions
 from marketplace.reviews import queries as reviews_queries
+from marketplace.reviews import standing as reviews_standing
 
 
 def _user():
@@ -42,7 +43,7 @@ def _standing(solution_id: int, vendor_id: int, slug: str) -> dict:
         allowed, reason = permissions.can_review(user, solution)
         own = None
         if user is not None and user.role == Role.ENTERPRISE:
-            own = reviews_queries.own_review(user.organization_id, solution_id)
+            own = reviews_standing.own_review(user.organization_id, solution_id)
         kept[solution_id] = {
             "can_write": allowed,
             "reason": reason,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import Membership
 from marketplace.catalog import public_queries
 from marketplace.catalog.models import Plan
-from marketplace.core import events
+from marketplace.core import events, user_reads
 from marketplace.extensions import db
 from marketplace.reviews.models import ReviewVote
 from tests import factories
@@ -250,13 +250,17 @@ def test_users_alike_share_a_reviews_actions_and_others_get_their_own(
     assert "Phản hồi" not in an_page.select_one(f"#review-{review.id} .review-actions").get_text()
 
 
+@pytest.mark.parametrize("read_with_the_user", [True, False])
 def test_the_plans_held_and_the_right_to_review_read_one_billing_statement(
-    web, page, login, count_queries
+    web, page, login, count_queries, monkeypatch, read_with_the_user
 ):
-    """A user's first showing reads the plans their organisation holds and whether it
-    bought the listing in one statement (billing.queries.owned_plan_ids); the answers are
-    those of each rule: a holder sees "Đang sử dụng" and may review (the purchase is
-    its only use), another organisation sees the buy button and may not review."""
+    """The plans a user's organisation holds and whether it bought the listing are read with
+    the user (core/user_reads.py): their showing of the page then asks no billing statement.
+    Where that was not kept, one statement asks both (billing.queries.owned_plan_ids). The
+    answers are those of each rule: a holder sees "Đang sử dụng" and may review (the
+    purchase is its only use), another organisation sees the buy button and may not."""
+    if not read_with_the_user:
+        monkeypatch.setattr(user_reads, "recall", lambda key: user_reads.MISSING)
     solution, plan, _review_row = page
     lan = factories.make_user("enterprise", name="Nguyễn Thị Lan")
     tuan = factories.make_user("enterprise", name="Trần Văn Tuấn")
@@ -271,6 +275,9 @@ def test_the_plans_held_and_the_right_to_review_read_one_billing_statement(
         with count_queries() as q:
             pages[name] = str(_soup(client.get(path)))
         bought = [s for s in q.statements if "FROM payments" in s]
-        assert len(bought) == 1 and "subscriptions.plan_id" in bought[0], q.statements
+        if read_with_the_user:
+            assert bought == [], q.statements
+        else:
+            assert len(bought) == 1 and "subscriptions.plan_id" in bought[0], q.statements
     assert "Đang sử dụng" in pages["lan"] and "Đang sử dụng" not in pages["tuan"]
     assert "Viết đánh giá" in pages["lan"] and "Viết đánh giá" not in pages["tuan"]
