@@ -65,7 +65,7 @@ class Review(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+        ForeignKey("organizations.id", ondelete="RESTRICT")
     )
     # The member who last wrote it.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -153,6 +153,17 @@ Index(
     Review.helpful_count.desc(),
     Review.created_at.desc(),
     Review.id.desc(),
+)
+
+
+# An organisation's reviews, with what its users' pages show of each (core/user_reads.py:
+# read with the user's row from the index alone, without visiting the reviews' rows).
+Index(
+    "ix_reviews_organization_standing",
+    Review.organization_id,
+    Review.solution_id,
+    Review.status,
+    Review.id,
 )
 
 

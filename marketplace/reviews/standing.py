@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from marketplace.core import user_reads
 from marketplace.core.database import as_utc, json_rows_of
 from marketplace.extensions import db
-from marketplace.reviews.models import Review, ReviewVote
+from marketplace.reviews.models import Review, ReviewStatus, ReviewVote
 from marketplace.trials.models import TrialRequest
 
 MISSING = user_reads.MISSING
@@ -27,7 +27,7 @@ class OwnReview(NamedTuple):
 
     id: int
     status: str
-    hidden_reason: str | None
+    hidden_reason: str | None  # read only for a hidden review (its page explains why)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -70,8 +70,9 @@ def kept_trials(org_id: int, solution_id: int) -> list[Trial] | Any:
 
 
 def own_reviews_of(users: Any) -> Any:
-    """The organisation's reviews as a column of the statement that loads a user."""
-    query = select(Review.solution_id, Review.id, Review.status, Review.hidden_reason).where(
+    """The organisation's reviews as a column of the statement that loads a user (read from
+    the index `ix_reviews_organization_standing` alone)."""
+    query = select(Review.solution_id, Review.id, Review.status).where(
         Review.organization_id == users.organization_id
     )
     return json_rows_of(query.correlate(users), user_reads.MAX_ROWS)
@@ -80,7 +81,7 @@ def own_reviews_of(users: Any) -> Any:
 def keep_own_reviews(user: Any, rows: list | None) -> None:
     if user.organization_id is None or not user_reads.complete(rows):
         return
-    own = {int(solution_id): OwnReview(int(id_), *rest) for solution_id, id_, *rest in rows or ()}
+    own = {int(solution_id): (int(id_), status) for solution_id, id_, status in rows or ()}
     user_reads.remember((_OWN, user.organization_id), own)
 
 
@@ -88,18 +89,26 @@ _OWN_REVIEW = select(Review.id, Review.status, Review.hidden_reason).where(
     Review.organization_id == bindparam("org_id"),
     Review.solution_id == bindparam("solution_id"),
 )
+_HIDDEN_REASON = select(Review.hidden_reason).where(Review.id == bindparam("id"))
 
 
 def own_review(org_id: int | None, solution_id: int) -> OwnReview | None:
     """The organisation's review of the solution (published or hidden), if any: as read
-    with the user, else one statement."""
+    with the user (and a hidden one's reason), else one statement."""
     if org_id is None:
         return None
     kept = user_reads.recall((_OWN, org_id))
-    if kept is not MISSING:
-        return kept.get(solution_id)
-    row = db.session.execute(_OWN_REVIEW, {"org_id": org_id, "solution_id": solution_id}).first()
-    return None if row is None else OwnReview(*row)
+    if kept is MISSING:
+        row = db.session.execute(_OWN_REVIEW, {"org_id": org_id, "solution_id": solution_id})
+        found = row.first()
+        return None if found is None else OwnReview(*found)
+    if solution_id not in kept:
+        return None
+    id_, status = kept[solution_id]
+    reason = None
+    if status == ReviewStatus.HIDDEN:
+        reason = db.session.scalar(_HIDDEN_REASON, {"id": id_})
+    return OwnReview(id_, status, reason)
 
 
 # ---------------------------------------------------------------- the user's votes
