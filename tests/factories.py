@@ -162,6 +162,31 @@ def advance_trial(trial, status: str, *, vendor_user: User, enterprise_user: Use
     return trial
 
 
+def make_trial(org_id: int, user: User, solution, status: str = "ended", **fields):
+    """A trial request of the solution's first plan by an organisation, written as it
+    stands at `status` (no service: for reads; `fields` sets its dates)."""
+    import datetime as dt
+
+    from marketplace.trials.models import TrialRequest
+
+    trial = TrialRequest(
+        organization_id=org_id,
+        requested_by_id=user.id,
+        solution_id=solution.id,
+        plan_id=solution.plans[0].id,
+        vendor_id=solution.vendor_id,
+        contact_name="Vũ Thị Mai",
+        contact_phone="0912345678",
+        preferred_start=dt.date(2026, 1, 5),
+        status=status,
+        trial_days=14,
+        **fields,
+    )
+    db.session.add(trial)
+    db.session.commit()
+    return trial
+
+
 def make_subscription(org_id: int, plan, *, stripe_id: str, status: str = "active", **fields):
     """A subscription of `plan` by an organisation, written as the Stripe webhook writes it
     (no Stripe call). `fields` sets the rest (period end, customer id…)."""

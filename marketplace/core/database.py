@@ -89,15 +89,24 @@ def json_rows_of(query, limit: int):
     return select(json_rows(*rows.c)).scalar_subquery()
 
 
-def install_sqlite_pragmas(app: Flask) -> None:
-    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+def _engine_once(app: Flask, dialect: str, mark: str):
+    """The app's engine when it talks to `dialect` and `mark` was not yet set on it (so
+    its listeners are installed once per engine), else None."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith(dialect):
+        return None
     with app.app_context():
         engine = db.engine
-    if getattr(engine, "_marketplace_pragmas", False):
+    if getattr(engine, mark, False):
+        return None
+    setattr(engine, mark, True)
+    return engine
+
+
+def install_sqlite_pragmas(app: Flask) -> None:
+    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
+    engine = _engine_once(app, "sqlite", "_marketplace_pragmas")
+    if engine is None:
         return
-    engine._marketplace_pragmas = True
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every query
@@ -120,13 +129,9 @@ def install_read_only_commit(app: Flask) -> None:
     """End each PostgreSQL transaction that ran only SELECT statements with COMMIT, so the
     connection keeps its prepared statements (psycopg prepares a statement asked five
     times; the server then skips parsing and planning it)."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    engine = _engine_once(app, "postgresql", "_marketplace_read_only_commit")
+    if engine is None:
         return
-    with app.app_context():
-        engine = db.engine
-    if getattr(engine, "_marketplace_read_only_commit", False):
-        return
-    engine._marketplace_read_only_commit = True
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_write(conn, _cursor, statement, _parameters, _context, _executemany):

@@ -48,23 +48,7 @@ def _review(org: Organization, author: User, solution, title: str) -> Review:
 
 
 def _trial(org: Organization, user: User, solution, status: str = "ended") -> TrialRequest:
-    import datetime as dt
-
-    trial = TrialRequest(
-        organization_id=org.id,
-        requested_by_id=user.id,
-        solution_id=solution.id,
-        plan_id=solution.plans[0].id,
-        vendor_id=solution.vendor_id,
-        contact_name="Vũ Thị Mai",
-        contact_phone="0912345678",
-        preferred_start=dt.date(2026, 1, 5),
-        status=status,
-        trial_days=14,
-    )
-    db.session.add(trial)
-    db.session.commit()
-    return trial
+    return factories.make_trial(org.id, user, solution, status)
 
 
 @pytest.fixture

@@ -32,23 +32,9 @@ from tests.catalog.test_fragment_cache import _review
 
 
 def _trial(user: User, solution, status: str, *, start=None, end=None) -> TrialRequest:
-    trial = TrialRequest(
-        organization_id=user.organization_id,
-        requested_by_id=user.id,
-        solution_id=solution.id,
-        plan_id=solution.plans[0].id,
-        vendor_id=solution.vendor_id,
-        contact_name="Vũ Thị Mai",
-        contact_phone="0912345678",
-        preferred_start=dt.date(2026, 11, 2),
-        status=status,
-        trial_days=14,
-        start_date=start,
-        end_date=end,
+    return factories.make_trial(
+        user.organization_id, user, solution, status, start_date=start, end_date=end
     )
-    db.session.add(trial)
-    db.session.commit()
-    return trial
 
 
 def _pay_by_transfer(user: User, plan) -> None:
