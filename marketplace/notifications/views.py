@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace.core import fragments, stamps
+from marketplace.core import fragments, stamps, user_reads
 from marketplace.core.params import paginate
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
@@ -44,6 +44,9 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
+_UNREAD = "unread"
+
+
 def unread_for_request() -> int:
     """The signed-in user's unread count: one query per request, none for guests."""
     if not current_user.is_authenticated:
@@ -51,10 +54,14 @@ def unread_for_request() -> int:
     if "unread_notifications" not in g:
         user = current_user._get_current_object()
         try:
-            # Kept until a commit writes a notification (or a user): core/stamps.py.
-            g.unread_notifications = stamps.account_value(
-                ("unread", user.id), lambda: services.unread_count(user)
-            )
+            # Read with the user's row (`keep_unread`), else kept until a commit writes a
+            # notification (or a user): core/stamps.py.
+            count = user_reads.recall((_UNREAD, user.id))
+            if count is user_reads.MISSING:
+                count = stamps.account_value(
+                    (_UNREAD, user.id), lambda: services.unread_count(user)
+                )
+            g.unread_notifications = count
         except SQLAlchemyError:
             # Error pages render while the database may be down: show no badge then.
             current_app.logger.warning("Could not count unread notifications", exc_info=True)
@@ -67,9 +74,7 @@ def keep_unread(user: Any, count: int) -> None:
     """Keep the unread count read with the user's row as `unread_for_request` keeps its own:
     for the request (whose user this load is: Flask-Login's loader is its only caller; a
     session it refuses leaves an anonymous visitor, who shows no count) and per process."""
-    count = int(count or 0)
-    g.unread_notifications = count
-    stamps.account_value(("unread", user.id), lambda: count)
+    user_reads.remember((_UNREAD, user.id), int(count or 0))
 
 
 def inject_unread_count() -> dict[str, int]:

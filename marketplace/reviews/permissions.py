@@ -55,9 +55,7 @@ def _trials(
     return list(db.session.execute(_TRIALS, {"org_id": org_id, "solution_id": solution_id}))
 
 
-_TRIALS = select(
-    TrialRequest.status, TrialRequest.start_date, TrialRequest.end_date, TrialRequest.updated_at
-).where(
+_TRIALS = select(*standing.TRIAL_COLUMNS).where(
     TrialRequest.organization_id == bindparam("org_id"),
     TrialRequest.solution_id == bindparam("solution_id"),
 )

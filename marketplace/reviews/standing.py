@@ -37,15 +37,20 @@ def _date(value: Any) -> dt.date | None:
 # ---------------------------------------------------------------- trials of the organisation
 
 
+# What the right to review reads of each trial (`Trial`; reviews/permissions.py `_trials`).
+TRIAL_COLUMNS = (
+    TrialRequest.status,
+    TrialRequest.start_date,
+    TrialRequest.end_date,
+    TrialRequest.updated_at,
+)
+
+
 def trials_of(users: Any) -> Any:
     """The organisation's trials as a column of the statement that loads a user."""
-    query = select(
-        TrialRequest.solution_id,
-        TrialRequest.status,
-        TrialRequest.start_date,
-        TrialRequest.end_date,
-        TrialRequest.updated_at,
-    ).where(TrialRequest.organization_id == users.organization_id)
+    query = select(TrialRequest.solution_id, *TRIAL_COLUMNS).where(
+        TrialRequest.organization_id == users.organization_id
+    )
     return json_rows_of(query.correlate(users), user_reads.MAX_ROWS)
 
 
