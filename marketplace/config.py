@@ -79,7 +79,10 @@ class Config:
         self.SECRET_KEY = secret_key if secret_key.strip() else instance_secret_key(instance_path)
         default_db = "sqlite:///" + str(Path(instance_path) / "marketplace.db")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL") or default_db)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No ping at every checkout: a connection that rested in the pool longer than this
+        # is pinged (core.database.install_rested_ping); 0 pings at every checkout.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        self.DATABASE_PING_AFTER_SECONDS = float(env.get("DATABASE_PING_AFTER_SECONDS", "1"))
         self.BABEL_DEFAULT_LOCALE = "vi"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.LANGUAGES = ["vi", "en"]

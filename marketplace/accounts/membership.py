@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Membership, Organization, User
-from marketplace.core import user_reads
+from marketplace.core import database, user_reads
 from marketplace.extensions import db
 
 _CACHE_KEY = "_current_memberships"
@@ -47,10 +47,12 @@ def user_with_membership(user_id: int) -> User | None:
     """Read a user and their current membership in one statement, the membership kept for
     the request as `current_membership` keeps it (a signed-in request's first reads), with
     what other domains read of a user (`core.user_reads`)."""
-    found = db.session.execute(
-        user_reads.statement(_USER_WITH_CURRENT, User),
-        {"user_id": user_id, **user_reads.parameters()},
-    ).first()
+    # A request's first statement: on PostgreSQL without a BEGIN and a COMMIT of its own.
+    with database.statements_alone():
+        found = db.session.execute(
+            user_reads.statement(_USER_WITH_CURRENT, User),
+            {"user_id": user_id, **user_reads.parameters()},
+        ).first()
     if found is None:
         return None
     user, membership, *figures = found

@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     database.install_session_teardown(app)
     database.install_sqlite_pragmas(app)
     database.install_read_only_commit(app)
+    database.install_rested_ping(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

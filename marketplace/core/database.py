@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import JSON, DateTime, event, exc, select
@@ -159,6 +162,66 @@ def install_read_only_commit(app: Flask) -> None:
         conn.info.pop(_WROTE, None)
 
 
+# When a pooled connection was last given back (`time.monotonic()`), in its record's info.
+_RETURNED_AT = "marketplace_returned_at"
+
+
+def install_rested_ping(app: Flask) -> None:
+    """Ping a pooled connection as it is handed out only when it rested in the pool longer
+    than `DATABASE_PING_AFTER_SECONDS` (0: at every checkout, as SQLAlchemy's pre-ping).
+
+    A connection given back a moment ago is alive but for a server restarted in that
+    moment; pinging it at every request cost PostgreSQL a round trip per request. A ping
+    that fails raises `DisconnectionError`: the pool replaces the connection and tries
+    again. A connection the server ended within the pause is found by the request's first
+    statement: that request gets the 503 page (`core.errors`) and the pool is renewed.
+    """
+    engine = _engine_once(app, "", "_marketplace_rested_ping")
+    if engine is None:
+        return
+    after = float(app.config.get("DATABASE_PING_AFTER_SECONDS", 1.0))
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn, record):
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_rested(dbapi_conn, record, _proxy):
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned <= after:
+            return  # given back a moment ago (a new connection has no mark: just opened)
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # a dead connection: the pool opens another
+            raise exc.DisconnectionError("the pooled connection did not answer") from error
+
+
+@contextmanager
+def statements_alone() -> Iterator[None]:
+    """Run the block's statements on PostgreSQL as transactions of their own (autocommit)
+    when the session's connection has none in progress yet: a read a request begins with
+    then costs one round trip instead of three (BEGIN, the read, the COMMIT that ends the
+    request). For reads only, at READ COMMITTED (the default), where each statement sees
+    what was committed when it began either way; the statements after the block run in
+    the request's transaction as before. Elsewhere (SQLite, a transaction already under
+    way) the block runs as it is."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    from psycopg.pq import TransactionStatus
+
+    raw = db.session.connection().connection.dbapi_connection
+    if raw is None or raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE:
+        yield
+        return
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        if not raw.closed:
+            raw.autocommit = False
+
+
 def _invalidate_session() -> None:
     """Close the session invalidating its connections, then forget it; never raise."""
     registry = db.session.registry
@@ -235,11 +298,14 @@ __all__ = [
     "UTCDateTime",
     "dialect_name",
     "discard_session",
+    "install_read_only_commit",
+    "install_rested_ping",
     "install_session_teardown",
     "install_sqlite_pragmas",
     "json_rows",
     "json_rows_of",
     "ping_database",
     "rollback_session",
+    "statements_alone",
     "utcnow",
 ]
