@@ -345,11 +345,23 @@ def _columns(user: User) -> dict:
     return {key: getattr(user, key) for key in _USER_COLUMNS}
 
 
+_USER_MAPPER = sa.inspect(User)
+
+
 def _attached(columns: dict) -> User:
-    """The user of these kept columns, in this request's session as if read (no query)."""
-    user = User(**columns)
+    """The user of these kept columns, in this request's session as if read (no query):
+    the one the session holds already, else an instance given the columns as loaded values
+    (without `User.__init__` and `Session.merge`, which walk every attribute: this runs on
+    every signed-in request)."""
+    key = _USER_MAPPER.identity_key_from_primary_key((columns["id"],))
+    held = db.session.identity_map.get(key)
+    if held is not None:
+        return held
+    user = _USER_MAPPER.class_manager.new_instance()
+    sa.inspect(user).dict.update(columns)
     make_transient_to_detached(user)
-    return db.session.merge(user, load=False)
+    db.session.add(user)
+    return user
 
 
 def public_counts() -> dict[str, int]:

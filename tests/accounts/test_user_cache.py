@@ -134,3 +134,25 @@ def test_the_unread_count_is_read_with_the_users_row(hosts, signed_in, count_que
         html = client.get("/solutions").get_data(as_text=True)
     unread = [s for s in q.statements if "read_at IS NULL" in s]
     assert len(unread) == 1 and "FROM users" in unread[0], q.statements
+
+
+def test_a_kept_user_is_the_sessions_as_if_read(hosts, signed_in):
+    """The user rebuilt from kept columns is persistent in the request's session: nothing
+    to write until changed, relationships load, a change is committed; and a user the
+    session holds already is the one given."""
+    web, _other = hosts
+    _client, user_id = signed_in
+    token = f"{user_id}:1"
+    with web.test_request_context("/"):
+        account_services.load_user(token)  # read and kept
+        db.session.remove()
+    with web.test_request_context("/"):
+        user = account_services.load_user(token)
+        assert user in db.session and not db.session.dirty and not db.session.new
+        assert user.name == "Trần Văn Tuấn" and user.organization.id == user.organization_id
+        assert account_services.load_user(token) is user
+        user.name = "Trần Văn Tuấn Anh"
+        db.session.commit()
+        db.session.remove()
+    with web.app_context():
+        assert db.session.get(User, user_id).name == "Trần Văn Tuấn Anh"
