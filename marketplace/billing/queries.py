@@ -41,7 +41,7 @@ from marketplace.billing.models import (
 )
 from marketplace.billing.presenters import CheckoutOffer, PaymentMethods
 from marketplace.catalog.models import BillingPeriod, Plan, SolutionStatus
-from marketplace.core import stamps, user_reads
+from marketplace.core import database, stamps, user_reads
 from marketplace.core.clock import local_midnight, local_today
 from marketplace.core.database import json_rows_of
 from marketplace.extensions import db
@@ -316,7 +316,7 @@ def _holdings(org_id, today, plan_ids=None) -> tuple[Select, Select]:
     given; any argument may be a bound parameter or a column)."""
     live = select(Subscription.plan_id).where(
         Subscription.organization_id == org_id,
-        Subscription.status.in_(LIVE_SUBSCRIPTION_STATUSES),
+        database.written(Subscription.status, *LIVE_SUBSCRIPTION_STATUSES),
     )
     if plan_ids is not None:
         live = live.where(Subscription.plan_id.in_(plan_ids))
@@ -330,14 +330,16 @@ def _purchases(org_id) -> tuple[Select, ...]:
     return (
         select(Subscription.solution_id).where(
             Subscription.organization_id == org_id,
-            Subscription.status.in_((S.ACTIVE, S.PAST_DUE, S.CANCELED)),
+            database.written(Subscription.status, S.ACTIVE, S.PAST_DUE, S.CANCELED),
         ),
         select(Payment.solution_id).where(
             Payment.organization_id == org_id,
-            Payment.mode == CheckoutMode.PAYMENT,
-            Payment.status == P.PAID,
+            database.written(Payment.mode, CheckoutMode.PAYMENT),
+            database.written(Payment.status, P.PAID),  # a partial index filters on it
         ),
-        select(Order.solution_id).where(Order.organization_id == org_id, Order.status == "paid"),
+        select(Order.solution_id).where(
+            Order.organization_id == org_id, database.written(Order.status, "paid")
+        ),
     )
 
 

@@ -223,3 +223,42 @@ def test_what_the_organisation_does_elsewhere_shows_on_the_next_page(web, world,
         _review(n, db.session.get(User, lan.id).organization, status="published")
         db.session.remove()
     assert "Sửa nhận xét của bạn" in client.get(path).get_data(as_text=True)
+
+
+def _partially_indexed_columns() -> set[str]:
+    """`table.column` of every column a partial index's condition names."""
+    named = set()
+    for table in db.metadata.tables.values():
+        for index in table.indexes:
+            where = index.dialect_options["sqlite"].get("where")
+            if where is None:
+                continue
+            text = str(where)
+            named |= {f"{table.name}.{c.name}" for c in table.columns if c.name in text}
+    return named
+
+
+def test_the_users_statement_binds_no_value_a_partial_index_filters_on(app):
+    """SQLite prepares a statement again at every execution when it compares such a column
+    with a bound parameter (to see whether the index applies): the user's statement, asked
+    at each user's first request, writes those values into its SQL."""
+    partial = _partially_indexed_columns()
+    assert {"payments.status", "trial_requests.status"} <= partial
+    statement = user_reads.statement(membership._USER_WITH_CURRENT, User)
+    from sqlalchemy.dialects import sqlite
+
+    sql = " ".join(str(statement.compile(dialect=sqlite.dialect())).split())
+    for column in partial:
+        assert f"{column} = ?" not in sql and f"{column} IN (__[POSTCOMPILE" not in sql, column
+    assert "payments.status = 'paid'" in sql
+    assert "subscriptions.status IN ('trialing', 'active', 'past_due')" in sql
+    assert "[POSTCOMPILE" not in sql  # no list of values rendered again at each execution
+
+
+@pytest.mark.parametrize("values", [(), ("Paid",), ("paid'; DROP TABLE users; --",), ("",)])
+def test_only_the_codes_constants_are_written_into_sql(values):
+    from marketplace.billing.models import Payment
+    from marketplace.core.database import written
+
+    with pytest.raises(ValueError):
+        written(Payment.status, *values)
