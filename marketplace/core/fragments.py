@@ -271,13 +271,24 @@ def _pieces(html: str, frame: _Frame) -> Pieces:
 def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
     if len(pieces) == 1 and isinstance(pieces[0], str):
         return Markup(pieces[0])
+    # The slots kept per user are filled together (one lookup for all of them).
+    per_user = [
+        (slots[piece[0]], piece[1])
+        for piece in pieces
+        if not isinstance(piece, str) and isinstance(slots[piece[0]], user_slots.PerUserSlot)
+    ]
+    filled = iter(user_slots.fill(per_user) if len(per_user) > 1 else ())
     out = []
     for piece in pieces:
         if isinstance(piece, str):
             out.append(piece)
+            continue
+        name, args = piece
+        render = slots[name]
+        if len(per_user) > 1 and isinstance(render, user_slots.PerUserSlot):
+            out.append(next(filled))
         else:
-            name, args = piece
-            out.append(str(escape(slots[name](*args))))
+            out.append(str(escape(render(*args))))
     return Markup("".join(out))
 
 

@@ -64,12 +64,17 @@ def _visitor() -> tuple[int | None, str, str]:
     return known
 
 
+def _chars(value: str | tuple[str, ...]) -> int:
+    """What a kept value weighs: its characters (a page's slots: all of theirs)."""
+    return len(value) if isinstance(value, str) else sum(len(html) for html in value)
+
+
 def _kept() -> stamps.VersionedCache | None:
     app = current_app._get_current_object()
     kept = app.extensions.get(EXTENSION_KEY)
     if kept is None:
         store = cache.LocalStore(
-            stamps.account_seconds(app), max_entries=MAX_ENTRIES, max_weight=MAX_CHARS, weigh=len
+            stamps.account_seconds(app), max_entries=MAX_ENTRIES, max_weight=MAX_CHARS, weigh=_chars
         )
         kept = app.extensions[EXTENSION_KEY] = stamps.VersionedCache(
             app, store, name="personal_slots", stamp="accounts"
@@ -79,11 +84,82 @@ def _kept() -> stamps.VersionedCache | None:
     return kept if kept.seconds > 0 and fragment_seconds(app) > 0 else None
 
 
+class PerUserSlot:
+    """A slot whose HTML is kept per user (`kept_per_user`): called alone, or with the
+    page's other such slots through `fill`."""
+
+    def __init__(
+        self, name: str, render: Callable[..., Any], shared_by: Callable[..., Hashable] | None
+    ) -> None:
+        self.name, self.render, self.shared_by = name, render, shared_by
+        self.__name__ = f"per_user:{name}"
+
+    def __call__(self, *args: Any) -> Markup:
+        kept = _kept()
+        if kept is None:
+            return escape(self.render(*args))
+        content = stamps.request_content_stamp(current_app._get_current_object())
+        where = _where()
+        key = (content, *where, self.name, args)
+        stamp, html = kept.lookup(key)
+        if html is stamps.MISSING:
+            html = self._fresh(kept, content, where, args)
+            kept.put(stamp, key, html)
+        return Markup(_with_token(html))
+
+    def _fresh(self, kept: stamps.VersionedCache, content: Any, where: tuple, args: tuple) -> str:
+        """This visitor's HTML, rendered, or shared with the visitors who stand alike."""
+        if self.shared_by is None:
+            return self._render(args)
+        # Who asks is not in the key: the standing `shared_by` names is.
+        key = (content, ("shared", self.shared_by(*args)), *where[1:], self.name, args)
+        stamp, html = kept.lookup(key)
+        if html is stamps.MISSING:
+            html = self._render(args)
+            kept.put(stamp, key, html)
+        return html
+
+    def _render(self, args: tuple) -> str:
+        setattr(g, _RENDERING, True)
+        try:
+            return str(escape(self.render(*args)))
+        finally:
+            g.pop(_RENDERING, None)
+
+
+def _where() -> tuple:
+    """Who asks and where: the user's id or None, the locale, the host, the script root."""
+    who, host, root = _visitor()
+    return (who, str(get_locale()), host, root)
+
+
+def _with_token(html: str) -> str:
+    return html.replace(TOKEN_MARKER, csrf_token()) if TOKEN_MARKER in html else html
+
+
+def fill(calls: list[tuple[PerUserSlot, tuple]]) -> list[str]:
+    """The HTML of a kept page's per-user slots for this visitor (`calls`: each slot with
+    its arguments, in the page's order), kept together: a page the user was shown already
+    costs one lookup whatever its number of slots (a solution page has about seventeen),
+    and their first showing one write."""
+    kept = _kept()
+    if kept is None:
+        return [str(escape(slot.render(*args))) for slot, args in calls]
+    content = stamps.request_content_stamp(current_app._get_current_object())
+    where = _where()
+    key = (content, *where, "page", tuple((slot.name, args) for slot, args in calls))
+    stamp, htmls = kept.lookup(key)
+    if htmls is stamps.MISSING:
+        htmls = tuple(slot._fresh(kept, content, where, args) for slot, args in calls)
+        kept.put(stamp, key, htmls)
+    return [_with_token(html) for html in htmls]
+
+
 def kept_per_user(
     name: str,
     render: Callable[..., Any],
     shared_by: Callable[..., Hashable] | None = None,
-) -> Callable[..., Markup]:
+) -> PerUserSlot:
     """Keep what `render` gives each user (or every anonymous visitor) for the same
     arguments, under the accounts stamp and the content stamp (part of the key).
 
@@ -91,37 +167,4 @@ def kept_per_user(
     these arguments (e.g. "may vote, has voted"): users it names alike share one rendering,
     so a user's first showing of a page costs that standing, not the rendering.
     """
-
-    def run(*args: Any) -> Markup:
-        kept = _kept()
-        if kept is None:
-            return escape(render(*args))
-        content = stamps.request_content_stamp(current_app._get_current_object())
-        who, host, root = _visitor()
-        where = (str(get_locale()), host, root, name, args)
-        key = (content, who, *where)
-        stamp, html = kept.lookup(key)
-        if html is stamps.MISSING:
-            html = _render(args) if shared_by is None else _shared(kept, content, where, args)
-            kept.put(stamp, key, html)
-        if TOKEN_MARKER in html:
-            html = html.replace(TOKEN_MARKER, csrf_token())
-        return Markup(html)
-
-    def _render(args: tuple) -> str:
-        setattr(g, _RENDERING, True)
-        try:
-            return str(escape(render(*args)))
-        finally:
-            g.pop(_RENDERING, None)
-
-    def _shared(kept: stamps.VersionedCache, content: Any, where: tuple, args: tuple) -> str:
-        key = (content, ("shared", shared_by(*args)), *where)
-        stamp, html = kept.lookup(key)
-        if html is stamps.MISSING:
-            html = _render(args)
-            kept.put(stamp, key, html)
-        return html
-
-    run.__name__ = f"per_user:{name}"
-    return run
+    return PerUserSlot(name, render, shared_by)
