@@ -45,7 +45,8 @@ class _Worker(threading.Thread):
     ):
         super().__init__(daemon=True)
         self.host, self.port, self.target, self.headers = host, port, target, headers
-        self.cookies = cookies  # (values, shared counter): each request the next visitor's
+        # (visits, shared counter): each request the next visit's path and Cookie header
+        self.cookies = cookies
         self.start_at, self.warm_until, self.stop_at = start_at, warm_until, stop_at
         self.budget = budget
         self.latencies: list[float] = []
@@ -63,11 +64,12 @@ class _Worker(threading.Thread):
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                headers = self.headers
+                headers, target = self.headers, self.target
                 if self.cookies is not None:
-                    values, turn = self.cookies
-                    headers = {**headers, "Cookie": values[next(turn) % len(values)]}
-                conn.request("GET", self.target, headers=headers)
+                    visits, turn = self.cookies
+                    path, cookie = visits[next(turn) % len(visits)]
+                    target, headers = path or target, {**headers, "Cookie": cookie}
+                conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
                 ended = time.perf_counter()
@@ -115,11 +117,13 @@ def run(
     max_requests: int = 200_000,
     headers: dict[str, str] | None = None,
     cookies: list[str] | None = None,
+    visits: list[tuple[str, str]] | None = None,
 ) -> dict:
     """Drive `url` and return the measurements of the counted (post-warm-up) requests.
 
     `cookies`: one Cookie header per visitor, taken in turn request after request (many
-    signed-in users asking the same page)."""
+    signed-in users asking the same page). `visits`: (path, Cookie header) pairs taken in
+    turn instead (signed-in users each going from page to page)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     if parts.scheme != "http" or not _loopback(host):
@@ -130,7 +134,9 @@ def run(
     warm_until = start_at + warmup
     stop_at = warm_until + duration
     budget = _Budget(max_requests)
-    turns = (cookies, itertools.count()) if cookies else None
+    if cookies:
+        visits = [("", cookie) for cookie in cookies]
+    turns = (visits, itertools.count()) if visits else None
     workers = [
         _Worker(host, port, target, headers or {}, start_at, warm_until, stop_at, budget, turns)
         for _ in range(concurrency)
@@ -177,11 +183,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--header", action="append", default=[], help="Name: value")
     parser.add_argument("--cookies", help="a file of Cookie headers, one per line, used in turn")
+    parser.add_argument(
+        "--visits", help="a file of visits, one per line: a path, a tab, a Cookie header"
+    )
     args = parser.parse_args(argv)
-    cookies = None
+    cookies = visits = None
     if args.cookies:
         with open(args.cookies, encoding="utf-8") as lines:
             cookies = [line.strip() for line in lines if line.strip()]
+    if args.visits:
+        with open(args.visits, encoding="utf-8") as lines:
+            pairs = (line.rstrip("\n").split("\t", 1) for line in lines if line.strip())
+            visits = [(path, cookie) for path, cookie in pairs if path.startswith("/")]
     headers = dict(h.split(":", 1) for h in args.header)
     headers = {k.strip(): v.strip() for k, v in headers.items()}
     result = run(
@@ -192,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         max_requests=args.max_requests,
         headers=headers,
         cookies=cookies,
+        visits=visits,
     )
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
