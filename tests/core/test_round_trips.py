@@ -15,22 +15,21 @@ from tests import factories
 from tests.conftest import IS_POSTGRES
 
 
-def _counted_pings(app, monkeypatch) -> list[int]:
+def _served(app_factory, monkeypatch, ping_after: float):
+    """An app pinging connections rested longer than `ping_after`, and its pings."""
+    served = app_factory(DATABASE_PING_AFTER_SECONDS=ping_after)
     pings: list[int] = []
-    dialect = db.engine.dialect
+    with served.app_context():
+        dialect = db.engine.dialect
     real = dialect.do_ping
-
-    def counted(dbapi_conn):
-        pings.append(1)
-        return real(dbapi_conn)
-
-    monkeypatch.setattr(dialect, "do_ping", counted)
-    return pings
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(1) or real(conn))
+    return served, pings
 
 
 def _pooled_records(app):
     """The records of the connections resting in the app's pool."""
-    return list(db.engine.pool._pool.queue)
+    with app.app_context():
+        return list(db.engine.pool._pool.queue)
 
 
 def _checkout_and_read(app) -> int:
@@ -40,44 +39,34 @@ def _checkout_and_read(app) -> int:
     return value
 
 
-def test_a_connection_given_back_a_moment_ago_is_not_pinged(app_factory, monkeypatch):
-    served = app_factory(DATABASE_PING_AFTER_SECONDS=60)
-    with served.app_context():
-        pings = _counted_pings(served, monkeypatch)
+@pytest.mark.parametrize(
+    ("ping_after", "pings_expected"),
+    [(60, 0), (0, 3)],  # 0: each checkout pinged (the app's first read opened the connection)
+    ids=["given back a moment ago: not pinged", "zero: pinged at every checkout"],
+)
+def test_connections_are_pinged_by_their_rest(app_factory, monkeypatch, ping_after, pings_expected):
+    served, pings = _served(app_factory, monkeypatch, ping_after)
     for _ in range(3):
         assert _checkout_and_read(served) == 7
-    assert pings == []
+    assert len(pings) == pings_expected
 
 
 def test_a_connection_that_rested_is_pinged(app_factory, monkeypatch):
-    served = app_factory(DATABASE_PING_AFTER_SECONDS=60)
-    with served.app_context():
-        pings = _counted_pings(served, monkeypatch)
+    served, pings = _served(app_factory, monkeypatch, 60)
     assert _checkout_and_read(served) == 7  # given back by the app's first read: no ping
-    with served.app_context():
-        (record,) = _pooled_records(served)
-        record.info[database._RETURNED_AT] -= 61
+    (record,) = _pooled_records(served)
+    record.info[database._RETURNED_AT] -= 61
     assert _checkout_and_read(served) == 7
     assert pings == [1]
 
 
-def test_zero_pings_at_every_checkout(app_factory, monkeypatch):
-    served = app_factory(DATABASE_PING_AFTER_SECONDS=0)
-    with served.app_context():
-        pings = _counted_pings(served, monkeypatch)
-    for _ in range(3):
-        assert _checkout_and_read(served) == 7
-    assert len(pings) == 3  # the app's first read opened the connection: each is pinged
-
-
 def _end_pooled_connection(app, database_url) -> None:
     """End the connection resting in the pool, as a server restart does."""
-    with app.app_context():
-        (record,) = _pooled_records(app)
-        if not IS_POSTGRES:
-            record.dbapi_connection.close()
-            return
-        pid = record.dbapi_connection.info.backend_pid
+    (record,) = _pooled_records(app)
+    if not IS_POSTGRES:
+        record.dbapi_connection.close()
+        return
+    pid = record.dbapi_connection.info.backend_pid
     from sqlalchemy import create_engine
 
     killer = create_engine(database_url, isolation_level="AUTOCOMMIT")
@@ -94,9 +83,8 @@ def test_a_rested_connection_that_died_is_replaced_before_the_request_uses_it(
     served = app_factory(DATABASE_PING_AFTER_SECONDS=60)
     assert _checkout_and_read(served) == 7
     _end_pooled_connection(served, database_url)
-    with served.app_context():
-        (record,) = _pooled_records(served)
-        record.info[database._RETURNED_AT] -= 61
+    (record,) = _pooled_records(served)
+    record.info[database._RETURNED_AT] -= 61
     assert _checkout_and_read(served) == 7  # the ping failed: a new connection answered
     client = served.test_client()
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
