@@ -227,7 +227,7 @@ def statements_alone() -> Iterator[None]:
     what was committed when it began either way; the statements after the block run in
     the request's transaction as before. Elsewhere (SQLite, a transaction already under
     way) the block runs as it is."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if dialect_name() != "postgresql":
         yield
         return
     from psycopg.pq import TransactionStatus

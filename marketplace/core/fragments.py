@@ -277,7 +277,7 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
         for piece in pieces
         if not isinstance(piece, str) and isinstance(slots[piece[0]], user_slots.PerUserSlot)
     ]
-    filled = iter(user_slots.fill(per_user) if len(per_user) > 1 else ())
+    filled = iter(user_slots.fill(per_user) if per_user else ())
     out = []
     for piece in pieces:
         if isinstance(piece, str):
@@ -285,7 +285,7 @@ def _fill(pieces: Pieces, slots: dict[str, Callable[..., Any]]) -> Markup:
             continue
         name, args = piece
         render = slots[name]
-        if len(per_user) > 1 and isinstance(render, user_slots.PerUserSlot):
+        if isinstance(render, user_slots.PerUserSlot):
             out.append(next(filled))
         else:
             out.append(str(escape(render(*args))))

@@ -95,17 +95,7 @@ class PerUserSlot:
         self.__name__ = f"per_user:{name}"
 
     def __call__(self, *args: Any) -> Markup:
-        kept = _kept()
-        if kept is None:
-            return escape(self.render(*args))
-        content = stamps.request_content_stamp(current_app._get_current_object())
-        where = _where()
-        key = (content, *where, self.name, args)
-        stamp, html = kept.lookup(key)
-        if html is stamps.MISSING:
-            html = self._fresh(kept, content, where, args)
-            kept.put(stamp, key, html)
-        return Markup(_with_token(html))
+        return Markup(fill([(self, args)])[0])
 
     def _fresh(self, kept: stamps.VersionedCache, content: Any, where: tuple, args: tuple) -> str:
         """This visitor's HTML, rendered, or shared with the visitors who stand alike."""
@@ -139,7 +129,8 @@ def _with_token(html: str) -> str:
 
 def fill(calls: list[tuple[PerUserSlot, tuple]]) -> list[str]:
     """The HTML of a kept page's per-user slots for this visitor (`calls`: each slot with
-    its arguments, in the page's order), kept together: a page the user was shown already
+    its arguments, in the page's order; a slot called alone is a page of one), kept
+    together: a page the user was shown already
     costs one lookup whatever its number of slots (a solution page has about seventeen),
     and their first showing one write."""
     kept = _kept()
