@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, inspect, select
 from sqlalchemy.orm import aliased
 
 from marketplace.accounts.models import Membership, Organization, User
@@ -49,23 +49,36 @@ def user_with_membership(user_id: int) -> User | None:
     what other domains read of a user (`core.user_reads`)."""
     # A request's first statement: on PostgreSQL without a BEGIN and a COMMIT of its own.
     with database.statements_alone():
-        found = db.session.execute(
-            user_reads.statement(_USER_WITH_CURRENT, User),
-            {"user_id": user_id, **user_reads.parameters()},
-        ).first()
-    if found is None:
+        rows = _USER_READ.rows({"user_id": user_id, **user_reads.parameters()})
+    if not rows:
         return None
-    user, membership, *figures = found
+    values = rows[0]
+    user = database.loaded(User, dict(zip(_USER_KEYS, values, strict=False)))
+    member = values[len(_USER_KEYS) : len(_USER_KEYS) + len(_MEMBER_KEYS)]
+    current = (
+        None
+        if member[0] is None
+        else database.loaded(Membership, dict(zip(_MEMBER_KEYS, member, strict=True)))
+    )
     if has_request_context() and user.organization_id is not None:
-        g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = membership
-    user_reads.keep(user, figures)
+        g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = current
+    user_reads.keep(user, values[len(_USER_KEYS) + len(_MEMBER_KEYS) :])
     return user
 
 
+def _columns(mapped: type) -> tuple[tuple[str, ...], list]:
+    attributes = inspect(mapped).column_attrs
+    return tuple(a.key for a in attributes), [a.columns[0] for a in attributes]
+
+
 # The same membership as `_CURRENT`: of the organisation the user acts for, if it is active.
+# Their columns listed (the ORM's entities walk each row): read as text (`database.TextRead`).
+_USER_KEYS, _USER_COLUMNS = _columns(User)
+_MEMBER_KEYS, _MEMBER_COLUMNS = _columns(Membership)
 _ACTIVE_ORG = aliased(Organization)
 _USER_WITH_CURRENT = (
-    select(User, Membership)
+    select(*_USER_COLUMNS, *_MEMBER_COLUMNS)
+    .select_from(User)
     .outerjoin(
         _ACTIVE_ORG,
         and_(_ACTIVE_ORG.id == User.organization_id, _ACTIVE_ORG.active.is_(True)),
@@ -76,6 +89,7 @@ _USER_WITH_CURRENT = (
     )
     .where(User.id == bindparam("user_id"))
 )
+_USER_READ = database.TextRead(lambda: user_reads.statement(_USER_WITH_CURRENT, User))
 
 
 def forget_memberships() -> None:

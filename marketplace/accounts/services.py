@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts import membership, roles
@@ -32,7 +31,7 @@ from marketplace.accounts.validation import (
     password_problem,
     tax_code_problem,
 )
-from marketplace.core import events, geography, stamps
+from marketplace.core import database, events, geography, stamps
 from marketplace.core.audit import record_audit
 from marketplace.core.database import utcnow
 from marketplace.core.errors import DomainError
@@ -332,7 +331,7 @@ def load_user(user_id: str) -> User | None:
         return None if read[0] is None else _columns(read[0])
 
     columns = stamps.account_value(("user", user_pk), row)
-    user = read[0] if read else (None if columns is None else _attached(columns))
+    user = read[0] if read else (None if columns is None else database.loaded(User, columns))
     if user is None or user.session_version != version or not user.active:
         return None  # a stale session, or an account an administrator closed
     return user
@@ -343,25 +342,6 @@ _USER_COLUMNS = [attribute.key for attribute in sa.inspect(User).column_attrs]
 
 def _columns(user: User) -> dict:
     return {key: getattr(user, key) for key in _USER_COLUMNS}
-
-
-_USER_MAPPER = sa.inspect(User)
-
-
-def _attached(columns: dict) -> User:
-    """The user of these kept columns, in this request's session as if read (no query):
-    the one the session holds already, else an instance given the columns as loaded values
-    (without `User.__init__` and `Session.merge`, which walk every attribute: this runs on
-    every signed-in request)."""
-    key = _USER_MAPPER.identity_key_from_primary_key((columns["id"],))
-    held = db.session.identity_map.get(key)
-    if held is not None:
-        return held
-    user = _USER_MAPPER.class_manager.new_instance()
-    sa.inspect(user).dict.update(columns)
-    make_transient_to_detached(user)
-    db.session.add(user)
-    return user
 
 
 def public_counts() -> dict[str, int]:
