@@ -56,8 +56,8 @@ def user_with_membership(user_id: int) -> User | None:
     user = database.loaded(User, dict(zip(_USER_KEYS, values, strict=False)))
     member = values[len(_USER_KEYS) : len(_USER_KEYS) + len(_MEMBER_KEYS)]
     current = (
-        None
-        if member[0] is None
+        None  # no membership joined (an outer join: its key is None)
+        if member[_MEMBER_KEYS.index("id")] is None
         else database.loaded(Membership, dict(zip(_MEMBER_KEYS, member, strict=True)))
     )
     if has_request_context() and user.organization_id is not None:
