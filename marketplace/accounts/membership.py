@@ -53,16 +53,13 @@ def user_with_membership(user_id: int) -> User | None:
     if not rows:
         return None
     values = rows[0]
-    user = database.loaded(User, dict(zip(_USER_KEYS, values, strict=False)))
-    member = values[len(_USER_KEYS) : len(_USER_KEYS) + len(_MEMBER_KEYS)]
-    current = (
-        None  # no membership joined (an outer join: its key is None)
-        if member[_MEMBER_KEYS.index("id")] is None
-        else database.loaded(Membership, dict(zip(_MEMBER_KEYS, member, strict=True)))
-    )
+    user = database.loaded(User, dict(zip(USER_KEYS, values[:_MEMBER_AT], strict=True)))
+    member = dict(zip(_MEMBER_KEYS, values[_MEMBER_AT:_READS_AT], strict=True))
+    # No membership joined (an outer join): its key is None.
+    current = None if member["id"] is None else database.loaded(Membership, member)
     if has_request_context() and user.organization_id is not None:
         g.setdefault(_CACHE_KEY, {})[(user.id, user.organization_id)] = current
-    user_reads.keep(user, values[len(_USER_KEYS) + len(_MEMBER_KEYS) :])
+    user_reads.keep(user, values[_READS_AT:])
     return user
 
 
@@ -73,8 +70,11 @@ def _columns(mapped: type) -> tuple[tuple[str, ...], list]:
 
 # The same membership as `_CURRENT`: of the organisation the user acts for, if it is active.
 # Their columns listed (the ORM's entities walk each row): read as text (`database.TextRead`).
-_USER_KEYS, _USER_COLUMNS = _columns(User)
+# The user's column attributes (also what `accounts.services` keeps of a user).
+USER_KEYS, _USER_COLUMNS = _columns(User)
 _MEMBER_KEYS, _MEMBER_COLUMNS = _columns(Membership)
+_MEMBER_AT = len(USER_KEYS)  # where the membership's columns begin in the row
+_READS_AT = _MEMBER_AT + len(_MEMBER_KEYS)  # and the values other domains read
 _ACTIVE_ORG = aliased(Organization)
 _USER_WITH_CURRENT = (
     select(*_USER_COLUMNS, *_MEMBER_COLUMNS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
@@ -337,11 +336,8 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-_USER_COLUMNS = [attribute.key for attribute in sa.inspect(User).column_attrs]
-
-
 def _columns(user: User) -> dict:
-    return {key: getattr(user, key) for key in _USER_COLUMNS}
+    return {key: getattr(user, key) for key in membership.USER_KEYS}
 
 
 def public_counts() -> dict[str, int]:

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, inspect, literal, select
 
 from marketplace.accounts import membership
 from marketplace.accounts.models import Membership, Organization, User
-from marketplace.core import database, user_reads
+from marketplace.core import database
 from marketplace.core.clock import local_today
 from marketplace.extensions import db
 from tests import factories
@@ -75,28 +75,6 @@ def test_a_statement_rendering_values_at_execution_is_refused(app):
         read.rows({"ids": [1, 2]})
 
 
-def test_the_users_statement_counts_as_one_select(app):
-    """The engine's events see it as any statement (the per-request statement count, the
-    commit of a read-only request)."""
-    user = factories.make_user("enterprise", org_role="owner")
-    db.session.commit()
-    user_id = user.id
-    db.session.expunge_all()
-    seen: list[str] = []
-    from sqlalchemy import event
-
-    def _count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        found = membership.user_with_membership(user_id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
-    assert found is not None and found.id == user_id
-    assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
-
-
 def test_loaded_instances_are_the_sessions_own_and_clean(app):
     user = factories.make_user("enterprise", name="Trần Văn Tuấn", org_role="owner")
     db.session.commit()
@@ -112,14 +90,3 @@ def test_loaded_instances_are_the_sessions_own_and_clean(app):
     db.session.commit()
     db.session.expunge_all()
     assert db.session.get(User, user_id).name == "Trần Văn Tuấn (kế toán)"
-
-
-def test_a_user_without_an_active_organisation_has_no_membership(app):
-    user = factories.make_user("enterprise", org_role="owner")
-    user.organization.active = False
-    db.session.commit()
-    user_id = user.id
-    db.session.expunge_all()
-    found = membership.user_with_membership(user_id)
-    assert found is not None and membership.current_membership(found) is None
-    assert user_reads.parameters()  # today's date is given with every load
